@@ -1,0 +1,211 @@
+# tzvisor: AArch64 firmware hypervisor (FF-A SPMC at S-EL2; hypervisor at NS-EL2).
+#
+#   make            build everything: SPMC (BL32), test payload (BL33), TF-A, flash.bin, host tests
+#   make run        set up, build and boot the stack in QEMU (BL33=<image> swaps the normal world)
+#   make test       set up, build and run all tests; summary line "N passed, N failed"
+#   make debug      boot QEMU halted with a gdb stub on :1234
+#   make format     reformat the tree with clang-format
+#
+# Downloaded sources live outside git, in $(TZV_CACHE) (see scripts/setup.sh).
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+TZV_CACHE ?= $(HOME)/.cache/tzvisor
+TFA_SRC ?= $(TZV_CACHE)/arm-trusted-firmware-2.12.1
+DTC_SRC ?= $(TZV_CACHE)/device-tree-compiler-1.7.2
+BUILD ?= build
+QEMU ?= qemu-system-aarch64
+
+CC := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+SIZE := $(CROSS_COMPILE)size
+HOSTCC ?= gcc
+
+TZV_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	-Wconversion -Wno-sign-conversion -Wformat=2 -Wundef -Wcast-align
+LIBFDT_INC := -isystem $(DTC_SRC)/libfdt
+
+# Firmware: freestanding, no FP/SIMD (EL3 does not switch FP state; secure-world
+# FP traps), strict alignment (code runs before the MMU is on).
+FW_ARCH := -march=armv8.4-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics
+FW_CFLAGS := -std=gnu11 -O2 -g $(FW_ARCH) -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) -fno-stack-protector -fno-pie \
+	-fno-pic -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
+	-fno-common -Isrc -Iinclude -Isrc/lib/include -I$(BUILD)/gen -DTZV_VERSION='"$(TZV_VERSION)"'
+FW_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+
+# --- object lists, one per folder ------------------------------------------
+CORE_SRCS := src/core/fmt.c src/core/console.c src/core/panic.c src/core/cpu.c \
+	src/core/palloc.c src/core/mm.c
+FFA_SRCS := src/ffa/version.c src/ffa/features.c src/ffa/dispatch.c
+ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
+	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S
+PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
+LIB_SRCS := src/lib/string.c
+SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c
+LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
+
+SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
+	$(PLAT_SRCS) $(LIB_SRCS) $(SPMC_SRCS)) \
+	$(patsubst %,$(BUILD)/spmc/libfdt/%.o,$(LIBFDT_SRCS))
+SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
+SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
+
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c src/core/fmt.c src/lib/string.c \
+	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
+NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
+NWD_ELF := $(BUILD)/nwd/nwd-test.elf
+NWD_BIN := $(BUILD)/nwd/nwd-test.bin
+BL33 ?= $(NWD_BIN)
+
+OFFSETS_H := $(BUILD)/gen/offsets.h
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+.PHONY: all firmware run test debug format format-check host-tests setup clean size
+all: firmware host-tests
+
+firmware: $(BUILD)/flash.bin size
+
+# --- SPMC ---------------------------------------------------------------------
+$(OFFSETS_H): src/arch/aarch64/offsets.c src/arch/aarch64/exception.h src/core/cpu.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -S -o $(BUILD)/gen/offsets.s $<
+	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) [#$$]*\([0-9]*\).*/#define \1 \2/p' $(BUILD)/gen/offsets.s > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/spmc/%.c.o: %.c | $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC     $<"
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
+
+$(BUILD)/spmc/%.S.o: %.S $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+
+# libfdt is a dependency (Debian's device-tree-compiler source), built with its own warnings.
+$(BUILD)/spmc/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(LIBFDT_INC) -Wno-sign-compare -c -o $@ $<
+
+$(SPMC_ELF): $(SPMC_OBJS) src/spmc/spmc.ld
+	@echo "  LD     $@"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(SPMC_OBJS)
+
+$(SPMC_BIN): $(SPMC_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# --- normal-world test payload ------------------------------------------------
+$(BUILD)/nwd/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -MMD -c -o $@ $<
+
+$(BUILD)/nwd/%.S.o: %.S $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+
+$(NWD_ELF): $(NWD_OBJS) nwd/nwd.ld
+	@echo "  LD     $@"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T nwd/nwd.ld -o $@ $(NWD_OBJS)
+
+$(NWD_BIN): $(NWD_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+size: $(SPMC_ELF)
+	@$(SIZE) $(SPMC_ELF) | tail -1 | awk '{printf "SPMC image: text %d, data %d, bss %d bytes\n", $$1, $$2, $$3}'
+
+# --- TF-A (BL1 + FIP) -----------------------------------------------------------
+# TF-A is rebuilt only when its own inputs change; tzvisor and BL33 are put
+# into a copy of its FIP with fiptool, so swapping either costs no TF-A build.
+TFA_BUILD := $(abspath $(BUILD))/tfa
+TFA_OUT := $(TFA_BUILD)/qemu/release
+TFA_FLAGS := CROSS_COMPILE=$(CROSS_COMPILE) PLAT=qemu QEMU_USE_GIC_DRIVER=QEMU_GICV3 \
+	SPD=spmd SPMD_SPM_AT_SEL2=1 \
+	QEMU_TOS_FW_CONFIG_DTS=$(abspath config/spmc_manifest.dts) \
+	QEMU_TB_FW_CONFIG_DTS=$(abspath config/tb_fw_config.dts) \
+	SP_LAYOUT_FILE=$(abspath config/sp_layout.json) BUILD_BASE=$(TFA_BUILD)
+TFA_INPUTS := $(TFA_SRC)/.tzv-ok config/spmc_manifest.dts config/tb_fw_config.dts \
+	config/sp_layout.json Makefile
+FIPTOOL := $(TFA_SRC)/tools/fiptool/fiptool
+
+$(TFA_OUT)/.stamp: $(TFA_INPUTS) | $(SPMC_BIN) $(NWD_BIN)
+	@echo "  TF-A   building BL1 + FIP (PLAT=qemu SPD=spmd SPMD_SPM_AT_SEL2=1)"
+	$(MAKE) -s -C $(TFA_SRC) -j$(shell nproc) $(TFA_FLAGS) \
+		BL32=$(abspath $(SPMC_BIN)) BL33=$(abspath $(NWD_BIN)) all fip >$(TFA_BUILD).log 2>&1 \
+		|| { tail -30 $(TFA_BUILD).log; exit 1; }
+	touch $@
+
+$(BUILD)/flash.bin: $(TFA_OUT)/.stamp $(SPMC_BIN) $(BL33)
+	@echo "  FLASH  $@ (BL32 $(SPMC_BIN), BL33 $(BL33))"
+	$(Q)cp $(TFA_OUT)/fip.bin $(BUILD)/fip.bin
+	$(Q)$(FIPTOOL) update --tos-fw $(SPMC_BIN) --nt-fw $(BL33) $(BUILD)/fip.bin >/dev/null
+	$(Q)cp $(TFA_OUT)/bl1.bin $@.tmp
+	$(Q)dd if=$(BUILD)/fip.bin of=$@.tmp bs=64k seek=4 conv=notrunc status=none
+	$(Q)mv $@.tmp $@
+
+# --- host unit tests (cmocka, ASan + UBSan) ----------------------------------
+HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Isrc -Iinclude -Itests/unit $(LIBFDT_INC) -DTZV_HOST_TEST \
+	$(WARNINGS) -Wno-missing-prototypes
+HOST_LDLIBS := -lcmocka
+HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
+HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
+HOST_TESTS := fmt palloc mm ffa spmd manifest
+
+test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
+test_palloc_SRCS := $(HOST_COMMON)
+test_mm_SRCS := $(HOST_COMMON)
+test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
+test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
+test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c
+
+HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
+host-tests: $(HOST_BINS)
+
+.SECONDEXPANSION:
+$(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(test_$*_SRCS) \
+		$(if $(filter manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
+		$(HOST_LDLIBS)
+
+# --- run, test, debug ---------------------------------------------------------------
+QEMU_MACHINE := -machine virt,secure=on,virtualization=on,gic-version=3 -cpu max -smp 4 -m 1G \
+	-nic none -accel tcg,thread=single
+QEMU_RUN := $(QEMU) $(QEMU_MACHINE) -bios $(BUILD)/flash.bin -nographic \
+	-serial mon:stdio -serial file:$(BUILD)/uart1-secure.log
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@$(MAKE) --no-print-directory firmware
+	@echo "  QEMU   $(QEMU_RUN)"
+	@timeout --foreground 300 $(QEMU_RUN)
+
+test: setup
+	@$(MAKE) --no-print-directory all
+	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)"
+
+debug: setup
+	@scripts/setup.sh --with-gdb
+	@$(MAKE) --no-print-directory firmware
+	@echo "QEMU is halted at reset with a gdb stub on :1234. In another shell:"
+	@echo "  gdb-multiarch $(SPMC_ELF) -ex 'target remote :1234' -ex 'add-symbol-file $(NWD_ELF)'"
+	@echo "  (break spmc_boot_primary, continue). Quit QEMU with Ctrl-a x."
+	$(QEMU_RUN) -s -S
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,128 @@
+/* Console, SMC and report helpers for the normal-world test payload. */
+#include <stdarg.h>
+
+#include "arch/arch.h"
+#include "core/fmt.h"
+#include "nwd.h"
+#include "plat/plat.h"
+
+void nwd_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf)) {
+		n = (int)sizeof(buf) - 1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			plat_console_putc('\r');
+		}
+		plat_console_putc(buf[i]);
+	}
+}
+
+void nwd_smc(struct ffa_value *v)
+{
+	arch_smc(v);
+}
+
+struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	struct ffa_value v = {.x = {x0, x1, x2, x3}};
+	nwd_smc(&v);
+	return v;
+}
+
+uint64_t read_cntpct(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(v));
+	return v;
+}
+
+uint64_t read_cntfrq(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+void test_pass(const char *name)
+{
+	nwd_printf("TEST PASS %s\n", name);
+}
+
+void test_fail(const char *name, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	nwd_printf("TEST FAIL %s: %s\n", name, buf);
+}
+
+bool expect_u64(const char *name, const char *what, uint64_t got, uint64_t want)
+{
+	if (got != want) {
+		test_fail(name, "%s = 0x%llx, want 0x%llx", what, (unsigned long long)got,
+			  (unsigned long long)want);
+		return false;
+	}
+	return true;
+}
+
+static bool rest_zero(const char *name, const struct ffa_value *v)
+{
+	if (v->x[1] != 0) {
+		test_fail(name, "x1 = 0x%llx, want 0", (unsigned long long)v->x[1]);
+		return false;
+	}
+	for (unsigned int i = 3; i < 8; i++) {
+		if (v->x[i] != 0) {
+			test_fail(name, "x%u = 0x%llx, want 0", i, (unsigned long long)v->x[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool expect_ffa_error(const char *name, const struct ffa_value *v, enum ffa_error code)
+{
+	if ((uint32_t)v->x[0] != FFA_ERROR_32) {
+		test_fail(name, "x0 = 0x%llx (w2 0x%llx), want FFA_ERROR(%d)",
+			  (unsigned long long)v->x[0], (unsigned long long)v->x[2], code);
+		return false;
+	}
+	if ((int32_t)v->x[2] != code) {
+		test_fail(name, "FFA_ERROR code %d, want %d", (int32_t)v->x[2], code);
+		return false;
+	}
+	return rest_zero(name, v);
+}
+
+bool expect_ffa_success(const char *name, const struct ffa_value *v, uint64_t w2)
+{
+	if ((uint32_t)v->x[0] != FFA_SUCCESS_32) {
+		test_fail(name, "x0 = 0x%llx (w2 %d), want FFA_SUCCESS_32",
+			  (unsigned long long)v->x[0], (int32_t)v->x[2]);
+		return false;
+	}
+	return expect_u64(name, "w2", v->x[2], w2) && rest_zero(name, v);
+}
+
+void nwd_exception(uint64_t esr, uint64_t elr, uint64_t far);
+void nwd_exception(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	nwd_printf("TEST FAIL nwd.exception: ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+		   (unsigned long long)esr, (unsigned long long)elr, (unsigned long long)far);
+	struct ffa_value v = {.x = {PSCI_SYSTEM_OFF}};
+	nwd_smc(&v);
+	for (;;) {
+	}
+}

@@ -1,0 +1,304 @@
+/*
+ * On-target tests, run by the normal world against the SPMC through TF-A's
+ * SPMD. Order matters for FFA_VERSION: the negotiated version locks at the
+ * first FF-A call other than FFA_VERSION that reaches the SPMC.
+ */
+#include "core/fmt.h"
+#include "nwd.h"
+
+void nwd_secondary_entry(void);
+
+static void t_error(const char *name, uint64_t x0, uint64_t x1, uint64_t x2, enum ffa_error code)
+{
+	struct ffa_value v = ffa_call8(x0, x1, x2, 0);
+	if (expect_ffa_error(name, &v, code)) {
+		test_pass(name);
+	}
+}
+
+static void t_success(const char *name, uint64_t x0, uint64_t x1, uint64_t w2_want)
+{
+	struct ffa_value v = ffa_call8(x0, x1, 0, 0);
+	if (expect_ffa_success(name, &v, w2_want)) {
+		test_pass(name);
+	}
+}
+
+/* FFA_VERSION answers in x0 alone; x1-x7 must be zero. */
+static void t_version(const char *name, uint64_t requested, uint32_t want)
+{
+	struct ffa_value v = ffa_call8(FFA_VERSION_32, requested, 0, 0);
+	if (!expect_u64(name, "x0", (uint32_t)v.x[0], want)) {
+		return;
+	}
+	for (unsigned int i = 1; i < 8; i++) {
+		if (v.x[i] != 0) {
+			test_fail(name, "x%u = 0x%llx, want 0", i, (unsigned long long)v.x[i]);
+			return;
+		}
+	}
+	test_pass(name);
+}
+
+#define NOT_SUPP 0xFFFFFFFFU
+
+static void suite_version(void)
+{
+	uint64_t t0 = read_cntpct();
+	struct ffa_value v = ffa_call8(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
+	uint64_t t1 = read_cntpct();
+	nwd_printf("nwd: first FF-A answer 0x%llx after %llu us of virtual time (call took %llu ticks)\n",
+		   (unsigned long long)v.x[0], (unsigned long long)(t1 * 1000000 / read_cntfrq()),
+		   (unsigned long long)(t1 - t0));
+	if (expect_u64("ffa.version.first_call", "x0", (uint32_t)v.x[0], FFA_VERSION_1_2)) {
+		test_pass("ffa.version.first_call");
+	}
+
+	t_version("ffa.version.v1_2", FFA_VERSION_1_2, FFA_VERSION_1_2);
+	t_version("ffa.version.v1_0_caller", FFA_VERSION_1_0, FFA_VERSION_1_2);
+	t_version("ffa.version.v1_1_caller", FFA_VERSION_1_1, FFA_VERSION_1_2);
+	t_version("ffa.version.bad.bit31", FFA_VERSION_MBZ_BIT | FFA_VERSION_1_2, NOT_SUPP);
+	t_version("ffa.version.bad.higher_minor", FFA_VERSION_MAKE(1, 3), NOT_SUPP);
+	t_version("ffa.version.bad.major2", FFA_VERSION_MAKE(2, 0), NOT_SUPP);
+	t_version("ffa.version.bad.major0", FFA_VERSION_MAKE(0, 0), NOT_SUPP);
+	t_version("ffa.version.bad.upper_bits_ignored", 0xFFFFFFFF00000000ULL | FFA_VERSION_1_2,
+		  FFA_VERSION_1_2);
+	/* Settle on v1.2; the next non-VERSION call locks it. */
+	t_version("ffa.version.renegotiate_before_lock", FFA_VERSION_1_2, FFA_VERSION_1_2);
+}
+
+static void suite_id(void)
+{
+	t_success("ffa.id_get", FFA_ID_GET_32, 0, FFA_NWD_ENDPOINT_ID);
+	t_success("ffa.spm_id_get", FFA_SPM_ID_GET_32, 0, 0x8000);
+}
+
+static void suite_features(void)
+{
+	t_success("ffa.features.version", FFA_FEATURES_32, FFA_VERSION_32, 0);
+	t_success("ffa.features.features", FFA_FEATURES_32, FFA_FEATURES_32, 0);
+	t_success("ffa.features.id_get", FFA_FEATURES_32, FFA_ID_GET_32, 0);
+	t_success("ffa.features.spm_id_get", FFA_FEATURES_32, FFA_SPM_ID_GET_32, 0);
+	t_success("ffa.features.error", FFA_FEATURES_32, FFA_ERROR_32, 0);
+	t_success("ffa.features.success64", FFA_FEATURES_32, FFA_SUCCESS_64, 0);
+	t_success("ffa.features.sve_hint_masked", FFA_FEATURES_32 | SMCCC_SVE_HINT,
+		  FFA_VERSION_32, 0);
+	t_success("ffa.features.w1_upper_bits_ignored", FFA_FEATURES_32,
+		  0xDEAD000000000000ULL | FFA_VERSION_32, 0);
+	t_error("ffa.features.bad.unknown_fid", FFA_FEATURES_32, 0x84000099, 0, FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.not_implemented_rxtx_map", FFA_FEATURES_32, FFA_RXTX_MAP_64, 0,
+		FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.msg_wait_from_nwd", FFA_FEATURES_32, FFA_MSG_WAIT_32, 0,
+		FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.feature_npi", FFA_FEATURES_32, FFA_FEATURE_NPI, 0,
+		FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.feature_sri", FFA_FEATURES_32, FFA_FEATURE_SRI, 0,
+		FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.feature_reserved_bits", FFA_FEATURES_32, 0x00000102, 0,
+		FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.input_property", FFA_FEATURES_32, FFA_VERSION_32, 1,
+		FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.smc64_of_32bit_abi", FFA_FEATURES_32, 0xC4000063, 0,
+		FFA_NOT_SUPPORTED);
+}
+
+static void suite_version_lock(void)
+{
+	t_version("ffa.version.locked.other_refused", FFA_VERSION_1_1, NOT_SUPP);
+	t_version("ffa.version.locked.v1_0_refused", FFA_VERSION_1_0, NOT_SUPP);
+	t_version("ffa.version.locked.same_accepted", FFA_VERSION_1_2, FFA_VERSION_1_2);
+	/* The refused attempts changed nothing: v1.1 ABIs are still visible. */
+	t_success("ffa.version.locked.state_unchanged", FFA_FEATURES_32, FFA_SPM_ID_GET_32, 0);
+}
+
+static void suite_unsupported(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t fid;
+	} calls[] = {
+		{"ffa.unsupported.rxtx_map_64", FFA_RXTX_MAP_64},
+		{"ffa.unsupported.rxtx_unmap", FFA_RXTX_UNMAP_32},
+		{"ffa.unsupported.rx_release", FFA_RX_RELEASE_32},
+		{"ffa.unsupported.rx_acquire", FFA_RX_ACQUIRE_32},
+		{"ffa.unsupported.partition_info_get", FFA_PARTITION_INFO_GET_32},
+		{"ffa.unsupported.partition_info_get_regs", FFA_PARTITION_INFO_GET_REGS_64},
+		{"ffa.unsupported.mem_share_32", FFA_MEM_SHARE_32},
+		{"ffa.unsupported.mem_share_64", FFA_MEM_SHARE_64},
+		{"ffa.unsupported.mem_lend_64", FFA_MEM_LEND_64},
+		{"ffa.unsupported.mem_reclaim", FFA_MEM_RECLAIM_32},
+		{"ffa.unsupported.msg_send2", FFA_MSG_SEND2_32},
+		{"ffa.unsupported.run", FFA_RUN_32},
+		{"ffa.unsupported.notification_bitmap_create", FFA_NOTIFICATION_BITMAP_CREATE_32},
+		{"ffa.unsupported.notification_info_get", FFA_NOTIFICATION_INFO_GET_64},
+		{"ffa.unsupported.unassigned_ffa_fid_0x78", 0x84000078},
+		{"ffa.unsupported.msg_wait_from_nwd", FFA_MSG_WAIT_32},
+	};
+	for (unsigned int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		t_error(calls[i].name, calls[i].fid, 0, 0, FFA_NOT_SUPPORTED);
+	}
+	t_error("ffa.unsupported.direct_req_32_to_sp", FFA_MSG_SEND_DIRECT_REQ_32,
+		FFA_MSG_ENDPOINTS(0, 0x8001), 0, FFA_NOT_SUPPORTED);
+	t_error("ffa.unsupported.direct_req_64_to_sp", FFA_MSG_SEND_DIRECT_REQ_64,
+		FFA_MSG_ENDPOINTS(0, 0x8001), 0, FFA_NOT_SUPPORTED);
+	/* A normal-world sender ID with bit 15 set is a spoof: the SPMD refuses it. */
+	t_error("ffa.bad.direct_req_spoofed_secure_sender", FFA_MSG_SEND_DIRECT_REQ_32,
+		FFA_MSG_ENDPOINTS(0x8000, 0x8000), 0, FFA_INVALID_PARAMETERS);
+	/* Posing as the SPMD with a framework message never reaches the SPMC's handler. */
+	t_error("ffa.bad.direct_req_posing_as_spmd", FFA_MSG_SEND_DIRECT_REQ_32,
+		FFA_MSG_ENDPOINTS(0xFFFF, 0x8000), FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ,
+		FFA_INVALID_PARAMETERS);
+	/* Outside the FF-A range (0x60-0x8E) TF-A itself answers SMC_UNK (SMCCC). */
+	struct ffa_value v = ffa_call8(0x84000099, 0, 0, 0);
+	if (expect_u64("smccc.unknown_fid_outside_ffa_range", "x0", v.x[0], ~0ULL)) {
+		test_pass("smccc.unknown_fid_outside_ffa_range");
+	}
+	t_success("ffa.bad.spmc_alive_after_hostile_calls", FFA_ID_GET_32, 0, 0);
+}
+
+/* --- SMP: PSCI CPU_ON / CPU_OFF cycles with FF-A calls on every core --- */
+
+#define SECONDARIES 3U
+#define ROUNDS 3U
+#define HAMMER 64U
+
+struct core_slot {
+	volatile uint32_t round;   /* written by the primary before CPU_ON */
+	volatile uint32_t done;    /* round+1 when the results below are valid */
+	volatile uint32_t release; /* round+1 when the core may turn itself off */
+	volatile uint64_t version, id, spm_id, features, unknown, hammer_bad;
+};
+
+static struct core_slot slots[8];
+
+static void barrier(void)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+void nwd_secondary_main(uint64_t index);
+void nwd_secondary_main(uint64_t index)
+{
+	struct core_slot *s = &slots[index];
+	struct ffa_value v;
+	uint64_t bad = 0;
+
+	v = ffa_call8(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
+	s->version = v.x[0];
+	v = ffa_call8(FFA_ID_GET_32, 0, 0, 0);
+	s->id = (uint32_t)v.x[0] == FFA_SUCCESS_32 ? v.x[2] : ~0ULL;
+	v = ffa_call8(FFA_SPM_ID_GET_32, 0, 0, 0);
+	s->spm_id = (uint32_t)v.x[0] == FFA_SUCCESS_32 ? v.x[2] : ~0ULL;
+	v = ffa_call8(FFA_FEATURES_32, FFA_VERSION_32, 0, 0);
+	s->features = v.x[0];
+	v = ffa_call8(FFA_FEATURES_32, 0x84000099, 0, 0);
+	s->unknown = (uint32_t)v.x[0] == FFA_ERROR_32 ? (uint32_t)v.x[2] : 0;
+	/* Concurrent calls from all cores at once. */
+	for (unsigned int i = 0; i < HAMMER; i++) {
+		v = ffa_call8(FFA_FEATURES_32, FFA_SPM_ID_GET_32, 0, 0);
+		bad += (uint32_t)v.x[0] != FFA_SUCCESS_32;
+	}
+	s->hammer_bad = bad;
+	barrier();
+	s->done = s->round + 1;
+	barrier();
+	while (s->release != s->round + 1) {
+		barrier();
+	}
+	v = ffa_call8(PSCI_CPU_OFF, 0, 0, 0);
+	/* CPU_OFF only returns on failure. */
+	s->hammer_bad = 0xDEAD;
+	for (;;) {
+	}
+}
+
+static bool wait_until(volatile uint32_t *p, uint32_t want, uint64_t timeout_us)
+{
+	uint64_t end = read_cntpct() + timeout_us * (read_cntfrq() / 1000000);
+
+	while (*p != want) {
+		barrier();
+		if (read_cntpct() > end) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void suite_smp(void)
+{
+	char name[64];
+	uint64_t entry = (uint64_t)(uintptr_t)nwd_secondary_entry;
+
+	for (uint32_t round = 0; round < ROUNDS; round++) {
+		for (uint32_t c = 1; c <= SECONDARIES; c++) {
+			struct core_slot *s = &slots[c];
+			s->round = round;
+			barrier();
+			fmt_snprintf(name, sizeof(name), "psci.cpu_on.core%u.round%u", c, round);
+			struct ffa_value v = ffa_call8(PSCI_CPU_ON, c, entry, c);
+			if (!expect_u64(name, "PSCI return", v.x[0], PSCI_E_SUCCESS)) {
+				continue;
+			}
+			test_pass(name);
+		}
+		for (uint32_t c = 1; c <= SECONDARIES; c++) {
+			struct core_slot *s = &slots[c];
+			fmt_snprintf(name, sizeof(name), "ffa.smp.core%u.round%u", c, round);
+			if (!wait_until(&s->done, round + 1, 5000000)) {
+				test_fail(name, "core %u did not report in 5 s", c);
+				continue;
+			}
+			if (expect_u64(name, "FFA_VERSION", s->version, FFA_VERSION_1_2) &&
+			    expect_u64(name, "FFA_ID_GET", s->id, 0) &&
+			    expect_u64(name, "FFA_SPM_ID_GET", s->spm_id, 0x8000) &&
+			    expect_u64(name, "FFA_FEATURES", s->features, FFA_SUCCESS_32) &&
+			    expect_u64(name, "FEATURES(unknown)", s->unknown,
+				       (uint32_t)FFA_NOT_SUPPORTED) &&
+			    expect_u64(name, "bad answers under load", s->hammer_bad, 0)) {
+				test_pass(name);
+			}
+			/* While it waits for release the core is on: CPU_ON must say so. */
+			fmt_snprintf(name, sizeof(name), "psci.cpu_on_already_on.core%u.round%u", c,
+				     round);
+			struct ffa_value v = ffa_call8(PSCI_CPU_ON, c, entry, c);
+			if (expect_u64(name, "PSCI return", v.x[0],
+				       (uint64_t)(int64_t)PSCI_E_ALREADY_ON)) {
+				test_pass(name);
+			}
+			s->release = round + 1;
+			barrier();
+		}
+		for (uint32_t c = 1; c <= SECONDARIES; c++) {
+			fmt_snprintf(name, sizeof(name), "psci.cpu_off.core%u.round%u", c, round);
+			uint64_t end = read_cntpct() + 5 * read_cntfrq();
+			struct ffa_value v;
+			do {
+				v = ffa_call8(PSCI_AFFINITY_INFO, c, 0, 0);
+			} while (v.x[0] != 1 /* OFF */ && read_cntpct() < end);
+			if (expect_u64(name, "AFFINITY_INFO", v.x[0], 1)) {
+				test_pass(name);
+			}
+		}
+	}
+	/* After all the power cycles the SPMC still answers on the primary. */
+	t_success("ffa.smp.primary_after_cycles", FFA_SPM_ID_GET_32, 0, 0x8000);
+}
+
+void nwd_main(void);
+void nwd_main(void)
+{
+	nwd_printf("\nnwd: tzvisor normal-world test payload at NS-EL2\n");
+	suite_version();
+	suite_id();
+	suite_features();
+	suite_version_lock();
+	suite_unsupported();
+	suite_smp();
+	nwd_printf("TEST END\n");
+	struct ffa_value v = {.x = {PSCI_SYSTEM_OFF}};
+	nwd_smc(&v);
+	test_fail("psci.system_off", "SYSTEM_OFF returned 0x%llx", (unsigned long long)v.x[0]);
+	for (;;) {
+	}
+}

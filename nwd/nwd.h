@@ -1,0 +1,36 @@
+/* The normal-world test payload: SMC helpers and the test report protocol. */
+#ifndef NWD_NWD_H
+#define NWD_NWD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ffa/ffa.h"
+
+void nwd_smc(struct ffa_value *v); /* arch_smc, linked from src/arch */
+void nwd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+
+/* Report protocol, parsed by tests/qemu/run.py: one line per test. */
+void test_pass(const char *name);
+void test_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool expect_u64(const char *name, const char *what, uint64_t got, uint64_t want);
+/* FFA_ERROR with w2 == code, x1 and x3..x7 zero. */
+bool expect_ffa_error(const char *name, const struct ffa_value *v, enum ffa_error code);
+/* FFA_SUCCESS_32 with w2 == w2, x1 and x3..x7 zero. */
+bool expect_ffa_success(const char *name, const struct ffa_value *v, uint64_t w2);
+
+uint64_t read_cntpct(void);
+uint64_t read_cntfrq(void);
+
+#define PSCI_VERSION 0x84000000U
+#define PSCI_CPU_OFF 0x84000002U
+#define PSCI_CPU_ON 0xC4000003U
+#define PSCI_AFFINITY_INFO 0xC4000004U
+#define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_E_SUCCESS 0
+#define PSCI_E_INVALID_PARAMS (-2)
+#define PSCI_E_ALREADY_ON (-4)
+
+#endif

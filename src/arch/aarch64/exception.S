@@ -1,0 +1,62 @@
+/*
+ * EL2 exception vectors. Every slot saves a full frame and reports it; the
+ * SPMC and hypervisor roles take over the lower-EL slots when they run
+ * partitions or guests.
+ */
+#include "offsets.h"
+
+.macro vector slot
+	.balign 0x80
+	sub	sp, sp, #EXC_FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mov	x1, #\slot
+	b	exc_common
+.endm
+
+	.section .text.vectors, "ax"
+	.balign 0x800
+	.global exception_vectors
+exception_vectors:
+	vector 0
+	vector 1
+	vector 2
+	vector 3
+	vector 4
+	vector 5
+	vector 6
+	vector 7
+	vector 8
+	vector 9
+	vector 10
+	vector 11
+	vector 12
+	vector 13
+	vector 14
+	vector 15
+
+exc_common:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	add	x2, sp, #EXC_FRAME_SIZE
+	stp	x30, x2, [sp, #240]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #EXC_FRAME_ELR]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [sp, #EXC_FRAME_ESR]
+	mov	x0, sp
+	bl	exception_dump
+	b	.

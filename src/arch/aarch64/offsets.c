@@ -1,0 +1,22 @@
+/*
+ * Structure offsets for assembly, generated at build time: this file is
+ * compiled to assembly and the "->NAME value" markers become offsets.h.
+ */
+#include <stddef.h>
+
+#include "arch/aarch64/exception.h"
+#include "core/cpu.h"
+
+#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+void offsets(void);
+void offsets(void)
+{
+	DEFINE(EXC_FRAME_SIZE, sizeof(struct exc_frame));
+	DEFINE(EXC_FRAME_SP, offsetof(struct exc_frame, sp));
+	DEFINE(EXC_FRAME_ELR, offsetof(struct exc_frame, elr));
+	DEFINE(EXC_FRAME_ESR, offsetof(struct exc_frame, esr));
+	DEFINE(CPU_SIZE, sizeof(struct cpu));
+	DEFINE(CPU_STACK_SIZE, CPU_STACK_BYTES);
+	DEFINE(MAX_CPUS_ASM, MAX_CPUS);
+}

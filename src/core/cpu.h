@@ -1,0 +1,29 @@
+/*
+ * Per-CPU state. Each physical CPU finds its own struct through the arch's
+ * per-CPU register (TPIDR_EL2 on AArch64), set up at entry before any C runs.
+ */
+#ifndef CORE_CPU_H
+#define CORE_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_CPUS 8U
+#define CPU_STACK_BYTES 16384U
+
+struct cpu {
+	unsigned int index; /* linear index, 0 .. MAX_CPUS-1 */
+	uint64_t mpidr;
+	bool on;              /* between warm boot and CPU_OFF */
+	unsigned int boots;   /* how many times this CPU has entered tzvisor cold/warm */
+};
+
+extern struct cpu cpus[MAX_CPUS];
+
+struct cpu *cpu_this(void);
+/* Tolerates NULL (before per-CPU state exists): reports 0. */
+unsigned int cpu_index(const struct cpu *c);
+/* Linear index from an MPIDR value, or -1 if out of range (plat rule). */
+int cpu_index_from_mpidr(uint64_t mpidr);
+
+#endif /* CORE_CPU_H */

@@ -1,0 +1,67 @@
+/*
+ * Translation tables for AArch64 VMSAv8-64 with the 4 KiB granule, for both
+ * stage 1 (tzvisor's own EL2 mappings) and stage 2 (partitions and guests).
+ * In the spirit of TF-A's xlat_tables_v2: an opaque context, attributes as
+ * composable bits, documented error returns. Tables are identity-addressed
+ * (table PA == VA in tzvisor's own map), which holds for tzvisor and for the
+ * host tests alike.
+ */
+#ifndef CORE_MM_H
+#define CORE_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/palloc.h"
+
+/* Attributes (combine with |). Memory is readable whenever it is mapped. */
+#define MM_R 0x0U
+#define MM_W 0x1U      /* writable */
+#define MM_X 0x2U      /* executable */
+#define MM_DEVICE 0x4U /* Device-nGnRnE (else normal write-back cacheable) */
+#define MM_NC 0x8U     /* normal non-cacheable */
+#define MM_NS 0x10U    /* non-secure PA space (stage 1 from the secure world) */
+
+#define MM_RW (MM_R | MM_W)
+#define MM_RX (MM_R | MM_X)
+
+/* MAIR_EL2 indices this library encodes; the arch layer programs MAIR to match. */
+#define MM_MAIR_DEVICE_IDX 0U
+#define MM_MAIR_NORMAL_IDX 1U
+#define MM_MAIR_NC_IDX 2U
+#define MM_MAIR_VALUE 0x44FF00ULL /* idx0 0x00, idx1 0xFF, idx2 0x44 */
+
+enum mm_stage { MM_STAGE1, MM_STAGE2 };
+
+/* Errors: negative; 0 is success. */
+enum mm_err {
+	MM_OK = 0,
+	MM_EINVAL = -1,  /* unaligned address or size, zero size, range wraps or is out of the VA space */
+	MM_ENOMEM = -2,  /* the page allocator ran dry; the tables may hold part of the range */
+};
+
+struct mm_ptable {
+	enum mm_stage stage;
+	unsigned int va_bits; /* 32..48 */
+	unsigned int start_level;
+	uint64_t *root;
+	struct palloc *alloc;
+	/* Called after a live entry is invalidated (break-before-make); may be NULL. */
+	void (*tlb_inval)(const struct mm_ptable *pt, uint64_t va);
+};
+
+int mm_init(struct mm_ptable *pt, enum mm_stage stage, unsigned int va_bits, struct palloc *alloc);
+/* Maps [va, va+size) to [pa, pa+size), page-aligned; replaces existing mappings. */
+int mm_map(struct mm_ptable *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned int attrs);
+int mm_unmap(struct mm_ptable *pt, uint64_t va, uint64_t size);
+/* Walks the table: true and *pa, *attrs, *level for a mapped address. */
+bool mm_lookup(const struct mm_ptable *pt, uint64_t va, uint64_t *pa, unsigned int *attrs,
+	       unsigned int *level);
+/* Frees every table page, including the root. */
+void mm_destroy(struct mm_ptable *pt);
+
+/* Descriptor encoding, exposed for tests: attributes to the lower/upper bits of a leaf. */
+uint64_t mm_leaf_attrs(enum mm_stage stage, unsigned int attrs);
+
+#endif /* CORE_MM_H */

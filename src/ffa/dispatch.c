@@ -1,0 +1,41 @@
+/*
+ * The common FF-A call path: decode x0, lock the caller's version on its
+ * first call other than FFA_VERSION, refuse ABIs newer than the caller's
+ * version, and answer the setup/discovery ABIs that need no role knowledge.
+ * Everything else is NOT_SUPPORTED here; roles route the calls they own
+ * before they reach this function.
+ */
+#include "ffa/ffa_core.h"
+
+static void lock_version(struct ffa_endpoint *ep)
+{
+	sl_lock(&ep->lock);
+	ep->version_locked = true;
+	sl_unlock(&ep->lock);
+}
+
+struct ffa_value ffa_call(const struct ffa_instance *inst, struct ffa_endpoint *ep,
+			  const struct ffa_value *args)
+{
+	uint32_t fid = ffa_fid(args);
+
+	if (fid == FFA_VERSION_32) {
+		return ffa_version(ep, ffa_w(args, 1));
+	}
+	lock_version(ep);
+
+	uint32_t since = ffa_abi_since(fid);
+	if (since == 0 || since > ffa_endpoint_version(ep)) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	switch (fid) {
+	case FFA_FEATURES_32:
+		return ffa_features(ep, ffa_w(args, 1), ffa_w(args, 2));
+	case FFA_ID_GET_32:
+		return ffa_success_value(ep->id);
+	case FFA_SPM_ID_GET_32:
+		return ffa_success_value(inst->spmc_id);
+	default:
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+}

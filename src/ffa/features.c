@@ -1,0 +1,109 @@
+/*
+ * FFA_FEATURES (FF-A v1.2 section 13.3) and the table of what is implemented.
+ *
+ * Reports exactly the ABIs tzvisor implements for this caller, and only those
+ * that exist in the FF-A version the caller negotiated. Feature IDs (bit 31
+ * clear) must have bits [30:8] and the input property zero, else
+ * NOT_SUPPORTED. No feature ID (NPI, SRI, MEI) is implemented yet.
+ */
+#include "ffa/ffa_core.h"
+
+uint32_t ffa_abi_since(uint32_t fid)
+{
+	switch (fid) {
+	case FFA_ERROR_32:
+	case FFA_SUCCESS_32:
+	case FFA_SUCCESS_64:
+	case FFA_INTERRUPT_32:
+	case FFA_VERSION_32:
+	case FFA_FEATURES_32:
+	case FFA_RX_RELEASE_32:
+	case FFA_RXTX_MAP_32:
+	case FFA_RXTX_MAP_64:
+	case FFA_RXTX_UNMAP_32:
+	case FFA_PARTITION_INFO_GET_32:
+	case FFA_ID_GET_32:
+	case FFA_MSG_POLL_32:
+	case FFA_MSG_WAIT_32:
+	case FFA_YIELD_32:
+	case FFA_RUN_32:
+	case FFA_MSG_SEND_32:
+	case FFA_MSG_SEND_DIRECT_REQ_32:
+	case FFA_MSG_SEND_DIRECT_REQ_64:
+	case FFA_MSG_SEND_DIRECT_RESP_32:
+	case FFA_MSG_SEND_DIRECT_RESP_64:
+	case FFA_MEM_DONATE_32:
+	case FFA_MEM_DONATE_64:
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+	case FFA_MEM_RETRIEVE_REQ_32:
+	case FFA_MEM_RETRIEVE_REQ_64:
+	case FFA_MEM_RETRIEVE_RESP_32:
+	case FFA_MEM_RELINQUISH_32:
+	case FFA_MEM_RECLAIM_32:
+	case FFA_MEM_FRAG_RX_32:
+	case FFA_MEM_FRAG_TX_32:
+		return FFA_VERSION_1_0;
+	case FFA_NORMAL_WORLD_RESUME_32:
+	case FFA_NOTIFICATION_BITMAP_CREATE_32:
+	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
+	case FFA_NOTIFICATION_BIND_32:
+	case FFA_NOTIFICATION_UNBIND_32:
+	case FFA_NOTIFICATION_SET_32:
+	case FFA_NOTIFICATION_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_64:
+	case FFA_RX_ACQUIRE_32:
+	case FFA_SPM_ID_GET_32:
+	case FFA_MSG_SEND2_32:
+	case FFA_SECONDARY_EP_REGISTER_64:
+	case FFA_MEM_PERM_GET_32:
+	case FFA_MEM_PERM_SET_32:
+		return FFA_VERSION_1_1;
+	case FFA_CONSOLE_LOG_32:
+	case FFA_CONSOLE_LOG_64:
+	case FFA_PARTITION_INFO_GET_REGS_64:
+	case FFA_EL3_INTR_HANDLE_32:
+	case FFA_MSG_SEND_DIRECT_REQ2_64:
+	case FFA_MSG_SEND_DIRECT_RESP2_64:
+		return FFA_VERSION_1_2;
+	default:
+		return 0;
+	}
+}
+
+/* The ABIs this build answers for a normal-world caller. */
+static bool implemented(uint32_t fid)
+{
+	switch (fid) {
+	case FFA_ERROR_32:
+	case FFA_SUCCESS_32:
+	case FFA_SUCCESS_64:
+	case FFA_VERSION_32:
+	case FFA_FEATURES_32:
+	case FFA_ID_GET_32:
+	case FFA_SPM_ID_GET_32:
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t input)
+{
+	if ((id & FFA_FEATURES_FUNC_BIT) == 0) {
+		/* Feature IDs: bits [30:8] and the input property MBZ; none implemented. */
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	uint32_t fid = id & ~SMCCC_SVE_HINT;
+	uint32_t since = ffa_abi_since(fid);
+	if (since == 0 || !implemented(fid) || since > ffa_endpoint_version(ep)) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	/* No implemented ABI takes an input property yet: it must be zero. */
+	if (input != 0) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	return ffa_success_value(0);
+}

@@ -1,0 +1,62 @@
+/*
+ * The role-independent FF-A core: per-endpoint state and the ABI handlers
+ * that both the SPMC and the hypervisor role answer the same way. Handlers
+ * take and return one struct ffa_value, decode and check every argument
+ * before changing anything (validate first, then commit).
+ */
+#ifndef FFA_CORE_H
+#define FFA_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/spinlock.h"
+#include "ffa/ffa.h"
+
+/* What one FF-A endpoint (the normal world, a VM or a partition) has negotiated. */
+struct ffa_endpoint {
+	struct spinlock lock;
+	ffa_id_t id;
+	/* Version the endpoint asked for; v1.0 until it calls FFA_VERSION. */
+	uint32_t version;
+	/* Set by the first FF-A call other than FFA_VERSION (FF-A v1.2 13.2.1). */
+	bool version_locked;
+};
+
+/* The FF-A instance tzvisor implements for a caller. */
+struct ffa_instance {
+	ffa_id_t spmc_id; /* answered by FFA_SPM_ID_GET */
+};
+
+void ffa_endpoint_init(struct ffa_endpoint *ep, ffa_id_t id);
+
+/* FFA_VERSION: negotiates and answers with the implemented version or NOT_SUPPORTED. */
+struct ffa_value ffa_version(struct ffa_endpoint *ep, uint32_t requested);
+uint32_t ffa_endpoint_version(struct ffa_endpoint *ep);
+
+/* FFA_FEATURES (FF-A v1.2 13.3). */
+struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t input);
+
+/* The version of FF-A that introduced an ABI, or 0 for IDs tzvisor does not know. */
+uint32_t ffa_abi_since(uint32_t fid);
+
+/*
+ * Handles one call from an endpoint. Role code routes the calls it owns
+ * (framework messages, messaging, memory) before falling back to this.
+ */
+struct ffa_value ffa_call(const struct ffa_instance *inst, struct ffa_endpoint *ep,
+			  const struct ffa_value *args);
+
+/* Decodes x0: masks the SMCCC SVE hint. */
+static inline uint32_t ffa_fid(const struct ffa_value *args)
+{
+	return (uint32_t)args->x[0] & ~SMCCC_SVE_HINT;
+}
+
+/* SMC32 calls carry 32-bit arguments: the upper halves are ignored (SMCCC 2.6). */
+static inline uint32_t ffa_w(const struct ffa_value *args, unsigned int n)
+{
+	return (uint32_t)args->x[n];
+}
+
+#endif /* FFA_CORE_H */

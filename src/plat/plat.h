@@ -1,0 +1,33 @@
+/*
+ * The platform, described as data (one struct) plus the few functions that
+ * touch its devices. src/plat/qemu implements it for QEMU's virt machine.
+ */
+#ifndef PLAT_PLAT_H
+#define PLAT_PLAT_H
+
+#include <stdint.h>
+
+struct plat_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct plat_desc {
+	const char *name;
+	uint64_t uart_base; /* PL011 */
+	struct plat_region secure_sram;
+	struct plat_region secure_dram;
+	struct plat_region ns_dram;
+	uint64_t gicd_base;
+	uint64_t gicr_base;
+	unsigned int cpus_per_cluster;
+};
+
+extern const struct plat_desc plat;
+
+void plat_console_init(void);
+void plat_console_putc(char c);
+/* Linear CPU index of an MPIDR value (may be out of range: callers check). */
+int plat_cpu_index(uint64_t mpidr);
+
+#endif /* PLAT_PLAT_H */

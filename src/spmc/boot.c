@@ -1,0 +1,177 @@
+/*
+ * SPMC boot. The primary core builds tzvisor's EL2 stage-1 map, turns the MMU
+ * on, copies and parses the manifest, registers the secondary entry point
+ * and tells the SPMD it is ready. Secondary cores (CPU_ON) reuse the map.
+ */
+#include <string.h>
+
+#include "arch/arch.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/mm.h"
+#include "core/palloc.h"
+#include "core/panic.h"
+#include "core/types.h"
+#include "plat/plat.h"
+#include "spmc/spmc.h"
+
+#ifndef TZV_VERSION
+#define TZV_VERSION "dev"
+#endif
+
+#define STAGE1_VA_BITS 39U
+#define TABLE_POOL_PAGES 64U
+
+struct spmc spmc;
+
+static struct palloc table_pool;
+static struct mm_ptable stage1;
+static uint8_t table_pages[TABLE_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t manifest_copy[SPMC_MANIFEST_MAX_SIZE] __attribute__((aligned(8)));
+
+extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[],
+	__data_start[], __image_end[], __bss_start[], __bss_end[];
+
+static void map_or_panic(uint64_t base, uint64_t size, unsigned int attrs, const char *what)
+{
+	int rc = mm_map(&stage1, base, base, size, attrs);
+
+	if (rc != MM_OK) {
+		panic("stage-1 map of %s [0x%llx, +0x%llx) failed: %d", what,
+		      (unsigned long long)base, (unsigned long long)size, rc);
+	}
+}
+
+static void stage1_build(uintptr_t manifest_pa)
+{
+	uintptr_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
+	uintptr_t data = (uintptr_t)__data_start, end = (uintptr_t)__image_end;
+
+	CHECK(palloc_init(&table_pool, (uintptr_t)table_pages, TABLE_POOL_PAGES) == 0);
+	CHECK(mm_init(&stage1, MM_STAGE1, STAGE1_VA_BITS, &table_pool) == MM_OK);
+	map_or_panic(text, (uintptr_t)__text_end - text, MM_RX, "text");
+	map_or_panic(rodata, (uintptr_t)__rodata_end - rodata, MM_R, "rodata");
+	map_or_panic(data, end - data, MM_RW, "data/bss");
+	/* The UART is a non-secure device: NS=1 so the access goes to the NS PA space. */
+	map_or_panic(plat.uart_base, PAGE_SIZE, MM_RW | MM_DEVICE | MM_NS, "uart");
+	/* The manifest (read-only, may straddle a page). */
+	uintptr_t m = ALIGN_DOWN(manifest_pa, PAGE_SIZE);
+	map_or_panic(m, ALIGN_UP(manifest_pa + SPMC_MANIFEST_MAX_SIZE, PAGE_SIZE) - m, MM_R,
+		     "manifest");
+	stage1.tlb_inval = arch_mm_tlb_inval_va;
+}
+
+static void manifest_load(uintptr_t manifest_pa)
+{
+	const char *field;
+	uint64_t end;
+
+	/* The manifest must lie in secure memory; copy it before parsing (it is input). */
+	if (manifest_pa == 0 || !range_end(manifest_pa, SPMC_MANIFEST_MAX_SIZE, &end) ||
+	    manifest_pa < plat.secure_sram.base ||
+	    end > plat.secure_dram.base + plat.secure_dram.size) {
+		panic("manifest address 0x%llx is not in secure memory",
+		      (unsigned long long)manifest_pa);
+	}
+	memcpy(manifest_copy, (const void *)manifest_pa, sizeof(manifest_copy));
+	enum spmc_manifest_err e =
+		spmc_manifest_parse(manifest_copy, sizeof(manifest_copy), &spmc.manifest, &field);
+	if (e != SPMC_MANIFEST_OK) {
+		panic("SPMC manifest at 0x%llx: %s: %s", (unsigned long long)manifest_pa,
+		      field != NULL ? field : "?", spmc_manifest_strerror(e));
+	}
+}
+
+static void banner(uintptr_t manifest_pa, uint64_t core_id)
+{
+	const struct spmc_manifest *m = &spmc.manifest;
+
+	console_printf("\n"
+		       "tzvisor %s -- FF-A v%u.%u SPMC at S-EL2 (%s)\n"
+		       "  entered on core %llu (TF-A core id %llu), image 0x%llx-0x%llx (%llu KiB)\n",
+		       TZV_VERSION, FFA_VERSION_MAJOR_OF(FFA_VERSION_IMPLEMENTED),
+		       FFA_VERSION_MINOR_OF(FFA_VERSION_IMPLEMENTED), plat.name,
+		       (unsigned long long)cpu_index(cpu_this()), (unsigned long long)core_id,
+		       (unsigned long long)(uintptr_t)__image_start,
+		       (unsigned long long)(uintptr_t)__image_end,
+		       (unsigned long long)(((uintptr_t)__image_end - (uintptr_t)__image_start) /
+					    1024));
+	console_printf("  manifest @0x%llx: spmc_id 0x%04x, FF-A %u.%u, exec_state %u,\n"
+		       "    load_address 0x%llx, entrypoint 0x%llx, binary_size 0x%llx\n",
+		       (unsigned long long)manifest_pa, m->spmc_id, m->maj_ver, m->min_ver,
+		       m->exec_state, (unsigned long long)m->load_address,
+		       (unsigned long long)m->entrypoint, (unsigned long long)m->binary_size);
+	console_printf("  stage-1: %u-bit VA, %zu table pages used of %u\n", STAGE1_VA_BITS,
+		       palloc_used(&table_pool), TABLE_POOL_PAGES);
+	console_printf("  partitions: none\n");
+}
+
+/* A call to the SPMD during initialisation; panics on an FFA_ERROR answer. */
+static struct ffa_value spmd_call(uint64_t fid, uint64_t x1, const char *what)
+{
+	struct ffa_value v = {.x = {fid, x1}};
+
+	arch_smc(&v);
+	if ((uint32_t)v.x[0] == FFA_ERROR_32) {
+		panic("%s refused by the SPMD: error %d", what, (int)(int32_t)v.x[2]);
+	}
+	return v;
+}
+
+static void cpu_up(unsigned int index, bool cold)
+{
+	struct cpu *c = &cpus[index];
+
+	c->index = index;
+	c->mpidr = arch_mpidr();
+	c->on = true;
+	c->boots++;
+	(void)cold;
+}
+
+void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core_id,
+		       unsigned int index);
+void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core_id,
+		       unsigned int index)
+{
+	(void)hw_config;
+	cpu_up(index, true);
+	plat_console_init();
+
+	/* Tables are written with the MMU off; drop any stale cache lines first. */
+	arch_dcache_inval_range((uintptr_t)__data_start,
+				(uintptr_t)__image_end - (uintptr_t)__data_start);
+	stage1_build(manifest_pa);
+	arch_dcache_inval_range((uintptr_t)__data_start,
+				(uintptr_t)__image_end - (uintptr_t)__data_start);
+	arch_mm_enable(&stage1);
+
+	manifest_load(manifest_pa);
+	spmc.inst.spmc_id = spmc.manifest.spmc_id;
+	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
+	banner(manifest_pa, core_id);
+
+	struct ffa_value v = spmd_call(FFA_VERSION_32, FFA_VERSION_IMPLEMENTED, "FFA_VERSION");
+	uint32_t spmd_version = (uint32_t)v.x[0];
+	v = spmd_call(FFA_ID_GET_32, 0, "FFA_ID_GET");
+	if ((uint16_t)v.x[2] != spmc.inst.spmc_id) {
+		panic("SPMD reports SPMC ID 0x%x, manifest says 0x%x", (unsigned int)v.x[2],
+		      spmc.inst.spmc_id);
+	}
+	spmd_call(FFA_SECONDARY_EP_REGISTER_64, (uintptr_t)spmc_secondary_entry,
+		  "FFA_SECONDARY_EP_REGISTER");
+	LOG("SPMD speaks FF-A %u.%u; secondary entry 0x%llx registered\n",
+	    FFA_VERSION_MAJOR_OF(spmd_version), FFA_VERSION_MINOR_OF(spmd_version),
+	    (unsigned long long)(uintptr_t)spmc_secondary_entry);
+	LOG("core %u ready: FFA_MSG_WAIT\n", index);
+	spmc_serve();
+}
+
+void spmc_boot_secondary(unsigned int index);
+void spmc_boot_secondary(unsigned int index)
+{
+	cpu_up(index, false);
+	arch_mm_enable(&stage1);
+	LOG("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);
+	spmc_serve();
+}

@@ -1,0 +1,36 @@
+/*
+ * SPMC entry points. TF-A's SPMD enters at EL2h with the MMU off and all
+ * interrupts masked:
+ *   cold boot (primary core): x0 = TOS_FW_CONFIG (manifest), x1 = HW_CONFIG,
+ *                             x4 = core linear ID;
+ *   CPU_ON (any core):        at the address registered with
+ *                             FFA_SECONDARY_EP_REGISTER; registers undefined.
+ */
+	.section .text.head, "ax"
+	.global spmc_entry
+spmc_entry:
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x4
+	/* Zero .bss (holds the stacks: do it before any stack use). */
+	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __bss_end
+	add	x1, x1, :lo12:__bss_end
+1:	cmp	x0, x1
+	b.hs	2f
+	stp	xzr, xzr, [x0], #16
+	b	1b
+2:	bl	arch_entry_cpu_setup
+	mov	x3, x0
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	bl	spmc_boot_primary
+	b	.
+
+	.global spmc_secondary_entry
+spmc_secondary_entry:
+	bl	arch_entry_cpu_setup
+	bl	spmc_boot_secondary
+	b	.

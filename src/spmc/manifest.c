@@ -1,0 +1,134 @@
+/*
+ * SPMC manifest parsing. Rules (TF-A docs, "SPMC manifest" and
+ * plat_spmd_manifest.c): spmc_id must be a secure endpoint ID (bit 15 set);
+ * maj_ver 1 and min_ver at most the FF-A minor version tzvisor implements;
+ * exec_state 0 (AArch64); load_address, entrypoint and binary_size one or two
+ * cells, with the entry point inside the image.
+ */
+#include "spmc/manifest.h"
+
+#include <libfdt.h>
+
+#include "core/types.h"
+#include "ffa/ffa.h"
+
+static const char *const COMPATIBLE = "arm,ffa-core-manifest-1.0";
+
+static bool read_u32(const void *fdt, int node, const char *name, uint32_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (p == NULL || len != (int)sizeof(*p)) {
+		return false;
+	}
+	*out = fdt32_to_cpu(*p);
+	return true;
+}
+
+/* One cell or two (big-endian high word first), as TF-A's fdt_read_uint64 accepts. */
+static bool read_u64(const void *fdt, int node, const char *name, uint64_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (p == NULL) {
+		return false;
+	}
+	if (len == 4) {
+		*out = fdt32_to_cpu(p[0]);
+	} else if (len == 8) {
+		*out = ((uint64_t)fdt32_to_cpu(p[0]) << 32) | fdt32_to_cpu(p[1]);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size,
+					   struct spmc_manifest *m, const char **field)
+{
+	struct spmc_manifest tmp;
+	uint32_t id;
+	uint64_t end;
+
+	*field = "header";
+	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) != 0 ||
+	    fdt_totalsize(fdt) > size || fdt_check_full(fdt, fdt_totalsize(fdt)) != 0) {
+		return SPMC_MANIFEST_BAD_FDT;
+	}
+	*field = "compatible";
+	if (fdt_node_check_compatible(fdt, 0, COMPATIBLE) != 0) {
+		return SPMC_MANIFEST_BAD_COMPAT;
+	}
+	*field = "attribute";
+	int node = fdt_subnode_offset(fdt, 0, "attribute");
+	if (node < 0) {
+		return SPMC_MANIFEST_NO_ATTRIBUTE;
+	}
+
+	const char *const u32_names[] = {"spmc_id", "maj_ver", "min_ver", "exec_state"};
+	uint32_t *u32_dsts[] = {&id, &tmp.maj_ver, &tmp.min_ver, &tmp.exec_state};
+	for (size_t i = 0; i < ARRAY_SIZE(u32_dsts); i++) {
+		*field = u32_names[i];
+		if (!read_u32(fdt, node, u32_names[i], u32_dsts[i])) {
+			return SPMC_MANIFEST_MISSING;
+		}
+	}
+	const char *const u64_names[] = {"load_address", "entrypoint", "binary_size"};
+	uint64_t *u64_dsts[] = {&tmp.load_address, &tmp.entrypoint, &tmp.binary_size};
+	for (size_t i = 0; i < ARRAY_SIZE(u64_dsts); i++) {
+		*field = u64_names[i];
+		if (!read_u64(fdt, node, u64_names[i], u64_dsts[i])) {
+			return SPMC_MANIFEST_MISSING;
+		}
+	}
+
+	*field = "spmc_id";
+	if (id > 0xFFFF || !ffa_id_is_secure((ffa_id_t)id) || id == FFA_SPMD_ENDPOINT_ID) {
+		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	tmp.spmc_id = (uint16_t)id;
+	*field = "maj_ver";
+	if (tmp.maj_ver != FFA_VERSION_MAJOR_OF(FFA_VERSION_IMPLEMENTED)) {
+		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	*field = "min_ver";
+	if (tmp.min_ver > FFA_VERSION_MINOR_OF(FFA_VERSION_IMPLEMENTED)) {
+		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	*field = "exec_state";
+	if (tmp.exec_state != 0) {
+		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	*field = "binary_size";
+	if (tmp.binary_size == 0 || !range_end(tmp.load_address, tmp.binary_size, &end)) {
+		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	*field = "entrypoint";
+	if (tmp.entrypoint < tmp.load_address || tmp.entrypoint >= end) {
+		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	*field = NULL;
+	*m = tmp;
+	return SPMC_MANIFEST_OK;
+}
+
+const char *spmc_manifest_strerror(enum spmc_manifest_err e)
+{
+	switch (e) {
+	case SPMC_MANIFEST_OK:
+		return "ok";
+	case SPMC_MANIFEST_BAD_FDT:
+		return "not a valid device tree";
+	case SPMC_MANIFEST_BAD_COMPAT:
+		return "not an arm,ffa-core-manifest-1.0";
+	case SPMC_MANIFEST_NO_ATTRIBUTE:
+		return "no attribute node";
+	case SPMC_MANIFEST_MISSING:
+		return "missing or malformed property";
+	case SPMC_MANIFEST_BAD_VALUE:
+		return "unsupported value";
+	}
+	return "unknown error";
+}

@@ -1,0 +1,29 @@
+/* The SPMC role: state shared by its boot code and its SPMD loop. */
+#ifndef SPMC_SPMC_H
+#define SPMC_SPMC_H
+
+#include <stdint.h>
+
+#include "ffa/ffa_core.h"
+#include "spmc/manifest.h"
+
+struct spmc {
+	struct spmc_manifest manifest;
+	struct ffa_instance inst;
+	/* The normal world as one FF-A endpoint (ID 0: no hypervisor yet). */
+	struct ffa_endpoint nwd;
+};
+
+extern struct spmc spmc;
+
+/* Per-CPU loop: ends initialisation with FFA_MSG_WAIT, then serves requests forever. */
+__attribute__((noreturn)) void spmc_serve(void);
+
+/* One request from the SPMD (normal-world call or framework message) to its answer. */
+struct ffa_value spmc_handle(const struct ffa_value *req);
+
+/* Entry points (entry.S). */
+void spmc_entry(void);
+void spmc_secondary_entry(void);
+
+#endif /* SPMC_SPMC_H */

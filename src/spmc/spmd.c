@@ -1,0 +1,90 @@
+/*
+ * The SPMC side of TF-A's SPMD protocol (TF-A services/std_svc/spmd).
+ *
+ * Each CPU ends its initialisation with FFA_MSG_WAIT; the SMC returns with the
+ * next request, and every answer is the next SMC. Requests are either
+ * normal-world FF-A calls forwarded by the SPMD, or framework messages from
+ * the SPMD itself: direct requests with sender 0xFFFF and bit 31 of w2 set
+ * (FF-A v1.2 section 18.3):
+ *   - FFA_VERSION on behalf of the normal world (w3 = requested version),
+ *   - PSCI CPU_OFF for this CPU (w3 = PSCI function ID).
+ * A secure interrupt taken while the normal world ran arrives as
+ * FFA_INTERRUPT; with no partitions yet it is answered with
+ * FFA_NORMAL_WORLD_RESUME.
+ */
+#include "arch/arch.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "spmc/spmc.h"
+
+#define PSCI_CPU_OFF 0x84000002U
+#define PSCI_SUCCESS 0
+#define PSCI_NOT_SUPPORTED (-1)
+
+static struct ffa_value framework_resp(uint32_t type, uint64_t w3)
+{
+	struct ffa_value r = {.x = {FFA_MSG_SEND_DIRECT_RESP_32,
+				    FFA_MSG_ENDPOINTS(spmc.inst.spmc_id, FFA_SPMD_ENDPOINT_ID),
+				    FFA_FWK_MSG_BIT | type, w3}};
+	return r;
+}
+
+static struct ffa_value framework_msg(const struct ffa_value *req)
+{
+	uint32_t type = ffa_w(req, 2) & FFA_FWK_MSG_TYPE_MASK;
+	uint32_t w3 = ffa_w(req, 3);
+
+	switch (type) {
+	case FFA_FWK_MSG_VERSION_REQ: {
+		struct ffa_value v = ffa_version(&spmc.nwd, w3);
+		LOG("normal world FFA_VERSION %u.%u -> %s\n", FFA_VERSION_MAJOR_OF(w3),
+		    FFA_VERSION_MINOR_OF(w3),
+		    (uint32_t)v.x[0] == FFA_VERSION_IMPLEMENTED ? "1.2" : "NOT_SUPPORTED");
+		return framework_resp(FFA_FWK_MSG_VERSION_RESP, (uint32_t)v.x[0]);
+	}
+	case FFA_FWK_MSG_PSCI_REQ:
+		if (w3 == PSCI_CPU_OFF) {
+			struct cpu *c = cpu_this();
+			c->on = false;
+			LOG("CPU_OFF: core %u going down\n", c->index);
+			return framework_resp(FFA_FWK_MSG_PSCI_RESP, PSCI_SUCCESS);
+		}
+		LOG("PSCI framework message 0x%x not supported\n", w3);
+		return framework_resp(FFA_FWK_MSG_PSCI_RESP, (uint32_t)PSCI_NOT_SUPPORTED);
+	default:
+		LOG("unknown framework message type 0x%x\n", type);
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+}
+
+static bool is_framework_msg(const struct ffa_value *req)
+{
+	uint32_t fid = ffa_fid(req);
+
+	return (fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64) &&
+	       (ffa_w(req, 2) & FFA_FWK_MSG_BIT) != 0 &&
+	       FFA_MSG_SENDER(ffa_w(req, 1)) == FFA_SPMD_ENDPOINT_ID &&
+	       FFA_MSG_RECEIVER(ffa_w(req, 1)) == spmc.inst.spmc_id;
+}
+
+struct ffa_value spmc_handle(const struct ffa_value *req)
+{
+	if (is_framework_msg(req)) {
+		return framework_msg(req);
+	}
+	if (ffa_fid(req) == FFA_INTERRUPT_32) {
+		struct ffa_value r = {.x = {FFA_NORMAL_WORLD_RESUME_32}};
+		return r;
+	}
+	return ffa_call(&spmc.inst, &spmc.nwd, req);
+}
+
+void spmc_serve(void)
+{
+	struct ffa_value v = {.x = {FFA_MSG_WAIT_32}};
+
+	for (;;) {
+		arch_smc(&v);
+		v = spmc_handle(&v);
+	}
+}

@@ -1,0 +1,70 @@
+#include "fake_arch.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "plat/plat.h"
+
+char fake_console[16384];
+size_t fake_console_len;
+jmp_buf *fake_halt_jmp;
+static void *cpu_local;
+
+const struct plat_desc plat = {
+	.name = "host",
+	.cpus_per_cluster = 8,
+};
+
+void fake_console_reset(void)
+{
+	fake_console_len = 0;
+	fake_console[0] = '\0';
+}
+
+void plat_console_init(void)
+{
+}
+
+void plat_console_putc(char c)
+{
+	if (fake_console_len + 1 < sizeof(fake_console)) {
+		fake_console[fake_console_len++] = c;
+		fake_console[fake_console_len] = '\0';
+	}
+}
+
+int plat_cpu_index(uint64_t mpidr)
+{
+	return (int)(mpidr & 0xFF);
+}
+
+void arch_cpu_relax(void)
+{
+}
+
+void arch_halt(void)
+{
+	if (fake_halt_jmp != NULL) {
+		longjmp(*fake_halt_jmp, 1);
+	}
+	fprintf(stderr, "unexpected halt; console:\n%s\n", fake_console);
+	abort();
+}
+
+void *arch_cpu_local(void)
+{
+	return cpu_local;
+}
+
+void arch_cpu_local_set(void *p)
+{
+	cpu_local = p;
+}
+
+uint64_t arch_mpidr(void)
+{
+	return 0;
+}
