@@ -51,8 +51,16 @@ uint64_t read_cntfrq(void)
 	return v;
 }
 
+static unsigned int tests_reported;
+
+unsigned int tests_count(void)
+{
+	return tests_reported;
+}
+
 void test_pass(const char *name)
 {
+	tests_reported++;
 	nwd_printf("TEST PASS %s\n", name);
 }
 
@@ -64,6 +72,7 @@ void test_fail(const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	tests_reported++;
 	nwd_printf("TEST FAIL %s: %s\n", name, buf);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "core/fmt.h"
 #include "nwd.h"
+#include "plat/plat.h"
 
 void nwd_secondary_entry(void);
 
@@ -47,7 +48,8 @@ static void suite_version(void)
 	uint64_t t0 = read_cntpct();
 	struct ffa_value v = ffa_call8(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint64_t t1 = read_cntpct();
-	nwd_printf("nwd: first FF-A answer 0x%llx after %llu us of virtual time (call took %llu ticks)\n",
+	nwd_printf("nwd: first FF-A answer 0x%llx after %llu us of virtual time (call took %llu "
+		   "ticks)\n",
 		   (unsigned long long)v.x[0], (unsigned long long)(t1 * 1000000 / read_cntfrq()),
 		   (unsigned long long)(t1 - t0));
 	if (expect_u64("ffa.version.first_call", "x0", (uint32_t)v.x[0], FFA_VERSION_1_2)) {
@@ -81,8 +83,8 @@ static void suite_features(void)
 	t_success("ffa.features.spm_id_get", FFA_FEATURES_32, FFA_SPM_ID_GET_32, 0);
 	t_success("ffa.features.error", FFA_FEATURES_32, FFA_ERROR_32, 0);
 	t_success("ffa.features.success64", FFA_FEATURES_32, FFA_SUCCESS_64, 0);
-	t_success("ffa.features.sve_hint_masked", FFA_FEATURES_32 | SMCCC_SVE_HINT,
-		  FFA_VERSION_32, 0);
+	t_success("ffa.features.sve_hint_masked", FFA_FEATURES_32 | SMCCC_SVE_HINT, FFA_VERSION_32,
+		  0);
 	t_success("ffa.features.w1_upper_bits_ignored", FFA_FEATURES_32,
 		  0xDEAD000000000000ULL | FFA_VERSION_32, 0);
 	t_error("ffa.features.bad.unknown_fid", FFA_FEATURES_32, 0x84000099, 0, FFA_NOT_SUPPORTED);
@@ -163,8 +165,8 @@ static void suite_unsupported(void)
 #define HAMMER 64U
 
 struct core_slot {
-	volatile uint32_t round;   /* written by the primary before CPU_ON */
-	volatile uint32_t done;    /* round+1 when the results below are valid */
+	volatile uint32_t round; /* written by the primary before CPU_ON */
+	volatile uint32_t done; /* round+1 when the results below are valid */
 	volatile uint32_t release; /* round+1 when the core may turn itself off */
 	volatile uint64_t version, id, spm_id, features, unknown, hammer_bad;
 };
@@ -288,6 +290,7 @@ static void suite_smp(void)
 void nwd_main(void);
 void nwd_main(void)
 {
+	plat_console_init(plat.ns_uart_base);
 	nwd_printf("\nnwd: tzvisor normal-world test payload at NS-EL2\n");
 	suite_version();
 	suite_id();
@@ -295,7 +298,7 @@ void nwd_main(void)
 	suite_version_lock();
 	suite_unsupported();
 	suite_smp();
-	nwd_printf("TEST END\n");
+	nwd_printf("TEST END %u\n", tests_count());
 	struct ffa_value v = {.x = {PSCI_SYSTEM_OFF}};
 	nwd_smc(&v);
 	test_fail("psci.system_off", "SYSTEM_OFF returned 0x%llx", (unsigned long long)v.x[0]);

@@ -14,6 +14,8 @@ struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 
 /* Report protocol, parsed by tests/qemu/run.py: one line per test. */
 void test_pass(const char *name);
+/* How many PASS/FAIL lines were printed (the runner checks it against what it saw). */
+unsigned int tests_count(void);
 void test_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool expect_u64(const char *name, const char *what, uint64_t got, uint64_t want);
 /* FFA_ERROR with w2 == code, x1 and x3..x7 zero. */

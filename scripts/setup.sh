@@ -4,6 +4,7 @@
 # Idempotent: a second run only checks and prints "ok" lines.
 #
 #   TZV_CACHE   where downloaded sources go (default: ~/.cache/tzvisor)
+#   --with-gdb  also install gdb-multiarch (for make debug)
 set -euo pipefail
 
 TFA_VERSION=2.12.1+dfsg-1
@@ -62,6 +63,7 @@ fi
 # --- packages --------------------------------------------------------------
 PKGS="make gcc libc6-dev git python3 dpkg-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       device-tree-compiler libssl-dev libcmocka-dev clang-format"
+[ "${1:-}" = "--with-gdb" ] && PKGS="$PKGS gdb-multiarch"
 BPO_PKGS="qemu-system-arm"
 missing=
 for p in $PKGS; do

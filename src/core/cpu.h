@@ -14,8 +14,8 @@
 struct cpu {
 	unsigned int index; /* linear index, 0 .. MAX_CPUS-1 */
 	uint64_t mpidr;
-	bool on;              /* between warm boot and CPU_OFF */
-	unsigned int boots;   /* how many times this CPU has entered tzvisor cold/warm */
+	bool on; /* between warm boot and CPU_OFF */
+	unsigned int boots; /* how many times this CPU has entered tzvisor cold/warm */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -32,8 +32,8 @@ struct spec {
 	int width;
 };
 
-static void out_field(struct out *o, const struct spec *s, const char *prefix,
-		      const char *body, int body_len)
+static void out_field(struct out *o, const struct spec *s, const char *prefix, const char *body,
+		      int body_len)
 {
 	int prefix_len = 0;
 	while (prefix[prefix_len] != '\0') {

@@ -237,8 +237,8 @@ int mm_map(struct mm_ptable *pt, uint64_t va, uint64_t pa, uint64_t size, unsign
 	    !range_end(pa, size, &pa_end) || pa_end > DESC_OA_MASK + PAGE_SIZE) {
 		return MM_EINVAL;
 	}
-	return walk_map(pt, pt->root, pt->start_level, va, end, pa,
-			mm_leaf_attrs(pt->stage, attrs), false);
+	return walk_map(pt, pt->root, pt->start_level, va, end, pa, mm_leaf_attrs(pt->stage, attrs),
+			false);
 }
 
 int mm_unmap(struct mm_ptable *pt, uint64_t va, uint64_t size)

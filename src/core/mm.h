@@ -17,11 +17,11 @@
 
 /* Attributes (combine with |). Memory is readable whenever it is mapped. */
 #define MM_R 0x0U
-#define MM_W 0x1U      /* writable */
-#define MM_X 0x2U      /* executable */
+#define MM_W 0x1U /* writable */
+#define MM_X 0x2U /* executable */
 #define MM_DEVICE 0x4U /* Device-nGnRnE (else normal write-back cacheable) */
-#define MM_NC 0x8U     /* normal non-cacheable */
-#define MM_NS 0x10U    /* non-secure PA space (stage 1 from the secure world) */
+#define MM_NC 0x8U /* normal non-cacheable */
+#define MM_NS 0x10U /* non-secure PA space (stage 1 from the secure world) */
 
 #define MM_RW (MM_R | MM_W)
 #define MM_RX (MM_R | MM_X)
@@ -37,8 +37,9 @@ enum mm_stage { MM_STAGE1, MM_STAGE2 };
 /* Errors: negative; 0 is success. */
 enum mm_err {
 	MM_OK = 0,
-	MM_EINVAL = -1,  /* unaligned address or size, zero size, range wraps or is out of the VA space */
-	MM_ENOMEM = -2,  /* the page allocator ran dry; the tables may hold part of the range */
+	MM_EINVAL = -1, /* unaligned address or size, zero size, range wraps or is out of the VA
+			   space */
+	MM_ENOMEM = -2, /* the page allocator ran dry; the tables may hold part of the range */
 };
 
 struct mm_ptable {

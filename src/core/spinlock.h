@@ -14,7 +14,10 @@ struct spinlock {
 	uint32_t locked;
 };
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT \
+	{             \
+		0     \
+	}
 
 static inline void sl_lock(struct spinlock *l)
 {

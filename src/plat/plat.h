@@ -14,7 +14,8 @@ struct plat_region {
 
 struct plat_desc {
 	const char *name;
-	uint64_t uart_base; /* PL011 */
+	uint64_t ns_uart_base; /* PL011 of the normal world (and of the hypervisor role) */
+	uint64_t secure_uart_base; /* secure-only PL011: the SPMC role's console */
 	struct plat_region secure_sram;
 	struct plat_region secure_dram;
 	struct plat_region ns_dram;
@@ -25,7 +26,8 @@ struct plat_desc {
 
 extern const struct plat_desc plat;
 
-void plat_console_init(void);
+/* Selects and enables the PL011 at base; output before this is dropped. */
+void plat_console_init(uint64_t base);
 void plat_console_putc(char c);
 /* Linear CPU index of an MPIDR value (may be out of range: callers check). */
 int plat_cpu_index(uint64_t mpidr);

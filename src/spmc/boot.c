@@ -52,8 +52,11 @@ static void stage1_build(uintptr_t manifest_pa)
 	map_or_panic(text, (uintptr_t)__text_end - text, MM_RX, "text");
 	map_or_panic(rodata, (uintptr_t)__rodata_end - rodata, MM_R, "rodata");
 	map_or_panic(data, end - data, MM_RW, "data/bss");
-	/* The UART is a non-secure device: NS=1 so the access goes to the NS PA space. */
-	map_or_panic(plat.uart_base, PAGE_SIZE, MM_RW | MM_DEVICE | MM_NS, "uart");
+	/*
+	 * The SPMC logs on the secure-only UART, so that its lines never
+	 * interleave with the normal world's on UART0 (a secure device: NS=0).
+	 */
+	map_or_panic(plat.secure_uart_base, PAGE_SIZE, MM_RW | MM_DEVICE, "secure uart");
 	/* The manifest (read-only, may straddle a page). */
 	uintptr_t m = ALIGN_DOWN(manifest_pa, PAGE_SIZE);
 	map_or_panic(m, ALIGN_UP(manifest_pa + SPMC_MANIFEST_MAX_SIZE, PAGE_SIZE) - m, MM_R,
@@ -86,16 +89,16 @@ static void banner(uintptr_t manifest_pa, uint64_t core_id)
 {
 	const struct spmc_manifest *m = &spmc.manifest;
 
-	console_printf("\n"
-		       "tzvisor %s -- FF-A v%u.%u SPMC at S-EL2 (%s)\n"
-		       "  entered on core %llu (TF-A core id %llu), image 0x%llx-0x%llx (%llu KiB)\n",
-		       TZV_VERSION, FFA_VERSION_MAJOR_OF(FFA_VERSION_IMPLEMENTED),
-		       FFA_VERSION_MINOR_OF(FFA_VERSION_IMPLEMENTED), plat.name,
-		       (unsigned long long)cpu_index(cpu_this()), (unsigned long long)core_id,
-		       (unsigned long long)(uintptr_t)__image_start,
-		       (unsigned long long)(uintptr_t)__image_end,
-		       (unsigned long long)(((uintptr_t)__image_end - (uintptr_t)__image_start) /
-					    1024));
+	console_printf(
+		"\n"
+		"tzvisor %s -- FF-A v%u.%u SPMC at S-EL2 (%s)\n"
+		"  entered on core %llu (TF-A core id %llu), image 0x%llx-0x%llx (%llu KiB)\n",
+		TZV_VERSION, FFA_VERSION_MAJOR_OF(FFA_VERSION_IMPLEMENTED),
+		FFA_VERSION_MINOR_OF(FFA_VERSION_IMPLEMENTED), plat.name,
+		(unsigned long long)cpu_index(cpu_this()), (unsigned long long)core_id,
+		(unsigned long long)(uintptr_t)__image_start,
+		(unsigned long long)(uintptr_t)__image_end,
+		(unsigned long long)(((uintptr_t)__image_end - (uintptr_t)__image_start) / 1024));
 	console_printf("  manifest @0x%llx: spmc_id 0x%04x, FF-A %u.%u, exec_state %u,\n"
 		       "    load_address 0x%llx, entrypoint 0x%llx, binary_size 0x%llx\n",
 		       (unsigned long long)manifest_pa, m->spmc_id, m->maj_ver, m->min_ver,
@@ -136,7 +139,7 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 {
 	(void)hw_config;
 	cpu_up(index, true);
-	plat_console_init();
+	plat_console_init(plat.secure_uart_base);
 
 	/* Tables are written with the MMU off; drop any stale cache lines first. */
 	arch_dcache_inval_range((uintptr_t)__data_start,
@@ -150,6 +153,11 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	spmc.inst.spmc_id = spmc.manifest.spmc_id;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	banner(manifest_pa, core_id);
+#ifdef TZV_SELFTEST_PANIC
+	/* Self-test image only (make test): an unmapped read must give a readable dump. */
+	LOG("self-test: reading unmapped address 0x%x\n", TZV_SELFTEST_PANIC);
+	(void)*(volatile uint64_t *)(uintptr_t)TZV_SELFTEST_PANIC;
+#endif
 
 	struct ffa_value v = spmd_call(FFA_VERSION_32, FFA_VERSION_IMPLEMENTED, "FFA_VERSION");
 	uint32_t spmd_version = (uint32_t)v.x[0];

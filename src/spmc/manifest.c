@@ -45,8 +45,8 @@ static bool read_u64(const void *fdt, int node, const char *name, uint64_t *out)
 	return true;
 }
 
-enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size,
-					   struct spmc_manifest *m, const char **field)
+enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct spmc_manifest *m,
+					   const char **field)
 {
 	struct spmc_manifest tmp;
 	uint32_t id;

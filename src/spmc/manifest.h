@@ -22,19 +22,19 @@ struct spmc_manifest {
 
 enum spmc_manifest_err {
 	SPMC_MANIFEST_OK = 0,
-	SPMC_MANIFEST_BAD_FDT,      /* header, size or structure */
-	SPMC_MANIFEST_BAD_COMPAT,   /* root compatible is not arm,ffa-core-manifest-1.0 */
+	SPMC_MANIFEST_BAD_FDT, /* header, size or structure */
+	SPMC_MANIFEST_BAD_COMPAT, /* root compatible is not arm,ffa-core-manifest-1.0 */
 	SPMC_MANIFEST_NO_ATTRIBUTE, /* no /attribute node */
-	SPMC_MANIFEST_MISSING,      /* a required property is absent or malformed */
-	SPMC_MANIFEST_BAD_VALUE,    /* a property has a value tzvisor cannot accept */
+	SPMC_MANIFEST_MISSING, /* a required property is absent or malformed */
+	SPMC_MANIFEST_BAD_VALUE, /* a property has a value tzvisor cannot accept */
 };
 
 /*
  * Parses a manifest blob of at most `size` bytes. On error returns the code
  * and sets *field to the offending property (or node) name.
  */
-enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size,
-					   struct spmc_manifest *m, const char **field);
+enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct spmc_manifest *m,
+					   const char **field);
 const char *spmc_manifest_strerror(enum spmc_manifest_err e);
 
 #endif /* SPMC_MANIFEST_H */

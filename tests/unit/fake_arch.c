@@ -24,8 +24,9 @@ void fake_console_reset(void)
 	fake_console[0] = '\0';
 }
 
-void plat_console_init(void)
+void plat_console_init(uint64_t base)
 {
+	(void)base;
 }
 
 void plat_console_putc(char c)

@@ -15,16 +15,16 @@ extern jmp_buf *fake_halt_jmp;
 void fake_console_reset(void);
 
 /* Runs stmt, which must panic; fails the test if it returns normally. */
-#define EXPECT_PANIC(stmt)                                         \
-	do {                                                       \
-		jmp_buf jb__;                                      \
-		fake_halt_jmp = &jb__;                             \
-		if (setjmp(jb__) == 0) {                           \
-			stmt;                                      \
-			fake_halt_jmp = NULL;                      \
-			fail_msg("expected a panic: %s", #stmt);   \
-		}                                                  \
-		fake_halt_jmp = NULL;                              \
+#define EXPECT_PANIC(stmt)                                       \
+	do {                                                     \
+		jmp_buf jb__;                                    \
+		fake_halt_jmp = &jb__;                           \
+		if (setjmp(jb__) == 0) {                         \
+			stmt;                                    \
+			fake_halt_jmp = NULL;                    \
+			fail_msg("expected a panic: %s", #stmt); \
+		}                                                \
+		fake_halt_jmp = NULL;                            \
 	} while (0)
 
 #endif

@@ -4,16 +4,16 @@
 
 #include <stdint.h>
 
-#define read_sysreg(reg)                                          \
-	({                                                        \
-		uint64_t v__;                                     \
-		__asm__ volatile("mrs %0, " #reg : "=r"(v__));    \
-		v__;                                              \
+#define read_sysreg(reg)                                       \
+	({                                                     \
+		uint64_t v__;                                  \
+		__asm__ volatile("mrs %0, " #reg : "=r"(v__)); \
+		v__;                                           \
 	})
 
-#define write_sysreg(reg, val)                                                 \
-	do {                                                                   \
-		uint64_t v__ = (uint64_t)(val);                                \
+#define write_sysreg(reg, val)                                                \
+	do {                                                                  \
+		uint64_t v__ = (uint64_t)(val);                               \
 		__asm__ volatile("msr " #reg ", %0" : : "r"(v__) : "memory"); \
 	} while (0)
 

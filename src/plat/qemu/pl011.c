@@ -10,18 +10,24 @@
 #define CR_UARTEN (1U << 0)
 #define CR_TXE (1U << 8)
 
+static uint64_t uart_base;
+
 static volatile uint32_t *uart_reg(uint64_t off)
 {
-	return (volatile uint32_t *)(uintptr_t)(plat.uart_base + off);
+	return (volatile uint32_t *)(uintptr_t)(uart_base + off);
 }
 
-void plat_console_init(void)
+void plat_console_init(uint64_t base)
 {
+	uart_base = base;
 	*uart_reg(UART_CR) |= CR_UARTEN | CR_TXE;
 }
 
 void plat_console_putc(char c)
 {
+	if (uart_base == 0) {
+		return;
+	}
 	while ((*uart_reg(UART_FR) & FR_TXFF) != 0) {
 	}
 	*uart_reg(UART_DR) = (uint32_t)(unsigned char)c;

@@ -1,0 +1,138 @@
+/* Host tests for the SPMC side of the SPMD protocol: framework messages and routing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/cpu.h"
+#include "fake_arch.h"
+#include "spmc/spmc.h"
+
+struct spmc spmc;
+
+void arch_smc(struct ffa_value *v)
+{
+	(void)v;
+	fail_msg("spmc_handle must not issue SMCs");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&spmc, 0, sizeof(spmc));
+	spmc.inst.spmc_id = 0x8000;
+	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
+	cpus[2].index = 2;
+	cpus[2].on = true;
+	arch_cpu_local_set(&cpus[2]);
+	fake_console_reset();
+	return 0;
+}
+
+static struct ffa_value fwk(uint32_t type, uint64_t w3)
+{
+	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32,
+				      FFA_MSG_ENDPOINTS(FFA_SPMD_ENDPOINT_ID, 0x8000),
+				      FFA_FWK_MSG_BIT | type, w3}};
+	return spmc_handle(&req);
+}
+
+static void assert_fwk_resp(struct ffa_value v, uint32_t type, uint64_t w3)
+{
+	assert_int_equal(v.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
+	/* Sender SPMC, receiver SPMD: what TF-A's spmd_is_spmc_message() checks. */
+	assert_int_equal(v.x[1], (0x8000U << 16) | 0xFFFFU);
+	assert_int_equal(v.x[2], FFA_FWK_MSG_BIT | type);
+	assert_int_equal(v.x[3], w3);
+	for (int i = 4; i < FFA_VALUE_REGS; i++) {
+		assert_int_equal(v.x[i], 0);
+	}
+}
+
+/* The normal world's FFA_VERSION arrives as a framework message and is negotiated. */
+static void version_request(void **state)
+{
+	(void)state;
+	assert_fwk_resp(fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_1), FFA_FWK_MSG_VERSION_RESP,
+			FFA_VERSION_1_2);
+	assert_int_equal(ffa_endpoint_version(&spmc.nwd), FFA_VERSION_1_1);
+	assert_fwk_resp(fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_MAKE(1, 5)),
+			FFA_FWK_MSG_VERSION_RESP, 0xFFFFFFFFU);
+	assert_int_equal(ffa_endpoint_version(&spmc.nwd), FFA_VERSION_1_1);
+	assert_non_null(strstr(fake_console, "FFA_VERSION 1.5 -> NOT_SUPPORTED"));
+}
+
+/* Version requests after a normal-world call are locked to the negotiated one. */
+static void version_locked_after_call(void **state)
+{
+	(void)state;
+	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2);
+	struct ffa_value req = {.x = {FFA_FEATURES_32, FFA_VERSION_32}};
+	assert_int_equal(spmc_handle(&req).x[0], FFA_SUCCESS_32);
+	assert_fwk_resp(fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_0), FFA_FWK_MSG_VERSION_RESP,
+			0xFFFFFFFFU);
+	assert_fwk_resp(fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2), FFA_FWK_MSG_VERSION_RESP,
+			FFA_VERSION_1_2);
+}
+
+/* PSCI CPU_OFF: PSCI_SUCCESS in w3 and the CPU marked off; other PSCI calls -1. */
+static void psci_messages(void **state)
+{
+	(void)state;
+	assert_fwk_resp(fwk(FFA_FWK_MSG_PSCI_REQ, 0x84000002), FFA_FWK_MSG_PSCI_RESP, 0);
+	assert_false(cpus[2].on);
+	assert_fwk_resp(fwk(FFA_FWK_MSG_PSCI_REQ, 0xC4000001), FFA_FWK_MSG_PSCI_RESP, 0xFFFFFFFFU);
+	assert_non_null(strstr(fake_console, "[tzv c2] CPU_OFF: core 2 going down"));
+}
+
+/* An unknown framework message type gets INVALID_PARAMETERS. */
+static void unknown_framework_type(void **state)
+{
+	(void)state;
+	struct ffa_value v = fwk(0x55, 0);
+	assert_int_equal(v.x[0], FFA_ERROR_32);
+	assert_int_equal((int32_t)v.x[2], FFA_INVALID_PARAMETERS);
+}
+
+/* Bit 31 of w2 from anyone but the SPMD, or to another receiver, is not a framework message. */
+static void framework_bit_from_others(void **state)
+{
+	(void)state;
+	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, 0x8000),
+				      FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ, 0x84000002}};
+	struct ffa_value v = spmc_handle(&req);
+	assert_int_equal(v.x[0], FFA_ERROR_32);
+	assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
+	assert_true(cpus[2].on);
+	req.x[1] = FFA_MSG_ENDPOINTS(FFA_SPMD_ENDPOINT_ID, 0x8001);
+	v = spmc_handle(&req);
+	assert_int_equal(v.x[0], FFA_ERROR_32);
+	assert_true(cpus[2].on);
+}
+
+/* A secure interrupt with no partition to run resumes the normal world. */
+static void interrupt_resumes_nwd(void **state)
+{
+	(void)state;
+	struct ffa_value req = {.x = {FFA_INTERRUPT_32}};
+	struct ffa_value v = spmc_handle(&req);
+	assert_int_equal(v.x[0], FFA_NORMAL_WORLD_RESUME_32);
+	for (int i = 1; i < FFA_VALUE_REGS; i++) {
+		assert_int_equal(v.x[i], 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(version_request, setup),
+	    cmocka_unit_test_setup(version_locked_after_call, setup),
+	    cmocka_unit_test_setup(psci_messages, setup),
+	    cmocka_unit_test_setup(unknown_framework_type, setup),
+	    cmocka_unit_test_setup(framework_bit_from_others, setup),
+	    cmocka_unit_test_setup(interrupt_resumes_nwd, setup),
+	};
+	return cmocka_run_group_tests_name("spmd", tests, NULL, NULL);
+}
