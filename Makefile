@@ -41,7 +41,8 @@ CORE_SRCS := src/core/fmt.c src/core/console.c src/core/panic.c src/core/cpu.c \
 	src/core/palloc.c src/core/mm.c
 FFA_SRCS := src/ffa/version.c src/ffa/features.c src/ffa/dispatch.c
 ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
-	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S
+	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S \
+	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S
 PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c
@@ -65,13 +66,16 @@ OFFSETS_H := $(BUILD)/gen/offsets.h
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all firmware run test debug format format-check host-tests setup clean size
+.PHONY: all firmware partitions run test debug format format-check host-tests setup clean size
 all: firmware host-tests $(BUILD)/flash-panic.bin
 
 firmware: $(BUILD)/flash.bin size
 
+partitions: $(SP_BINS)
+
 # --- SPMC ---------------------------------------------------------------------
-$(OFFSETS_H): src/arch/aarch64/offsets.c src/arch/aarch64/exception.h src/core/cpu.h
+$(OFFSETS_H): src/arch/aarch64/offsets.c src/arch/aarch64/exception.h src/core/cpu.h \
+	src/arch/aarch64/vcpu.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(FW_CFLAGS) -S -o $(BUILD)/gen/offsets.s $<
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) [#$$]*\([0-9]*\).*/#define \1 \2/p' $(BUILD)/gen/offsets.s > $@.tmp
@@ -136,6 +140,66 @@ $(NWD_BIN): $(NWD_ELF)
 size: $(SPMC_ELF)
 	@$(SIZE) $(SPMC_ELF) | tail -1 | awk '{printf "SPMC image: text %d, data %d, bss %d bytes\n", $$1, $$2, $$3}'
 
+# --- test partitions ---------------------------------------------------------
+# Each test SP is the same code (partitions/test_sp) linked at its own load
+# address; its manifest (partitions/test_sp/spN.dts) says what it is. TF-A's
+# SP_LAYOUT_FILE machinery packs them (sptool.py) into the FIP and lists them
+# for BL2 in TB_FW_CONFIG; tzvisor finds them through its own manifest.
+SP_NAMES := sp1 sp2
+sp1_LOAD := 0x0e300000
+sp1_EC := 4
+sp1_NAME := tzv-sp-mp
+sp2_LOAD := 0x0e400000
+sp2_EC := 1
+sp2_NAME := tzv-sp-up
+SP_PM_OFFSET := 0x1000
+SP_IMG_OFFSET := 0x4000
+SP_BSS_OFFSET := 0x40000
+SP_BSS_SIZE := 0x40000
+SP_SRCS := partitions/runtime/start.S partitions/runtime/ffa_call.S partitions/runtime/lib.c \
+	partitions/test_sp/main.c src/core/fmt.c src/lib/string.c
+SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp
+
+define sp_rules # $(1): SP name
+$(1)_OBJS := $$(patsubst %,$(BUILD)/sp/$(1)/%.o,$(SP_SRCS))
+$(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC)
+
+$(BUILD)/sp/$(1)/%.c.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC     $$< ($(1))"
+	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -c -o $$@ $$<
+
+$(BUILD)/sp/$(1)/%.S.o: %.S
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -c -o $$@ $$<
+
+$(BUILD)/sp/$(1)/$(1).ld: partitions/runtime/sp.ld.S Makefile
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) -E -P -x c -DSP_LOAD_ADDRESS=$$($(1)_LOAD) -DSP_IMG_OFFSET=$(SP_IMG_OFFSET) \
+		-DSP_BSS_OFFSET=$(SP_BSS_OFFSET) -DSP_BSS_SIZE=$(SP_BSS_SIZE) -o $$@ $$<
+
+$(BUILD)/sp/$(1).elf: $$($(1)_OBJS) $(BUILD)/sp/$(1)/$(1).ld
+	@echo "  LD     $$@"
+	$$(Q)$$(CC) $$(FW_CFLAGS) $$(FW_LDFLAGS) -T $(BUILD)/sp/$(1)/$(1).ld -o $$@ $$($(1)_OBJS)
+
+$(BUILD)/sp/$(1).bin: $(BUILD)/sp/$(1).elf
+	$$(Q)$$(OBJCOPY) -O binary $$< $$@
+endef
+$(foreach sp,$(SP_NAMES),$(eval $(call sp_rules,$(sp))))
+
+SP_BINS := $(patsubst %,$(BUILD)/sp/%.bin,$(SP_NAMES))
+SP_DTS := $(patsubst %,partitions/test_sp/%.dts,$(SP_NAMES))
+SP_LAYOUT := $(BUILD)/sp/sp_layout.json
+
+# TF-A's SP layout: image and manifest per SP, with the package offsets.
+$(SP_LAYOUT): Makefile
+	@mkdir -p $(dir $@)
+	$(Q)python3 -c 'import json, sys; out, img, pm = sys.argv[1:4]; \
+		json.dump({sp: {"image": {"file": "%s/%s.bin" % (img, sp), "offset": "$(SP_IMG_OFFSET)"}, \
+		"pm": {"file": "%s/%s.dts" % (pm, sp), "offset": "$(SP_PM_OFFSET)"}, "owner": "SiP"} \
+		for sp in sys.argv[4:]}, open(out, "w"), indent=1)' \
+		$@ $(abspath $(BUILD))/sp $(abspath partitions/test_sp) $(SP_NAMES)
+
 # --- TF-A (BL1 + FIP) -----------------------------------------------------------
 # TF-A is rebuilt only when its own inputs change; tzvisor and BL33 are put
 # into a copy of its FIP with fiptool, so swapping either costs no TF-A build.
@@ -145,9 +209,10 @@ TFA_FLAGS := CROSS_COMPILE=$(CROSS_COMPILE) PLAT=qemu QEMU_USE_GIC_DRIVER=QEMU_G
 	SPD=spmd SPMD_SPM_AT_SEL2=1 \
 	QEMU_TOS_FW_CONFIG_DTS=$(abspath config/spmc_manifest.dts) \
 	QEMU_TB_FW_CONFIG_DTS=$(abspath config/tb_fw_config.dts) \
-	SP_LAYOUT_FILE=$(abspath config/sp_layout.json) BUILD_BASE=$(TFA_BUILD)
+	SP_LAYOUT_FILE=$(abspath $(SP_LAYOUT)) BUILD_BASE=$(TFA_BUILD) \
+	ARM_BL2_SP_LIST_DTS=$(TFA_OUT)/sp_list_fragment.dts
 TFA_INPUTS := $(TFA_SRC)/.tzv-ok config/spmc_manifest.dts config/tb_fw_config.dts \
-	config/sp_layout.json Makefile
+	$(SP_LAYOUT) $(SP_BINS) $(SP_DTS) Makefile
 FIPTOOL := $(TFA_SRC)/tools/fiptool/fiptool
 
 $(TFA_OUT)/.stamp: $(TFA_INPUTS) | $(SPMC_BIN) $(NWD_BIN)

@@ -19,8 +19,8 @@ uint64_t arch_mpidr(void);
 void arch_smc(struct ffa_value *v);
 /* Programs the stage-1 EL2 regime for pt and turns the MMU and caches on. */
 void arch_mm_enable(const struct mm_ptable *pt);
-/* TLB invalidation by VA for the EL2 stage-1 regime (a struct mm_ptable hook). */
-void arch_mm_tlb_inval_va(const struct mm_ptable *pt, uint64_t va);
+/* TLB invalidation of [va, va+size) in the EL2 stage-1 regime (a struct mm_ptable hook). */
+void arch_mm_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size);
 /* Invalidates data cache lines by VA to the point of coherency (MMU still off). */
 void arch_dcache_inval_range(uintptr_t start, uintptr_t size);
 

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/aarch64/vcpu.h"
+
 #define MAX_CPUS 8U
 #define CPU_STACK_BYTES 16384U
 
@@ -16,6 +18,7 @@ struct cpu {
 	uint64_t mpidr;
 	bool on; /* between warm boot and CPU_OFF */
 	unsigned int boots; /* how many times this CPU has entered tzvisor cold/warm */
+	struct arch_cpu arch;
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -146,6 +146,7 @@ static void set_entry(struct mm_ptable *pt, uint64_t *e, unsigned int level, uin
 		      uint64_t new)
 {
 	uint64_t old = *e;
+	uint64_t size = (uint64_t)1 << level_shift(level);
 
 	if (old == new) {
 		return;
@@ -153,7 +154,7 @@ static void set_entry(struct mm_ptable *pt, uint64_t *e, unsigned int level, uin
 	if ((old & DESC_VALID) != 0) {
 		__atomic_store_n(e, 0, __ATOMIC_RELEASE);
 		if (pt->tlb_inval != NULL) {
-			pt->tlb_inval(pt, va);
+			pt->tlb_inval(pt, ALIGN_DOWN(va, size), size);
 		}
 		if (is_table(old, level)) {
 			free_table(pt, table_of(old), level + 1);

@@ -48,8 +48,12 @@ struct mm_ptable {
 	unsigned int start_level;
 	uint64_t *root;
 	struct palloc *alloc;
-	/* Called after a live entry is invalidated (break-before-make); may be NULL. */
-	void (*tlb_inval)(const struct mm_ptable *pt, uint64_t va);
+	/*
+	 * Called after a live entry is invalidated (break-before-make), with the
+	 * whole range the entry translated: a removed table covers every page
+	 * below it. May be NULL.
+	 */
+	void (*tlb_inval)(const struct mm_ptable *pt, uint64_t va, uint64_t size);
 };
 
 int mm_init(struct mm_ptable *pt, enum mm_stage stage, unsigned int va_bits, struct palloc *alloc);

@@ -61,7 +61,7 @@ static void stage1_build(uintptr_t manifest_pa)
 	uintptr_t m = ALIGN_DOWN(manifest_pa, PAGE_SIZE);
 	map_or_panic(m, ALIGN_UP(manifest_pa + SPMC_MANIFEST_MAX_SIZE, PAGE_SIZE) - m, MM_R,
 		     "manifest");
-	stage1.tlb_inval = arch_mm_tlb_inval_va;
+	stage1.tlb_inval = arch_mm_tlb_inval;
 }
 
 static void manifest_load(uintptr_t manifest_pa)

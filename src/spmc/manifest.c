@@ -4,10 +4,15 @@
  * maj_ver 1 and min_ver at most the FF-A minor version tzvisor implements;
  * exec_state 0 (AArch64); load_address, entrypoint and binary_size one or two
  * cells, with the entry point inside the image.
+ * Optional node "hypervisor" (compatible "hafnium,hafnium"), as TF-A's and
+ * OP-TEE's SPMC manifests give it to Hafnium: one child per SP package with
+ * is_ffa_partition, load_address (page-aligned) and an optional debug_name;
+ * at most SPMC_MAX_SPS, no two at the same address.
  */
 #include "spmc/manifest.h"
 
 #include <libfdt.h>
+#include <string.h>
 
 #include "core/types.h"
 #include "ffa/ffa.h"
@@ -45,11 +50,62 @@ static bool read_u64(const void *fdt, int node, const char *name, uint64_t *out)
 	return true;
 }
 
+static enum spmc_manifest_err parse_hypervisor(const void *fdt, struct spmc_manifest *m,
+					       const char **field)
+{
+	int hyp = fdt_subnode_offset(fdt, 0, "hypervisor");
+	int node;
+
+	if (hyp < 0) {
+		return SPMC_MANIFEST_OK;
+	}
+	*field = "hypervisor";
+	if (fdt_node_check_compatible(fdt, hyp, "hafnium,hafnium") != 0) {
+		return SPMC_MANIFEST_BAD_COMPAT;
+	}
+	fdt_for_each_subnode (node, fdt, hyp) {
+		struct spmc_sp_entry *sp = &m->sps[m->sp_count];
+		int len;
+
+		*field = "is_ffa_partition";
+		if (fdt_getprop(fdt, node, "is_ffa_partition", NULL) == NULL) {
+			return SPMC_MANIFEST_MISSING;
+		}
+		*field = "hypervisor";
+		if (m->sp_count >= SPMC_MAX_SPS) {
+			return SPMC_MANIFEST_BAD_VALUE;
+		}
+		*field = "load_address";
+		if (!read_u64(fdt, node, "load_address", &sp->load_address)) {
+			return SPMC_MANIFEST_MISSING;
+		}
+		if (!IS_ALIGNED(sp->load_address, PAGE_SIZE) || sp->load_address == 0) {
+			return SPMC_MANIFEST_BAD_VALUE;
+		}
+		for (unsigned int i = 0; i < m->sp_count; i++) {
+			if (m->sps[i].load_address == sp->load_address) {
+				return SPMC_MANIFEST_BAD_VALUE;
+			}
+		}
+		const char *name = fdt_getprop(fdt, node, "debug_name", &len);
+		if (name == NULL || len <= 0 || memchr(name, '\0', (size_t)len) == NULL) {
+			name = fdt_get_name(fdt, node, NULL);
+		}
+		memset(sp->debug_name, 0, sizeof(sp->debug_name));
+		for (size_t i = 0;
+		     name != NULL && name[i] != '\0' && i + 1 < sizeof(sp->debug_name); i++) {
+			sp->debug_name[i] = name[i];
+		}
+		m->sp_count++;
+	}
+	return SPMC_MANIFEST_OK;
+}
+
 enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct spmc_manifest *m,
 					   const char **field)
 {
 	struct spmc_manifest tmp;
-	uint32_t id;
+	uint32_t id = 0;
 	uint64_t end;
 
 	*field = "header";
@@ -61,6 +117,7 @@ enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct 
 	if (fdt_node_check_compatible(fdt, 0, COMPATIBLE) != 0) {
 		return SPMC_MANIFEST_BAD_COMPAT;
 	}
+	memset(&tmp, 0, sizeof(tmp));
 	*field = "attribute";
 	int node = fdt_subnode_offset(fdt, 0, "attribute");
 	if (node < 0) {
@@ -108,6 +165,10 @@ enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct 
 	*field = "entrypoint";
 	if (tmp.entrypoint < tmp.load_address || tmp.entrypoint >= end) {
 		return SPMC_MANIFEST_BAD_VALUE;
+	}
+	enum spmc_manifest_err e = parse_hypervisor(fdt, &tmp, field);
+	if (e != SPMC_MANIFEST_OK) {
+		return e;
 	}
 	*field = NULL;
 	*m = tmp;

@@ -9,6 +9,14 @@
 #include <stdint.h>
 
 #define SPMC_MANIFEST_MAX_SIZE 4096U
+#define SPMC_MAX_SPS 8U
+#define SPMC_SP_NAME_LEN 32U
+
+/* One secure partition package, from the "hypervisor" node (Hafnium's convention). */
+struct spmc_sp_entry {
+	uint64_t load_address;
+	char debug_name[SPMC_SP_NAME_LEN];
+};
 
 struct spmc_manifest {
 	uint16_t spmc_id;
@@ -18,6 +26,8 @@ struct spmc_manifest {
 	uint64_t load_address;
 	uint64_t entrypoint;
 	uint64_t binary_size;
+	struct spmc_sp_entry sps[SPMC_MAX_SPS];
+	unsigned int sp_count;
 };
 
 enum spmc_manifest_err {

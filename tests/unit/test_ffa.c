@@ -215,17 +215,17 @@ static void dispatch_unsupported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(endpoint_defaults),
-	    cmocka_unit_test(version_compatible),
-	    cmocka_unit_test(version_refused),
-	    cmocka_unit_test(version_smc32_upper_bits),
-	    cmocka_unit_test(version_lock),
-	    cmocka_unit_test(version_lock_by_failed_call),
-	    cmocka_unit_test(id_get),
-	    cmocka_unit_test(v1_0_caller_sees_no_v1_1_abi),
-	    cmocka_unit_test(features_functions),
-	    cmocka_unit_test(features_feature_ids_and_input),
-	    cmocka_unit_test(dispatch_unsupported),
+		cmocka_unit_test(endpoint_defaults),
+		cmocka_unit_test(version_compatible),
+		cmocka_unit_test(version_refused),
+		cmocka_unit_test(version_smc32_upper_bits),
+		cmocka_unit_test(version_lock),
+		cmocka_unit_test(version_lock_by_failed_call),
+		cmocka_unit_test(id_get),
+		cmocka_unit_test(v1_0_caller_sees_no_v1_1_abi),
+		cmocka_unit_test(features_functions),
+		cmocka_unit_test(features_feature_ids_and_input),
+		cmocka_unit_test(dispatch_unsupported),
 	};
 	return cmocka_run_group_tests_name("ffa", tests, NULL, NULL);
 }

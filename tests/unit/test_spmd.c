@@ -127,12 +127,12 @@ static void interrupt_resumes_nwd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(version_request, setup),
-	    cmocka_unit_test_setup(version_locked_after_call, setup),
-	    cmocka_unit_test_setup(psci_messages, setup),
-	    cmocka_unit_test_setup(unknown_framework_type, setup),
-	    cmocka_unit_test_setup(framework_bit_from_others, setup),
-	    cmocka_unit_test_setup(interrupt_resumes_nwd, setup),
+		cmocka_unit_test_setup(version_request, setup),
+		cmocka_unit_test_setup(version_locked_after_call, setup),
+		cmocka_unit_test_setup(psci_messages, setup),
+		cmocka_unit_test_setup(unknown_framework_type, setup),
+		cmocka_unit_test_setup(framework_bit_from_others, setup),
+		cmocka_unit_test_setup(interrupt_resumes_nwd, setup),
 	};
 	return cmocka_run_group_tests_name("spmd", tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "arch/arch.h"
 
 #include "arch/aarch64/sysreg.h"
+#include "core/types.h"
 #include "core/mm.h"
 
 void arch_cpu_relax(void)
@@ -31,11 +32,16 @@ uint64_t arch_mpidr(void)
 	return read_sysreg(mpidr_el1);
 }
 
-void arch_mm_tlb_inval_va(const struct mm_ptable *pt, uint64_t va)
+void arch_mm_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size)
 {
 	(void)pt;
 	dsb(ishst);
-	__asm__ volatile("tlbi vae2is, %0" : : "r"(va >> 12) : "memory");
+	if (size <= PAGE_SIZE) {
+		__asm__ volatile("tlbi vae2is, %0" : : "r"(va >> 12) : "memory");
+	} else {
+		/* A block or a whole table went: cheaper and simpler to drop all of EL2's. */
+		__asm__ volatile("tlbi alle2is" ::: "memory");
+	}
 	dsb(ish);
 	isb();
 }

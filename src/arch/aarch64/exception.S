@@ -13,6 +13,13 @@
 	b	exc_common
 .endm
 
+.macro guest_vector kind
+	.balign 0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x0, #\kind
+	b	vcpu_exit
+.endm
+
 	.section .text.vectors, "ax"
 	.balign 0x800
 	.global exception_vectors
@@ -25,10 +32,11 @@ exception_vectors:
 	vector 5
 	vector 6
 	vector 7
-	vector 8
-	vector 9
-	vector 10
-	vector 11
+	/* Lower EL, AArch64: a vCPU stopped; go back to its run loop. */
+	guest_vector 0
+	guest_vector 1
+	guest_vector 2
+	guest_vector 3
 	vector 12
 	vector 13
 	vector 14

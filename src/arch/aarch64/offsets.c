@@ -17,6 +17,9 @@ void offsets(void)
 	DEFINE(EXC_FRAME_ELR, offsetof(struct exc_frame, elr));
 	DEFINE(EXC_FRAME_ESR, offsetof(struct exc_frame, esr));
 	DEFINE(CPU_SIZE, sizeof(struct cpu));
+	DEFINE(CPU_HOST_CTX, offsetof(struct cpu, arch.host_ctx));
+	DEFINE(CPU_GUEST_REGS, offsetof(struct cpu, arch.guest_regs));
+	DEFINE(REGS_PC, offsetof(struct arch_regs, pc));
 	DEFINE(CPU_STACK_SIZE, CPU_STACK_BYTES);
 	DEFINE(MAX_CPUS_ASM, MAX_CPUS);
 }

@@ -1,0 +1,43 @@
+/* Partition runtime helpers: FF-A calls and FFA_CONSOLE_LOG output. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/fmt.h"
+#include "sp.h"
+
+struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	struct ffa_value v = {.x = {x0, x1, x2, x3}};
+	sp_ffa(&v);
+	return v;
+}
+
+unsigned int sp_vcpu_index(void)
+{
+	uint64_t mpidr;
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned int)(mpidr & 0xFF);
+}
+
+/*
+ * FFA_CONSOLE_LOG_64 (FF-A v1.2 13.13): w1 = character count, the characters
+ * packed little-endian in x2-x17 (up to 128 per call).
+ */
+void sp_log(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+	for (size_t off = 0; off < len;) {
+		struct ffa_value v = {.x = {FFA_CONSOLE_LOG_64}};
+		size_t chunk = len - off < 128 ? len - off : 128;
+		memcpy(&v.x[2], buf + off, chunk);
+		v.x[1] = chunk;
+		sp_ffa(&v);
+		off += chunk;
+	}
+}

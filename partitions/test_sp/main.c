@@ -1,0 +1,153 @@
+/*
+ * A test partition. The same code is built as each test SP; the manifest
+ * decides its ID, execution contexts and exception level. It serves
+ * direct requests (test_cmd.h) until it is stopped.
+ */
+#include "ffa/ffa.h"
+#include "sp.h"
+#include "test_cmd.h"
+
+/* FF-A boot information (FF-A v1.2 section 5.4): header, then descriptors. */
+#define BOOT_INFO_SIGNATURE 0x0FFAU
+#define BOOT_INFO_TYPE_FDT 0x0U
+
+static uint64_t boot_info_status; /* 0 = the blob and its manifest descriptor checked out */
+static uint64_t served[8];
+
+static uint64_t check_boot_info(uint64_t addr)
+{
+	const uint32_t *hdr = (const uint32_t *)(uintptr_t)addr;
+
+	if (addr == 0) {
+		return 1;
+	}
+	if ((hdr[0] & 0xFFFF) != BOOT_INFO_SIGNATURE) {
+		return 2;
+	}
+	/* Header: signature, version, blob size, descriptor size, count, offset. */
+	uint32_t count = hdr[4], offset = hdr[5];
+	if (count < 1 || hdr[3] != 32) {
+		return 3;
+	}
+	const uint8_t *desc = (const uint8_t *)(uintptr_t)(addr + offset);
+	uint16_t type = (uint16_t)(desc[17] << 8 | desc[16]);
+	uint64_t content = *(const uint64_t *)(const void *)(desc + 24);
+	if ((type & 0x7F) != BOOT_INFO_TYPE_FDT || content == 0) {
+		return 4;
+	}
+	/* The content is the manifest: an FDT (magic 0xd00dfeed, big-endian). */
+	const uint8_t *fdt = (const uint8_t *)(uintptr_t)content;
+	if (fdt[0] != 0xd0 || fdt[1] != 0x0d || fdt[2] != 0xfe || fdt[3] != 0xed) {
+		return 5;
+	}
+	return 0;
+}
+
+static uint16_t own_id(void)
+{
+	struct ffa_value v = sp_call(FFA_ID_GET_32, 0, 0, 0);
+	return (uint32_t)v.x[0] == FFA_SUCCESS_32 ? (uint16_t)v.x[2] : 0xFFFF;
+}
+
+static struct ffa_value handle(const struct ffa_value *req)
+{
+	uint32_t fid = (uint32_t)req->x[0];
+	bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2_64;
+	uint16_t sender = FFA_MSG_SENDER(req->x[1]), me = FFA_MSG_RECEIVER(req->x[1]);
+	const uint64_t *a = req2 ? &req->x[4] : &req->x[3]; /* a[0] = command */
+	struct ffa_value r = {.x = {0, FFA_MSG_ENDPOINTS(me, sender)}};
+	uint64_t *out = req2 ? &r.x[4] : &r.x[3]; /* out[0] = status */
+	unsigned int ec = sp_vcpu_index();
+
+	r.x[0] = req2 ? FFA_MSG_SEND_DIRECT_RESP2_64
+		      : (fid == FFA_MSG_SEND_DIRECT_REQ_64 ? FFA_MSG_SEND_DIRECT_RESP_64
+							   : FFA_MSG_SEND_DIRECT_RESP_32);
+	served[ec & 7]++;
+	out[0] = TEST_STATUS_OK;
+	switch (a[0]) {
+	case TEST_CMD_ECHO:
+		for (unsigned int i = 1; i < (req2 ? 14U : 5U); i++) {
+			out[i] = a[i];
+		}
+		break;
+	case TEST_CMD_WHOAMI:
+		out[1] = own_id();
+		out[2] = ec;
+		out[3] = sender;
+		out[4] = boot_info_status;
+		break;
+	case TEST_CMD_CALL: {
+		struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_32,
+					    FFA_MSG_ENDPOINTS(me, (uint16_t)a[1]), 0, a[2], a[3],
+					    a[4]}};
+		sp_ffa(&v);
+		out[1] = v.x[0];
+		out[2] = v.x[2];
+		out[3] = v.x[3];
+		out[4] = v.x[4];
+		break;
+	}
+	case TEST_CMD_FAULT:
+		out[1] = *(volatile uint64_t *)(uintptr_t)a[1];
+		break;
+	case TEST_CMD_VERSION:
+		out[1] = sp_call(FFA_VERSION_32, a[1], 0, 0).x[0];
+		break;
+	case TEST_CMD_COUNTER:
+		out[1] = served[ec & 7];
+		break;
+	case TEST_CMD_SPOOF: {
+		/* A response claiming to come from someone else must be refused. */
+		struct ffa_value v = r;
+		v.x[1] = FFA_MSG_ENDPOINTS((uint16_t)a[1], sender);
+		sp_ffa(&v);
+		out[1] = v.x[0];
+		out[2] = v.x[2];
+		break;
+	}
+	default:
+		out[0] = TEST_STATUS_UNKNOWN_CMD;
+		break;
+	}
+	return r;
+}
+
+static void serve(void)
+{
+	struct ffa_value v = {.x = {FFA_MSG_WAIT_32}};
+
+	for (;;) {
+		sp_ffa(&v);
+		uint32_t fid = (uint32_t)v.x[0];
+		if (fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
+		    fid == FFA_MSG_SEND_DIRECT_REQ2_64) {
+			v = handle(&v);
+		} else {
+			sp_log("unexpected message 0x%x\n", fid);
+			v = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
+		}
+	}
+}
+
+void sp_main(uint64_t boot_info)
+{
+	boot_info_status = check_boot_info(boot_info);
+	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
+	uint16_t id = own_id();
+	if (SP_EXEC_CTX > 1) {
+		struct ffa_value r = sp_call(FFA_SECONDARY_EP_REGISTER_64,
+					     (uint64_t)(uintptr_t)sp_secondary_entry, 0, 0);
+		if ((uint32_t)r.x[0] != FFA_SUCCESS_32 && (uint32_t)r.x[0] != FFA_SUCCESS_64) {
+			sp_log("FFA_SECONDARY_EP_REGISTER failed: %d\n", (int)(int32_t)r.x[2]);
+		}
+	}
+	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s\n", SP_NAME, id, (unsigned int)v.x[0],
+	       boot_info_status == 0 ? "ok" : "BAD");
+	serve();
+}
+
+void sp_secondary_main(unsigned int vcpu)
+{
+	(void)vcpu;
+	serve();
+}

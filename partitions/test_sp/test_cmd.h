@@ -1,0 +1,27 @@
+/*
+ * The test partitions' direct-message protocol, shared with the normal-world
+ * payload. Request: w3 = command (x4 for DIRECT_REQ2), arguments after it.
+ * Response: w3 = status (0 = ok), results in x4-x7.
+ */
+#ifndef PARTITIONS_TEST_CMD_H
+#define PARTITIONS_TEST_CMD_H
+
+#define TEST_CMD_ECHO 1U /* x4-x7 returned unchanged (x4-x17 for REQ2) */
+#define TEST_CMD_WHOAMI 2U /* x4 = own ID, x5 = EC index, x6 = sender ID, x7 = boot info check */
+#define TEST_CMD_CALL                                                                              \
+	3U /* x4 = target ID, x5 = command for it: x4 = its answer's x0, x5 = w2, x6 = w3, x7 = x4 \
+	    */
+#define TEST_CMD_FAULT 4U /* reads address x4: must stop the partition */
+#define TEST_CMD_VERSION 5U /* x4 = FFA_VERSION(x4) */
+#define TEST_CMD_COUNTER 6U /* x4 = how many requests this EC has served */
+#define TEST_CMD_SPOOF 7U /* sends a DIRECT_RESP claiming sender x4: must be refused */
+
+#define TEST_STATUS_OK 0U
+#define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
+
+/* UUIDs of the test partitions, as the four cells of their manifests. */
+#define TEST_SP1_ID 0x8001U
+#define TEST_SP2_ID 0x8002U
+#define TEST_SP3_ID 0x8003U
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * Entering and leaving lower-EL vCPUs. EL1 state is switched lazily: the CPU
+ * keeps the last vCPU's EL1 registers until another vCPU runs or the SPMC
+ * returns to the normal world, whose EL1 registers are then put back (with
+ * SPMD_SPM_AT_SEL2 EL3 switches only EL2 state between worlds).
+ */
+#include "arch/aarch64/vcpu.h"
+
+#include <string.h>
+
+#include "arch/aarch64/sysreg.h"
+#include "core/cpu.h"
+
+uint64_t arch_vcpu_enter(struct arch_regs *regs, uint64_t *host_ctx);
+
+#define CPTR_EL2_RES1 0x33FFULL
+#define CPTR_EL2_TFP (1ULL << 10)
+
+static void el1_save(struct arch_el1 *r)
+{
+	r->sctlr = read_sysreg(sctlr_el1);
+	r->actlr = read_sysreg(actlr_el1);
+	r->cpacr = read_sysreg(cpacr_el1);
+	r->ttbr0 = read_sysreg(ttbr0_el1);
+	r->ttbr1 = read_sysreg(ttbr1_el1);
+	r->tcr = read_sysreg(tcr_el1);
+	r->mair = read_sysreg(mair_el1);
+	r->amair = read_sysreg(amair_el1);
+	r->vbar = read_sysreg(vbar_el1);
+	r->contextidr = read_sysreg(contextidr_el1);
+	r->tpidr_el1 = read_sysreg(tpidr_el1);
+	r->tpidr_el0 = read_sysreg(tpidr_el0);
+	r->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	r->sp_el0 = read_sysreg(sp_el0);
+	r->sp_el1 = read_sysreg(sp_el1);
+	r->elr = read_sysreg(elr_el1);
+	r->spsr = read_sysreg(spsr_el1);
+	r->esr = read_sysreg(esr_el1);
+	r->far = read_sysreg(far_el1);
+	r->afsr0 = read_sysreg(afsr0_el1);
+	r->afsr1 = read_sysreg(afsr1_el1);
+	r->par = read_sysreg(par_el1);
+	r->cntkctl = read_sysreg(cntkctl_el1);
+	r->csselr = read_sysreg(csselr_el1);
+	r->mdscr = read_sysreg(mdscr_el1);
+	r->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	r->cntv_cval = read_sysreg(cntv_cval_el0);
+}
+
+static void el1_restore(const struct arch_el1 *r)
+{
+	write_sysreg(sctlr_el1, r->sctlr);
+	write_sysreg(actlr_el1, r->actlr);
+	write_sysreg(cpacr_el1, r->cpacr);
+	write_sysreg(ttbr0_el1, r->ttbr0);
+	write_sysreg(ttbr1_el1, r->ttbr1);
+	write_sysreg(tcr_el1, r->tcr);
+	write_sysreg(mair_el1, r->mair);
+	write_sysreg(amair_el1, r->amair);
+	write_sysreg(vbar_el1, r->vbar);
+	write_sysreg(contextidr_el1, r->contextidr);
+	write_sysreg(tpidr_el1, r->tpidr_el1);
+	write_sysreg(tpidr_el0, r->tpidr_el0);
+	write_sysreg(tpidrro_el0, r->tpidrro_el0);
+	write_sysreg(sp_el0, r->sp_el0);
+	write_sysreg(sp_el1, r->sp_el1);
+	write_sysreg(elr_el1, r->elr);
+	write_sysreg(spsr_el1, r->spsr);
+	write_sysreg(esr_el1, r->esr);
+	write_sysreg(far_el1, r->far);
+	write_sysreg(afsr0_el1, r->afsr0);
+	write_sysreg(afsr1_el1, r->afsr1);
+	write_sysreg(par_el1, r->par);
+	write_sysreg(cntkctl_el1, r->cntkctl);
+	write_sysreg(csselr_el1, r->csselr);
+	write_sysreg(mdscr_el1, r->mdscr);
+	write_sysreg(cntv_ctl_el0, r->cntv_ctl);
+	write_sysreg(cntv_cval_el0, r->cntv_cval);
+}
+
+void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg *cfg)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->el1, 0, sizeof(v->el1));
+	v->regs.pc = pc;
+	v->regs.pstate = SPSR_EL1H_MASKED;
+	v->el1.sctlr = SCTLR_EL1_RESET;
+	v->cfg = *cfg;
+}
+
+void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr)
+{
+	write_sysreg(vtcr_el2, vtcr);
+	write_sysreg(vstcr_el2, vstcr);
+	/* FP/SIMD traps to EL2 for everything below: vCPUs do not get it yet. */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP);
+	isb();
+}
+
+struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
+{
+	struct arch_cpu *c = &cpu_this()->arch;
+	struct arch_exit e;
+
+	if (c->el1_owner != v) {
+		el1_save(c->el1_owner != NULL ? &c->el1_owner->el1 : &c->nwd_el1);
+		el1_restore(&v->el1);
+		c->el1_owner = v;
+	}
+	write_sysreg(hcr_el2, v->cfg.hcr);
+	write_sysreg(vttbr_el2, v->cfg.vttbr);
+	write_sysreg(vsttbr_el2, v->cfg.vsttbr);
+	write_sysreg(vmpidr_el2, v->cfg.vmpidr);
+	isb();
+	c->guest_regs = &v->regs;
+	e.kind = (enum arch_exit_kind)arch_vcpu_enter(&v->regs, c->host_ctx);
+	e.esr = read_sysreg(esr_el2);
+	e.far = read_sysreg(far_el2);
+	e.hpfar_ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
+	c->guest_regs = NULL;
+	write_sysreg(hcr_el2, 0);
+	isb();
+	return e;
+}
+
+void arch_vcpu_restore_nwd(void)
+{
+	struct arch_cpu *c = &cpu_this()->arch;
+
+	if (c->el1_owner != NULL) {
+		el1_save(&c->el1_owner->el1);
+		el1_restore(&c->nwd_el1);
+		c->el1_owner = NULL;
+	}
+}
+
+void arch_stage2_tlb_flush(uint64_t vttbr)
+{
+	uint64_t saved = read_sysreg(vttbr_el2);
+
+	dsb(ishst);
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, saved);
+	isb();
+}

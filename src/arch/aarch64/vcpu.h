@@ -1,0 +1,89 @@
+/*
+ * A virtual CPU at the lower EL: its registers, its EL1 system registers and
+ * the EL2 configuration it runs under. The role decides what runs there (a
+ * secure partition, a guest); this layer only enters it and reports why it
+ * came back.
+ */
+#ifndef ARCH_AARCH64_VCPU_H
+#define ARCH_AARCH64_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* General-purpose state; layout used by vcpu.S (offsets.c). */
+struct arch_regs {
+	uint64_t x[31];
+	uint64_t pc;
+	uint64_t pstate;
+};
+
+/* EL1 (and EL0) system registers: EL3 does not switch them between worlds. */
+struct arch_el1 {
+	uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	uint64_t tpidr_el1, tpidr_el0, tpidrro_el0, sp_el0, sp_el1, elr, spsr;
+	uint64_t esr, far, afsr0, afsr1, par, cntkctl, csselr, mdscr;
+	uint64_t cntv_ctl, cntv_cval;
+};
+
+/* The EL2 controls a vCPU runs under. */
+struct arch_vcpu_cfg {
+	uint64_t hcr;
+	uint64_t vttbr; /* non-secure IPA space */
+	uint64_t vsttbr; /* secure IPA space (S-EL2 only; 0 elsewhere) */
+	uint64_t vmpidr;
+};
+
+struct arch_vcpu {
+	struct arch_regs regs; /* first: vcpu.S stores through a pointer to it */
+	struct arch_el1 el1;
+	struct arch_vcpu_cfg cfg;
+};
+
+/* Per physical CPU. */
+struct arch_cpu {
+	uint64_t host_ctx[13]; /* x19-x30, sp of the run loop (vcpu.S) */
+	struct arch_regs *guest_regs; /* the vCPU running now */
+	struct arch_vcpu *el1_owner; /* whose EL1 state the CPU holds; NULL: the normal world's */
+	struct arch_el1 nwd_el1; /* the normal world's EL1 state while a vCPU's is loaded */
+};
+
+/* Why a vCPU stopped. */
+enum arch_exit_kind { EXIT_SYNC, EXIT_IRQ, EXIT_FIQ, EXIT_SERROR };
+
+struct arch_exit {
+	enum arch_exit_kind kind;
+	uint64_t esr;
+	uint64_t far;
+	uint64_t hpfar_ipa; /* faulting IPA for stage-2 aborts */
+};
+
+#define ESR_EC_SVC64 0x15U
+#define ESR_EC_HVC64 0x16U
+#define ESR_EC_SMC64 0x17U
+#define ESR_EC_IABT_LOWER 0x20U
+#define ESR_EC_DABT_LOWER 0x24U
+
+/* HCR_EL2 bits. */
+#define HCR_VM (1ULL << 0)
+#define HCR_SWIO (1ULL << 1)
+#define HCR_DC (1ULL << 12)
+#define HCR_TWI (1ULL << 13)
+#define HCR_TSC (1ULL << 19)
+#define HCR_RW (1ULL << 31)
+#define HCR_APK (1ULL << 40)
+#define HCR_API (1ULL << 41)
+
+#define SPSR_EL1H_MASKED 0x3C5ULL /* EL1h, D, A, I, F masked */
+#define SCTLR_EL1_RESET 0x30D00800ULL
+
+void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg *cfg);
+/* Runs v on this CPU until it traps; loads its EL1 state if another one is live. */
+struct arch_exit arch_vcpu_run(struct arch_vcpu *v);
+/* Puts the normal world's EL1 state back (saving the vCPU's) before leaving for it. */
+void arch_vcpu_restore_nwd(void);
+/* Per-CPU EL2 set-up for running vCPUs (stage-2 control, FP traps). */
+void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr);
+/* Invalidates all stage-1/2 TLB entries of the VMID in vttbr. */
+void arch_stage2_tlb_flush(uint64_t vttbr);
+
+#endif /* ARCH_AARCH64_VCPU_H */
