@@ -45,7 +45,8 @@ ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S
 PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
-SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c
+SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
+	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c src/spmc/run.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
@@ -54,7 +55,7 @@ SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
 SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
 
-NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c src/core/fmt.c src/lib/string.c \
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c src/core/fmt.c src/lib/string.c \
 	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
 NWD_ELF := $(BUILD)/nwd/nwd-test.elf
@@ -124,7 +125,7 @@ $(PANIC_BIN): $(PANIC_ELF)
 # --- normal-world test payload ------------------------------------------------
 $(BUILD)/nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -MMD -c -o $@ $<
 
 $(BUILD)/nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)

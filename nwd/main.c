@@ -6,6 +6,7 @@
 #include "core/fmt.h"
 #include "nwd.h"
 #include "plat/plat.h"
+#include "test_cmd.h"
 
 void nwd_secondary_entry(void);
 
@@ -139,10 +140,6 @@ static void suite_unsupported(void)
 	for (unsigned int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		t_error(calls[i].name, calls[i].fid, 0, 0, FFA_NOT_SUPPORTED);
 	}
-	t_error("ffa.unsupported.direct_req_32_to_sp", FFA_MSG_SEND_DIRECT_REQ_32,
-		FFA_MSG_ENDPOINTS(0, 0x8001), 0, FFA_NOT_SUPPORTED);
-	t_error("ffa.unsupported.direct_req_64_to_sp", FFA_MSG_SEND_DIRECT_REQ_64,
-		FFA_MSG_ENDPOINTS(0, 0x8001), 0, FFA_NOT_SUPPORTED);
 	/* A normal-world sender ID with bit 15 set is a spoof: the SPMD refuses it. */
 	t_error("ffa.bad.direct_req_spoofed_secure_sender", FFA_MSG_SEND_DIRECT_REQ_32,
 		FFA_MSG_ENDPOINTS(0x8000, 0x8000), 0, FFA_INVALID_PARAMETERS);
@@ -169,6 +166,7 @@ struct core_slot {
 	volatile uint32_t done; /* round+1 when the results below are valid */
 	volatile uint32_t release; /* round+1 when the core may turn itself off */
 	volatile uint64_t version, id, spm_id, features, unknown, hammer_bad;
+	volatile uint64_t sp1_ec, sp1_id, sp2_ec, sp2_id, sp2_busy;
 };
 
 static struct core_slot slots[8];
@@ -201,6 +199,25 @@ void nwd_secondary_main(uint64_t index)
 		bad += (uint32_t)v.x[0] != FFA_SUCCESS_32;
 	}
 	s->hammer_bad = bad;
+	/* sp1 has one pinned execution context per core; sp2's single one migrates here. */
+	v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP1_ID),
+				     0, TEST_CMD_WHOAMI}};
+	nwd_smc(&v);
+	s->sp1_id = v.x[4];
+	s->sp1_ec = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[5] : ~0ULL;
+	/* Cores race for sp2's one context: a loser gets BUSY and retries, as a driver would. */
+	for (unsigned int tries = 0; tries < 1000; tries++) {
+		v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+					     FFA_MSG_ENDPOINTS(0, TEST_SP2_ID), 0,
+					     TEST_CMD_WHOAMI}};
+		nwd_smc(&v);
+		if ((uint32_t)v.x[0] != FFA_ERROR_32 || (int32_t)v.x[2] != FFA_BUSY) {
+			break;
+		}
+		s->sp2_busy++;
+	}
+	s->sp2_id = v.x[4];
+	s->sp2_ec = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[5] : ~0ULL;
 	barrier();
 	s->done = s->round + 1;
 	barrier();
@@ -257,7 +274,11 @@ static void suite_smp(void)
 			    expect_u64(name, "FFA_FEATURES", s->features, FFA_SUCCESS_32) &&
 			    expect_u64(name, "FEATURES(unknown)", s->unknown,
 				       (uint32_t)FFA_NOT_SUPPORTED) &&
-			    expect_u64(name, "bad answers under load", s->hammer_bad, 0)) {
+			    expect_u64(name, "bad answers under load", s->hammer_bad, 0) &&
+			    expect_u64(name, "sp1 ID", s->sp1_id, TEST_SP1_ID) &&
+			    expect_u64(name, "sp1 EC (pinned to the core)", s->sp1_ec, c) &&
+			    expect_u64(name, "sp2 ID", s->sp2_id, TEST_SP2_ID) &&
+			    expect_u64(name, "sp2 EC (migrated)", s->sp2_ec, 0)) {
 				test_pass(name);
 			}
 			/* While it waits for release the core is on: CPU_ON must say so. */
@@ -283,6 +304,12 @@ static void suite_smp(void)
 			}
 		}
 	}
+	uint64_t busy = 0;
+	for (uint32_t c = 1; c <= SECONDARIES; c++) {
+		busy += slots[c].sp2_busy;
+	}
+	nwd_printf("nwd: %llu BUSY answers (retried) while cores raced for sp2's one context\n",
+		   (unsigned long long)busy);
 	/* After all the power cycles the SPMC still answers on the primary. */
 	t_success("ffa.smp.primary_after_cycles", FFA_SPM_ID_GET_32, 0, 0x8000);
 }
@@ -297,7 +324,9 @@ void nwd_main(void)
 	suite_features();
 	suite_version_lock();
 	suite_unsupported();
+	suite_partitions();
 	suite_smp();
+	suite_isolation();
 	nwd_printf("TEST END %u\n", tests_count());
 	struct ffa_value v = {.x = {PSCI_SYSTEM_OFF}};
 	nwd_smc(&v);

@@ -82,9 +82,13 @@ static struct ffa_value handle(const struct ffa_value *req)
 					    a[4]}};
 		sp_ffa(&v);
 		out[1] = v.x[0];
-		out[2] = v.x[2];
-		out[3] = v.x[3];
-		out[4] = v.x[4];
+		if ((uint32_t)v.x[0] == FFA_ERROR_32) {
+			out[2] = (uint32_t)v.x[2];
+		} else {
+			out[2] = v.x[3];
+			out[3] = v.x[4];
+			out[4] = v.x[5];
+		}
 		break;
 	}
 	case TEST_CMD_FAULT:

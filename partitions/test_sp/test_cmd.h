@@ -8,9 +8,12 @@
 
 #define TEST_CMD_ECHO 1U /* x4-x7 returned unchanged (x4-x17 for REQ2) */
 #define TEST_CMD_WHOAMI 2U /* x4 = own ID, x5 = EC index, x6 = sender ID, x7 = boot info check */
-#define TEST_CMD_CALL                                                                              \
-	3U /* x4 = target ID, x5 = command for it: x4 = its answer's x0, x5 = w2, x6 = w3, x7 = x4 \
-	    */
+/*
+ * x4 = target ID, x5 = command for it, x6-x7 its arguments. Results: x4 = the
+ * answer's x0; for FFA_ERROR x5 = the error code; for a response x5-x7 = its
+ * w3 (status), x4, x5.
+ */
+#define TEST_CMD_CALL 3U
 #define TEST_CMD_FAULT 4U /* reads address x4: must stop the partition */
 #define TEST_CMD_VERSION 5U /* x4 = FFA_VERSION(x4) */
 #define TEST_CMD_COUNTER 6U /* x4 = how many requests this EC has served */

@@ -7,7 +7,7 @@
  */
 #include "ffa/ffa_core.h"
 
-static void lock_version(struct ffa_endpoint *ep)
+void ffa_endpoint_lock_version(struct ffa_endpoint *ep)
 {
 	sl_lock(&ep->lock);
 	ep->version_locked = true;
@@ -22,7 +22,7 @@ struct ffa_value ffa_call(const struct ffa_instance *inst, struct ffa_endpoint *
 	if (fid == FFA_VERSION_32) {
 		return ffa_version(ep, ffa_w(args, 1));
 	}
-	lock_version(ep);
+	ffa_endpoint_lock_version(ep);
 
 	uint32_t since = ffa_abi_since(fid);
 	if (since == 0 || since > ffa_endpoint_version(ep)) {

@@ -1,8 +1,9 @@
 /*
  * FFA_FEATURES (FF-A v1.2 section 13.3) and the table of what is implemented.
  *
- * Reports exactly the ABIs tzvisor implements for this caller, and only those
- * that exist in the FF-A version the caller negotiated. Feature IDs (bit 31
+ * Reports exactly the ABIs tzvisor implements for this caller (the normal
+ * world and partitions see different sets), and only those that exist in the
+ * FF-A version the caller negotiated. Feature IDs (bit 31
  * clear) must have bits [30:8] and the input property zero, else
  * NOT_SUPPORTED. No feature ID (NPI, SRI, MEI) is implemented yet.
  */
@@ -73,8 +74,8 @@ uint32_t ffa_abi_since(uint32_t fid)
 	}
 }
 
-/* The ABIs this build answers for a normal-world caller. */
-static bool implemented(uint32_t fid)
+/* The ABIs this build answers; `secure` for a partition, else the normal world. */
+static bool implemented(uint32_t fid, bool secure)
 {
 	switch (fid) {
 	case FFA_ERROR_32:
@@ -84,7 +85,19 @@ static bool implemented(uint32_t fid)
 	case FFA_FEATURES_32:
 	case FFA_ID_GET_32:
 	case FFA_SPM_ID_GET_32:
+	case FFA_MSG_SEND_DIRECT_REQ_32:
+	case FFA_MSG_SEND_DIRECT_REQ_64:
+	case FFA_MSG_SEND_DIRECT_REQ2_64:
 		return true;
+	/* Only partitions answer requests, wait for messages, log and register entries. */
+	case FFA_MSG_SEND_DIRECT_RESP_32:
+	case FFA_MSG_SEND_DIRECT_RESP_64:
+	case FFA_MSG_SEND_DIRECT_RESP2_64:
+	case FFA_MSG_WAIT_32:
+	case FFA_CONSOLE_LOG_32:
+	case FFA_CONSOLE_LOG_64:
+	case FFA_SECONDARY_EP_REGISTER_64:
+		return secure;
 	default:
 		return false;
 	}
@@ -98,7 +111,8 @@ struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t inp
 	}
 	uint32_t fid = id & ~SMCCC_SVE_HINT;
 	uint32_t since = ffa_abi_since(fid);
-	if (since == 0 || !implemented(fid) || since > ffa_endpoint_version(ep)) {
+	if (since == 0 || !implemented(fid, ffa_id_is_secure(ep->id)) ||
+	    since > ffa_endpoint_version(ep)) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
 	/* No implemented ABI takes an input property yet: it must be zero. */

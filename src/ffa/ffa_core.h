@@ -33,6 +33,8 @@ void ffa_endpoint_init(struct ffa_endpoint *ep, ffa_id_t id);
 /* FFA_VERSION: negotiates and answers with the implemented version or NOT_SUPPORTED. */
 struct ffa_value ffa_version(struct ffa_endpoint *ep, uint32_t requested);
 uint32_t ffa_endpoint_version(struct ffa_endpoint *ep);
+/* Ends version negotiation: called for every FF-A call other than FFA_VERSION. */
+void ffa_endpoint_lock_version(struct ffa_endpoint *ep);
 
 /* FFA_FEATURES (FF-A v1.2 13.3). */
 struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t input);

@@ -13,6 +13,7 @@
 #include "core/panic.h"
 #include "core/types.h"
 #include "plat/plat.h"
+#include "spmc/partition.h"
 #include "spmc/spmc.h"
 
 #ifndef TZV_VERSION
@@ -106,7 +107,7 @@ static void banner(uintptr_t manifest_pa, uint64_t core_id)
 		       (unsigned long long)m->entrypoint, (unsigned long long)m->binary_size);
 	console_printf("  stage-1: %u-bit VA, %zu table pages used of %u\n", STAGE1_VA_BITS,
 		       palloc_used(&table_pool), TABLE_POOL_PAGES);
-	console_printf("  partitions: none\n");
+	partitions_print_table();
 }
 
 /* A call to the SPMD during initialisation; panics on an FFA_ERROR answer. */
@@ -152,6 +153,8 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	manifest_load(manifest_pa);
 	spmc.inst.spmc_id = spmc.manifest.spmc_id;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
+	partitions_cpu_init();
+	partitions_load(&spmc.manifest, &stage1);
 	banner(manifest_pa, core_id);
 #ifdef TZV_SELFTEST_PANIC
 	/* Self-test image only (make test): an unmapped read must give a readable dump. */
@@ -171,6 +174,7 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	LOG("SPMD speaks FF-A %u.%u; secondary entry 0x%llx registered\n",
 	    FFA_VERSION_MAJOR_OF(spmd_version), FFA_VERSION_MINOR_OF(spmd_version),
 	    (unsigned long long)(uintptr_t)spmc_secondary_entry);
+	partitions_boot_cpu(index, true);
 	LOG("core %u ready: FFA_MSG_WAIT\n", index);
 	spmc_serve();
 }
@@ -180,6 +184,8 @@ void spmc_boot_secondary(unsigned int index)
 {
 	cpu_up(index, false);
 	arch_mm_enable(&stage1);
+	partitions_cpu_init();
+	partitions_boot_cpu(index, false);
 	LOG("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);
 	spmc_serve();
 }

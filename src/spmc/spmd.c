@@ -15,6 +15,8 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "spmc/partition.h"
+#include "spmc/run.h"
 #include "spmc/spmc.h"
 
 #define PSCI_CPU_OFF 0x84000002U
@@ -46,6 +48,7 @@ static struct ffa_value framework_msg(const struct ffa_value *req)
 		if (w3 == PSCI_CPU_OFF) {
 			struct cpu *c = cpu_this();
 			c->on = false;
+			partitions_cpu_off(c->index);
 			LOG("CPU_OFF: core %u going down\n", c->index);
 			return framework_resp(FFA_FWK_MSG_PSCI_RESP, PSCI_SUCCESS);
 		}
@@ -72,9 +75,19 @@ struct ffa_value spmc_handle(const struct ffa_value *req)
 	if (is_framework_msg(req)) {
 		return framework_msg(req);
 	}
-	if (ffa_fid(req) == FFA_INTERRUPT_32) {
+	switch (ffa_fid(req)) {
+	case FFA_INTERRUPT_32: {
 		struct ffa_value r = {.x = {FFA_NORMAL_WORLD_RESUME_32}};
 		return r;
+	}
+	case FFA_MSG_SEND_DIRECT_REQ_32:
+	case FFA_MSG_SEND_DIRECT_REQ_64:
+	case FFA_MSG_SEND_DIRECT_REQ2_64:
+		/* Locks the caller's version like any other call. */
+		ffa_endpoint_lock_version(&spmc.nwd);
+		return spmc_direct_req_from_nwd(req);
+	default:
+		break;
 	}
 	return ffa_call(&spmc.inst, &spmc.nwd, req);
 }

@@ -157,18 +157,47 @@ static void features_functions(void **state)
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i], 0), 0);
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i] | SMCCC_SVE_HINT, 0), 0);
 	}
-	const uint32_t no[] = {FFA_RXTX_MAP_64,
-			       FFA_MSG_WAIT_32,
-			       FFA_MEM_SHARE_32,
-			       FFA_MSG_SEND_DIRECT_REQ_32,
-			       FFA_PARTITION_INFO_GET_32,
-			       0x84000078,
-			       0xC4000063,
-			       0x84000099,
-			       0x80000000};
+	const uint32_t no[] = {FFA_RXTX_MAP_64,	   FFA_MSG_WAIT_32,
+			       FFA_MEM_SHARE_32,   FFA_MSG_SEND_DIRECT_RESP_32,
+			       FFA_CONSOLE_LOG_64, FFA_PARTITION_INFO_GET_32,
+			       0x84000078,	   0xC4000063,
+			       0x84000099,	   0x80000000};
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
 		assert_error(call(&ep, FFA_FEATURES_32, no[i], 0), FFA_NOT_SUPPORTED);
 	}
+}
+
+/* Partitions and the normal world see different ABIs; v1.2 ABIs need a v1.2 caller. */
+static void features_by_caller(void **state)
+{
+	(void)state;
+	struct ffa_endpoint nwd, sp, sp11;
+	ffa_endpoint_init(&nwd, 0);
+	ffa_endpoint_init(&sp, 0x8001);
+	ffa_endpoint_init(&sp11, 0x8002);
+	call(&nwd, FFA_VERSION_32, FFA_VERSION_1_2, 0);
+	call(&sp, FFA_VERSION_32, FFA_VERSION_1_2, 0);
+	call(&sp11, FFA_VERSION_32, FFA_VERSION_1_1, 0);
+	const uint32_t both[] = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_SEND_DIRECT_REQ_64,
+				 FFA_MSG_SEND_DIRECT_REQ2_64};
+	const uint32_t sp_only[] = {FFA_MSG_SEND_DIRECT_RESP_32,  FFA_MSG_SEND_DIRECT_RESP_64,
+				    FFA_MSG_SEND_DIRECT_RESP2_64, FFA_MSG_WAIT_32,
+				    FFA_CONSOLE_LOG_32,		  FFA_CONSOLE_LOG_64,
+				    FFA_SECONDARY_EP_REGISTER_64};
+	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		assert_success(call(&nwd, FFA_FEATURES_32, both[i], 0), 0);
+		assert_success(call(&sp, FFA_FEATURES_32, both[i], 0), 0);
+	}
+	for (size_t i = 0; i < sizeof(sp_only) / sizeof(sp_only[0]); i++) {
+		assert_error(call(&nwd, FFA_FEATURES_32, sp_only[i], 0), FFA_NOT_SUPPORTED);
+		assert_success(call(&sp, FFA_FEATURES_32, sp_only[i], 0), 0);
+	}
+	/* REQ2/RESP2 and CONSOLE_LOG are FF-A v1.2: a v1.1 partition does not see them. */
+	assert_error(call(&sp11, FFA_FEATURES_32, FFA_MSG_SEND_DIRECT_REQ2_64, 0),
+		     FFA_NOT_SUPPORTED);
+	assert_error(call(&sp11, FFA_FEATURES_32, FFA_CONSOLE_LOG_64, 0), FFA_NOT_SUPPORTED);
+	assert_success(call(&sp11, FFA_FEATURES_32, FFA_SECONDARY_EP_REGISTER_64, 0), 0);
+	assert_success(call(&sp11, FFA_FEATURES_32, FFA_MSG_SEND_DIRECT_REQ_64, 0), 0);
 }
 
 /* Feature IDs (bit 31 clear) and a non-zero input property are not supported. */
@@ -224,6 +253,7 @@ int main(void)
 		cmocka_unit_test(id_get),
 		cmocka_unit_test(v1_0_caller_sees_no_v1_1_abi),
 		cmocka_unit_test(features_functions),
+		cmocka_unit_test(features_by_caller),
 		cmocka_unit_test(features_feature_ids_and_input),
 		cmocka_unit_test(dispatch_unsupported),
 	};

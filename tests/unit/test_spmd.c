@@ -18,12 +18,31 @@ void arch_smc(struct ffa_value *v)
 	fail_msg("spmc_handle must not issue SMCs");
 }
 
+/* The partition layer needs hardware; these record what spmd.c asked of it. */
+static unsigned int cpu_off_calls, direct_req_calls;
+
+void partitions_cpu_off(unsigned int cpu_index)
+{
+	(void)cpu_index;
+	cpu_off_calls++;
+}
+
+struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)
+{
+	direct_req_calls++;
+	struct ffa_value r = {
+		.x = {FFA_MSG_SEND_DIRECT_RESP_32, args->x[1] >> 16 | args->x[1] << 16}};
+	return r;
+}
+
 static int setup(void **state)
 {
 	(void)state;
 	memset(&spmc, 0, sizeof(spmc));
 	spmc.inst.spmc_id = 0x8000;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
+	cpu_off_calls = 0;
+	direct_req_calls = 0;
 	cpus[2].index = 2;
 	cpus[2].on = true;
 	arch_cpu_local_set(&cpus[2]);
@@ -83,6 +102,7 @@ static void psci_messages(void **state)
 	(void)state;
 	assert_fwk_resp(fwk(FFA_FWK_MSG_PSCI_REQ, 0x84000002), FFA_FWK_MSG_PSCI_RESP, 0);
 	assert_false(cpus[2].on);
+	assert_int_equal(cpu_off_calls, 1);
 	assert_fwk_resp(fwk(FFA_FWK_MSG_PSCI_REQ, 0xC4000001), FFA_FWK_MSG_PSCI_RESP, 0xFFFFFFFFU);
 	assert_non_null(strstr(fake_console, "[tzv c2] CPU_OFF: core 2 going down"));
 }
@@ -96,20 +116,37 @@ static void unknown_framework_type(void **state)
 	assert_int_equal((int32_t)v.x[2], FFA_INVALID_PARAMETERS);
 }
 
+/* Partition messages from the normal world go to the partition layer and lock the version. */
+static void direct_request_routed(void **state)
+{
+	(void)state;
+	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2);
+	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_64 | SMCCC_SVE_HINT,
+				      FFA_MSG_ENDPOINTS(0, 0x8001), 0, 7}};
+	struct ffa_value v = spmc_handle(&req);
+	assert_int_equal(direct_req_calls, 1);
+	assert_int_equal(v.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
+	assert_true(spmc.nwd.version_locked);
+	req.x[0] = FFA_MSG_SEND_DIRECT_REQ2_64;
+	spmc_handle(&req);
+	assert_int_equal(direct_req_calls, 2);
+	assert_int_equal(cpu_off_calls, 0);
+}
+
 /* Bit 31 of w2 from anyone but the SPMD, or to another receiver, is not a framework message. */
 static void framework_bit_from_others(void **state)
 {
 	(void)state;
 	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, 0x8000),
 				      FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ, 0x84000002}};
-	struct ffa_value v = spmc_handle(&req);
-	assert_int_equal(v.x[0], FFA_ERROR_32);
-	assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
-	assert_true(cpus[2].on);
+	/* Not a framework message: an ordinary request (the partition layer refuses w2 != 0). */
+	spmc_handle(&req);
 	req.x[1] = FFA_MSG_ENDPOINTS(FFA_SPMD_ENDPOINT_ID, 0x8001);
-	v = spmc_handle(&req);
-	assert_int_equal(v.x[0], FFA_ERROR_32);
+	spmc_handle(&req);
+	assert_int_equal(direct_req_calls, 2);
+	assert_int_equal(cpu_off_calls, 0);
 	assert_true(cpus[2].on);
+	assert_null(strstr(fake_console, "CPU_OFF"));
 }
 
 /* A secure interrupt with no partition to run resumes the normal world. */
@@ -131,6 +168,7 @@ int main(void)
 		cmocka_unit_test_setup(version_locked_after_call, setup),
 		cmocka_unit_test_setup(psci_messages, setup),
 		cmocka_unit_test_setup(unknown_framework_type, setup),
+		cmocka_unit_test_setup(direct_request_routed, setup),
 		cmocka_unit_test_setup(framework_bit_from_others, setup),
 		cmocka_unit_test_setup(interrupt_resumes_nwd, setup),
 	};

@@ -1,0 +1,233 @@
+/*
+ * On-target tests of secure partitions: direct messaging from the normal
+ * world to each test SP and between SPs, the call-chain loop check, sender
+ * checks, hostile requests, and isolation (a faulting SP is stopped while
+ * everything else keeps running). See partitions/test_sp/test_cmd.h.
+ */
+#include "core/fmt.h"
+#include "nwd.h"
+#include "test_cmd.h"
+
+#define NWD_ID 0U
+#define UUID_SP1_LO 0xee114c2f1d5e7a01ULL /* the manifest's cells 0 and 1 */
+#define UUID_SP1_HI 0x0200a1ac42022b9aULL /* cells 2 and 3 */
+
+static struct ffa_value req(uint32_t fid, uint16_t to, uint64_t cmd, uint64_t a1, uint64_t a2,
+			    uint64_t a3, uint64_t a4)
+{
+	struct ffa_value v = {.x = {fid, FFA_MSG_ENDPOINTS(NWD_ID, to), 0, cmd, a1, a2, a3, a4}};
+	nwd_smc(&v);
+	return v;
+}
+
+/* A DIRECT_RESP from `from` with status 0; x8-x17 zero. */
+static bool expect_resp(const char *name, const struct ffa_value *v, uint32_t fid, uint16_t from)
+{
+	if (!expect_u64(name, "x0", (uint32_t)v->x[0], fid) ||
+	    !expect_u64(name, "w1 (endpoints)", v->x[1], FFA_MSG_ENDPOINTS(from, NWD_ID)) ||
+	    !expect_u64(name, "w2", v->x[2], 0) ||
+	    !expect_u64(name, "status (w3)", v->x[3], TEST_STATUS_OK)) {
+		return false;
+	}
+	for (unsigned int i = 8; i < 18; i++) {
+		if (!expect_u64(name, "x8-x17", v->x[i], 0)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void t_echo(const char *name, uint32_t fid, uint16_t sp, bool wide)
+{
+	const uint64_t a[4] = {0x1111222233334444ULL, 0x5555666677778888ULL, 0x99990000AAAABBBBULL,
+			       0xCCCCDDDDEEEEFFFFULL};
+	struct ffa_value v = req(fid, sp, TEST_CMD_ECHO, a[0], a[1], a[2], a[3]);
+	uint32_t resp = fid == FFA_MSG_SEND_DIRECT_REQ_32 ? FFA_MSG_SEND_DIRECT_RESP_32
+							  : FFA_MSG_SEND_DIRECT_RESP_64;
+	if (!expect_resp(name, &v, resp, sp)) {
+		return;
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		/* SMC32: the partition sees, and answers, only the low 32 bits. */
+		if (!expect_u64(name, "echoed", v.x[4 + i], wide ? a[i] : (uint32_t)a[i])) {
+			return;
+		}
+	}
+	test_pass(name);
+}
+
+/* DIRECT_REQ2 (FF-A v1.2): UUID in x2/x3, 14 payload registers x4-x17. */
+static void t_echo2(const char *name, uint16_t sp, uint64_t uuid_lo, uint64_t uuid_hi)
+{
+	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ2_64, FFA_MSG_ENDPOINTS(NWD_ID, sp),
+				    uuid_lo, uuid_hi, TEST_CMD_ECHO}};
+	for (unsigned int i = 5; i < 18; i++) {
+		v.x[i] = 0xA000000000000000ULL | i;
+	}
+	nwd_smc(&v);
+	if (!expect_u64(name, "x0", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP2_64) ||
+	    !expect_u64(name, "w1", v.x[1], FFA_MSG_ENDPOINTS(sp, NWD_ID)) ||
+	    !expect_u64(name, "x2", v.x[2], 0) || !expect_u64(name, "x3", v.x[3], 0) ||
+	    !expect_u64(name, "status (x4)", v.x[4], TEST_STATUS_OK)) {
+		return;
+	}
+	for (unsigned int i = 5; i < 18; i++) {
+		if (!expect_u64(name, "echoed x5-x17", v.x[i], 0xA000000000000000ULL | i)) {
+			return;
+		}
+	}
+	test_pass(name);
+}
+
+static void t_req_error(const char *name, struct ffa_value v, enum ffa_error code)
+{
+	nwd_smc(&v);
+	if (expect_ffa_error(name, &v, code)) {
+		test_pass(name);
+	}
+}
+
+static void t_whoami(const char *name, uint16_t sp, uint64_t ec)
+{
+	struct ffa_value v = req(FFA_MSG_SEND_DIRECT_REQ_64, sp, TEST_CMD_WHOAMI, 0, 0, 0, 0);
+	if (expect_resp(name, &v, FFA_MSG_SEND_DIRECT_RESP_64, sp) &&
+	    expect_u64(name, "SP's FFA_ID_GET", v.x[4], sp) &&
+	    expect_u64(name, "execution context", v.x[5], ec) &&
+	    expect_u64(name, "sender seen by SP", v.x[6], NWD_ID) &&
+	    expect_u64(name, "boot info check", v.x[7], 0)) {
+		test_pass(name);
+	}
+}
+
+void suite_partitions(void)
+{
+	t_echo("sp.direct_req32.echo.sp1", FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, false);
+	t_echo("sp.direct_req64.echo.sp1", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, true);
+	t_echo("sp.direct_req32.echo.sp2", FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP2_ID, false);
+	t_echo("sp.direct_req64.echo.sp2", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, true);
+	t_echo2("sp.direct_req2.echo.sp1_by_uuid", TEST_SP1_ID, UUID_SP1_LO, UUID_SP1_HI);
+	t_echo2("sp.direct_req2.echo.sp2_nil_uuid", TEST_SP2_ID, 0, 0);
+	t_whoami("sp.whoami.sp1_core0", TEST_SP1_ID, 0);
+	t_whoami("sp.whoami.sp2_core0", TEST_SP2_ID, 0);
+
+	/* The partition's own FF-A calls work from inside a request. */
+	struct ffa_value v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_VERSION,
+				 FFA_VERSION_1_2, 0, 0, 0);
+	if (expect_resp("sp.version_from_sp", &v, FFA_MSG_SEND_DIRECT_RESP_32, TEST_SP1_ID) &&
+	    expect_u64("sp.version_from_sp", "FFA_VERSION", v.x[4], FFA_VERSION_1_2)) {
+		test_pass("sp.version_from_sp");
+	}
+
+	/* SP to SP: sp1 asks sp2 who it is. */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID,
+		TEST_CMD_WHOAMI, 0, 0);
+	if (expect_resp("sp.sp_to_sp.whoami", &v, FFA_MSG_SEND_DIRECT_RESP_32, TEST_SP1_ID) &&
+	    expect_u64("sp.sp_to_sp.whoami", "sp2's answer", v.x[4], FFA_MSG_SEND_DIRECT_RESP_32) &&
+	    expect_u64("sp.sp_to_sp.whoami", "sp2's status", v.x[5], TEST_STATUS_OK) &&
+	    expect_u64("sp.sp_to_sp.whoami", "sp2's ID", v.x[6], TEST_SP2_ID) &&
+	    expect_u64("sp.sp_to_sp.whoami", "sp2's EC", v.x[7], 0)) {
+		test_pass("sp.sp_to_sp.whoami");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP2_ID, TEST_CMD_CALL, TEST_SP1_ID, TEST_CMD_ECHO,
+		0xFEED, 0);
+	if (expect_resp("sp.sp_to_sp.echo_up_to_mp", &v, FFA_MSG_SEND_DIRECT_RESP_32,
+			TEST_SP2_ID) &&
+	    expect_u64("sp.sp_to_sp.echo_up_to_mp", "sp1's status", v.x[5], TEST_STATUS_OK) &&
+	    expect_u64("sp.sp_to_sp.echo_up_to_mp", "echo", v.x[6], 0xFEED)) {
+		test_pass("sp.sp_to_sp.echo_up_to_mp");
+	}
+
+	/* A -> B -> A: sp2's request back to sp1 (blocked up the chain) is DENIED. */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_CALL,
+		TEST_SP1_ID, TEST_CMD_ECHO);
+	if (expect_resp("sp.sp_to_sp.loop_denied", &v, FFA_MSG_SEND_DIRECT_RESP_32, TEST_SP1_ID) &&
+	    expect_u64("sp.sp_to_sp.loop_denied", "sp2's status", v.x[5], TEST_STATUS_OK) &&
+	    expect_u64("sp.sp_to_sp.loop_denied", "sp2's call result", v.x[6], FFA_ERROR_32) &&
+	    expect_u64("sp.sp_to_sp.loop_denied", "error code", v.x[7], (uint32_t)FFA_DENIED)) {
+		test_pass("sp.sp_to_sp.loop_denied");
+	}
+	/* A partition sending to itself. */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_CALL, TEST_SP1_ID, TEST_CMD_ECHO,
+		0, 0);
+	if (expect_resp("sp.bad.request_to_self", &v, FFA_MSG_SEND_DIRECT_RESP_32, TEST_SP1_ID) &&
+	    expect_u64("sp.bad.request_to_self", "result", v.x[4], FFA_ERROR_32) &&
+	    expect_u64("sp.bad.request_to_self", "code", v.x[5],
+		       (uint32_t)FFA_INVALID_PARAMETERS)) {
+		test_pass("sp.bad.request_to_self");
+	}
+	/* A response claiming another sender is refused; the SP then answers truthfully. */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_SPOOF, TEST_SP2_ID, 0, 0, 0);
+	if (expect_resp("sp.bad.spoofed_response", &v, FFA_MSG_SEND_DIRECT_RESP_32, TEST_SP1_ID) &&
+	    expect_u64("sp.bad.spoofed_response", "result", v.x[4], FFA_ERROR_32) &&
+	    expect_u64("sp.bad.spoofed_response", "code", v.x[5],
+		       (uint32_t)FFA_INVALID_PARAMETERS)) {
+		test_pass("sp.bad.spoofed_response");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, 0x7777, 0, 0, 0, 0);
+	if (expect_u64("sp.unknown_command_answered", "status", v.x[3], TEST_STATUS_UNKNOWN_CMD)) {
+		test_pass("sp.unknown_command_answered");
+	}
+
+	/* Hostile requests from the normal world: exact error, nothing changed. */
+	struct ffa_value bad = {
+		.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, 0x8009), 0, TEST_CMD_ECHO}};
+	t_req_error("sp.bad.unknown_receiver", bad, FFA_INVALID_PARAMETERS);
+	bad.x[1] = FFA_MSG_ENDPOINTS(0, 0x8000);
+	t_req_error("sp.bad.receiver_is_spmc", bad, FFA_INVALID_PARAMETERS);
+	bad.x[1] = FFA_MSG_ENDPOINTS(0, 0);
+	t_req_error("sp.bad.receiver_is_nwd", bad, FFA_INVALID_PARAMETERS);
+	bad.x[1] = FFA_MSG_ENDPOINTS(0, TEST_SP1_ID);
+	bad.x[2] = 1;
+	t_req_error("sp.bad.w2_not_zero", bad, FFA_INVALID_PARAMETERS);
+	bad.x[0] = FFA_MSG_SEND_DIRECT_REQ2_64;
+	bad.x[2] = UUID_SP1_LO;
+	bad.x[3] = UUID_SP1_HI + 1;
+	t_req_error("sp.bad.req2_wrong_uuid", bad, FFA_INVALID_PARAMETERS);
+	bad.x[1] = FFA_MSG_ENDPOINTS(0, TEST_SP2_ID);
+	bad.x[2] = UUID_SP1_LO; /* sp1's UUID sent to sp2 */
+	bad.x[3] = UUID_SP1_HI;
+	t_req_error("sp.bad.req2_other_sps_uuid", bad, FFA_INVALID_PARAMETERS);
+	/* A normal-world caller may not answer as if it were a partition. */
+	bad = (struct ffa_value){
+		.x = {FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(TEST_SP1_ID, 0)}};
+	t_req_error("sp.bad.direct_resp_from_nwd", bad, FFA_NOT_SUPPORTED);
+	bad.x[0] = FFA_MSG_WAIT_32;
+	t_req_error("sp.bad.msg_wait_from_nwd", bad, FFA_NOT_SUPPORTED);
+	/* After all that, both partitions answer as before. */
+	t_echo("sp.after_hostile.sp1", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, true);
+	t_echo("sp.after_hostile.sp2", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, true);
+}
+
+/* Runs last: sp2 is stopped by it. */
+void suite_isolation(void)
+{
+	/* sp2 reads memory it does not own (sp1's rw-data): a stage-2 fault stops it. */
+	struct ffa_value v =
+		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_FAULT, 0x0e340000, 0, 0, 0);
+	if (expect_ffa_error("sp.isolation.fault_aborts_sp", &v, FFA_ABORTED)) {
+		test_pass("sp.isolation.fault_aborts_sp");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_ECHO, 1, 2, 3, 4);
+	if (expect_ffa_error("sp.isolation.stopped_sp_refuses", &v, FFA_ABORTED)) {
+		test_pass("sp.isolation.stopped_sp_refuses");
+	}
+	/* sp1 and the SPMC carry on; sp1 sees sp2 as aborted. */
+	t_echo("sp.isolation.other_sp_runs", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, true);
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_ECHO,
+		0, 0);
+	if (expect_resp("sp.isolation.sp_to_stopped_sp", &v, FFA_MSG_SEND_DIRECT_RESP_32,
+			TEST_SP1_ID) &&
+	    expect_u64("sp.isolation.sp_to_stopped_sp", "result", v.x[4], FFA_ERROR_32) &&
+	    expect_u64("sp.isolation.sp_to_stopped_sp", "code", v.x[5], (uint32_t)FFA_ABORTED)) {
+		test_pass("sp.isolation.sp_to_stopped_sp");
+	}
+	/* The fault inside sp1's own EC: sp1 reads the SPMC's image. */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_FAULT, 0x0e100000, 0, 0, 0);
+	if (expect_ffa_error("sp.isolation.spmc_memory_unreachable", &v, FFA_ABORTED)) {
+		test_pass("sp.isolation.spmc_memory_unreachable");
+	}
+	struct ffa_value id = ffa_call8(FFA_SPM_ID_GET_32, 0, 0, 0);
+	if (expect_ffa_success("sp.isolation.spmc_still_answers", &id, 0x8000)) {
+		test_pass("sp.isolation.spmc_still_answers");
+	}
+}

@@ -1,0 +1,443 @@
+/*
+ * Loading and booting secure partitions.
+ *
+ * BL2 has put each SP package (sptool.py format) at the load address the SPMC
+ * manifest gives. For each one the SPMC checks the package header, copies
+ * and parses the partition manifest, checks that its memory does not overlap
+ * the SPMC or another SP, builds its stage-2 tables (secure IPA space: image,
+ * manifest, memory and device regions; non-secure IPA space: NS regions),
+ * writes the FF-A boot information blob over the package header, and creates
+ * one vCPU per execution context.
+ *
+ * Supported: S-EL1 partitions, with one execution context (UP: migrates to
+ * whichever CPU runs it) or one per CPU (MP: pinned). Not yet: S-EL0
+ * partitions (refused at load with a message), relocation (load-address is
+ * required), regions without an address.
+ */
+#include "spmc/partition.h"
+
+#include <string.h>
+
+#include "core/console.h"
+#include "core/fmt.h"
+#include "core/panic.h"
+#include "core/types.h"
+#include "plat/plat.h"
+#include "spmc/run.h"
+#include "spmc/sp_pkg.h"
+#include "spmc/spmc.h"
+
+#define S2_IPA_BITS 39U
+#define S2_POOL_PAGES 96U
+#define SP_MANIFEST_MAX (16U * 1024U)
+
+/* VTCR_EL2 / VSTCR_EL2: 39-bit IPA, 4 KiB granule, walk from level 1, 40-bit PA. */
+#define VTCR_T0SZ(bits) (64ULL - (bits))
+#define VTCR_SL0_L1 (1ULL << 6)
+#define VTCR_WALK_WBWA_ISH ((1ULL << 8) | (1ULL << 10) | (3ULL << 12))
+#define VTCR_PS_40BIT (2ULL << 16)
+#define VTCR_RES1 (1ULL << 31)
+#define VTCR_NSW (1ULL << 29) /* non-secure IPA space: walks in NS memory */
+#define VTCR_NSA (1ULL << 30) /* non-secure IPA space: outputs NS PAs */
+
+#define SP_HCR (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
+
+/* FF-A boot information (FF-A v1.2 section 5.4, tables 5.8 and 5.9). */
+struct boot_info_desc {
+	char name[16];
+	uint8_t type;
+	uint8_t reserved;
+	uint16_t flags;
+	uint32_t size;
+	uint64_t content;
+};
+struct boot_info_header {
+	uint32_t signature;
+	uint32_t version;
+	uint32_t blob_size;
+	uint32_t desc_size;
+	uint32_t desc_count;
+	uint32_t desc_offset;
+	uint64_t reserved;
+	struct boot_info_desc desc[1];
+};
+_Static_assert(sizeof(struct boot_info_desc) == 32, "FF-A v1.2 table 5.8");
+_Static_assert(offsetof(struct boot_info_header, desc) == 24 + 8, "FF-A v1.2 table 5.9");
+#define BOOT_INFO_SIGNATURE 0x0FFAU
+#define BOOT_INFO_TYPE_STD_FDT 0x00U
+#define BOOT_INFO_FLAG_CONTENT_ADDR (0U << 2)
+
+struct partition partitions[SPMC_MAX_SPS];
+unsigned int partition_count;
+
+static struct palloc s2_pool;
+static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t manifest_buf[SP_MANIFEST_MAX] __attribute__((aligned(8)));
+
+struct range {
+	uint64_t base, end;
+};
+
+static bool overlaps(struct range a, struct range b)
+{
+	return a.base < b.end && b.base < a.end;
+}
+
+static bool inside(struct range a, uint64_t base, uint64_t size)
+{
+	return a.base >= base && a.end <= base + size;
+}
+
+/* Every secure range SPs already own, to refuse overlaps. */
+static struct range claimed[SPMC_MAX_SPS * (SP_MAX_MEM_REGIONS + 2)];
+static unsigned int claimed_count;
+
+static bool claim(struct range r)
+{
+	for (unsigned int i = 0; i < claimed_count; i++) {
+		if (overlaps(claimed[i], r)) {
+			return false;
+		}
+	}
+	if (claimed_count == ARRAY_SIZE(claimed)) {
+		return false;
+	}
+	claimed[claimed_count++] = r;
+	return true;
+}
+
+static unsigned int region_attrs(uint32_t a, bool device)
+{
+	unsigned int attrs = MM_R;
+
+	attrs |= (a & SP_REGION_W) != 0 ? MM_W : 0U;
+	attrs |= (a & SP_REGION_X) != 0 && !device ? MM_X : 0U;
+	attrs |= device ? MM_DEVICE : 0U;
+	return attrs;
+}
+
+static bool sp_map(struct partition *sp, bool ns, uint64_t base, uint64_t size, unsigned int attrs)
+{
+	return mm_map(ns ? &sp->s2_ns : &sp->s2, base, base, size, attrs) == MM_OK;
+}
+
+static void write_boot_info(struct partition *sp, uint64_t manifest_pa, uint32_t manifest_size)
+{
+	struct boot_info_header *h = (struct boot_info_header *)(uintptr_t)sp->load_address;
+
+	memset(h, 0, sizeof(*h));
+	h->signature = BOOT_INFO_SIGNATURE;
+	h->version = FFA_VERSION_1_1;
+	h->blob_size = sizeof(*h);
+	h->desc_size = sizeof(struct boot_info_desc);
+	h->desc_count = 1;
+	h->desc_offset = offsetof(struct boot_info_header, desc);
+	memcpy(h->desc[0].name, "manifest", 9);
+	h->desc[0].type = BOOT_INFO_TYPE_STD_FDT;
+	h->desc[0].flags = BOOT_INFO_FLAG_CONTENT_ADDR;
+	h->desc[0].size = manifest_size;
+	h->desc[0].content = manifest_pa;
+	sp->boot_info = sp->load_address;
+}
+
+/* Loads one package; on failure logs why (naming the SP and the field) and returns false. */
+static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, struct partition *sp)
+{
+	const struct plat_region *sd = &plat.secure_dram;
+	const struct spmc_manifest *sm = &spmc.manifest;
+	struct sp_pkg_header h;
+	char field[64];
+	uint64_t load = e->load_address;
+
+	sp->name = e->debug_name;
+	sp->load_address = load;
+	if (load < sd->base || load >= sd->base + sd->size ||
+	    overlaps((struct range){load, load + PAGE_SIZE},
+		     (struct range){sm->load_address, sm->load_address + sm->binary_size})) {
+		LOG("SP %s: package address 0x%llx is not free secure memory\n", e->debug_name,
+		    (unsigned long long)load);
+		return false;
+	}
+	if (mm_map(stage1, load, load, PAGE_SIZE, MM_RW) != MM_OK) {
+		LOG("SP %s: cannot map its package header\n", e->debug_name);
+		return false;
+	}
+	memcpy(&h, (const void *)(uintptr_t)load, sizeof(h));
+	uint64_t room = sd->base + sd->size - load;
+	enum sp_pkg_err pe = sp_pkg_check(&h, room < SP_PKG_MAX_SIZE ? room : SP_PKG_MAX_SIZE);
+	if (pe != SP_PKG_OK) {
+		LOG("SP %s: package at 0x%llx: %s\n", e->debug_name, (unsigned long long)load,
+		    sp_pkg_strerror(pe));
+		return false;
+	}
+	uint64_t img_end = load + h.img_offset + ALIGN_UP((uint64_t)h.img_size, PAGE_SIZE);
+	if (h.pm_size > SP_MANIFEST_MAX ||
+	    mm_map(stage1, load, load, img_end - load, MM_RW) != MM_OK) {
+		LOG("SP %s: manifest too big or package not mappable\n", e->debug_name);
+		return false;
+	}
+	/* The manifest is input: parse a private copy. */
+	memcpy(manifest_buf, (const void *)(uintptr_t)(load + h.pm_offset), h.pm_size);
+	enum sp_manifest_err me =
+		sp_manifest_parse(manifest_buf, h.pm_size, &sp->m, field, sizeof(field));
+	if (me != SP_MANIFEST_OK) {
+		LOG("SP %s: manifest: %s: %s\n", e->debug_name, field, sp_manifest_strerror(me));
+		return false;
+	}
+	const struct sp_manifest *m = &sp->m;
+	if (m->description[0] != '\0') {
+		sp->name = m->description;
+	}
+	if (m->load_address != load) {
+		LOG("SP %s: manifest: load-address 0x%llx differs from the package's 0x%llx\n",
+		    sp->name, (unsigned long long)m->load_address, (unsigned long long)load);
+		return false;
+	}
+	if (m->exception_level != SP_EL_S_EL1) {
+		LOG("SP %s: manifest: exception-level: S-EL0 partitions are not supported yet\n",
+		    sp->name);
+		return false;
+	}
+	sp->image_base = load + h.img_offset;
+	sp->image_end = img_end;
+	sp->entry = load + m->entrypoint_offset;
+	if (sp->entry < sp->image_base || sp->entry >= load + h.img_offset + h.img_size) {
+		LOG("SP %s: manifest: entrypoint-offset: entry 0x%llx is outside the image\n",
+		    sp->name, (unsigned long long)sp->entry);
+		return false;
+	}
+	sp->id = m->id_present ? m->id : (ffa_id_t)(0x8001U + partition_count);
+	if (sp->id == spmc.inst.spmc_id || partition_find(sp->id) != NULL) {
+		LOG("SP %s: manifest: id: 0x%x is already taken\n", sp->name, sp->id);
+		return false;
+	}
+	for (unsigned int i = 0; i < partition_count; i++) {
+		if (m->boot_order_present && partitions[i].m.boot_order_present &&
+		    partitions[i].m.boot_order == m->boot_order) {
+			LOG("SP %s: manifest: boot-order: %u is also %s's\n", sp->name,
+			    m->boot_order, partitions[i].name);
+			return false;
+		}
+	}
+
+	/* Memory: the package, then each region, all disjoint from everything claimed. */
+	unsigned int claimed_before = claimed_count;
+	if (!claim((struct range){load, img_end})) {
+		LOG("SP %s: package overlaps another partition\n", sp->name);
+		return false;
+	}
+	for (unsigned int i = 0; i < m->mem_count + m->dev_count; i++) {
+		bool dev = i >= m->mem_count;
+		const struct sp_region *r = dev ? &m->dev[i - m->mem_count] : &m->mem[i];
+		struct range rr = {r->base, r->base + (uint64_t)r->pages * PAGE_SIZE};
+		bool ns = (r->attrs & SP_REGION_NS) != 0;
+		bool ok;
+		if (dev) {
+			/* Devices: never RAM, never the secure SRAM. */
+			ok = !overlaps(rr, (struct range){sd->base, sd->base + sd->size}) &&
+			     !overlaps(rr, (struct range){plat.ns_dram.base,
+							  plat.ns_dram.base + plat.ns_dram.size}) &&
+			     !overlaps(rr, (struct range){plat.secure_sram.base,
+							  plat.secure_sram.base +
+								  plat.secure_sram.size});
+		} else if (ns) {
+			ok = inside(rr, plat.ns_dram.base, plat.ns_dram.size);
+		} else {
+			ok = inside(rr, sd->base, sd->size) &&
+			     !overlaps(rr, (struct range){sm->load_address,
+							  sm->load_address + sm->binary_size}) &&
+			     claim(rr);
+		}
+		if (!ok) {
+			LOG("SP %s: manifest: %s/%s: 0x%llx+%u pages is not memory it may own\n",
+			    sp->name, dev ? "device-regions" : "memory-regions", r->name,
+			    (unsigned long long)r->base, r->pages);
+			claimed_count = claimed_before;
+			return false;
+		}
+	}
+
+	/* Stage 2: identity-mapped IPAs (IPA == PA), so SPs see real addresses. */
+	if (mm_init(&sp->s2, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
+	    mm_init(&sp->s2_ns, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
+	    !sp_map(sp, false, load, h.img_offset, MM_R) ||
+	    !sp_map(sp, false, sp->image_base, img_end - sp->image_base, MM_RW | MM_X)) {
+		LOG("SP %s: out of stage-2 table pages\n", sp->name);
+		claimed_count = claimed_before;
+		return false;
+	}
+	for (unsigned int i = 0; i < m->mem_count + m->dev_count; i++) {
+		bool dev = i >= m->mem_count;
+		const struct sp_region *r = dev ? &m->dev[i - m->mem_count] : &m->mem[i];
+		if (!sp_map(sp, (r->attrs & SP_REGION_NS) != 0, r->base,
+			    (uint64_t)r->pages * PAGE_SIZE, region_attrs(r->attrs, dev))) {
+			LOG("SP %s: out of stage-2 table pages\n", sp->name);
+			claimed_count = claimed_before;
+			return false;
+		}
+	}
+	write_boot_info(sp, load + h.pm_offset, h.pm_size);
+
+	sp->vmid = (uint16_t)(partition_count + 1);
+	sp->vcpu_count = m->exec_ctx_count;
+	ffa_endpoint_init(&sp->ep, sp->id);
+	for (unsigned int i = 0; i < sp->vcpu_count; i++) {
+		sp->vcpus[i].sp = sp;
+		sp->vcpus[i].index = i;
+		sp->vcpus[i].state = VCPU_OFF;
+	}
+	return true;
+}
+
+void partitions_cpu_init(void)
+{
+	arch_vcpu_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_WALK_WBWA_ISH |
+				   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSW | VTCR_NSA,
+			   VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
+}
+
+void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
+{
+	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_pages, S2_POOL_PAGES) == 0);
+	for (unsigned int i = 0; i < m->sp_count; i++) {
+		struct partition *sp = &partitions[partition_count];
+		memset(sp, 0, sizeof(*sp));
+		if (load_one(&m->sps[i], stage1, sp)) {
+			partition_count++;
+		} else {
+			LOG("SP %s: not loaded\n", m->sps[i].debug_name);
+		}
+	}
+	/* Stage-2 tables were written with plain stores: make them visible to walks. */
+	for (unsigned int i = 0; i < partition_count; i++) {
+		struct partition *sp = &partitions[i];
+		arch_stage2_tlb_flush((uint64_t)(uintptr_t)sp->s2_ns.root |
+				      ((uint64_t)sp->vmid << 48));
+	}
+}
+
+struct partition *partition_find(ffa_id_t id)
+{
+	for (unsigned int i = 0; i < partition_count; i++) {
+		if (partitions[i].id == id) {
+			return &partitions[i];
+		}
+	}
+	return NULL;
+}
+
+struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index)
+{
+	if (sp->vcpu_count == 1) {
+		return &sp->vcpus[0];
+	}
+	return cpu_index < sp->vcpu_count ? &sp->vcpus[cpu_index] : NULL;
+}
+
+static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64_t arg)
+{
+	struct arch_vcpu_cfg cfg = {
+		.hcr = SP_HCR,
+		.vttbr = (uint64_t)(uintptr_t)sp->s2_ns.root | ((uint64_t)sp->vmid << 48),
+		.vsttbr = (uint64_t)(uintptr_t)sp->s2.root,
+		/* MPIDR_EL1 as the SP reads it: bit 31 RES1, Aff0 = execution context. */
+		.vmpidr = (1ULL << 31) | v->index,
+	};
+
+	arch_vcpu_init(&v->arch, pc, &cfg);
+	if (sp->m.gp_register_present) {
+		v->arch.regs.x[sp->m.gp_register_num] = arg;
+	}
+}
+
+/* Boot order: by boot-order, partitions without one last, in manifest order. */
+static unsigned int boot_rank(const struct partition *sp)
+{
+	return sp->m.boot_order_present ? sp->m.boot_order : 0x10000U;
+}
+
+void partitions_boot_cpu(unsigned int cpu_index, bool cold)
+{
+	bool done[SPMC_MAX_SPS] = {false};
+
+	for (unsigned int n = 0; n < partition_count; n++) {
+		struct partition *next = NULL;
+		for (unsigned int i = 0; i < partition_count; i++) {
+			if (!done[i] &&
+			    (next == NULL || boot_rank(&partitions[i]) < boot_rank(next))) {
+				next = &partitions[i];
+			}
+		}
+		done[next - partitions] = true;
+		struct vcpu *v = partition_vcpu_for_cpu(next, cpu_index);
+		if (next->aborted || v == NULL || v->state != VCPU_OFF) {
+			continue; /* a UP partition boots once, on the primary CPU */
+		}
+		bool first = v->index == 0 && cold;
+		uint64_t pc = first || next->secondary_ep == 0 ? next->entry : next->secondary_ep;
+		vcpu_start(next, v, pc, first ? next->boot_info : 0);
+		v->state = VCPU_RUNNING;
+		struct ffa_value r = spmc_run(v);
+		if ((uint32_t)r.x[0] == FFA_MSG_WAIT_32) {
+			if (cold) {
+				LOG("SP %04x %s: EC %u ready\n", next->id, next->name, v->index);
+			}
+		} else {
+			LOG("SP %04x %s: EC %u failed to boot (%s %d)\n", next->id, next->name,
+			    v->index, (uint32_t)r.x[0] == FFA_ERROR_32 ? "FFA_ERROR" : "0x",
+			    (int)(int32_t)r.x[2]);
+		}
+	}
+	arch_vcpu_restore_nwd();
+}
+
+void partitions_cpu_off(unsigned int cpu_index)
+{
+	for (unsigned int i = 0; i < partition_count; i++) {
+		struct partition *sp = &partitions[i];
+		if (sp->vcpu_count > 1 && cpu_index < sp->vcpu_count &&
+		    sp->vcpus[cpu_index].state == VCPU_WAITING) {
+			/* Restarted at its secondary entry when the CPU comes back. */
+			sp->vcpus[cpu_index].state = VCPU_OFF;
+		}
+	}
+}
+
+static void uuid_str(const uint32_t w[4], char *out, size_t len)
+{
+	/* The manifest's cells hold the UUID's bytes little-endian (TF-A's sp_mk_generator.py). */
+	uint8_t b[16];
+	for (unsigned int i = 0; i < 16; i++) {
+		b[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
+	}
+	fmt_snprintf(out, len,
+		     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		     b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		     b[13], b[14], b[15]);
+}
+
+void partitions_print_table(void)
+{
+	console_printf("  partitions: %u\n", partition_count);
+	if (partition_count == 0) {
+		return;
+	}
+	console_printf("    ID    name          UUID                                  EL     ECs "
+		       "load        entry       messaging\n");
+	for (unsigned int i = 0; i < partition_count; i++) {
+		const struct partition *sp = &partitions[i];
+		const struct sp_manifest *m = &sp->m;
+		char uuid[40];
+		uuid_str(m->uuids[0], uuid, sizeof(uuid));
+		console_printf(
+			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s\n", sp->id,
+			sp->name, uuid, m->exception_level == SP_EL_S_EL1 ? "S-EL1" : "S-EL0",
+			m->exec_ctx_count, (unsigned long long)sp->load_address,
+			(unsigned long long)sp->entry,
+			(m->messaging_method & SP_MSG_DIRECT_REQ_RECV) != 0 ? "req-recv " : "",
+			(m->messaging_method & SP_MSG_DIRECT_REQ_SEND) != 0 ? "req-send " : "",
+			(m->messaging_method & SP_MSG_DIRECT_REQ2_RECV) != 0 ? "req2-recv " : "",
+			(m->messaging_method & SP_MSG_DIRECT_REQ2_SEND) != 0 ? "req2-send " : "",
+			(m->messaging_method & SP_MSG_INDIRECT) != 0 ? "indirect" : "");
+	}
+}

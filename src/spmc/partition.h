@@ -1,0 +1,79 @@
+/*
+ * Secure partitions as the SPMC holds them: the parsed manifest, stage-2
+ * tables for the secure and non-secure IPA spaces, the FF-A endpoint state
+ * and one vCPU per execution context.
+ */
+#ifndef SPMC_PARTITION_H
+#define SPMC_PARTITION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/aarch64/vcpu.h"
+#include "core/mm.h"
+#include "core/spinlock.h"
+#include "ffa/ffa_core.h"
+#include "spmc/manifest.h"
+#include "spmc/sp_manifest.h"
+
+enum vcpu_state {
+	VCPU_OFF, /* not started on its CPU yet, or the CPU is off */
+	VCPU_WAITING, /* in FFA_MSG_WAIT: can take a direct request */
+	VCPU_RUNNING, /* running, or about to, on some CPU */
+	VCPU_BLOCKED, /* sent a direct request, waits for the response */
+	VCPU_ABORTED, /* stopped after a fault or an FFA_ERROR at boot */
+};
+
+struct partition;
+
+struct vcpu {
+	struct arch_vcpu arch; /* first */
+	struct partition *sp;
+	unsigned int index;
+	enum vcpu_state state;
+	/* The direct request being served: who sent it (ffa_id) and with which ABI. */
+	bool serving;
+	ffa_id_t req_from;
+	uint32_t req_fid;
+	struct vcpu *caller; /* the SP vCPU blocked on this one, if the sender is an SP */
+};
+
+struct partition {
+	struct spinlock lock; /* vCPU states, see lock_order.h */
+	ffa_id_t id;
+	const char *name;
+	struct sp_manifest m;
+	uint64_t load_address;
+	uint64_t image_base, image_end; /* mapped RWX at stage 2 */
+	uint64_t entry;
+	uint64_t secondary_ep; /* 0: use entry */
+	uint64_t boot_info; /* IPA of the FF-A boot information blob */
+	struct mm_ptable s2; /* secure IPA space (VSTTBR_EL2) */
+	struct mm_ptable s2_ns; /* non-secure IPA space (VTTBR_EL2) */
+	uint16_t vmid;
+	struct ffa_endpoint ep;
+	struct vcpu vcpus[SP_MAX_EXEC_CTX];
+	unsigned int vcpu_count;
+	bool aborted;
+	char log[128]; /* FFA_CONSOLE_LOG line buffer */
+	unsigned int log_len;
+};
+
+extern struct partition partitions[SPMC_MAX_SPS];
+extern unsigned int partition_count;
+
+/* Per-CPU EL2 set-up for running partitions (stage-2 control registers). */
+void partitions_cpu_init(void);
+/* Loads every SP the SPMC manifest lists; failures are logged and skip the SP. */
+void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1);
+/* Boots each SP's execution context for this CPU, in boot order (cold and warm boot). */
+void partitions_boot_cpu(unsigned int cpu_index, bool cold);
+/* The power-off of this CPU: its pinned execution contexts stop. */
+void partitions_cpu_off(unsigned int cpu_index);
+void partitions_print_table(void);
+
+struct partition *partition_find(ffa_id_t id);
+/* The execution context that runs on this CPU: pinned (MP) or the only one (UP). */
+struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index);
+
+#endif /* SPMC_PARTITION_H */

@@ -1,0 +1,362 @@
+/*
+ * Running secure partitions, and direct messaging (FF-A v1.2 chapters 7, 15).
+ *
+ * A normal-world request runs on the CPU that received it: the SPMC enters
+ * the receiver's vCPU and keeps running vCPUs (the receiver, any SP it sends
+ * a direct request to, and so on) until a response goes back to the normal
+ * world. The chain of blocked senders is explicit (vcpu.caller), so a request
+ * to a partition already in the chain (A -> B -> A) is refused with DENIED
+ * instead of deadlocking, and a busy receiver answers BUSY.
+ *
+ * SP calls handled here: FFA_MSG_WAIT, FFA_ERROR (at boot),
+ * FFA_MSG_SEND_DIRECT_REQ/RESP (32, 64), FFA_MSG_SEND_DIRECT_REQ2/RESP2,
+ * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, and the common
+ * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET). Sender IDs are
+ * checked against the caller's identity. A stage-2 fault or an unexpected
+ * trap stops the partition; whoever waited on it gets FFA_ERROR(ABORTED).
+ */
+#include "spmc/run.h"
+
+#include <string.h>
+
+#include "core/console.h"
+#include "core/cpu.h"
+#include "spmc/spmc.h"
+
+enum action {
+	RESUME, /* give `ret` to the same vCPU and run it again */
+	SWITCH, /* run `next` (its registers are set) */
+	LEAVE, /* stop: `ret` goes to the normal world (or to the boot code) */
+};
+
+static void set_regs(struct vcpu *v, const struct ffa_value *r)
+{
+	memcpy(v->arch.regs.x, r->x, sizeof(r->x));
+}
+
+static bool is_direct_req(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_REQ2_64;
+}
+
+static bool is_direct_resp(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_RESP_32 || fid == FFA_MSG_SEND_DIRECT_RESP_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_RESP2_64;
+}
+
+/* A direct message keeps x0-x7 (x0-x17 for the v1.2 REQ2/RESP2); the rest is cleared. */
+static struct ffa_value direct_msg(const struct ffa_value *args)
+{
+	struct ffa_value m = *args;
+	uint32_t fid = ffa_fid(args);
+	unsigned int keep =
+		fid == FFA_MSG_SEND_DIRECT_REQ2_64 || fid == FFA_MSG_SEND_DIRECT_RESP2_64
+			? FFA_VALUE_REGS
+			: 8U;
+
+	m.x[0] = fid;
+	for (unsigned int i = keep; i < FFA_VALUE_REGS; i++) {
+		m.x[i] = 0;
+	}
+	if (fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_RESP_32) {
+		for (unsigned int i = 1; i < 8; i++) {
+			m.x[i] = (uint32_t)m.x[i];
+		}
+	}
+	return m;
+}
+
+static bool uuid_matches(const struct partition *sp, uint64_t lo, uint64_t hi)
+{
+	if (lo == 0 && hi == 0) {
+		return true; /* the nil UUID: any service of the partition */
+	}
+	for (unsigned int i = 0; i < sp->m.uuid_count; i++) {
+		const uint32_t *w = sp->m.uuids[i];
+		if (lo == ((uint64_t)w[1] << 32 | w[0]) && hi == ((uint64_t)w[3] << 32 | w[2])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Checks a direct request to `target` and, if it can be delivered, makes
+ * the target's vCPU for this CPU serve it. `from_sp` is the sending vCPU,
+ * NULL for the normal world. Returns the receiving vCPU, or NULL with the
+ * FF-A error in *err and nothing changed.
+ */
+static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *from_sp,
+				    enum ffa_error *err)
+{
+	uint32_t fid = ffa_fid(args);
+	uint32_t w1 = ffa_w(args, 1);
+	ffa_id_t sender = FFA_MSG_SENDER(w1);
+	struct partition *target = partition_find(FFA_MSG_RECEIVER(w1));
+	bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2_64;
+
+	*err = FFA_INVALID_PARAMETERS;
+	if (target == NULL || (from_sp != NULL && target == from_sp->sp)) {
+		return NULL;
+	}
+	if (from_sp != NULL ? sender != from_sp->sp->id : ffa_id_is_secure(sender)) {
+		return NULL; /* spoofed sender */
+	}
+	/* w2 of DIRECT_REQ is MBZ for partition messages (bit 31 = framework message). */
+	if (!req2 && ffa_w(args, 2) != 0) {
+		return NULL;
+	}
+	if (req2 && !uuid_matches(target, args->x[2], args->x[3])) {
+		return NULL;
+	}
+	*err = FFA_DENIED;
+	uint32_t recv_bit = req2 ? SP_MSG_DIRECT_REQ2_RECV : SP_MSG_DIRECT_REQ_RECV;
+	uint32_t send_bit = req2 ? SP_MSG_DIRECT_REQ2_SEND : SP_MSG_DIRECT_REQ_SEND;
+	if ((target->m.messaging_method & recv_bit) == 0 ||
+	    (from_sp != NULL && (from_sp->sp->m.messaging_method & send_bit) == 0)) {
+		return NULL;
+	}
+	if (target->aborted) {
+		*err = FFA_ABORTED;
+		return NULL;
+	}
+	struct vcpu *tv = partition_vcpu_for_cpu(target, cpu_this()->index);
+	if (tv == NULL) {
+		*err = FFA_INVALID_PARAMETERS;
+		return NULL;
+	}
+	/* Call-chain loop: the target already waits further up this chain. */
+	for (struct vcpu *c = from_sp; c != NULL; c = c->caller) {
+		if (c->sp == target) {
+			*err = FFA_DENIED;
+			return NULL;
+		}
+	}
+	sl_lock(&target->lock);
+	if (tv->state != VCPU_WAITING) {
+		sl_unlock(&target->lock);
+		*err = tv->state == VCPU_ABORTED ? FFA_ABORTED : FFA_BUSY;
+		return NULL;
+	}
+	tv->state = VCPU_RUNNING;
+	sl_unlock(&target->lock);
+
+	struct ffa_value m = direct_msg(args);
+	set_regs(tv, &m);
+	tv->serving = true;
+	tv->req_from = sender;
+	tv->req_fid = fid;
+	tv->caller = from_sp;
+	if (from_sp != NULL) {
+		from_sp->state = VCPU_BLOCKED;
+	}
+	return tv;
+}
+
+static enum action resume_caller_or_leave(struct vcpu *v, const struct ffa_value *r,
+					  struct ffa_value *ret, struct vcpu **next)
+{
+	struct vcpu *c = v->caller;
+
+	v->caller = NULL;
+	if (c == NULL) {
+		*ret = *r;
+		return LEAVE;
+	}
+	c->state = VCPU_RUNNING;
+	set_regs(c, r);
+	*next = c;
+	return SWITCH;
+}
+
+/* Stops v's partition; the requester it was serving, if any, gets ABORTED. */
+static enum action abort_vcpu(struct vcpu *v, struct ffa_value *ret, struct vcpu **next)
+{
+	struct partition *sp = v->sp;
+	struct ffa_value err = ffa_error_value(FFA_ABORTED);
+
+	sl_lock(&sp->lock);
+	sp->aborted = true;
+	v->state = VCPU_ABORTED;
+	sl_unlock(&sp->lock);
+	if (!v->serving) {
+		*ret = err;
+		return LEAVE;
+	}
+	v->serving = false;
+	return resume_caller_or_leave(v, &err, ret, next);
+}
+
+static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, struct ffa_value *ret,
+			       struct vcpu **next)
+{
+	uint32_t fid = ffa_fid(args);
+	uint32_t w1 = ffa_w(args, 1);
+	bool resp2 = fid == FFA_MSG_SEND_DIRECT_RESP2_64;
+
+	if (!v->serving) {
+		*ret = ffa_error_value(FFA_DENIED);
+		return RESUME;
+	}
+	/* Only to whoever sent the request, with the matching ABI, as itself. */
+	if (FFA_MSG_SENDER(w1) != v->sp->id || FFA_MSG_RECEIVER(w1) != v->req_from ||
+	    resp2 != (v->req_fid == FFA_MSG_SEND_DIRECT_REQ2_64)) {
+		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
+		return RESUME;
+	}
+	if (!resp2 && ffa_w(args, 2) != 0) {
+		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
+		return RESUME;
+	}
+	struct ffa_value m = direct_msg(args);
+	v->serving = false;
+	sl_lock(&v->sp->lock);
+	v->state = VCPU_WAITING;
+	sl_unlock(&v->sp->lock);
+	return resume_caller_or_leave(v, &m, ret, next);
+}
+
+/* FFA_CONSOLE_LOG: w1 = count; characters in x2.. (4 per register for SMC32). */
+static struct ffa_value console_log(struct partition *sp, const struct ffa_value *args)
+{
+	bool wide = ffa_fid(args) == FFA_CONSOLE_LOG_64;
+	uint32_t per_reg = wide ? 8U : 4U;
+	uint32_t count = ffa_w(args, 1);
+
+	if (count == 0 || count > per_reg * (wide ? 16U : 6U)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		char c = (char)(args->x[2 + i / per_reg] >> (8 * (i % per_reg)));
+		if (c != '\n' && sp->log_len < sizeof(sp->log) - 1) {
+			sp->log[sp->log_len++] = (c >= 0x20 && c < 0x7F) ? c : '?';
+		}
+		if (c == '\n' || sp->log_len == sizeof(sp->log) - 1) {
+			sp->log[sp->log_len] = '\0';
+			LOG("SP %04x: %s\n", sp->id, sp->log);
+			sp->log_len = 0;
+		}
+	}
+	return ffa_success_value(0);
+}
+
+static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct ffa_value *ret,
+			   struct vcpu **next)
+{
+	struct partition *sp = v->sp;
+	uint32_t fid = ffa_fid(args);
+	enum ffa_error err;
+
+	if (is_direct_req(fid)) {
+		struct vcpu *tv = deliver_request(args, v, &err);
+		if (tv == NULL) {
+			*ret = ffa_error_value(err);
+			return RESUME;
+		}
+		*next = tv;
+		return SWITCH;
+	}
+	if (is_direct_resp(fid)) {
+		return direct_resp(v, args, ret, next);
+	}
+	switch (fid) {
+	case FFA_MSG_WAIT_32:
+		if (v->serving) {
+			/* A direct request must be answered with a direct response. */
+			*ret = ffa_error_value(FFA_DENIED);
+			return RESUME;
+		}
+		sl_lock(&sp->lock);
+		v->state = VCPU_WAITING;
+		sl_unlock(&sp->lock);
+		*ret = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
+		return LEAVE;
+	case FFA_ERROR_32:
+		if (!v->serving) {
+			LOG("SP %04x: FFA_ERROR %d during initialisation\n", sp->id,
+			    (int)(int32_t)args->x[2]);
+			return abort_vcpu(v, ret, next);
+		}
+		*ret = ffa_error_value(FFA_DENIED);
+		return RESUME;
+	case FFA_CONSOLE_LOG_32:
+	case FFA_CONSOLE_LOG_64:
+		*ret = console_log(sp, args);
+		return RESUME;
+	case FFA_SECONDARY_EP_REGISTER_64:
+		if (args->x[1] < sp->image_base || args->x[1] >= sp->image_end ||
+		    (args->x[1] & 3) != 0) {
+			*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
+		} else {
+			sp->secondary_ep = args->x[1];
+			*ret = (struct ffa_value){.x = {FFA_SUCCESS_64}};
+		}
+		return RESUME;
+	default:
+		*ret = ffa_call(&spmc.inst, &sp->ep, args);
+		return RESUME;
+	}
+}
+
+static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct ffa_value *ret,
+			       struct vcpu **next)
+{
+	unsigned int ec = (unsigned int)(e->esr >> 26) & 0x3FU;
+	struct ffa_value args;
+
+	if (e->kind == EXIT_SYNC && (ec == ESR_EC_SMC64 || ec == ESR_EC_HVC64)) {
+		if (ec == ESR_EC_SMC64) {
+			v->arch.regs.pc += 4; /* a trapped SMC returns to itself */
+		}
+		memcpy(args.x, v->arch.regs.x, sizeof(args.x));
+		return sp_call(v, &args, ret, next);
+	}
+	if (e->kind == EXIT_SYNC && (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_IABT_LOWER)) {
+		LOG("SP %04x EC %u: stage-2 %s abort at IPA 0x%llx (VA 0x%llx, PC 0x%llx, "
+		    "ESR 0x%llx): partition stopped\n",
+		    v->sp->id, v->index, ec == ESR_EC_DABT_LOWER ? "data" : "instruction",
+		    (unsigned long long)e->hpfar_ipa | (e->far & 0xFFF), (unsigned long long)e->far,
+		    (unsigned long long)v->arch.regs.pc, (unsigned long long)e->esr);
+	} else {
+		LOG("SP %04x EC %u: unexpected exit (kind %u, ESR 0x%llx, PC 0x%llx): partition "
+		    "stopped\n",
+		    v->sp->id, v->index, e->kind, (unsigned long long)e->esr,
+		    (unsigned long long)v->arch.regs.pc);
+	}
+	return abort_vcpu(v, ret, next);
+}
+
+struct ffa_value spmc_run(struct vcpu *v)
+{
+	for (;;) {
+		struct arch_exit e = arch_vcpu_run(&v->arch);
+		struct ffa_value ret = {0};
+		struct vcpu *next = v;
+
+		switch (handle_exit(v, &e, &ret, &next)) {
+		case RESUME:
+			set_regs(v, &ret);
+			break;
+		case SWITCH:
+			v = next;
+			break;
+		case LEAVE:
+			return ret;
+		}
+	}
+}
+
+struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)
+{
+	enum ffa_error err;
+	struct vcpu *tv = deliver_request(args, NULL, &err);
+
+	if (tv == NULL) {
+		return ffa_error_value(err);
+	}
+	struct ffa_value r = spmc_run(tv);
+	arch_vcpu_restore_nwd();
+	return r;
+}

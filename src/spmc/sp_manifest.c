@@ -1,0 +1,299 @@
+/*
+ * SP manifest parsing (FF-A manifest binding, TF-A docs).
+ *
+ * Accepted: ffa-version 1.0-1.2; up to SP_MAX_UUIDS uuids; id (a secure
+ * endpoint ID, bit 15 set); execution-ctx-count 1..SP_MAX_EXEC_CTX;
+ * exception-level S-EL0 or S-EL1; execution-state AArch64; xlat-granule 4K;
+ * load-address (mandatory here: tzvisor does not relocate); entrypoint-offset;
+ * boot-order <= 0xFFFF; messaging-method (bits 0-2, 9, 10); ns-interrupts-action
+ * 0-2; gp-register-num 0-3; power-management-messages; notification-support;
+ * memory-regions and device-regions nodes with pages-count, attributes and
+ * base-address or load-address-relative-offset.
+ * Rejected with the field named: anything else in those properties, and
+ * regions that are unaligned, empty or that wrap.
+ */
+#include "spmc/sp_manifest.h"
+
+#include <libfdt.h>
+#include <string.h>
+
+#include "core/fmt.h"
+#include "core/types.h"
+#include "ffa/ffa.h"
+
+#define CHECK_FIELD(cond, err, name)                                  \
+	do {                                                          \
+		if (!(cond)) {                                        \
+			fmt_snprintf(field, field_len, "%s", (name)); \
+			return (err);                                 \
+		}                                                     \
+	} while (0)
+
+struct ctx {
+	const void *fdt;
+	char *field;
+	size_t field_len;
+};
+
+/* Reads a u32 property: 1 if present and well-formed, 0 if absent, -1 if malformed. */
+static int get_u32(const void *fdt, int node, const char *name, uint32_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (p == NULL) {
+		return 0;
+	}
+	if (len != 4) {
+		return -1;
+	}
+	*out = fdt32_to_cpu(p[0]);
+	return 1;
+}
+
+/* As get_u32 for u64 properties (one or two cells). */
+static int get_u64(const void *fdt, int node, const char *name, uint64_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (p == NULL) {
+		return 0;
+	}
+	if (len == 4) {
+		*out = fdt32_to_cpu(p[0]);
+	} else if (len == 8) {
+		*out = ((uint64_t)fdt32_to_cpu(p[0]) << 32) | fdt32_to_cpu(p[1]);
+	} else {
+		return -1;
+	}
+	return 1;
+}
+
+static void get_string(const void *fdt, int node, const char *name, char *out, size_t out_len)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	out[0] = '\0';
+	if (s != NULL && len > 0 && memchr(s, '\0', (size_t)len) != NULL) {
+		fmt_snprintf(out, out_len, "%s", s);
+	}
+}
+
+static enum sp_manifest_err parse_regions(const void *fdt, int parent, bool device,
+					  const struct sp_manifest *m, struct sp_region *out,
+					  unsigned int *count, char *field, size_t field_len)
+{
+	const char *compat =
+		device ? "arm,ffa-manifest-device-regions" : "arm,ffa-manifest-memory-regions";
+	const char *what = device ? "device-regions" : "memory-regions";
+	int node;
+
+	fmt_snprintf(field, field_len, "%s/compatible", what);
+	if (fdt_node_check_compatible(fdt, parent, compat) != 0) {
+		return SP_MANIFEST_BAD_COMPAT;
+	}
+	*count = 0;
+	fdt_for_each_subnode (node, fdt, parent) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		unsigned int max = device ? SP_MAX_DEV_REGIONS : SP_MAX_MEM_REGIONS;
+		struct sp_region r;
+		uint64_t base = 0, off = 0, end;
+		int has_base, has_off;
+
+		fmt_snprintf(field, field_len, "%s/%s", what, name != NULL ? name : "?");
+		if (*count >= max) {
+			return SP_MANIFEST_TOO_MANY;
+		}
+		memset(&r, 0, sizeof(r));
+		fmt_snprintf(r.name, sizeof(r.name), "%s", name != NULL ? name : "");
+		get_string(fdt, node, "description", r.name, sizeof(r.name));
+		if (r.name[0] == '\0') {
+			fmt_snprintf(r.name, sizeof(r.name), "%s", name != NULL ? name : "");
+		}
+		if (get_u32(fdt, node, "pages-count", &r.pages) != 1) {
+			fmt_snprintf(field, field_len, "%s/%s/pages-count", what, name);
+			return SP_MANIFEST_MISSING;
+		}
+		if (get_u32(fdt, node, "attributes", &r.attrs) != 1) {
+			fmt_snprintf(field, field_len, "%s/%s/attributes", what, name);
+			return SP_MANIFEST_MISSING;
+		}
+		has_base = get_u64(fdt, node, "base-address", &base);
+		has_off = device ? 0 : get_u64(fdt, node, "load-address-relative-offset", &off);
+		fmt_snprintf(field, field_len, "%s/%s/base-address", what, name);
+		if (has_base < 0 || has_off < 0 || (has_base == 1 && has_off == 1)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		if (has_base == 0 && has_off == 0) {
+			/* Regions the SPMC would place itself are not implemented. */
+			return device ? SP_MANIFEST_MISSING : SP_MANIFEST_UNSUPPORTED;
+		}
+		if (has_off == 1 && !range_end(m->load_address, off, &base)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		r.base = base;
+		fmt_snprintf(field, field_len, "%s/%s/pages-count", what, name);
+		if (r.pages == 0 || !range_end(r.base, (uint64_t)r.pages * PAGE_SIZE, &end)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		fmt_snprintf(field, field_len, "%s/%s/base-address", what, name);
+		if (!IS_ALIGNED(r.base, PAGE_SIZE)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		fmt_snprintf(field, field_len, "%s/%s/attributes", what, name);
+		if ((r.attrs & ~(SP_REGION_R | SP_REGION_W | SP_REGION_X | SP_REGION_NS)) != 0 ||
+		    (r.attrs & SP_REGION_R) == 0 || (device && (r.attrs & SP_REGION_X) != 0)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		out[(*count)++] = r;
+	}
+	return SP_MANIFEST_OK;
+}
+
+enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_manifest *out,
+				       char *field, size_t field_len)
+{
+	struct sp_manifest m;
+	uint32_t v = 0;
+	int rc, len, node;
+
+	memset(&m, 0, sizeof(m));
+	CHECK_FIELD(size >= sizeof(struct fdt_header) && fdt_check_header(fdt) == 0 &&
+			    fdt_totalsize(fdt) <= size &&
+			    fdt_check_full(fdt, fdt_totalsize(fdt)) == 0,
+		    SP_MANIFEST_BAD_FDT, "header");
+	CHECK_FIELD(fdt_node_check_compatible(fdt, 0, "arm,ffa-manifest-1.0") == 0,
+		    SP_MANIFEST_BAD_COMPAT, "compatible");
+
+	CHECK_FIELD(get_u32(fdt, 0, "ffa-version", &m.ffa_version) == 1, SP_MANIFEST_MISSING,
+		    "ffa-version");
+	CHECK_FIELD(FFA_VERSION_MAJOR_OF(m.ffa_version) == 1 &&
+			    FFA_VERSION_MINOR_OF(m.ffa_version) <= 2 &&
+			    (m.ffa_version & FFA_VERSION_MBZ_BIT) == 0,
+		    SP_MANIFEST_BAD_VALUE, "ffa-version");
+
+	const fdt32_t *u = fdt_getprop(fdt, 0, "uuid", &len);
+	CHECK_FIELD(u != NULL && len > 0 && len % 16 == 0, SP_MANIFEST_MISSING, "uuid");
+	CHECK_FIELD((unsigned int)len / 16 <= SP_MAX_UUIDS, SP_MANIFEST_TOO_MANY, "uuid");
+	m.uuid_count = (unsigned int)len / 16;
+	for (unsigned int i = 0; i < m.uuid_count; i++) {
+		bool nil = true;
+		for (unsigned int w = 0; w < 4; w++) {
+			m.uuids[i][w] = fdt32_to_cpu(u[i * 4 + w]);
+			nil = nil && m.uuids[i][w] == 0;
+		}
+		/* The nil UUID means "all partitions" in PARTITION_INFO_GET. */
+		CHECK_FIELD(!nil, SP_MANIFEST_BAD_VALUE, "uuid");
+	}
+
+	rc = get_u32(fdt, 0, "id", &v);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "id");
+	if (rc == 1) {
+		CHECK_FIELD(v <= 0xFFFF && ffa_id_is_secure((ffa_id_t)v) && v != 0xFFFF,
+			    SP_MANIFEST_BAD_VALUE, "id");
+		m.id_present = true;
+		m.id = (uint16_t)v;
+	}
+	get_string(fdt, 0, "description", m.description, sizeof(m.description));
+
+	CHECK_FIELD(get_u32(fdt, 0, "execution-ctx-count", &v) == 1, SP_MANIFEST_MISSING,
+		    "execution-ctx-count");
+	CHECK_FIELD(v >= 1 && v <= SP_MAX_EXEC_CTX, SP_MANIFEST_BAD_VALUE, "execution-ctx-count");
+	m.exec_ctx_count = (uint16_t)v;
+
+	CHECK_FIELD(get_u32(fdt, 0, "exception-level", &m.exception_level) == 1,
+		    SP_MANIFEST_MISSING, "exception-level");
+	CHECK_FIELD(m.exception_level == SP_EL_S_EL1 || m.exception_level == SP_EL_S_EL0,
+		    SP_MANIFEST_BAD_VALUE, "exception-level");
+	/* An S-EL0 partition has one execution context it migrates (FF-A v1.2 5.2.1). */
+	CHECK_FIELD(m.exception_level != SP_EL_S_EL0 || m.exec_ctx_count == 1,
+		    SP_MANIFEST_BAD_VALUE, "execution-ctx-count");
+
+	CHECK_FIELD(get_u32(fdt, 0, "execution-state", &v) == 1, SP_MANIFEST_MISSING,
+		    "execution-state");
+	CHECK_FIELD(v == 0, SP_MANIFEST_UNSUPPORTED, "execution-state");
+
+	rc = get_u32(fdt, 0, "xlat-granule", &v);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "xlat-granule");
+	CHECK_FIELD(rc == 0 || v == 0, SP_MANIFEST_UNSUPPORTED, "xlat-granule");
+
+	CHECK_FIELD(get_u64(fdt, 0, "load-address", &m.load_address) == 1, SP_MANIFEST_MISSING,
+		    "load-address");
+	CHECK_FIELD(IS_ALIGNED(m.load_address, PAGE_SIZE), SP_MANIFEST_BAD_VALUE, "load-address");
+	rc = get_u64(fdt, 0, "entrypoint-offset", &m.entrypoint_offset);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "entrypoint-offset");
+	CHECK_FIELD(IS_ALIGNED(m.entrypoint_offset, 4), SP_MANIFEST_BAD_VALUE, "entrypoint-offset");
+
+	rc = get_u32(fdt, 0, "boot-order", &v);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "boot-order");
+	if (rc == 1) {
+		CHECK_FIELD(v <= 0xFFFF, SP_MANIFEST_BAD_VALUE, "boot-order");
+		m.boot_order_present = true;
+		m.boot_order = (uint16_t)v;
+	}
+
+	CHECK_FIELD(get_u32(fdt, 0, "messaging-method", &m.messaging_method) == 1,
+		    SP_MANIFEST_MISSING, "messaging-method");
+	CHECK_FIELD((m.messaging_method & ~SP_MSG_VALID_MASK) == 0, SP_MANIFEST_BAD_VALUE,
+		    "messaging-method");
+
+	rc = get_u32(fdt, 0, "ns-interrupts-action", &m.ns_interrupts_action);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "ns-interrupts-action");
+	CHECK_FIELD(m.ns_interrupts_action <= 2, SP_MANIFEST_BAD_VALUE, "ns-interrupts-action");
+
+	rc = get_u32(fdt, 0, "gp-register-num", &m.gp_register_num);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "gp-register-num");
+	CHECK_FIELD(rc == 0 || m.gp_register_num <= 3, SP_MANIFEST_BAD_VALUE, "gp-register-num");
+	m.gp_register_present = rc == 1;
+
+	rc = get_u32(fdt, 0, "power-management-messages", &m.power_management_messages);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "power-management-messages");
+	CHECK_FIELD((m.power_management_messages & ~0x7U) == 0, SP_MANIFEST_BAD_VALUE,
+		    "power-management-messages");
+	m.notification_support = fdt_getprop(fdt, 0, "notification-support", NULL) != NULL;
+
+	node = fdt_subnode_offset(fdt, 0, "memory-regions");
+	if (node >= 0) {
+		enum sp_manifest_err e =
+			parse_regions(fdt, node, false, &m, m.mem, &m.mem_count, field, field_len);
+		if (e != SP_MANIFEST_OK) {
+			return e;
+		}
+	}
+	node = fdt_subnode_offset(fdt, 0, "device-regions");
+	if (node >= 0) {
+		enum sp_manifest_err e =
+			parse_regions(fdt, node, true, &m, m.dev, &m.dev_count, field, field_len);
+		if (e != SP_MANIFEST_OK) {
+			return e;
+		}
+	}
+	if (field_len > 0) {
+		field[0] = '\0';
+	}
+	*out = m;
+	return SP_MANIFEST_OK;
+}
+
+const char *sp_manifest_strerror(enum sp_manifest_err e)
+{
+	switch (e) {
+	case SP_MANIFEST_OK:
+		return "ok";
+	case SP_MANIFEST_BAD_FDT:
+		return "not a valid device tree";
+	case SP_MANIFEST_BAD_COMPAT:
+		return "wrong compatible";
+	case SP_MANIFEST_MISSING:
+		return "missing or malformed property";
+	case SP_MANIFEST_BAD_VALUE:
+		return "invalid value";
+	case SP_MANIFEST_UNSUPPORTED:
+		return "not supported by tzvisor";
+	case SP_MANIFEST_TOO_MANY:
+		return "more entries than tzvisor supports";
+	}
+	return "unknown error";
+}

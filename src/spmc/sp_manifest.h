@@ -1,0 +1,89 @@
+/*
+ * Secure partition manifests: TF-A's FF-A manifest binding
+ * (docs/components/ffa-manifest-binding.rst, "arm,ffa-manifest-1.0").
+ * Parsed with libfdt from the copy in the SP package; every field is checked
+ * and a rejected manifest names the field.
+ */
+#ifndef SPMC_SP_MANIFEST_H
+#define SPMC_SP_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SP_MAX_UUIDS 4U
+#define SP_MAX_MEM_REGIONS 8U
+#define SP_MAX_DEV_REGIONS 8U
+#define SP_NAME_LEN 32U
+#define SP_MAX_EXEC_CTX 8U
+
+/* exception-level values of the binding. */
+#define SP_EL_EL1 0U /* a VM at (NS-)EL1: not a secure partition */
+#define SP_EL_S_EL0 1U
+#define SP_EL_S_EL1 2U
+
+/* messaging-method bits. */
+#define SP_MSG_DIRECT_REQ_RECV (1U << 0)
+#define SP_MSG_DIRECT_REQ_SEND (1U << 1)
+#define SP_MSG_INDIRECT (1U << 2)
+#define SP_MSG_DIRECT_REQ2_RECV (1U << 9)
+#define SP_MSG_DIRECT_REQ2_SEND (1U << 10)
+#define SP_MSG_VALID_MASK 0x607U
+
+/* Region attributes. */
+#define SP_REGION_R 0x1U
+#define SP_REGION_W 0x2U
+#define SP_REGION_X 0x4U
+#define SP_REGION_NS 0x8U
+
+struct sp_region {
+	char name[SP_NAME_LEN];
+	uint64_t base; /* absolute: load-address-relative offsets are resolved */
+	uint32_t pages;
+	uint32_t attrs;
+};
+
+struct sp_manifest {
+	char description[SP_NAME_LEN];
+	uint32_t ffa_version;
+	uint32_t uuids[SP_MAX_UUIDS][4]; /* as the four cells of the manifest */
+	unsigned int uuid_count;
+	bool id_present;
+	uint16_t id;
+	uint16_t exec_ctx_count;
+	uint32_t exception_level;
+	uint64_t load_address;
+	uint64_t entrypoint_offset;
+	bool boot_order_present;
+	uint16_t boot_order;
+	uint32_t messaging_method;
+	uint32_t ns_interrupts_action;
+	bool gp_register_present;
+	uint32_t gp_register_num;
+	uint32_t power_management_messages;
+	bool notification_support;
+	struct sp_region mem[SP_MAX_MEM_REGIONS];
+	unsigned int mem_count;
+	struct sp_region dev[SP_MAX_DEV_REGIONS];
+	unsigned int dev_count;
+};
+
+enum sp_manifest_err {
+	SP_MANIFEST_OK = 0,
+	SP_MANIFEST_BAD_FDT,
+	SP_MANIFEST_BAD_COMPAT,
+	SP_MANIFEST_MISSING, /* a mandatory property is absent or malformed */
+	SP_MANIFEST_BAD_VALUE, /* a property has a value tzvisor cannot accept */
+	SP_MANIFEST_UNSUPPORTED, /* valid in the binding, not implemented by tzvisor */
+	SP_MANIFEST_TOO_MANY, /* more UUIDs or regions than tzvisor's tables hold */
+};
+
+/*
+ * Parses the manifest blob (at most `size` bytes). On error *field names the
+ * property, or "node/property" inside a region node.
+ */
+enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_manifest *m,
+				       char *field, size_t field_len);
+const char *sp_manifest_strerror(enum sp_manifest_err e);
+
+#endif /* SPMC_SP_MANIFEST_H */
