@@ -89,8 +89,9 @@ static void suite_features(void)
 	t_success("ffa.features.w1_upper_bits_ignored", FFA_FEATURES_32,
 		  0xDEAD000000000000ULL | FFA_VERSION_32, 0);
 	t_error("ffa.features.bad.unknown_fid", FFA_FEATURES_32, 0x84000099, 0, FFA_NOT_SUPPORTED);
-	t_error("ffa.features.bad.not_implemented_rxtx_map", FFA_FEATURES_32, FFA_RXTX_MAP_64, 0,
+	t_error("ffa.features.bad.not_implemented_mem_share", FFA_FEATURES_32, FFA_MEM_SHARE_64, 0,
 		FFA_NOT_SUPPORTED);
+	t_success("ffa.features.rxtx_map_properties", FFA_FEATURES_32, FFA_RXTX_MAP_64, 16U << 16);
 	t_error("ffa.features.bad.msg_wait_from_nwd", FFA_FEATURES_32, FFA_MSG_WAIT_32, 0,
 		FFA_NOT_SUPPORTED);
 	t_error("ffa.features.bad.feature_npi", FFA_FEATURES_32, FFA_FEATURE_NPI, 0,
@@ -120,12 +121,7 @@ static void suite_unsupported(void)
 		const char *name;
 		uint32_t fid;
 	} calls[] = {
-		{"ffa.unsupported.rxtx_map_64", FFA_RXTX_MAP_64},
-		{"ffa.unsupported.rxtx_unmap", FFA_RXTX_UNMAP_32},
-		{"ffa.unsupported.rx_release", FFA_RX_RELEASE_32},
 		{"ffa.unsupported.rx_acquire", FFA_RX_ACQUIRE_32},
-		{"ffa.unsupported.partition_info_get", FFA_PARTITION_INFO_GET_32},
-		{"ffa.unsupported.partition_info_get_regs", FFA_PARTITION_INFO_GET_REGS_64},
 		{"ffa.unsupported.mem_share_32", FFA_MEM_SHARE_32},
 		{"ffa.unsupported.mem_share_64", FFA_MEM_SHARE_64},
 		{"ffa.unsupported.mem_lend_64", FFA_MEM_LEND_64},
@@ -324,6 +320,7 @@ void nwd_main(void)
 	suite_features();
 	suite_version_lock();
 	suite_unsupported();
+	suite_discovery();
 	suite_partitions();
 	suite_smp();
 	suite_isolation();

@@ -25,6 +25,7 @@ bool expect_ffa_success(const char *name, const struct ffa_value *v, uint64_t w2
 
 /* Test suites (nwd/sp_tests.c). */
 void suite_partitions(void);
+void suite_discovery(void);
 void suite_isolation(void);
 
 uint64_t read_cntpct(void);

@@ -11,6 +11,9 @@
 #define BOOT_INFO_SIGNATURE 0x0FFAU
 #define BOOT_INFO_TYPE_FDT 0x0U
 
+static uint8_t rx_buf[4096] __attribute__((aligned(4096)));
+static uint8_t tx_buf[4096] __attribute__((aligned(4096)));
+static bool buffers_mapped;
 static uint64_t boot_info_status; /* 0 = the blob and its manifest descriptor checked out */
 static uint64_t served[8];
 
@@ -107,6 +110,22 @@ static struct ffa_value handle(const struct ffa_value *req)
 		sp_ffa(&v);
 		out[1] = v.x[0];
 		out[2] = v.x[2];
+		break;
+	}
+	case TEST_CMD_DISCOVER: {
+		/* Memory the SP does not own cannot become its buffers. */
+		struct ffa_value m = sp_call(FFA_RXTX_MAP_64, 0x0e100000, 0x0e101000, 1);
+		out[1] = (uint32_t)m.x[0] == FFA_ERROR_32 ? (uint32_t)m.x[2] : 0;
+		if (!buffers_mapped) {
+			m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
+				    (uint64_t)(uintptr_t)rx_buf, 1);
+			buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;
+		}
+		m = sp_call(FFA_PARTITION_INFO_GET_32, 0, 0, 0);
+		out[2] = (uint32_t)m.x[0] == FFA_SUCCESS_32 ? m.x[2] : 0;
+		out[3] = (uint64_t)rx_buf[0] | (uint64_t)rx_buf[1] << 8 |
+			 (uint64_t)rx_buf[2] << 16 | (uint64_t)rx_buf[3] << 24;
+		out[4] = sp_call(FFA_RX_RELEASE_32, 0, 0, 0).x[0];
 		break;
 	}
 	default:

@@ -19,6 +19,13 @@
 #define TEST_CMD_COUNTER 6U /* x4 = how many requests this EC has served */
 #define TEST_CMD_SPOOF 7U /* sends a DIRECT_RESP claiming sender x4: must be refused */
 
+/*
+ * The SP maps RX/TX buffers of its own (first trying the SPMC's memory) and
+ * calls FFA_PARTITION_INFO_GET: x4 = error of the foreign map, x5 = count,
+ * x6 = first descriptor's ID | EC count << 16, x7 = FFA_RX_RELEASE's x0.
+ */
+#define TEST_CMD_DISCOVER 8U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

@@ -2,8 +2,9 @@
  * The lock order, written once. A CPU that holds several locks takes them in
  * this order and never the other way round:
  *
- *   stage-1 page table (mm_stage1_lock) -> page allocator (palloc.lock)
- *   -> console (console_lock)
+ *   partition (partition.lock, vCPU states)
+ *   RX/TX pair (ffa_rxtx.lock) -> stage-1 page table (spmc.stage1_lock)
+ *   -> page allocator (palloc.lock) -> console (console_lock)
  *
  * The console lock is a leaf: nothing is taken while it is held. The panic
  * path bypasses it (console_panic_mode) so that a CPU that dies while holding

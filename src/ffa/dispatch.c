@@ -14,21 +14,27 @@ void ffa_endpoint_lock_version(struct ffa_endpoint *ep)
 	sl_unlock(&ep->lock);
 }
 
+bool ffa_call_begin(struct ffa_endpoint *ep, uint32_t fid)
+{
+	if (fid == FFA_VERSION_32) {
+		return true;
+	}
+	ffa_endpoint_lock_version(ep);
+	uint32_t since = ffa_abi_since(fid);
+	return since != 0 && since <= ffa_endpoint_version(ep);
+}
+
 struct ffa_value ffa_call(const struct ffa_instance *inst, struct ffa_endpoint *ep,
 			  const struct ffa_value *args)
 {
 	uint32_t fid = ffa_fid(args);
 
-	if (fid == FFA_VERSION_32) {
-		return ffa_version(ep, ffa_w(args, 1));
-	}
-	ffa_endpoint_lock_version(ep);
-
-	uint32_t since = ffa_abi_since(fid);
-	if (since == 0 || since > ffa_endpoint_version(ep)) {
+	if (!ffa_call_begin(ep, fid)) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
 	switch (fid) {
+	case FFA_VERSION_32:
+		return ffa_version(ep, ffa_w(args, 1));
 	case FFA_FEATURES_32:
 		return ffa_features(ep, ffa_w(args, 1), ffa_w(args, 2));
 	case FFA_ID_GET_32:

@@ -8,6 +8,7 @@
  * NOT_SUPPORTED. No feature ID (NPI, SRI, MEI) is implemented yet.
  */
 #include "ffa/ffa_core.h"
+#include "ffa/rxtx.h"
 
 uint32_t ffa_abi_since(uint32_t fid)
 {
@@ -88,6 +89,12 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_MSG_SEND_DIRECT_REQ_32:
 	case FFA_MSG_SEND_DIRECT_REQ_64:
 	case FFA_MSG_SEND_DIRECT_REQ2_64:
+	case FFA_RXTX_MAP_32:
+	case FFA_RXTX_MAP_64:
+	case FFA_RXTX_UNMAP_32:
+	case FFA_RX_RELEASE_32:
+	case FFA_PARTITION_INFO_GET_32:
+	case FFA_PARTITION_INFO_GET_REGS_64:
 		return true;
 	/* Only partitions answer requests, wait for messages, log and register entries. */
 	case FFA_MSG_SEND_DIRECT_RESP_32:
@@ -118,6 +125,12 @@ struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t inp
 	/* No implemented ABI takes an input property yet: it must be zero. */
 	if (input != 0) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	if (fid == FFA_RXTX_MAP_32 || fid == FFA_RXTX_MAP_64) {
+		/* w2: minimum buffer 4 KiB ([1:0] = 0); v1.2 adds the maximum page count [31:16].
+		 */
+		bool v12 = ffa_endpoint_version(ep) >= FFA_VERSION_1_2;
+		return ffa_success_value(v12 ? (uint64_t)FFA_RXTX_MAX_PAGES << 16 : 0);
 	}
 	return ffa_success_value(0);
 }

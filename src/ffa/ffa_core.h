@@ -43,6 +43,13 @@ struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t inp
 uint32_t ffa_abi_since(uint32_t fid);
 
 /*
+ * The prologue of every FF-A call: ends version negotiation (any call but
+ * FFA_VERSION) and says whether the ABI exists in the caller's version. Roles
+ * call it before routing the ABIs they own; false means NOT_SUPPORTED.
+ */
+bool ffa_call_begin(struct ffa_endpoint *ep, uint32_t fid);
+
+/*
  * Handles one call from an endpoint. Role code routes the calls it owns
  * (framework messages, messaging, memory) before falling back to this.
  */

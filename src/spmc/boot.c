@@ -63,6 +63,7 @@ static void stage1_build(uintptr_t manifest_pa)
 	map_or_panic(m, ALIGN_UP(manifest_pa + SPMC_MANIFEST_MAX_SIZE, PAGE_SIZE) - m, MM_R,
 		     "manifest");
 	stage1.tlb_inval = arch_mm_tlb_inval;
+	spmc.stage1 = &stage1;
 }
 
 static void manifest_load(uintptr_t manifest_pa)

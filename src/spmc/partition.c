@@ -281,6 +281,8 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	sp->vmid = (uint16_t)(partition_count + 1);
 	sp->vcpu_count = m->exec_ctx_count;
 	ffa_endpoint_init(&sp->ep, sp->id);
+	/* Until it calls FFA_VERSION, a partition speaks its manifest's version. */
+	sp->ep.version = m->ffa_version;
 	for (unsigned int i = 0; i < sp->vcpu_count; i++) {
 		sp->vcpus[i].sp = sp;
 		sp->vcpus[i].index = i;

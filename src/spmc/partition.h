@@ -13,6 +13,7 @@
 #include "core/mm.h"
 #include "core/spinlock.h"
 #include "ffa/ffa_core.h"
+#include "ffa/rxtx.h"
 #include "spmc/manifest.h"
 #include "spmc/sp_manifest.h"
 
@@ -52,6 +53,7 @@ struct partition {
 	struct mm_ptable s2_ns; /* non-secure IPA space (VTTBR_EL2) */
 	uint16_t vmid;
 	struct ffa_endpoint ep;
+	struct ffa_rxtx rxtx;
 	struct vcpu vcpus[SP_MAX_EXEC_CTX];
 	unsigned int vcpu_count;
 	bool aborted;

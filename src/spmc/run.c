@@ -21,6 +21,7 @@
 
 #include "core/console.h"
 #include "core/cpu.h"
+#include "spmc/discovery.h"
 #include "spmc/spmc.h"
 
 enum action {
@@ -249,6 +250,10 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	uint32_t fid = ffa_fid(args);
 	enum ffa_error err;
 
+	if (!ffa_call_begin(&sp->ep, fid)) {
+		*ret = ffa_error_value(FFA_NOT_SUPPORTED);
+		return RESUME;
+	}
 	if (is_direct_req(fid)) {
 		struct vcpu *tv = deliver_request(args, v, &err);
 		if (tv == NULL) {
@@ -293,6 +298,22 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 			sp->secondary_ep = args->x[1];
 			*ret = (struct ffa_value){.x = {FFA_SUCCESS_64}};
 		}
+		return RESUME;
+	case FFA_RXTX_MAP_32:
+	case FFA_RXTX_MAP_64:
+		*ret = spmc_rxtx_map(sp, &sp->rxtx, args);
+		return RESUME;
+	case FFA_RXTX_UNMAP_32:
+		*ret = spmc_rxtx_unmap(sp->id, &sp->rxtx, args);
+		return RESUME;
+	case FFA_RX_RELEASE_32:
+		*ret = spmc_rx_release(sp->id, &sp->rxtx, args);
+		return RESUME;
+	case FFA_PARTITION_INFO_GET_32:
+		*ret = spmc_partition_info_get(&sp->ep, &sp->rxtx, args);
+		return RESUME;
+	case FFA_PARTITION_INFO_GET_REGS_64:
+		*ret = spmc_partition_info_get_regs(&sp->ep, args);
 		return RESUME;
 	default:
 		*ret = ffa_call(&spmc.inst, &sp->ep, args);

@@ -4,7 +4,10 @@
 
 #include <stdint.h>
 
+#include "core/mm.h"
+#include "core/spinlock.h"
 #include "ffa/ffa_core.h"
+#include "ffa/rxtx.h"
 #include "spmc/manifest.h"
 
 struct spmc {
@@ -12,6 +15,10 @@ struct spmc {
 	struct ffa_instance inst;
 	/* The normal world as one FF-A endpoint (ID 0: no hypervisor yet). */
 	struct ffa_endpoint nwd;
+	struct ffa_rxtx nwd_rxtx;
+	/* tzvisor's own EL2 stage-1 tables; changed at run time under stage1_lock. */
+	struct mm_ptable *stage1;
+	struct spinlock stage1_lock;
 };
 
 extern struct spmc spmc;

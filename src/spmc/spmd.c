@@ -15,6 +15,7 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "spmc/discovery.h"
 #include "spmc/partition.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
@@ -70,6 +71,8 @@ static bool is_framework_msg(const struct ffa_value *req)
 	       FFA_MSG_RECEIVER(ffa_w(req, 1)) == spmc.inst.spmc_id;
 }
 
+static struct ffa_value spmc_nwd_call(const struct ffa_value *req);
+
 struct ffa_value spmc_handle(const struct ffa_value *req)
 {
 	if (is_framework_msg(req)) {
@@ -80,12 +83,36 @@ struct ffa_value spmc_handle(const struct ffa_value *req)
 		struct ffa_value r = {.x = {FFA_NORMAL_WORLD_RESUME_32}};
 		return r;
 	}
+	default:
+		break;
+	}
+	return spmc_nwd_call(req);
+}
+
+/* A normal-world FF-A call (not a framework message). */
+static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
+{
+	uint32_t fid = ffa_fid(req);
+
+	if (!ffa_call_begin(&spmc.nwd, fid)) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	switch (fid) {
 	case FFA_MSG_SEND_DIRECT_REQ_32:
 	case FFA_MSG_SEND_DIRECT_REQ_64:
 	case FFA_MSG_SEND_DIRECT_REQ2_64:
-		/* Locks the caller's version like any other call. */
-		ffa_endpoint_lock_version(&spmc.nwd);
 		return spmc_direct_req_from_nwd(req);
+	case FFA_RXTX_MAP_32:
+	case FFA_RXTX_MAP_64:
+		return spmc_rxtx_map(NULL, &spmc.nwd_rxtx, req);
+	case FFA_RXTX_UNMAP_32:
+		return spmc_rxtx_unmap(spmc.nwd.id, &spmc.nwd_rxtx, req);
+	case FFA_RX_RELEASE_32:
+		return spmc_rx_release(spmc.nwd.id, &spmc.nwd_rxtx, req);
+	case FFA_PARTITION_INFO_GET_32:
+		return spmc_partition_info_get(&spmc.nwd, &spmc.nwd_rxtx, req);
+	case FFA_PARTITION_INFO_GET_REGS_64:
+		return spmc_partition_info_get_regs(&spmc.nwd, req);
 	default:
 		break;
 	}

@@ -157,11 +157,17 @@ static void features_functions(void **state)
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i], 0), 0);
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i] | SMCCC_SVE_HINT, 0), 0);
 	}
-	const uint32_t no[] = {FFA_RXTX_MAP_64,	   FFA_MSG_WAIT_32,
-			       FFA_MEM_SHARE_32,   FFA_MSG_SEND_DIRECT_RESP_32,
-			       FFA_CONSOLE_LOG_64, FFA_PARTITION_INFO_GET_32,
-			       0x84000078,	   0xC4000063,
-			       0x84000099,	   0x80000000};
+	const uint32_t no[] = {FFA_MSG_WAIT_32,	   FFA_MEM_SHARE_32,  FFA_MSG_SEND_DIRECT_RESP_32,
+			       FFA_CONSOLE_LOG_64, FFA_RX_ACQUIRE_32, FFA_RUN_32,
+			       0x84000078,	   0xC4000063,	      0x84000099,
+			       0x80000000};
+	/* Setup and discovery: implemented; RXTX_MAP reports 4 KiB minimum, 16 pages at most. */
+	assert_success(call(&ep, FFA_FEATURES_32, FFA_RXTX_MAP_64, 0), 16U << 16);
+	assert_success(call(&ep, FFA_FEATURES_32, FFA_RXTX_MAP_32, 0), 16U << 16);
+	assert_success(call(&ep, FFA_FEATURES_32, FFA_RXTX_UNMAP_32, 0), 0);
+	assert_success(call(&ep, FFA_FEATURES_32, FFA_RX_RELEASE_32, 0), 0);
+	assert_success(call(&ep, FFA_FEATURES_32, FFA_PARTITION_INFO_GET_32, 0), 0);
+	assert_success(call(&ep, FFA_FEATURES_32, FFA_PARTITION_INFO_GET_REGS_64, 0), 0);
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
 		assert_error(call(&ep, FFA_FEATURES_32, no[i], 0), FFA_NOT_SUPPORTED);
 	}
@@ -198,6 +204,10 @@ static void features_by_caller(void **state)
 	assert_error(call(&sp11, FFA_FEATURES_32, FFA_CONSOLE_LOG_64, 0), FFA_NOT_SUPPORTED);
 	assert_success(call(&sp11, FFA_FEATURES_32, FFA_SECONDARY_EP_REGISTER_64, 0), 0);
 	assert_success(call(&sp11, FFA_FEATURES_32, FFA_MSG_SEND_DIRECT_REQ_64, 0), 0);
+	/* The v1.1 view of RXTX_MAP has no maximum page count field. */
+	assert_success(call(&sp11, FFA_FEATURES_32, FFA_RXTX_MAP_64, 0), 0);
+	assert_error(call(&sp11, FFA_FEATURES_32, FFA_PARTITION_INFO_GET_REGS_64, 0),
+		     FFA_NOT_SUPPORTED);
 }
 
 /* Feature IDs (bit 31 clear) and a non-zero input property are not supported. */

@@ -8,6 +8,7 @@
 
 #include "core/cpu.h"
 #include "fake_arch.h"
+#include "spmc/discovery.h"
 #include "spmc/spmc.h"
 
 struct spmc spmc;
@@ -27,6 +28,45 @@ void partitions_cpu_off(unsigned int cpu_index)
 	cpu_off_calls++;
 }
 
+static unsigned int discovery_calls;
+
+struct ffa_value spmc_partition_info_get(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+					 const struct ffa_value *args)
+{
+	(void)ep, (void)b, (void)args;
+	discovery_calls++;
+	return ffa_success_value(2);
+}
+
+struct ffa_value spmc_partition_info_get_regs(struct ffa_endpoint *ep, const struct ffa_value *args)
+{
+	(void)ep, (void)args;
+	discovery_calls++;
+	return ffa_success_value(3);
+}
+
+struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
+			       const struct ffa_value *args)
+{
+	(void)sp, (void)b, (void)args;
+	discovery_calls++;
+	return ffa_success_value(4);
+}
+
+struct ffa_value spmc_rxtx_unmap(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+{
+	(void)caller, (void)b, (void)args;
+	discovery_calls++;
+	return ffa_success_value(5);
+}
+
+struct ffa_value spmc_rx_release(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+{
+	(void)caller, (void)b, (void)args;
+	discovery_calls++;
+	return ffa_success_value(6);
+}
+
 struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)
 {
 	direct_req_calls++;
@@ -42,6 +82,7 @@ static int setup(void **state)
 	spmc.inst.spmc_id = 0x8000;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	cpu_off_calls = 0;
+	discovery_calls = 0;
 	direct_req_calls = 0;
 	cpus[2].index = 2;
 	cpus[2].on = true;
@@ -149,6 +190,32 @@ static void framework_bit_from_others(void **state)
 	assert_null(strstr(fake_console, "CPU_OFF"));
 }
 
+/* Discovery ABIs are routed to the SPMC's handlers, only when the caller's version has them. */
+static void discovery_routed_by_version(void **state)
+{
+	(void)state;
+	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_1);
+	struct ffa_value req = {.x = {FFA_PARTITION_INFO_GET_32}};
+	assert_int_equal(spmc_handle(&req).x[2], 2);
+	req.x[0] = FFA_RXTX_MAP_64;
+	assert_int_equal(spmc_handle(&req).x[2], 4);
+	req.x[0] = FFA_RXTX_UNMAP_32;
+	assert_int_equal(spmc_handle(&req).x[2], 5);
+	req.x[0] = FFA_RX_RELEASE_32;
+	assert_int_equal(spmc_handle(&req).x[2], 6);
+	assert_int_equal(discovery_calls, 4);
+	/* PARTITION_INFO_GET_REGS and DIRECT_REQ2 are v1.2 ABIs: a v1.1 caller is refused. */
+	req.x[0] = FFA_PARTITION_INFO_GET_REGS_64;
+	struct ffa_value v = spmc_handle(&req);
+	assert_int_equal(v.x[0], FFA_ERROR_32);
+	assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
+	req.x[0] = FFA_MSG_SEND_DIRECT_REQ2_64;
+	v = spmc_handle(&req);
+	assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
+	assert_int_equal(discovery_calls, 4);
+	assert_int_equal(direct_req_calls, 0);
+}
+
 /* A secure interrupt with no partition to run resumes the normal world. */
 static void interrupt_resumes_nwd(void **state)
 {
@@ -170,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup(unknown_framework_type, setup),
 		cmocka_unit_test_setup(direct_request_routed, setup),
 		cmocka_unit_test_setup(framework_bit_from_others, setup),
+		cmocka_unit_test_setup(discovery_routed_by_version, setup),
 		cmocka_unit_test_setup(interrupt_resumes_nwd, setup),
 	};
 	return cmocka_run_group_tests_name("spmd", tests, NULL, NULL);

@@ -1,0 +1,69 @@
+/*
+ * Partition information descriptors (FF-A v1.2 section 6.2.x and 13.8/13.9):
+ * what FFA_PARTITION_INFO_GET writes into the caller's RX buffer and what
+ * FFA_PARTITION_INFO_GET_REGS returns in registers, in the layout of the
+ * caller's FF-A version.
+ */
+#ifndef FFA_PARTITION_INFO_H
+#define FFA_PARTITION_INFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ffa/ffa.h"
+
+/* Partition properties (FF-A v1.2 table 6.2). */
+#define FFA_PROP_DIRECT_REQ_RECV (1U << 0)
+#define FFA_PROP_DIRECT_REQ_SEND (1U << 1)
+#define FFA_PROP_INDIRECT_MSG (1U << 2)
+#define FFA_PROP_NOTIFICATIONS (1U << 3)
+#define FFA_PROP_ID_TYPE_PE (0U << 4)
+#define FFA_PROP_AARCH64 (1U << 8)
+#define FFA_PROP_DIRECT_REQ2_RECV (1U << 9)
+#define FFA_PROP_DIRECT_REQ2_SEND (1U << 10)
+
+/* FFA_PARTITION_INFO_GET flags (w5): bit 0 = return the count only (v1.1+). */
+#define FFA_PARTITION_INFO_COUNT_ONLY 1U
+
+#define FFA_PARTITION_INFO_V1_0_SIZE 8U
+#define FFA_PARTITION_INFO_V1_1_SIZE 24U
+/* PARTITION_INFO_GET_REGS: x3-x17 hold five 24-byte descriptors. */
+#define FFA_PARTITION_INFO_REGS_MAX 5U
+
+/* What a role knows of one partition (one entry per UUID of the partition). */
+struct ffa_partition_desc {
+	ffa_id_t id;
+	uint16_t exec_ctx_count;
+	uint32_t props; /* full v1.2 set: trimmed per caller version */
+	uint32_t uuid[4];
+};
+
+struct ffa_uuid_arg {
+	uint32_t w[4]; /* as passed in w1-w4 (FFA_PARTITION_INFO_GET) */
+};
+
+size_t ffa_partition_info_desc_size(uint32_t caller_version);
+uint32_t ffa_partition_props_for(uint32_t props, uint32_t caller_version);
+
+/*
+ * Picks the descriptors matching `uuid` (nil: all; a caller before v1.2 gets
+ * one entry per partition, its first UUID) into out[] (at most max).
+ * Returns the count, 0 for no match.
+ */
+unsigned int ffa_partition_info_select(const struct ffa_partition_desc *all, unsigned int n,
+				       const struct ffa_uuid_arg *uuid, uint32_t caller_version,
+				       struct ffa_partition_desc *out, unsigned int max);
+
+/*
+ * Writes `n` descriptors in the caller's layout into buf (size bytes); the
+ * UUID field is written only for a nil-UUID query (FF-A v1.2 13.8.2).
+ * Returns the bytes written, or 0 if they do not fit.
+ */
+size_t ffa_partition_info_write(const struct ffa_partition_desc *d, unsigned int n,
+				uint32_t caller_version, bool with_uuid, void *buf, size_t size);
+
+/* FFA_PARTITION_INFO_GET_REGS answer for descriptors d[0..n) starting at start. */
+struct ffa_value ffa_partition_info_regs(const struct ffa_partition_desc *d, unsigned int n,
+					 unsigned int start, bool with_uuid);
+
+#endif

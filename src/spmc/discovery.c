@@ -1,0 +1,210 @@
+/*
+ * Setup and discovery ABIs at the SPMC (FF-A v1.2 chapter 13):
+ * FFA_RXTX_MAP (32, 64), FFA_RXTX_UNMAP, FFA_RX_RELEASE,
+ * FFA_PARTITION_INFO_GET and FFA_PARTITION_INFO_GET_REGS, for the normal
+ * world and for partitions.
+ *
+ * Buffers: the normal world's must lie in non-secure DRAM and are mapped
+ * NS=1 in the SPMC's stage 1 (TX read-only, RX read-write); a partition's
+ * must be pages it owns, read-write, at stage 2. Not supported:
+ * FFA_RX_ACQUIRE (a hypervisor-only ABI; there is no hypervisor below yet),
+ * UUID tags in FFA_PARTITION_INFO_GET_REGS (RETRY, as the spec allows).
+ */
+#include "spmc/discovery.h"
+
+#include "core/console.h"
+#include "core/types.h"
+#include "plat/plat.h"
+#include "spmc/partition.h"
+#include "spmc/spmc.h"
+
+#define MAX_DESCS (SPMC_MAX_SPS * SP_MAX_UUIDS)
+
+static uint32_t sp_props(const struct partition *sp)
+{
+	uint32_t mm = sp->m.messaging_method;
+	uint32_t p = FFA_PROP_AARCH64 | FFA_PROP_ID_TYPE_PE;
+
+	p |= (mm & SP_MSG_DIRECT_REQ_RECV) != 0 ? FFA_PROP_DIRECT_REQ_RECV : 0U;
+	p |= (mm & SP_MSG_DIRECT_REQ_SEND) != 0 ? FFA_PROP_DIRECT_REQ_SEND : 0U;
+	p |= (mm & SP_MSG_INDIRECT) != 0 ? FFA_PROP_INDIRECT_MSG : 0U;
+	p |= (mm & SP_MSG_DIRECT_REQ2_RECV) != 0 ? FFA_PROP_DIRECT_REQ2_RECV : 0U;
+	p |= (mm & SP_MSG_DIRECT_REQ2_SEND) != 0 ? FFA_PROP_DIRECT_REQ2_SEND : 0U;
+	return p;
+}
+
+/* One descriptor per UUID of every partition, partitions in load order. */
+static unsigned int all_descs(struct ffa_partition_desc *out)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < partition_count; i++) {
+		const struct partition *sp = &partitions[i];
+		for (unsigned int u = 0; u < sp->m.uuid_count && n < MAX_DESCS; u++) {
+			out[n].id = sp->id;
+			out[n].exec_ctx_count = (uint16_t)sp->vcpu_count;
+			out[n].props = sp_props(sp);
+			for (unsigned int w = 0; w < 4; w++) {
+				out[n].uuid[w] = sp->m.uuids[u][w];
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+struct ffa_value spmc_partition_info_get(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+					 const struct ffa_value *args)
+{
+	struct ffa_partition_desc all[MAX_DESCS], sel[MAX_DESCS];
+	struct ffa_uuid_arg uuid = {
+		{ffa_w(args, 1), ffa_w(args, 2), ffa_w(args, 3), ffa_w(args, 4)}};
+	uint32_t flags = ffa_w(args, 5);
+	uint32_t version = ffa_endpoint_version(ep);
+	bool nil = (uuid.w[0] | uuid.w[1] | uuid.w[2] | uuid.w[3]) == 0;
+
+	/* Bits [31:1] MBZ; a v1.0 caller has no flags at all. */
+	if ((flags & ~FFA_PARTITION_INFO_COUNT_ONLY) != 0 ||
+	    (version < FFA_VERSION_1_1 && flags != 0)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	unsigned int n =
+		ffa_partition_info_select(all, all_descs(all), &uuid, version, sel, MAX_DESCS);
+	if (n == 0) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	size_t dsz = ffa_partition_info_desc_size(version);
+	struct ffa_value ok = ffa_success_value(n);
+	ok.x[3] = version >= FFA_VERSION_1_1 ? dsz : 0;
+	if ((flags & FFA_PARTITION_INFO_COUNT_ONLY) != 0) {
+		return ok;
+	}
+	sl_lock(&b->lock);
+	if (!b->mapped || b->rx_state != FFA_RX_EMPTY) {
+		sl_unlock(&b->lock);
+		return ffa_error_value(FFA_BUSY);
+	}
+	if (ffa_partition_info_write(sel, n, version, nil, (void *)(uintptr_t)b->rx,
+				     (size_t)b->pages * PAGE_SIZE) == 0) {
+		sl_unlock(&b->lock);
+		return ffa_error_value(FFA_NO_MEMORY);
+	}
+	b->rx_state = FFA_RX_FULL;
+	sl_unlock(&b->lock);
+	return ok;
+}
+
+struct ffa_value spmc_partition_info_get_regs(struct ffa_endpoint *ep, const struct ffa_value *args)
+{
+	struct ffa_partition_desc all[MAX_DESCS], sel[MAX_DESCS];
+	uint64_t lo = args->x[1], hi = args->x[2];
+	struct ffa_uuid_arg uuid = {
+		{(uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32)}};
+	unsigned int start = (unsigned int)(args->x[3] & 0xFFFF);
+	unsigned int tag = (unsigned int)((args->x[3] >> 16) & 0xFFFF);
+
+	if (tag != 0) {
+		return ffa_error_value(FFA_RETRY);
+	}
+	/* A register-based ABI of v1.2: the caller gets the v1.2 view. */
+	(void)ep;
+	unsigned int n = ffa_partition_info_select(all, all_descs(all), &uuid, FFA_VERSION_1_2, sel,
+						   MAX_DESCS);
+	if (n == 0 || start >= n) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	return ffa_partition_info_regs(sel, n, start, (lo | hi) == 0);
+}
+
+/* Are [base, base+size) pages the partition owns, writable, normal memory? */
+static bool sp_owns(const struct partition *sp, uint64_t base, uint64_t size)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t pa;
+		unsigned int attrs, level;
+		if (!mm_lookup(&sp->s2, base + off, &pa, &attrs, &level) ||
+		    (attrs & (MM_W | MM_DEVICE)) != MM_W) {
+			return false;
+		}
+	}
+	return true;
+}
+
+struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
+			       const struct ffa_value *args)
+{
+	bool wide = ffa_fid(args) == FFA_RXTX_MAP_64;
+	uint64_t tx = wide ? args->x[1] : ffa_w(args, 1);
+	uint64_t rx = wide ? args->x[2] : ffa_w(args, 2);
+	uint64_t base = sp == NULL ? plat.ns_dram.base : 0;
+	uint64_t size = sp == NULL ? plat.ns_dram.size : UINT64_MAX;
+	unsigned int ns = sp == NULL ? MM_NS : 0U;
+	uint32_t pages = 0;
+	int err;
+
+	sl_lock(&b->lock);
+	err = ffa_rxtx_map_check(b, tx, rx, ffa_w(args, 3), base, size, &pages);
+	if (err == 0 && sp != NULL &&
+	    (!sp_owns(sp, tx, (uint64_t)pages * PAGE_SIZE) ||
+	     !sp_owns(sp, rx, (uint64_t)pages * PAGE_SIZE))) {
+		err = FFA_INVALID_PARAMETERS;
+	}
+	if (err == 0) {
+		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
+		sl_lock(&spmc.stage1_lock);
+		if (mm_map(spmc.stage1, tx, tx, bytes, MM_R | ns) != MM_OK) {
+			err = FFA_NO_MEMORY;
+		} else if (mm_map(spmc.stage1, rx, rx, bytes, MM_RW | ns) != MM_OK) {
+			mm_unmap(spmc.stage1, tx, bytes);
+			err = FFA_NO_MEMORY;
+		}
+		sl_unlock(&spmc.stage1_lock);
+	}
+	if (err == 0) {
+		ffa_rxtx_set(b, tx, rx, pages);
+	}
+	sl_unlock(&b->lock);
+	if (err != 0) {
+		return ffa_error_value((enum ffa_error)err);
+	}
+	LOG("%s %04x: RX/TX buffers mapped (TX 0x%llx, RX 0x%llx, %u page%s)\n",
+	    sp == NULL ? "normal world" : "SP", sp == NULL ? 0 : sp->id, (unsigned long long)tx,
+	    (unsigned long long)rx, pages, pages == 1 ? "" : "s");
+	return ffa_success_value(0);
+}
+
+struct ffa_value spmc_rxtx_unmap(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+{
+	/* w1 [31:16]: the endpoint whose buffers go; only its own ID (or 0) without a hypervisor.
+	 */
+	ffa_id_t id = (ffa_id_t)(ffa_w(args, 1) >> 16);
+
+	if ((ffa_w(args, 1) & 0xFFFF) != 0 || (id != 0 && id != caller)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	sl_lock(&b->lock);
+	int err = ffa_rxtx_unmap_check(b);
+	if (err == 0) {
+		uint64_t bytes = (uint64_t)b->pages * PAGE_SIZE;
+		sl_lock(&spmc.stage1_lock);
+		mm_unmap(spmc.stage1, b->tx, bytes);
+		mm_unmap(spmc.stage1, b->rx, bytes);
+		sl_unlock(&spmc.stage1_lock);
+		ffa_rxtx_clear(b);
+	}
+	sl_unlock(&b->lock);
+	return err == 0 ? ffa_success_value(0) : ffa_error_value((enum ffa_error)err);
+}
+
+struct ffa_value spmc_rx_release(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+{
+	ffa_id_t id = (ffa_id_t)(ffa_w(args, 1) & 0xFFFF);
+
+	if (id != 0 && id != caller) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	sl_lock(&b->lock);
+	int err = ffa_rx_release(b);
+	sl_unlock(&b->lock);
+	return err == 0 ? ffa_success_value(0) : ffa_error_value((enum ffa_error)err);
+}
