@@ -48,7 +48,7 @@ PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c src/spmc/run.c \
-	src/spmc/discovery.c
+	src/spmc/discovery.c src/spmc/el0_shim.S
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
@@ -148,13 +148,17 @@ size: $(SPMC_ELF)
 # address; its manifest (partitions/test_sp/spN.dts) says what it is. TF-A's
 # SP_LAYOUT_FILE machinery packs them (sptool.py) into the FIP and lists them
 # for BL2 in TB_FW_CONFIG; tzvisor finds them through its own manifest.
-SP_NAMES := sp1 sp2
+SP_NAMES := sp1 sp2 sp3
 sp1_LOAD := 0x0e300000
 sp1_EC := 4
 sp1_NAME := tzv-sp-mp
 sp2_LOAD := 0x0e400000
 sp2_EC := 1
 sp2_NAME := tzv-sp-up
+sp3_LOAD := 0x0e500000
+sp3_EC := 1
+sp3_NAME := tzv-sp-el0
+sp3_EXTRA := -DSP_EL0
 SP_PM_OFFSET := 0x1000
 SP_IMG_OFFSET := 0x4000
 SP_BSS_OFFSET := 0x40000
@@ -165,7 +169,7 @@ SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp
 
 define sp_rules # $(1): SP name
 $(1)_OBJS := $$(patsubst %,$(BUILD)/sp/$(1)/%.o,$(SP_SRCS))
-$(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC)
+$(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC) $$($(1)_EXTRA)
 
 $(BUILD)/sp/$(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
@@ -220,6 +224,8 @@ FIPTOOL := $(TFA_SRC)/tools/fiptool/fiptool
 
 $(TFA_OUT)/.stamp: $(TFA_INPUTS) | $(SPMC_BIN) $(NWD_BIN)
 	@echo "  TF-A   building BL1 + FIP (PLAT=qemu SPD=spmd SPMD_SPM_AT_SEL2=1)"
+	@# TF-A's make does not see that TB_FW_CONFIG includes the generated SP list.
+	$(Q)rm -f $(TFA_OUT)/fdts/tb_fw_config.dtb
 	$(Q)$(MAKE) -s -C $(TFA_SRC) -j$(shell nproc) $(TFA_FLAGS) \
 		BL32=$(abspath $(SPMC_BIN)) BL33=$(abspath $(NWD_BIN)) all fip >$(TFA_BUILD).log 2>&1 \
 		|| { tail -30 $(TFA_BUILD).log; exit 1; }
@@ -249,7 +255,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest
+HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_palloc_SRCS := $(HOST_COMMON)
@@ -257,6 +263,8 @@ test_mm_SRCS := $(HOST_COMMON)
 test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
 test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
 test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c
+test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c
+test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)
@@ -266,7 +274,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(test_$*_SRCS) \
-		$(if $(filter manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
+		$(if $(filter manifest sp_manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
 		$(HOST_LDLIBS)
 
 # --- run, test, debug ---------------------------------------------------------------

@@ -14,6 +14,7 @@ static uint8_t rx[4096] __attribute__((aligned(4096)));
 
 #define SP1_UUID0 0x1d5e7a01U
 #define SP2_UUID0 0x1d5e7a02U
+#define SP3_UUID0 0x1d5e7a03U
 #define UUID1 0xee114c2fU
 #define UUID2 0x42022b9aU
 #define UUID3 0x0200a1acU
@@ -58,10 +59,11 @@ static void suite_info_regs(void)
 	const char *n = "discovery.info_get_regs.all";
 	struct ffa_value v = call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 0, 0, 0);
 	if (expect_u64(n, "x0", (uint32_t)v.x[0], FFA_SUCCESS_64) &&
-	    expect_u64(n, "x2 (size, current, last)", v.x[2], 24ULL << 48 | 1ULL << 16 | 1) &&
+	    expect_u64(n, "x2 (size, current, last)", v.x[2], 24ULL << 48 | 2ULL << 16 | 2) &&
 	    regs_entry(n, &v, 0, TEST_SP1_ID, 4, SP1_UUID0, true) &&
 	    regs_entry(n, &v, 1, TEST_SP2_ID, 1, SP2_UUID0, true) &&
-	    expect_u64(n, "x9 (unused)", v.x[9], 0) && expect_u64(n, "x17", v.x[17], 0)) {
+	    regs_entry(n, &v, 2, TEST_SP3_ID, 1, SP3_UUID0, true) &&
+	    expect_u64(n, "x12 (unused)", v.x[12], 0) && expect_u64(n, "x17", v.x[17], 0)) {
 		test_pass(n);
 	}
 	n = "discovery.info_get_regs.by_uuid";
@@ -73,14 +75,14 @@ static void suite_info_regs(void)
 		test_pass(n);
 	}
 	n = "discovery.info_get_regs.start_index";
-	v = call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 1, 0, 0);
-	if (expect_u64(n, "x2", v.x[2], 24ULL << 48 | 1ULL << 16 | 1) &&
-	    regs_entry(n, &v, 0, TEST_SP2_ID, 1, SP2_UUID0, true) &&
+	v = call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 2, 0, 0);
+	if (expect_u64(n, "x2", v.x[2], 24ULL << 48 | 2ULL << 16 | 2) &&
+	    regs_entry(n, &v, 0, TEST_SP3_ID, 1, SP3_UUID0, true) &&
 	    expect_u64(n, "x6", v.x[6], 0)) {
 		test_pass(n);
 	}
 	t_err("discovery.info_get_regs.bad.start_past_end",
-	      call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 2, 0, 0), FFA_INVALID_PARAMETERS);
+	      call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 3, 0, 0), FFA_INVALID_PARAMETERS);
 	t_err("discovery.info_get_regs.bad.tag",
 	      call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 1U << 16, 0, 0), FFA_RETRY);
 	t_err("discovery.info_get_regs.bad.unknown_uuid",
@@ -116,7 +118,7 @@ static void suite_rxtx(void)
 	/* Before any buffer: the count works, the descriptors cannot be written. */
 	struct ffa_value v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 1);
 	if (expect_u64("discovery.info_get.count_only", "x0", (uint32_t)v.x[0], FFA_SUCCESS_32) &&
-	    expect_u64("discovery.info_get.count_only", "count", v.x[2], 2) &&
+	    expect_u64("discovery.info_get.count_only", "count", v.x[2], 3) &&
 	    expect_u64("discovery.info_get.count_only", "size", v.x[3], 24)) {
 		test_pass("discovery.info_get.count_only");
 	}
@@ -160,17 +162,18 @@ static void suite_rxtx(void)
 	memset(rx, 0xEE, sizeof(rx));
 	v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
 	if (expect_u64("discovery.info_get.all", "x0", (uint32_t)v.x[0], FFA_SUCCESS_32) &&
-	    expect_u64("discovery.info_get.all", "count", v.x[2], 2) &&
+	    expect_u64("discovery.info_get.all", "count", v.x[2], 3) &&
 	    expect_u64("discovery.info_get.all", "size", v.x[3], 24) &&
 	    rx_desc("discovery.info_get.all", 0, TEST_SP1_ID, 4, SP1_UUID0) &&
-	    rx_desc("discovery.info_get.all", 1, TEST_SP2_ID, 1, SP2_UUID0)) {
+	    rx_desc("discovery.info_get.all", 1, TEST_SP2_ID, 1, SP2_UUID0) &&
+	    rx_desc("discovery.info_get.all", 2, TEST_SP3_ID, 1, SP3_UUID0)) {
 		test_pass("discovery.info_get.all");
 	}
 	/* The RX buffer is ours until released: a second query is BUSY and writes nothing. */
-	memset(rx, 0x5A, 48);
+	memset(rx, 0x5A, 72);
 	t_err("discovery.info_get.bad.rx_not_released",
 	      call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0), FFA_BUSY);
-	if (rx[0] == 0x5A && rx[47] == 0x5A) {
+	if (rx[0] == 0x5A && rx[71] == 0x5A) {
 		test_pass("discovery.info_get.busy_wrote_nothing");
 	} else {
 		test_fail("discovery.info_get.busy_wrote_nothing", "RX changed: 0x%x", rx[0]);
@@ -193,7 +196,7 @@ static void suite_rxtx(void)
 	      call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 2), FFA_INVALID_PARAMETERS);
 	/* The refused calls left the buffer free. */
 	v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
-	if (expect_u64("discovery.info_get.after_refusals", "count", v.x[2], 2)) {
+	if (expect_u64("discovery.info_get.after_refusals", "count", v.x[2], 3)) {
 		test_pass("discovery.info_get.after_refusals");
 	}
 	call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
@@ -214,7 +217,7 @@ static void suite_sp_discovery(void)
 	nwd_smc(&v);
 	if (expect_u64(n, "x0", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP_64) &&
 	    expect_u64(n, "map of SPMC memory", v.x[4], (uint32_t)FFA_INVALID_PARAMETERS) &&
-	    expect_u64(n, "count", v.x[5], 2) &&
+	    expect_u64(n, "count", v.x[5], 3) &&
 	    expect_u64(n, "first descriptor", v.x[6], TEST_SP1_ID | 4U << 16) &&
 	    expect_u64(n, "RX_RELEASE", v.x[7], FFA_SUCCESS_32)) {
 		test_pass(n);

@@ -109,6 +109,11 @@ void suite_partitions(void)
 	t_echo2("sp.direct_req2.echo.sp2_nil_uuid", TEST_SP2_ID, 0, 0);
 	t_whoami("sp.whoami.sp1_core0", TEST_SP1_ID, 0);
 	t_whoami("sp.whoami.sp2_core0", TEST_SP2_ID, 0);
+	/* The S-EL0 partition: the same protocol through SVC and the SPMC's EL1 shim. */
+	t_echo("sp.el0.direct_req32.echo", FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP3_ID, false);
+	t_echo("sp.el0.direct_req64.echo", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, true);
+	t_echo2("sp.el0.direct_req2.echo", TEST_SP3_ID, 0, 0);
+	t_whoami("sp.el0.whoami", TEST_SP3_ID, 0);
 
 	/* The partition's own FF-A calls work from inside a request. */
 	struct ffa_value v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_VERSION,
@@ -137,6 +142,22 @@ void suite_partitions(void)
 		test_pass("sp.sp_to_sp.echo_up_to_mp");
 	}
 
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP3_ID, TEST_CMD_CALL, TEST_SP1_ID,
+		TEST_CMD_WHOAMI, 0, 0);
+	if (expect_resp("sp.el0.sp_to_sp.el0_to_el1", &v, FFA_MSG_SEND_DIRECT_RESP_32,
+			TEST_SP3_ID) &&
+	    expect_u64("sp.el0.sp_to_sp.el0_to_el1", "sp1's status", v.x[5], TEST_STATUS_OK) &&
+	    expect_u64("sp.el0.sp_to_sp.el0_to_el1", "sp1's ID", v.x[6], TEST_SP1_ID)) {
+		test_pass("sp.el0.sp_to_sp.el0_to_el1");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_CALL, TEST_SP3_ID,
+		TEST_CMD_WHOAMI, 0, 0);
+	if (expect_resp("sp.el0.sp_to_sp.el1_to_el0", &v, FFA_MSG_SEND_DIRECT_RESP_32,
+			TEST_SP1_ID) &&
+	    expect_u64("sp.el0.sp_to_sp.el1_to_el0", "sp3's status", v.x[5], TEST_STATUS_OK) &&
+	    expect_u64("sp.el0.sp_to_sp.el1_to_el0", "sp3's ID", v.x[6], TEST_SP3_ID)) {
+		test_pass("sp.el0.sp_to_sp.el1_to_el0");
+	}
 	/* A -> B -> A: sp2's request back to sp1 (blocked up the chain) is DENIED. */
 	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_CALL,
 		TEST_SP1_ID, TEST_CMD_ECHO);
@@ -196,6 +217,7 @@ void suite_partitions(void)
 	/* After all that, both partitions answer as before. */
 	t_echo("sp.after_hostile.sp1", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, true);
 	t_echo("sp.after_hostile.sp2", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, true);
+	t_echo("sp.after_hostile.sp3", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, true);
 }
 
 /* Runs last: sp2 is stopped by it. */
@@ -225,6 +247,12 @@ void suite_isolation(void)
 	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_FAULT, 0x0e100000, 0, 0, 0);
 	if (expect_ffa_error("sp.isolation.spmc_memory_unreachable", &v, FFA_ABORTED)) {
 		test_pass("sp.isolation.spmc_memory_unreachable");
+	}
+	/* The S-EL0 partition touching the SPMC: its stage 1 has no such page; the shim reports it.
+	 */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_FAULT, 0x0e100000, 0, 0, 0);
+	if (expect_ffa_error("sp.isolation.el0_fault_aborts_sp", &v, FFA_ABORTED)) {
+		test_pass("sp.isolation.el0_fault_aborts_sp");
 	}
 	struct ffa_value id = ffa_call8(FFA_SPM_ID_GET_32, 0, 0, 0);
 	if (expect_ffa_success("sp.isolation.spmc_still_answers", &id, 0x8000)) {

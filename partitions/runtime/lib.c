@@ -14,6 +14,9 @@ struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 
 unsigned int sp_vcpu_index(void)
 {
+#ifdef SP_EL0
+	return 0; /* one execution context; MPIDR_EL1 is not readable at EL0 */
+#endif
 	uint64_t mpidr;
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	return (unsigned int)(mpidr & 0xFF);

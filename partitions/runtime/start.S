@@ -33,8 +33,12 @@ sp_secondary_entry:
 
 /* sp = stacks + (Aff0 + 1) * STACK_SIZE (Aff0 checked against MAX_EC). */
 set_stack:
+#ifdef SP_EL0
+	mov	x1, #0			/* one context; EL0 cannot read MPIDR_EL1 */
+#else
 	mrs	x1, mpidr_el1
 	and	x1, x1, #0xff
+#endif
 	cmp	x1, #MAX_EC
 	b.hs	.
 	adrp	x2, sp_stacks

@@ -32,6 +32,6 @@
 /* UUIDs of the test partitions, as the four cells of their manifests. */
 #define TEST_SP1_ID 0x8001U
 #define TEST_SP2_ID 0x8002U
-#define TEST_SP3_ID 0x8003U
+#define TEST_SP3_ID 0x8003U /* S-EL0 */
 
 #endif

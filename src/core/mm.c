@@ -22,6 +22,8 @@
 #define S1_ATTRIDX_MASK (0x7ULL << 2)
 #define S1_NS BIT(5)
 #define S1_AP_RES1 BIT(6) /* AP[1]: RES1 in regimes with one privilege level (EL2, EL3) */
+#define S1_AP_EL0 BIT(6) /* AP[1] in the EL1&0 regime: EL0 has access */
+#define S1_PXN BIT(53) /* EL1&0 regime: no execution at EL1 */
 #define S1_AP_RO BIT(7)
 #define S1_SH_INNER (0x3ULL << 8)
 #define S1_SH_OUTER (0x2ULL << 8)
@@ -50,8 +52,10 @@ uint64_t mm_leaf_attrs(enum mm_stage stage, unsigned int attrs)
 	uint64_t d;
 	bool exec = (attrs & MM_X) != 0 && (attrs & MM_DEVICE) == 0;
 
-	if (stage == MM_STAGE1) {
-		d = S1_AF | S1_AP_RES1;
+	if (stage == MM_STAGE1 || stage == MM_STAGE1_EL1) {
+		bool el1 = stage == MM_STAGE1_EL1;
+		bool user = el1 && (attrs & MM_USER) != 0;
+		d = S1_AF | (el1 ? (user ? S1_AP_EL0 : 0) : S1_AP_RES1);
 		if ((attrs & MM_DEVICE) != 0) {
 			d |= S1_ATTRIDX(MM_MAIR_DEVICE_IDX) | S1_SH_OUTER;
 		} else if ((attrs & MM_NC) != 0) {
@@ -65,8 +69,12 @@ uint64_t mm_leaf_attrs(enum mm_stage stage, unsigned int attrs)
 		if ((attrs & MM_NS) != 0) {
 			d |= S1_NS;
 		}
-		if (!exec) {
+		/* EL2: XN. EL1&0: XN is UXN; code runs at EL0 or EL1, never both. */
+		if (!exec || (el1 && !user)) {
 			d |= S1_XN;
+		}
+		if (el1 && (!exec || user)) {
+			d |= S1_PXN;
 		}
 	} else {
 		d = S2_AF | S2AP_R;
@@ -91,12 +99,18 @@ static unsigned int attrs_from_leaf(enum mm_stage stage, uint64_t d)
 {
 	unsigned int a = MM_R;
 
-	if (stage == MM_STAGE1) {
+	if (stage == MM_STAGE1 || stage == MM_STAGE1_EL1) {
+		bool el1 = stage == MM_STAGE1_EL1;
 		uint64_t idx = (d & S1_ATTRIDX_MASK) >> 2;
 		a |= idx == MM_MAIR_DEVICE_IDX ? MM_DEVICE : idx == MM_MAIR_NC_IDX ? MM_NC : 0U;
 		a |= (d & S1_AP_RO) == 0 ? MM_W : 0U;
 		a |= (d & S1_NS) != 0 ? MM_NS : 0U;
-		a |= (d & S1_XN) == 0 ? MM_X : 0U;
+		if (el1) {
+			a |= (d & S1_AP_EL0) != 0 ? MM_USER : 0U;
+			a |= (d & S1_XN) == 0 || (d & S1_PXN) == 0 ? MM_X : 0U;
+		} else {
+			a |= (d & S1_XN) == 0 ? MM_X : 0U;
+		}
 	} else {
 		uint64_t m = d & S2_MEMATTR_MASK;
 		a |= m == S2_MEMATTR_DEVICE ? MM_DEVICE : m == S2_MEMATTR_NC ? MM_NC : 0U;

@@ -22,6 +22,7 @@
 #define MM_DEVICE 0x4U /* Device-nGnRnE (else normal write-back cacheable) */
 #define MM_NC 0x8U /* normal non-cacheable */
 #define MM_NS 0x10U /* non-secure PA space (stage 1 from the secure world) */
+#define MM_USER 0x20U /* EL0 may access it (MM_STAGE1_EL1 only) */
 
 #define MM_RW (MM_R | MM_W)
 #define MM_RX (MM_R | MM_X)
@@ -32,7 +33,12 @@
 #define MM_MAIR_NC_IDX 2U
 #define MM_MAIR_VALUE 0x44FF00ULL /* idx0 0x00, idx1 0xFF, idx2 0x44 */
 
-enum mm_stage { MM_STAGE1, MM_STAGE2 };
+/*
+ * MM_STAGE1: the EL2 regime (one privilege level). MM_STAGE1_EL1: the EL1&0
+ * regime tzvisor builds for S-EL0 partitions (EL0 access, UXN/PXN).
+ * MM_STAGE2: a partition's or guest's IPA space.
+ */
+enum mm_stage { MM_STAGE1, MM_STAGE2, MM_STAGE1_EL1 };
 
 /* Errors: negative; 0 is success. */
 enum mm_err {

@@ -10,9 +10,10 @@
  * one vCPU per execution context.
  *
  * Supported: S-EL1 partitions, with one execution context (UP: migrates to
- * whichever CPU runs it) or one per CPU (MP: pinned). Not yet: S-EL0
- * partitions (refused at load with a message), relocation (load-address is
- * required), regions without an address.
+ * whichever CPU runs it) or one per CPU (MP: pinned); S-EL0 partitions (one
+ * context) at EL0 of the EL1&0 regime, with stage-1 tables built by the SPMC
+ * (identity-mapped, EL0 access) and the EL1 shim of el0_shim.S as VBAR_EL1.
+ * Not yet: relocation (load-address is required), regions without an address.
  */
 #include "spmc/partition.h"
 
@@ -29,6 +30,7 @@
 
 #define S2_IPA_BITS 39U
 #define S2_POOL_PAGES 96U
+#define EL0_S1_POOL_PAGES 16U
 #define SP_MANIFEST_MAX (16U * 1024U)
 
 /* VTCR_EL2 / VSTCR_EL2: 39-bit IPA, 4 KiB granule, walk from level 1, 40-bit PA. */
@@ -71,6 +73,14 @@ struct partition partitions[SPMC_MAX_SPS];
 unsigned int partition_count;
 
 static struct palloc s2_pool;
+/*
+ * Stage-1 tables of S-EL0 partitions. The table walk reads them through the
+ * partition's stage 2, so the pool is mapped read-only there; EL0 cannot
+ * reach it (its stage 1 does not map it) and EL1 runs only the shim.
+ */
+static struct palloc el0_pool;
+static uint8_t el0_pages[EL0_S1_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+extern char el0_shim_vectors[];
 static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t manifest_buf[SP_MANIFEST_MAX] __attribute__((aligned(8)));
 
@@ -116,9 +126,28 @@ static unsigned int region_attrs(uint32_t a, bool device)
 	return attrs;
 }
 
+/*
+ * Maps a range at stage 2 and, for an S-EL0 partition, in the stage 1 the
+ * SPMC keeps for it (EL0 access). NS ranges go to the NS IPA space.
+ */
 static bool sp_map(struct partition *sp, bool ns, uint64_t base, uint64_t size, unsigned int attrs)
 {
-	return mm_map(ns ? &sp->s2_ns : &sp->s2, base, base, size, attrs) == MM_OK;
+	if (mm_map(ns ? &sp->s2_ns : &sp->s2, base, base, size, attrs) != MM_OK) {
+		return false;
+	}
+	return !sp->el0 ||
+	       mm_map(&sp->s1, base, base, size, attrs | MM_USER | (ns ? MM_NS : 0U)) == MM_OK;
+}
+
+/* The EL1 side of an S-EL0 partition: the shim page (EL1 execute only) and the table pool. */
+static bool el0_map_shim(struct partition *sp)
+{
+	uint64_t shim = (uint64_t)(uintptr_t)el0_shim_vectors;
+	uint64_t pool = (uint64_t)(uintptr_t)el0_pages;
+
+	return mm_map(&sp->s1, shim, shim, PAGE_SIZE, MM_RX) == MM_OK &&
+	       mm_map(&sp->s2, shim, shim, PAGE_SIZE, MM_RX) == MM_OK &&
+	       mm_map(&sp->s2, pool, pool, sizeof(el0_pages), MM_R) == MM_OK;
 }
 
 static void write_boot_info(struct partition *sp, uint64_t manifest_pa, uint32_t manifest_size)
@@ -193,11 +222,7 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		    sp->name, (unsigned long long)m->load_address, (unsigned long long)load);
 		return false;
 	}
-	if (m->exception_level != SP_EL_S_EL1) {
-		LOG("SP %s: manifest: exception-level: S-EL0 partitions are not supported yet\n",
-		    sp->name);
-		return false;
-	}
+	sp->el0 = m->exception_level == SP_EL_S_EL0;
 	sp->image_base = load + h.img_offset;
 	sp->image_end = img_end;
 	sp->entry = load + m->entrypoint_offset;
@@ -260,6 +285,8 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	/* Stage 2: identity-mapped IPAs (IPA == PA), so SPs see real addresses. */
 	if (mm_init(&sp->s2, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
 	    mm_init(&sp->s2_ns, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
+	    (sp->el0 && (mm_init(&sp->s1, MM_STAGE1_EL1, S2_IPA_BITS, &el0_pool) != MM_OK ||
+			 !el0_map_shim(sp))) ||
 	    !sp_map(sp, false, load, h.img_offset, MM_R) ||
 	    !sp_map(sp, false, sp->image_base, img_end - sp->image_base, MM_RW | MM_X)) {
 		LOG("SP %s: out of stage-2 table pages\n", sp->name);
@@ -301,6 +328,7 @@ void partitions_cpu_init(void)
 void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 {
 	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_pages, S2_POOL_PAGES) == 0);
+	CHECK(palloc_init(&el0_pool, (uintptr_t)el0_pages, EL0_S1_POOL_PAGES) == 0);
 	for (unsigned int i = 0; i < m->sp_count; i++) {
 		struct partition *sp = &partitions[partition_count];
 		memset(sp, 0, sizeof(*sp));
@@ -346,7 +374,19 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 		.vmpidr = (1ULL << 31) | v->index,
 	};
 
+	if (sp->el0) {
+		cfg.hcr &= ~HCR_DC; /* DC would turn the stage 1 below off */
+	}
 	arch_vcpu_init(&v->arch, pc, &cfg);
+	if (sp->el0) {
+		struct arch_el1 *e = &v->arch.el1;
+		v->arch.regs.pstate = SPSR_EL0T_MASKED;
+		e->sctlr = SCTLR_EL1_MMU_ON;
+		e->tcr = TCR_EL1_39BIT;
+		e->mair = MM_MAIR_VALUE;
+		e->ttbr0 = (uint64_t)(uintptr_t)sp->s1.root;
+		e->vbar = (uint64_t)(uintptr_t)el0_shim_vectors;
+	}
 	if (sp->m.gp_register_present) {
 		v->arch.regs.x[sp->m.gp_register_num] = arg;
 	}
@@ -433,9 +473,8 @@ void partitions_print_table(void)
 		uuid_str(m->uuids[0], uuid, sizeof(uuid));
 		console_printf(
 			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s\n", sp->id,
-			sp->name, uuid, m->exception_level == SP_EL_S_EL1 ? "S-EL1" : "S-EL0",
-			m->exec_ctx_count, (unsigned long long)sp->load_address,
-			(unsigned long long)sp->entry,
+			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", m->exec_ctx_count,
+			(unsigned long long)sp->load_address, (unsigned long long)sp->entry,
 			(m->messaging_method & SP_MSG_DIRECT_REQ_RECV) != 0 ? "req-recv " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ_SEND) != 0 ? "req-send " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ2_RECV) != 0 ? "req2-recv " : "",

@@ -51,12 +51,14 @@ struct partition {
 	uint64_t boot_info; /* IPA of the FF-A boot information blob */
 	struct mm_ptable s2; /* secure IPA space (VSTTBR_EL2) */
 	struct mm_ptable s2_ns; /* non-secure IPA space (VTTBR_EL2) */
+	struct mm_ptable s1; /* S-EL0 partitions: their EL1&0 stage 1, built by the SPMC */
 	uint16_t vmid;
 	struct ffa_endpoint ep;
 	struct ffa_rxtx rxtx;
 	struct vcpu vcpus[SP_MAX_EXEC_CTX];
 	unsigned int vcpu_count;
 	bool aborted;
+	bool el0; /* runs at S-EL0 behind the EL1 shim (el0_shim.S) */
 	char log[128]; /* FFA_CONSOLE_LOG line buffer */
 	unsigned int log_len;
 };

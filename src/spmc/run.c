@@ -327,7 +327,21 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 	unsigned int ec = (unsigned int)(e->esr >> 26) & 0x3FU;
 	struct ffa_value args;
 
-	if (e->kind == EXIT_SYNC && (ec == ESR_EC_SMC64 || ec == ESR_EC_HVC64)) {
+	if (e->kind == EXIT_SYNC && v->sp->el0 && ec == ESR_EC_HVC64) {
+		/* The EL1 shim: the EL0 exception is in ESR_EL1 (el0_shim.S). */
+		uint64_t esr1, far1, elr1;
+		arch_vcpu_el1_exception(&esr1, &far1, &elr1);
+		if (((esr1 >> 26) & 0x3FU) == ESR_EC_SVC64) {
+			memcpy(args.x, v->arch.regs.x, sizeof(args.x));
+			return sp_call(v, &args, ret, next);
+		}
+		LOG("SP %04x EC %u: S-EL0 exception (ESR_EL1 0x%llx, FAR 0x%llx, PC 0x%llx): "
+		    "partition stopped\n",
+		    v->sp->id, v->index, (unsigned long long)esr1, (unsigned long long)far1,
+		    (unsigned long long)elr1);
+		return abort_vcpu(v, ret, next);
+	}
+	if (e->kind == EXIT_SYNC && !v->sp->el0 && (ec == ESR_EC_SMC64 || ec == ESR_EC_HVC64)) {
 		if (ec == ESR_EC_SMC64) {
 			v->arch.regs.pc += 4; /* a trapped SMC returns to itself */
 		}

@@ -134,6 +134,13 @@ void arch_vcpu_restore_nwd(void)
 	}
 }
 
+void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr)
+{
+	*esr = read_sysreg(esr_el1);
+	*far = read_sysreg(far_el1);
+	*elr = read_sysreg(elr_el1);
+}
+
 void arch_stage2_tlb_flush(uint64_t vttbr)
 {
 	uint64_t saved = read_sysreg(vttbr_el2);

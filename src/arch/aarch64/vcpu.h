@@ -74,7 +74,13 @@ struct arch_exit {
 #define HCR_API (1ULL << 41)
 
 #define SPSR_EL1H_MASKED 0x3C5ULL /* EL1h, D, A, I, F masked */
+#define SPSR_EL0T_MASKED 0x3C0ULL /* EL0t, D, A, I, F masked */
 #define SCTLR_EL1_RESET 0x30D00800ULL
+#define SCTLR_EL1_MMU_ON (SCTLR_EL1_RESET | (1ULL << 0) | (1ULL << 2) | (1ULL << 12))
+/* TCR_EL1 for a 39-bit TTBR0 space, 4 KiB granule, no TTBR1 walks, 40-bit IPA. */
+#define TCR_EL1_39BIT                                                                       \
+	(25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (25ULL << 16) | (1ULL << 23) | \
+	 (2ULL << 32))
 
 void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg *cfg);
 /* Runs v on this CPU until it traps; loads its EL1 state if another one is live. */
@@ -83,6 +89,8 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v);
 void arch_vcpu_restore_nwd(void);
 /* Per-CPU EL2 set-up for running vCPUs (stage-2 control, FP traps). */
 void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr);
+/* The lower EL's own exception registers, live while its EL1 state is loaded. */
+void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr);
 /* Invalidates all stage-1/2 TLB entries of the VMID in vttbr. */
 void arch_stage2_tlb_flush(uint64_t vttbr);
 
