@@ -9,8 +9,8 @@
 #include "nwd.h"
 #include "test_cmd.h"
 
-static uint8_t tx[4096] __attribute__((aligned(4096)));
-static uint8_t rx[4096] __attribute__((aligned(4096)));
+#define tx nwd_tx
+#define rx nwd_rx
 
 #define SP1_UUID0 0x1d5e7a01U
 #define SP2_UUID0 0x1d5e7a02U
@@ -18,8 +18,8 @@ static uint8_t rx[4096] __attribute__((aligned(4096)));
 #define UUID1 0xee114c2fU
 #define UUID2 0x42022b9aU
 #define UUID3 0x0200a1acU
-/* Both test SPs: direct REQ/REQ2 send and receive, AArch64. */
-#define TEST_SP_PROPS 0x703ULL
+/* The test SPs: direct REQ/REQ2 send and receive, indirect messages, AArch64. */
+#define TEST_SP_PROPS 0x707ULL
 
 static struct ffa_value call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
 			      uint64_t x5)

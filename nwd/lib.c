@@ -51,6 +51,9 @@ uint64_t read_cntfrq(void)
 	return v;
 }
 
+uint8_t nwd_tx[4096] __attribute__((aligned(4096)));
+uint8_t nwd_rx[4096] __attribute__((aligned(4096)));
+
 static unsigned int tests_reported;
 
 unsigned int tests_count(void)

@@ -46,17 +46,7 @@ static void t_version(const char *name, uint64_t requested, uint32_t want)
 
 static void suite_version(void)
 {
-	uint64_t t0 = read_cntpct();
-	struct ffa_value v = ffa_call8(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
-	uint64_t t1 = read_cntpct();
-	nwd_printf("nwd: first FF-A answer 0x%llx after %llu us of virtual time (call took %llu "
-		   "ticks)\n",
-		   (unsigned long long)v.x[0], (unsigned long long)(t1 * 1000000 / read_cntfrq()),
-		   (unsigned long long)(t1 - t0));
-	if (expect_u64("ffa.version.first_call", "x0", (uint32_t)v.x[0], FFA_VERSION_1_2)) {
-		test_pass("ffa.version.first_call");
-	}
-
+	t_version("ffa.version.first_call", FFA_VERSION_1_2, FFA_VERSION_1_2);
 	t_version("ffa.version.v1_2", FFA_VERSION_1_2, FFA_VERSION_1_2);
 	t_version("ffa.version.v1_0_caller", FFA_VERSION_1_0, FFA_VERSION_1_2);
 	t_version("ffa.version.v1_1_caller", FFA_VERSION_1_1, FFA_VERSION_1_2);
@@ -121,13 +111,10 @@ static void suite_unsupported(void)
 		const char *name;
 		uint32_t fid;
 	} calls[] = {
-		{"ffa.unsupported.rx_acquire", FFA_RX_ACQUIRE_32},
 		{"ffa.unsupported.mem_share_32", FFA_MEM_SHARE_32},
 		{"ffa.unsupported.mem_share_64", FFA_MEM_SHARE_64},
 		{"ffa.unsupported.mem_lend_64", FFA_MEM_LEND_64},
 		{"ffa.unsupported.mem_reclaim", FFA_MEM_RECLAIM_32},
-		{"ffa.unsupported.msg_send2", FFA_MSG_SEND2_32},
-		{"ffa.unsupported.run", FFA_RUN_32},
 		{"ffa.unsupported.notification_bitmap_create", FFA_NOTIFICATION_BITMAP_CREATE_32},
 		{"ffa.unsupported.notification_info_get", FFA_NOTIFICATION_INFO_GET_64},
 		{"ffa.unsupported.unassigned_ffa_fid_0x78", 0x84000078},
@@ -315,12 +302,14 @@ void nwd_main(void)
 {
 	plat_console_init(plat.ns_uart_base);
 	nwd_printf("\nnwd: tzvisor normal-world test payload at NS-EL2\n");
+	suite_handover();
 	suite_version();
 	suite_id();
 	suite_features();
 	suite_version_lock();
 	suite_unsupported();
 	suite_discovery();
+	suite_messaging();
 	suite_partitions();
 	suite_smp();
 	suite_isolation();

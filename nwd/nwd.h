@@ -23,9 +23,15 @@ bool expect_ffa_error(const char *name, const struct ffa_value *v, enum ffa_erro
 /* FFA_SUCCESS_32 with w2 == w2, x1 and x3..x7 zero. */
 bool expect_ffa_success(const char *name, const struct ffa_value *v, uint64_t w2);
 
+/* The normal world's one RX/TX buffer pair, shared by all suites. */
+extern uint8_t nwd_tx[4096];
+extern uint8_t nwd_rx[4096];
+
 /* Test suites (nwd/sp_tests.c). */
 void suite_partitions(void);
 void suite_discovery(void);
+void suite_handover(void);
+void suite_messaging(void);
 void suite_isolation(void);
 
 uint64_t read_cntpct(void);

@@ -17,7 +17,7 @@ def main():
     for src, line in con.lines(timeout):
         if line is None:
             continue
-        if src == "swd" and line.startswith("PANIC at PC") and powered_off:
+        if src == "swd" and "PANIC at" in line and not line.startswith("[tzv") and powered_off:
             # TF-A's qemu_system_off() panics if QEMU has not stopped the CPU yet.
             print("(TF-A: CPU still ran after the power-off GPIO; QEMU is shutting down)")
             continue

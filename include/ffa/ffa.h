@@ -131,6 +131,24 @@ static inline bool ffa_id_is_secure(ffa_id_t id)
 #define FFA_MSG_RECEIVER(w1) ((ffa_id_t)((w1)&0xFFFFU))
 
 /*
+ * Indirect message header at the start of a TX/RX buffer (FF-A v1.2 table
+ * 6.2): 20 bytes up to v1.1, 40 with the v1.2 reserved word and UUID.
+ */
+struct ffa_msg_header {
+	uint32_t flags; /* MBZ */
+	uint32_t reserved;
+	uint32_t offset; /* of the payload, from the start of the header */
+	uint16_t receiver;
+	uint16_t sender;
+	uint32_t size; /* of the payload */
+	uint32_t reserved2;
+	uint32_t uuid[4];
+};
+#define FFA_MSG_HEADER_SIZE_V1_1 20U
+#define FFA_MSG_HEADER_SIZE_V1_2 40U
+_Static_assert(sizeof(struct ffa_msg_header) == FFA_MSG_HEADER_SIZE_V1_2, "FF-A v1.2 table 6.2");
+
+/*
  * The register block of one FF-A call: x0 (function ID) to x17 (SMCCC v1.2).
  * Callers of v1.0/v1.1 interfaces only use x0-x7; the rest are zero.
  */

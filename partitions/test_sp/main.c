@@ -3,6 +3,8 @@
  * decides its ID, execution contexts and exception level. It serves
  * direct requests (test_cmd.h) until it is stopped.
  */
+#include <string.h>
+
 #include "ffa/ffa.h"
 #include "sp.h"
 #include "test_cmd.h"
@@ -14,7 +16,24 @@
 static uint8_t rx_buf[4096] __attribute__((aligned(4096)));
 static uint8_t tx_buf[4096] __attribute__((aligned(4096)));
 static bool buffers_mapped;
-static uint64_t boot_info_status; /* 0 = the blob and its manifest descriptor checked out */
+static uint64_t boot_info_status;
+static uint64_t msg_sender, msg_size, msg_head, msg_count;
+
+/* An indirect message waits in the RX buffer: keep what the tests ask about, release it. */
+static void read_message(void)
+{
+	const struct ffa_msg_header *h = (const struct ffa_msg_header *)(const void *)rx_buf;
+
+	if (!buffers_mapped || h->size == 0 || h->offset + 8 > sizeof(rx_buf)) {
+		return;
+	}
+	msg_sender = h->sender;
+	msg_size = h->size;
+	msg_head = *(const uint64_t *)(const void *)(rx_buf + h->offset);
+	msg_count++;
+	memset(rx_buf, 0, 64);
+	sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
+} /* 0 = the blob and its manifest descriptor checked out */
 static uint64_t served[8];
 
 static uint64_t check_boot_info(uint64_t addr)
@@ -112,15 +131,37 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[2] = v.x[2];
 		break;
 	}
+	case TEST_CMD_LAST_MSG:
+		read_message();
+		out[1] = msg_sender;
+		out[2] = msg_size;
+		out[3] = msg_head;
+		out[4] = msg_count;
+		break;
+	case TEST_CMD_SEND_MSG: {
+		struct ffa_msg_header *h = (struct ffa_msg_header *)(void *)tx_buf;
+		memset(h, 0, sizeof(*h));
+		h->offset = sizeof(*h);
+		h->sender = me;
+		h->receiver = (uint16_t)a[1];
+		h->size = 8;
+		*(uint64_t *)(void *)(tx_buf + sizeof(*h)) = a[2];
+		struct ffa_value m = sp_call(FFA_MSG_SEND2_32, 0, 0, 0);
+		out[1] = m.x[0];
+		out[2] = (uint32_t)m.x[2];
+		break;
+	}
+	case TEST_CMD_YIELD:
+		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
+		break;
 	case TEST_CMD_DISCOVER: {
-		/* Memory the SP does not own cannot become its buffers. */
+		/* Memory the SP does not own cannot become its buffers (unmapped first). */
+		sp_call(FFA_RXTX_UNMAP_32, 0, 0, 0);
 		struct ffa_value m = sp_call(FFA_RXTX_MAP_64, 0x0e100000, 0x0e101000, 1);
 		out[1] = (uint32_t)m.x[0] == FFA_ERROR_32 ? (uint32_t)m.x[2] : 0;
-		if (!buffers_mapped) {
-			m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
-				    (uint64_t)(uintptr_t)rx_buf, 1);
-			buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;
-		}
+		m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
+			    (uint64_t)(uintptr_t)rx_buf, 1);
+		buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;
 		m = sp_call(FFA_PARTITION_INFO_GET_32, 0, 0, 0);
 		out[2] = (uint32_t)m.x[0] == FFA_SUCCESS_32 ? m.x[2] : 0;
 		out[3] = (uint64_t)rx_buf[0] | (uint64_t)rx_buf[1] << 8 |
@@ -145,6 +186,10 @@ static void serve(void)
 		if (fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
 		    fid == FFA_MSG_SEND_DIRECT_REQ2_64) {
 			v = handle(&v);
+		} else if (fid == FFA_RUN_32) {
+			/* Cycles from the normal world's scheduler: look for a message. */
+			read_message();
+			v = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
 		} else {
 			sp_log("unexpected message 0x%x\n", fid);
 			v = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
@@ -157,6 +202,9 @@ void sp_main(uint64_t boot_info)
 	boot_info_status = check_boot_info(boot_info);
 	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint16_t id = own_id();
+	struct ffa_value m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
+				     (uint64_t)(uintptr_t)rx_buf, 1);
+	buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;
 	if (SP_EXEC_CTX > 1) {
 		struct ffa_value r = sp_call(FFA_SECONDARY_EP_REGISTER_64,
 					     (uint64_t)(uintptr_t)sp_secondary_entry, 0, 0);

@@ -26,6 +26,13 @@
  */
 #define TEST_CMD_DISCOVER 8U
 
+/* x4 = sender of the last indirect message, x5 = its size, x6 = its first 8 bytes, x7 = count. */
+#define TEST_CMD_LAST_MSG 9U
+/* Sends an 8-byte indirect message (x5) to x4: x4 = MSG_SEND2's x0, x5 = its w2. */
+#define TEST_CMD_SEND_MSG 10U
+/* Calls FFA_YIELD, then answers: x4 = what FFA_YIELD returned in x0. */
+#define TEST_CMD_YIELD 11U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

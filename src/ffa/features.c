@@ -95,7 +95,12 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_RX_RELEASE_32:
 	case FFA_PARTITION_INFO_GET_32:
 	case FFA_PARTITION_INFO_GET_REGS_64:
+	case FFA_MSG_SEND2_32:
 		return true;
+	/* The normal world schedules partitions and may take its RX buffer back. */
+	case FFA_RUN_32:
+	case FFA_RX_ACQUIRE_32:
+		return !secure;
 	/* Only partitions answer requests, wait for messages, log and register entries. */
 	case FFA_MSG_SEND_DIRECT_RESP_32:
 	case FFA_MSG_SEND_DIRECT_RESP_64:
@@ -104,6 +109,7 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_CONSOLE_LOG_32:
 	case FFA_CONSOLE_LOG_64:
 	case FFA_SECONDARY_EP_REGISTER_64:
+	case FFA_YIELD_32:
 		return secure;
 	default:
 		return false;

@@ -6,9 +6,20 @@
  *
  * Buffers: the normal world's must lie in non-secure DRAM and are mapped
  * NS=1 in the SPMC's stage 1 (TX read-only, RX read-write); a partition's
- * must be pages it owns, read-write, at stage 2. Not supported:
- * FFA_RX_ACQUIRE (a hypervisor-only ABI; there is no hypervisor below yet),
- * UUID tags in FFA_PARTITION_INFO_GET_REGS (RETRY, as the spec allows).
+ * must be pages it owns, read-write, at stage 2. FFA_RX_ACQUIRE (the
+ * hypervisor's ABI) is answered for the normal world as one endpoint: an
+ * empty RX buffer passes to it until FFA_RX_RELEASE.
+ *
+ * The normal world changing hands: a boot loader that used FF-A at one
+ * version and an OS that then negotiates another. Version negotiation locks
+ * at the first other call (FF-A v1.2 13.2.1); tzvisor unlocks it again when
+ * the normal world unmaps its RX/TX buffers, the one point where it holds no
+ * version-dependent state (descriptor layouts live in those buffers) and
+ * which a boot loader passes when it hands over (U-Boot unmaps its buffers
+ * before booting an OS).
+ *
+ * Not supported: UUID tags in FFA_PARTITION_INFO_GET_REGS (RETRY, as the
+ * spec allows).
  */
 #include "spmc/discovery.h"
 
@@ -173,8 +184,10 @@ struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
 	return ffa_success_value(0);
 }
 
-struct ffa_value spmc_rxtx_unmap(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+struct ffa_value spmc_rxtx_unmap(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+				 const struct ffa_value *args)
 {
+	ffa_id_t caller = ep->id;
 	/* w1 [31:16]: the endpoint whose buffers go; only its own ID (or 0) without a hypervisor.
 	 */
 	ffa_id_t id = (ffa_id_t)(ffa_w(args, 1) >> 16);
@@ -191,6 +204,29 @@ struct ffa_value spmc_rxtx_unmap(ffa_id_t caller, struct ffa_rxtx *b, const stru
 		mm_unmap(spmc.stage1, b->rx, bytes);
 		sl_unlock(&spmc.stage1_lock);
 		ffa_rxtx_clear(b);
+	}
+	sl_unlock(&b->lock);
+	if (err != 0) {
+		return ffa_error_value((enum ffa_error)err);
+	}
+	if (!ffa_id_is_secure(caller)) {
+		sl_lock(&ep->lock);
+		ep->version_locked = false;
+		sl_unlock(&ep->lock);
+		LOG("normal world unmapped its buffers: FF-A version may be negotiated again\n");
+	}
+	return ffa_success_value(0);
+}
+
+struct ffa_value spmc_rx_acquire(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+{
+	if (ffa_w(args, 1) != caller) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	sl_lock(&b->lock);
+	int err = !b->mapped || b->rx_state != FFA_RX_EMPTY ? FFA_DENIED : 0;
+	if (err == 0) {
+		b->rx_state = FFA_RX_FULL;
 	}
 	sl_unlock(&b->lock);
 	return err == 0 ? ffa_success_value(0) : ffa_error_value((enum ffa_error)err);

@@ -14,7 +14,11 @@ struct ffa_value spmc_partition_info_get_regs(struct ffa_endpoint *ep,
 					      const struct ffa_value *args);
 struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
 			       const struct ffa_value *args);
-struct ffa_value spmc_rxtx_unmap(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args);
+/* Also ends a normal world's version lock: see discovery.c. */
+struct ffa_value spmc_rxtx_unmap(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+				 const struct ffa_value *args);
+/* FFA_RX_ACQUIRE (normal world): the SPMC hands its RX ownership to the caller. */
+struct ffa_value spmc_rx_acquire(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args);
 struct ffa_value spmc_rx_release(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args);
 
 #endif

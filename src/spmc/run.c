@@ -8,7 +8,13 @@
  * to a partition already in the chain (A -> B -> A) is refused with DENIED
  * instead of deadlocking, and a busy receiver answers BUSY.
  *
- * SP calls handled here: FFA_MSG_WAIT, FFA_ERROR (at boot),
+ * FFA_YIELD from a partition serving a normal-world request returns
+ * FFA_YIELD to the normal world, which resumes it with FFA_RUN (the SP sees
+ * FFA_SUCCESS); inside an SP-to-SP chain it is DENIED. FFA_RUN on a waiting
+ * vCPU returns FFA_RUN from its FFA_MSG_WAIT (e.g. to read a message).
+ *
+ * SP calls handled here: FFA_MSG_WAIT, FFA_ERROR (at boot), FFA_YIELD,
+ * FFA_MSG_SEND2,
  * FFA_MSG_SEND_DIRECT_REQ/RESP (32, 64), FFA_MSG_SEND_DIRECT_REQ2/RESP2,
  * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, and the common
  * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET). Sender IDs are
@@ -22,6 +28,7 @@
 #include "core/console.h"
 #include "core/cpu.h"
 #include "spmc/discovery.h"
+#include "spmc/indirect.h"
 #include "spmc/spmc.h"
 
 enum action {
@@ -286,6 +293,21 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		}
 		*ret = ffa_error_value(FFA_DENIED);
 		return RESUME;
+	case FFA_YIELD_32:
+		if (!v->serving || v->caller != NULL) {
+			*ret = ffa_error_value(FFA_DENIED);
+			return RESUME;
+		}
+		sl_lock(&sp->lock);
+		v->state = VCPU_PREEMPTED;
+		sl_unlock(&sp->lock);
+		/* w1: who yielded; w2/w3: the optional timeout, passed on (FF-A v1.2 14.3). */
+		*ret = (struct ffa_value){.x = {FFA_YIELD_32, (uint32_t)sp->id << 16 | v->index,
+						ffa_w(args, 2), ffa_w(args, 3)}};
+		return LEAVE;
+	case FFA_MSG_SEND2_32:
+		*ret = spmc_msg_send2(&sp->ep, &sp->rxtx, args);
+		return RESUME;
 	case FFA_CONSOLE_LOG_32:
 	case FFA_CONSOLE_LOG_64:
 		*ret = console_log(sp, args);
@@ -304,7 +326,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		*ret = spmc_rxtx_map(sp, &sp->rxtx, args);
 		return RESUME;
 	case FFA_RXTX_UNMAP_32:
-		*ret = spmc_rxtx_unmap(sp->id, &sp->rxtx, args);
+		*ret = spmc_rxtx_unmap(&sp->ep, &sp->rxtx, args);
 		return RESUME;
 	case FFA_RX_RELEASE_32:
 		*ret = spmc_rx_release(sp->id, &sp->rxtx, args);
@@ -381,6 +403,41 @@ struct ffa_value spmc_run(struct vcpu *v)
 			return ret;
 		}
 	}
+}
+
+struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
+{
+	uint32_t w1 = ffa_w(args, 1);
+	struct partition *sp = partition_find((ffa_id_t)(w1 >> 16));
+	unsigned int idx = w1 & 0xFFFF;
+	struct ffa_value resume = {0};
+
+	if (sp == NULL || idx >= sp->vcpu_count ||
+	    (sp->vcpu_count > 1 && idx != cpu_this()->index)) {
+		/* An MP partition's contexts are pinned: only this CPU's can run here. */
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	struct vcpu *v = &sp->vcpus[idx];
+	sl_lock(&sp->lock);
+	if (sp->aborted || v->state == VCPU_ABORTED) {
+		sl_unlock(&sp->lock);
+		return ffa_error_value(FFA_ABORTED);
+	}
+	if (v->state == VCPU_PREEMPTED) {
+		resume.x[0] = FFA_SUCCESS_32; /* the return of its FFA_YIELD */
+	} else if (v->state == VCPU_WAITING) {
+		resume.x[0] = FFA_RUN_32; /* the return of its FFA_MSG_WAIT */
+		resume.x[1] = w1;
+	} else {
+		sl_unlock(&sp->lock);
+		return ffa_error_value(FFA_BUSY);
+	}
+	v->state = VCPU_RUNNING;
+	sl_unlock(&sp->lock);
+	set_regs(v, &resume);
+	struct ffa_value r = spmc_run(v);
+	arch_vcpu_restore_nwd();
+	return r;
 }
 
 struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)

@@ -12,6 +12,9 @@
  */
 struct ffa_value spmc_run(struct vcpu *v);
 
+/* FFA_RUN from the normal world: resumes a yielded vCPU or gives a waiting one cycles. */
+struct ffa_value spmc_run_from_nwd(const struct ffa_value *args);
+
 /* FFA_MSG_SEND_DIRECT_REQ(2) from the normal world (not a framework message). */
 struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args);
 

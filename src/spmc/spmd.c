@@ -16,6 +16,7 @@
 #include "core/console.h"
 #include "core/cpu.h"
 #include "spmc/discovery.h"
+#include "spmc/indirect.h"
 #include "spmc/partition.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
@@ -106,13 +107,19 @@ static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 	case FFA_RXTX_MAP_64:
 		return spmc_rxtx_map(NULL, &spmc.nwd_rxtx, req);
 	case FFA_RXTX_UNMAP_32:
-		return spmc_rxtx_unmap(spmc.nwd.id, &spmc.nwd_rxtx, req);
+		return spmc_rxtx_unmap(&spmc.nwd, &spmc.nwd_rxtx, req);
 	case FFA_RX_RELEASE_32:
 		return spmc_rx_release(spmc.nwd.id, &spmc.nwd_rxtx, req);
 	case FFA_PARTITION_INFO_GET_32:
 		return spmc_partition_info_get(&spmc.nwd, &spmc.nwd_rxtx, req);
 	case FFA_PARTITION_INFO_GET_REGS_64:
 		return spmc_partition_info_get_regs(&spmc.nwd, req);
+	case FFA_RX_ACQUIRE_32:
+		return spmc_rx_acquire(spmc.nwd.id, &spmc.nwd_rxtx, req);
+	case FFA_MSG_SEND2_32:
+		return spmc_msg_send2(&spmc.nwd, &spmc.nwd_rxtx, req);
+	case FFA_RUN_32:
+		return spmc_run_from_nwd(req);
 	default:
 		break;
 	}

@@ -157,9 +157,9 @@ static void features_functions(void **state)
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i], 0), 0);
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i] | SMCCC_SVE_HINT, 0), 0);
 	}
-	const uint32_t no[] = {FFA_MSG_WAIT_32,	   FFA_MEM_SHARE_32,  FFA_MSG_SEND_DIRECT_RESP_32,
-			       FFA_CONSOLE_LOG_64, FFA_RX_ACQUIRE_32, FFA_RUN_32,
-			       0x84000078,	   0xC4000063,	      0x84000099,
+	const uint32_t no[] = {FFA_MSG_WAIT_32,	   FFA_MEM_SHARE_32, FFA_MSG_SEND_DIRECT_RESP_32,
+			       FFA_CONSOLE_LOG_64, FFA_YIELD_32,     FFA_MEM_RECLAIM_32,
+			       0x84000078,	   0xC4000063,	     0x84000099,
 			       0x80000000};
 	/* Setup and discovery: implemented; RXTX_MAP reports 4 KiB minimum, 16 pages at most. */
 	assert_success(call(&ep, FFA_FEATURES_32, FFA_RXTX_MAP_64, 0), 16U << 16);
@@ -198,6 +198,15 @@ static void features_by_caller(void **state)
 		assert_error(call(&nwd, FFA_FEATURES_32, sp_only[i], 0), FFA_NOT_SUPPORTED);
 		assert_success(call(&sp, FFA_FEATURES_32, sp_only[i], 0), 0);
 	}
+	/* Scheduling: the normal world runs partitions; partitions yield. Both send messages. */
+	assert_success(call(&nwd, FFA_FEATURES_32, FFA_RUN_32, 0), 0);
+	assert_error(call(&sp, FFA_FEATURES_32, FFA_RUN_32, 0), FFA_NOT_SUPPORTED);
+	assert_success(call(&nwd, FFA_FEATURES_32, FFA_RX_ACQUIRE_32, 0), 0);
+	assert_error(call(&sp, FFA_FEATURES_32, FFA_RX_ACQUIRE_32, 0), FFA_NOT_SUPPORTED);
+	assert_success(call(&sp, FFA_FEATURES_32, FFA_YIELD_32, 0), 0);
+	assert_error(call(&nwd, FFA_FEATURES_32, FFA_YIELD_32, 0), FFA_NOT_SUPPORTED);
+	assert_success(call(&nwd, FFA_FEATURES_32, FFA_MSG_SEND2_32, 0), 0);
+	assert_success(call(&sp, FFA_FEATURES_32, FFA_MSG_SEND2_32, 0), 0);
 	/* REQ2/RESP2 and CONSOLE_LOG are FF-A v1.2: a v1.1 partition does not see them. */
 	assert_error(call(&sp11, FFA_FEATURES_32, FFA_MSG_SEND_DIRECT_REQ2_64, 0),
 		     FFA_NOT_SUPPORTED);

@@ -988,6 +988,20 @@ static void device_regions(void **state)
 	build_expect_err(&too_many, SP_MANIFEST_TOO_MANY, "device-regions/d8");
 }
 
+/* Parses the first n bytes of blob from a heap copy of exactly n bytes (freed before returning). */
+static enum sp_manifest_err parse_copy(size_t n, struct sp_manifest *m, char *field,
+				       size_t field_len)
+{
+	void *copy = malloc(n);
+	enum sp_manifest_err e;
+
+	assert_non_null(copy);
+	memcpy(copy, blob, n);
+	e = sp_manifest_parse(copy, n, m, field, field_len);
+	free(copy);
+	return e;
+}
+
 /* A size argument smaller than the header or than fdt_totalsize is BAD_FDT (no read past it). */
 static void truncated_blob(void **state)
 {
@@ -1002,19 +1016,19 @@ static void truncated_blob(void **state)
 	expect_err(blob, size / 2, SP_MANIFEST_BAD_FDT, "header");
 
 	/* A heap copy of exactly size - 1 bytes: ASan catches any read past the stated size. */
-	void *copy = malloc(size - 1);
-	assert_non_null(copy);
-	memcpy(copy, blob, size - 1);
-	expect_err(copy, size - 1, SP_MANIFEST_BAD_FDT, "header");
-	free(copy);
+	struct sp_manifest m, untouched;
+	char field[96] = "unset";
+	memset(&m, 0xA5, sizeof(m));
+	memset(&untouched, 0xA5, sizeof(untouched));
+	assert_int_equal(parse_copy(size - 1, &m, field, sizeof(field)), SP_MANIFEST_BAD_FDT);
+	assert_string_equal(field, "header");
+	assert_memory_equal(&m, &untouched, sizeof(m));
 
 	/* And the exact-size copy parses. */
 	const struct sp_manifest want = sp1_expected();
-	copy = malloc(size);
-	assert_non_null(copy);
-	memcpy(copy, blob, size);
-	expect_ok(copy, size, &want);
-	free(copy);
+	assert_int_equal(parse_copy(size, &m, field, sizeof(field)), SP_MANIFEST_OK);
+	assert_string_equal(field, "");
+	assert_manifest_equal(&m, &want);
 }
 
 /* Bytes that are not a DTB are BAD_FDT; so is a corrupted structure block. */
@@ -1050,7 +1064,7 @@ static void garbage(void **state)
 }
 
 /*
- * A field buffer of 0 or 4 bytes is never overrun (heap buffers of exactly that size: ASan
+ * A field buffer of 0 or 4 bytes is never overrun (stack arrays of exactly that size: ASan
  * checks), on errors with long field names and on success.
  */
 static void short_field_buffer(void **state)
@@ -1061,12 +1075,10 @@ static void short_field_buffer(void **state)
 	const struct opts bad = {.mem = &r, .nmem = 1};
 	const struct opts good = {0};
 	struct sp_manifest m, untouched;
-	char *f4 = malloc(4);
-	char *f1 = malloc(1);
+	char f4[4]; /* ASan puts redzones right after both */
+	char f1[1];
 	size_t size;
 
-	assert_non_null(f4);
-	assert_non_null(f1);
 	memset(&untouched, 0xA5, sizeof(untouched));
 
 	size = build(&bad);
@@ -1105,9 +1117,6 @@ static void short_field_buffer(void **state)
 	assert_int_equal(sp_manifest_parse(blob, size, &m, f1, 0), SP_MANIFEST_OK);
 	assert_int_equal(f1[0], 'x');
 	assert_manifest_equal(&m, &want);
-
-	free(f4);
-	free(f1);
 }
 
 /* sp_manifest_strerror gives a non-empty, distinct string for every code (and unknown ones). */

@@ -9,6 +9,8 @@
 #include "core/cpu.h"
 #include "fake_arch.h"
 #include "spmc/discovery.h"
+#include "spmc/indirect.h"
+#include "spmc/run.h"
 #include "spmc/spmc.h"
 
 struct spmc spmc;
@@ -53,9 +55,10 @@ struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
 	return ffa_success_value(4);
 }
 
-struct ffa_value spmc_rxtx_unmap(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+struct ffa_value spmc_rxtx_unmap(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+				 const struct ffa_value *args)
 {
-	(void)caller, (void)b, (void)args;
+	(void)ep, (void)b, (void)args;
 	discovery_calls++;
 	return ffa_success_value(5);
 }
@@ -65,6 +68,28 @@ struct ffa_value spmc_rx_release(ffa_id_t caller, struct ffa_rxtx *b, const stru
 	(void)caller, (void)b, (void)args;
 	discovery_calls++;
 	return ffa_success_value(6);
+}
+
+struct ffa_value spmc_rx_acquire(ffa_id_t caller, struct ffa_rxtx *b, const struct ffa_value *args)
+{
+	(void)caller, (void)b, (void)args;
+	discovery_calls++;
+	return ffa_success_value(7);
+}
+
+struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
+				const struct ffa_value *args)
+{
+	(void)ep, (void)tx, (void)args;
+	discovery_calls++;
+	return ffa_success_value(8);
+}
+
+struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
+{
+	(void)args;
+	discovery_calls++;
+	return ffa_success_value(9);
 }
 
 struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)
