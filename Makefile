@@ -69,7 +69,8 @@ OFFSETS_H := $(BUILD)/gen/offsets.h
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all firmware partitions run test debug format format-check host-tests setup clean size
+.PHONY: all firmware partitions run test debug bench bench-check bench-baseline format \
+	format-check host-tests setup clean size
 all: firmware host-tests $(BUILD)/flash-panic.bin
 
 firmware: $(BUILD)/flash.bin size
@@ -248,6 +249,56 @@ $(BUILD)/flash.bin: $(TFA_OUT)/.stamp $(SPMC_BIN) $(BL33)
 $(BUILD)/flash-panic.bin: $(TFA_OUT)/.stamp $(PANIC_BIN) $(NWD_BIN)
 	$(call make_flash,$(PANIC_BIN),$(NWD_BIN))
 
+# --- benchmark configuration (make bench) -------------------------------------
+# The SPMC again, with -DTZV_BENCH (per-request instruction counters, no
+# per-call log lines), and its own BL33: bench/bench_nwd.c.
+BENCH_SPMC_OBJS := $(patsubst $(BUILD)/spmc/src/%,$(BUILD)/spmc-bench/src/%,$(SPMC_OBJS))
+BENCH_SPMC_ELF := $(BUILD)/spmc-bench/tzvisor-spmc-bench.elf
+BENCH_SPMC_BIN := $(BUILD)/spmc-bench/tzvisor-spmc-bench.bin
+BENCH_NWD_SRCS := nwd/start.S bench/bench_nwd.c nwd/lib.c src/core/fmt.c src/lib/string.c \
+	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
+BENCH_NWD_OBJS := $(patsubst %,$(BUILD)/bench-nwd/%.o,$(BENCH_NWD_SRCS))
+BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
+
+$(BUILD)/spmc-bench/%.c.o: %.c | $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_BENCH -MMD -c -o $@ $<
+
+$(BUILD)/spmc-bench/%.S.o: %.S $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -DTZV_BENCH -MMD -c -o $@ $<
+
+$(BENCH_SPMC_ELF): $(BENCH_SPMC_OBJS) src/spmc/spmc.ld
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(BENCH_SPMC_OBJS)
+
+$(BENCH_SPMC_BIN): $(BENCH_SPMC_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/bench-nwd/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -MMD -c -o $@ $<
+
+$(BUILD)/bench-nwd/%.S.o: %.S $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/bench-nwd/bench-nwd.elf: $(BENCH_NWD_OBJS) nwd/nwd.ld
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T nwd/nwd.ld -o $@ $(BENCH_NWD_OBJS)
+
+$(BENCH_NWD_BIN): $(BUILD)/bench-nwd/bench-nwd.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/flash-bench.bin: $(TFA_OUT)/.stamp $(BENCH_SPMC_BIN) $(BENCH_NWD_BIN)
+	$(call make_flash,$(BENCH_SPMC_BIN),$(BENCH_NWD_BIN))
+
+# -icount makes counts deterministic: one counter tick per instruction.
+QEMU_BENCH := $(QEMU) -machine virt,secure=on,virtualization=on,gic-version=3 -cpu max -smp 4 \
+	-m 1G -nic none -icount shift=0,align=off,sleep=off
+BENCH_BASELINE := bench/baseline.json
+BENCH_MARGIN ?= 0.05
+BENCH_ARGS = --qemu "$(QEMU_BENCH)" --flash $(BUILD)/flash-bench.bin --build $(BUILD) \
+	--elf $(BENCH_SPMC_ELF) --cross $(CROSS_COMPILE) --flags "$(FW_ARCH) -O2"
+
 # --- host unit tests (cmocka, ASan + UBSan) ----------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Isrc -Iinclude -Itests/unit $(LIBFDT_INC) -DTZV_HOST_TEST \
@@ -295,6 +346,19 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
 		--panic-addr $(SELFTEST_FAULT_ADDR)
+
+bench: setup
+	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
+	@python3 bench/run_bench.py $(BENCH_ARGS)
+
+# Fails when a median is more than BENCH_MARGIN (5%) above bench/baseline.json.
+bench-check: setup
+	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
+	@python3 bench/run_bench.py $(BENCH_ARGS) --check $(BENCH_BASELINE) --margin $(BENCH_MARGIN)
+
+# Records the current figures as the baseline (commit the result).
+bench-baseline: bench
+	cp $(BUILD)/bench.json $(BENCH_BASELINE)
 
 debug: setup
 	@scripts/setup.sh --with-gdb

@@ -9,6 +9,7 @@
 	.section .text.head, "ax"
 	.global _start
 _start:
+	mrs	x21, cntpct_el0		/* the first instruction: boot cost under -icount */
 	adr	x1, nwd_vectors
 	msr	vbar_el2, x1
 	adrp	x0, __bss_start
@@ -19,7 +20,9 @@ _start:
 	b.hs	2f
 	stp	xzr, xzr, [x0], #16
 	b	1b
-2:	mov	x0, #0
+2:	adrp	x0, nwd_entry_ticks
+	str	x21, [x0, :lo12:nwd_entry_ticks]
+	mov	x0, #0
 	bl	set_stack
 	bl	nwd_main
 	b	.
@@ -55,6 +58,12 @@ nwd_vectors:
 	mrs	x2, far_el2
 	b	nwd_exception
 	.endr
+
+	.section .bss
+	.balign 8
+	.global nwd_entry_ticks
+nwd_entry_ticks:
+	.space	8
 
 	.section .bss.stacks, "aw", %nobits
 	.balign 16

@@ -18,6 +18,28 @@ static uint8_t tx_buf[4096] __attribute__((aligned(4096)));
 static bool buffers_mapped;
 static uint64_t boot_info_status;
 static uint64_t msg_sender, msg_size, msg_head, msg_count;
+static uint64_t bench_samples[1024];
+
+static uint64_t counter(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+/* Insertion sort: small n, no allocation, runs once per benchmark. */
+static void sort_u64(uint64_t *a, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		uint64_t x = a[i];
+		unsigned int j = i;
+		while (j > 0 && a[j - 1] > x) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+	}
+}
 
 /* An indirect message waits in the RX buffer: keep what the tests ask about, release it. */
 static void read_message(void)
@@ -149,6 +171,22 @@ static struct ffa_value handle(const struct ffa_value *req)
 		struct ffa_value m = sp_call(FFA_MSG_SEND2_32, 0, 0, 0);
 		out[1] = m.x[0];
 		out[2] = (uint32_t)m.x[2];
+		break;
+	}
+	case TEST_CMD_BENCH_CALL: {
+		unsigned int n = a[2] > 1024 ? 1024U : (unsigned int)a[2];
+		for (unsigned int i = 0; i < n; i++) {
+			struct ffa_value b = {.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+						    FFA_MSG_ENDPOINTS(me, (uint16_t)a[1]), 0,
+						    TEST_CMD_ECHO, i}};
+			uint64_t t0 = counter();
+			sp_ffa(&b);
+			bench_samples[i] = counter() - t0;
+		}
+		sort_u64(bench_samples, n);
+		out[1] = n != 0 ? bench_samples[n / 2] : 0;
+		out[2] = n != 0 ? bench_samples[0] : 0;
+		out[3] = n != 0 ? bench_samples[n - 1] : 0;
 		break;
 	}
 	case TEST_CMD_YIELD:

@@ -33,6 +33,12 @@
 /* Calls FFA_YIELD, then answers: x4 = what FFA_YIELD returned in x0. */
 #define TEST_CMD_YIELD 11U
 
+/*
+ * Benchmark: x5 (<= 1024) DIRECT_REQ_64 echo round trips to x4, each timed
+ * with CNTVCT: x4 = median, x5 = min, x6 = max (counter ticks).
+ */
+#define TEST_CMD_BENCH_CALL 12U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

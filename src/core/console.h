@@ -14,5 +14,13 @@ void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_panic_mode(void);
 
 #define LOG(...) log_print(__VA_ARGS__)
+/* Per-call events: compiled out of benchmark builds, where they would be measured. */
+#ifdef TZV_BENCH
+#define LOG_VERBOSE(...) \
+	do {             \
+	} while (0)
+#else
+#define LOG_VERBOSE(...) log_print(__VA_ARGS__)
+#endif
 
 #endif /* CORE_CONSOLE_H */

@@ -13,6 +13,7 @@
 #include "core/panic.h"
 #include "core/types.h"
 #include "plat/plat.h"
+#include "spmc/bench.h"
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
 
@@ -24,6 +25,9 @@
 #define TABLE_POOL_PAGES 64U
 
 struct spmc spmc;
+#ifdef TZV_BENCH
+struct spmc_bench_cpu spmc_bench[MAX_CPUS];
+#endif
 
 static struct palloc table_pool;
 static struct mm_ptable stage1;

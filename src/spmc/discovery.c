@@ -178,9 +178,9 @@ struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
 	if (err != 0) {
 		return ffa_error_value((enum ffa_error)err);
 	}
-	LOG("%s %04x: RX/TX buffers mapped (TX 0x%llx, RX 0x%llx, %u page%s)\n",
-	    sp == NULL ? "normal world" : "SP", sp == NULL ? 0 : sp->id, (unsigned long long)tx,
-	    (unsigned long long)rx, pages, pages == 1 ? "" : "s");
+	LOG_VERBOSE("%s %04x: RX/TX buffers mapped (TX 0x%llx, RX 0x%llx, %u page%s)\n",
+		    sp == NULL ? "normal world" : "SP", sp == NULL ? 0 : sp->id,
+		    (unsigned long long)tx, (unsigned long long)rx, pages, pages == 1 ? "" : "s");
 	return ffa_success_value(0);
 }
 
@@ -213,7 +213,8 @@ struct ffa_value spmc_rxtx_unmap(struct ffa_endpoint *ep, struct ffa_rxtx *b,
 		sl_lock(&ep->lock);
 		ep->version_locked = false;
 		sl_unlock(&ep->lock);
-		LOG("normal world unmapped its buffers: FF-A version may be negotiated again\n");
+		LOG_VERBOSE("normal world unmapped its buffers: FF-A version may be negotiated "
+			    "again\n");
 	}
 	return ffa_success_value(0);
 }

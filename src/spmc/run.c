@@ -27,6 +27,7 @@
 
 #include "core/console.h"
 #include "core/cpu.h"
+#include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
 #include "spmc/spmc.h"
@@ -388,7 +389,9 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 struct ffa_value spmc_run(struct vcpu *v)
 {
 	for (;;) {
+		bench_guest_begin();
 		struct arch_exit e = arch_vcpu_run(&v->arch);
+		bench_guest_end();
 		struct ffa_value ret = {0};
 		struct vcpu *next = v;
 

@@ -15,6 +15,7 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
 #include "spmc/partition.h"
@@ -41,9 +42,9 @@ static struct ffa_value framework_msg(const struct ffa_value *req)
 	switch (type) {
 	case FFA_FWK_MSG_VERSION_REQ: {
 		struct ffa_value v = ffa_version(&spmc.nwd, w3);
-		LOG("normal world FFA_VERSION %u.%u -> %s\n", FFA_VERSION_MAJOR_OF(w3),
-		    FFA_VERSION_MINOR_OF(w3),
-		    (uint32_t)v.x[0] == FFA_VERSION_IMPLEMENTED ? "1.2" : "NOT_SUPPORTED");
+		LOG_VERBOSE("normal world FFA_VERSION %u.%u -> %s\n", FFA_VERSION_MAJOR_OF(w3),
+			    FFA_VERSION_MINOR_OF(w3),
+			    (uint32_t)v.x[0] == FFA_VERSION_IMPLEMENTED ? "1.2" : "NOT_SUPPORTED");
 		return framework_resp(FFA_FWK_MSG_VERSION_RESP, (uint32_t)v.x[0]);
 	}
 	case FFA_FWK_MSG_PSCI_REQ:
@@ -94,7 +95,11 @@ struct ffa_value spmc_handle(const struct ffa_value *req)
 static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 {
 	uint32_t fid = ffa_fid(req);
+	struct ffa_value bench;
 
+	if (bench_query(req, &bench)) {
+		return bench;
+	}
 	if (!ffa_call_begin(&spmc.nwd, fid)) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
@@ -131,7 +136,9 @@ void spmc_serve(void)
 	struct ffa_value v = {.x = {FFA_MSG_WAIT_32}};
 
 	for (;;) {
+		bench_request_end();
 		arch_smc(&v);
+		bench_request_begin();
 		v = spmc_handle(&v);
 	}
 }
