@@ -10,7 +10,7 @@
 void ffa_endpoint_lock_version(struct ffa_endpoint *ep)
 {
 	sl_lock(&ep->lock);
-	ep->version_locked = true;
+	__atomic_store_n(&ep->version_locked, true, __ATOMIC_RELEASE);
 	sl_unlock(&ep->lock);
 }
 
@@ -19,9 +19,15 @@ bool ffa_call_begin(struct ffa_endpoint *ep, uint32_t fid)
 	if (fid == FFA_VERSION_32) {
 		return true;
 	}
-	ffa_endpoint_lock_version(ep);
+	/*
+	 * Hot path (every call): once locked, the version changes only after an
+	 * RXTX_UNMAP by the same endpoint, so one atomic load replaces the lock.
+	 */
+	if (!__atomic_load_n(&ep->version_locked, __ATOMIC_ACQUIRE)) {
+		ffa_endpoint_lock_version(ep);
+	}
 	uint32_t since = ffa_abi_since(fid);
-	return since != 0 && since <= ffa_endpoint_version(ep);
+	return since != 0 && since <= __atomic_load_n(&ep->version, __ATOMIC_ACQUIRE);
 }
 
 struct ffa_value ffa_call(const struct ffa_instance *inst, struct ffa_endpoint *ep,

@@ -34,7 +34,7 @@ struct ffa_value ffa_version(struct ffa_endpoint *ep, uint32_t requested)
 	}
 	sl_lock(&ep->lock);
 	if (!ep->version_locked || ep->version == requested) {
-		ep->version = requested;
+		__atomic_store_n(&ep->version, requested, __ATOMIC_RELEASE);
 		ret.x[0] = FFA_VERSION_IMPLEMENTED;
 	}
 	sl_unlock(&ep->lock);

@@ -1,7 +1,8 @@
 /*
  * String and memory functions for the freestanding build. Simple byte loops,
- * with a word-sized fast path for aligned memcpy/memset (the only ones on
- * measurable paths: buffer copies and page zeroing).
+ * with fast paths for aligned memcpy/memset, the ones on measured paths: the
+ * compiler turns every copy of the 144-byte FF-A register block into a
+ * memcpy call (make bench: a direct request made about 20 of them).
  */
 #include <stdint.h>
 #include <string.h>
@@ -12,6 +13,17 @@ void *memcpy(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 
 	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		/* 32 bytes an iteration: the FF-A register block (144 bytes) is the hot case. */
+		for (; n >= 32; n -= 32, d += 32, s += 32) {
+			uint64_t a = ((const uint64_t *)(const void *)s)[0];
+			uint64_t b = ((const uint64_t *)(const void *)s)[1];
+			uint64_t c = ((const uint64_t *)(const void *)s)[2];
+			uint64_t e = ((const uint64_t *)(const void *)s)[3];
+			((uint64_t *)(void *)d)[0] = a;
+			((uint64_t *)(void *)d)[1] = b;
+			((uint64_t *)(void *)d)[2] = c;
+			((uint64_t *)(void *)d)[3] = e;
+		}
 		for (; n >= 8; n -= 8, d += 8, s += 8) {
 			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
 		}
@@ -45,6 +57,12 @@ void *memset(void *dst, int c, size_t n)
 
 	if (((uintptr_t)d & 7) == 0) {
 		uint64_t w = (unsigned char)c * 0x0101010101010101ULL;
+		for (; n >= 32; n -= 32, d += 32) {
+			((uint64_t *)(void *)d)[0] = w;
+			((uint64_t *)(void *)d)[1] = w;
+			((uint64_t *)(void *)d)[2] = w;
+			((uint64_t *)(void *)d)[3] = w;
+		}
 		for (; n >= 8; n -= 8, d += 8) {
 			*(uint64_t *)(void *)d = w;
 		}

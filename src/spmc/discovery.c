@@ -211,7 +211,7 @@ struct ffa_value spmc_rxtx_unmap(struct ffa_endpoint *ep, struct ffa_rxtx *b,
 	}
 	if (!ffa_id_is_secure(caller)) {
 		sl_lock(&ep->lock);
-		ep->version_locked = false;
+		__atomic_store_n(&ep->version_locked, false, __ATOMIC_RELEASE);
 		sl_unlock(&ep->lock);
 		LOG_VERBOSE("normal world unmapped its buffers: FF-A version may be negotiated "
 			    "again\n");
