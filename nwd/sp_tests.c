@@ -184,6 +184,20 @@ void suite_partitions(void)
 		       (uint32_t)FFA_INVALID_PARAMETERS)) {
 		test_pass("sp.bad.spoofed_response");
 	}
+	/* FFA_ERROR or FFA_MSG_WAIT instead of the response: DENIED, and the SP carries on. */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_WRONG_EXIT, 0, 0, 0, 0);
+	if (expect_resp("sp.bad.error_or_wait_while_serving", &v, FFA_MSG_SEND_DIRECT_RESP_64,
+			TEST_SP2_ID) &&
+	    expect_u64("sp.bad.error_or_wait_while_serving", "FFA_ERROR's answer", v.x[4],
+		       FFA_ERROR_32) &&
+	    expect_u64("sp.bad.error_or_wait_while_serving", "its code", v.x[5],
+		       (uint32_t)FFA_DENIED) &&
+	    expect_u64("sp.bad.error_or_wait_while_serving", "FFA_MSG_WAIT's answer", v.x[6],
+		       FFA_ERROR_32) &&
+	    expect_u64("sp.bad.error_or_wait_while_serving", "its code", v.x[7],
+		       (uint32_t)FFA_DENIED)) {
+		test_pass("sp.bad.error_or_wait_while_serving");
+	}
 	v = req(FFA_MSG_SEND_DIRECT_REQ_32, TEST_SP1_ID, 0x7777, 0, 0, 0, 0);
 	if (expect_u64("sp.unknown_command_answered", "status", v.x[3], TEST_STATUS_UNKNOWN_CMD)) {
 		test_pass("sp.unknown_command_answered");

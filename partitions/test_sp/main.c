@@ -189,6 +189,16 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[3] = n != 0 ? bench_samples[n - 1] : 0;
 		break;
 	}
+	case TEST_CMD_WRONG_EXIT: {
+		/* A pending direct request must be answered with a direct response. */
+		struct ffa_value e = sp_call(FFA_ERROR_32, 0, (uint32_t)FFA_ABORTED, 0);
+		struct ffa_value w = sp_call(FFA_MSG_WAIT_32, 0, 0, 0);
+		out[1] = e.x[0];
+		out[2] = (uint32_t)e.x[2];
+		out[3] = w.x[0];
+		out[4] = (uint32_t)w.x[2];
+		break;
+	}
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
 		break;
