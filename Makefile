@@ -306,7 +306,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg
+HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_palloc_SRCS := $(HOST_COMMON)
@@ -316,6 +316,9 @@ test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
 test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c
 test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c
 test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
+test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
+test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
+test_indirect_SRCS := $(HOST_COMMON) src/ffa/indirect.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)

@@ -76,6 +76,10 @@ struct ffa_value ffa_partition_info_regs(const struct ffa_partition_desc *d, uns
 					 unsigned int start, bool with_uuid)
 {
 	struct ffa_value r = {.x = {FFA_SUCCESS_64}};
+
+	if (n == 0 || start >= n) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
 	unsigned int last = n - 1;
 	unsigned int count = n - start;
 

@@ -62,7 +62,7 @@ unsigned int ffa_partition_info_select(const struct ffa_partition_desc *all, uns
 size_t ffa_partition_info_write(const struct ffa_partition_desc *d, unsigned int n,
 				uint32_t caller_version, bool with_uuid, void *buf, size_t size);
 
-/* FFA_PARTITION_INFO_GET_REGS answer for descriptors d[0..n) starting at start. */
+/* FFA_PARTITION_INFO_GET_REGS answer for d[0..n) from `start`; INVALID_PARAMETERS if start >= n. */
 struct ffa_value ffa_partition_info_regs(const struct ffa_partition_desc *d, unsigned int n,
 					 unsigned int start, bool with_uuid);
 
