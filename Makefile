@@ -159,14 +159,14 @@ sp2_NAME := tzv-sp-up
 sp3_LOAD := 0x0e500000
 sp3_EC := 1
 sp3_NAME := tzv-sp-el0
-sp3_EXTRA := -DSP_EL0
+sp3_EXTRA := -DSP_EL0 -DCONDUIT_SVC
 SP_PM_OFFSET := 0x1000
 SP_IMG_OFFSET := 0x4000
 SP_BSS_OFFSET := 0x40000
 SP_BSS_SIZE := 0x40000
-SP_SRCS := partitions/runtime/start.S partitions/runtime/ffa_call.S partitions/runtime/lib.c \
-	partitions/test_sp/main.c src/core/fmt.c src/lib/string.c
-SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp
+SP_SRCS := partitions/runtime/start.S src/arch/aarch64/smc.S partitions/runtime/lib.c \
+	partitions/test_sp/main.c src/core/fmt.c src/lib/string.c src/lib/sort.c
+SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp -Isrc/lib
 
 define sp_rules # $(1): SP name
 $(1)_OBJS := $$(patsubst %,$(BUILD)/sp/$(1)/%.o,$(SP_SRCS))
@@ -256,6 +256,7 @@ BENCH_SPMC_OBJS := $(patsubst $(BUILD)/spmc/src/%,$(BUILD)/spmc-bench/src/%,$(SP
 BENCH_SPMC_ELF := $(BUILD)/spmc-bench/tzvisor-spmc-bench.elf
 BENCH_SPMC_BIN := $(BUILD)/spmc-bench/tzvisor-spmc-bench.bin
 BENCH_NWD_SRCS := nwd/start.S bench/bench_nwd.c nwd/lib.c src/core/fmt.c src/lib/string.c \
+	src/lib/sort.c \
 	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 BENCH_NWD_OBJS := $(patsubst %,$(BUILD)/bench-nwd/%.o,$(BENCH_NWD_SRCS))
 BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
@@ -276,7 +277,7 @@ $(BENCH_SPMC_BIN): $(BENCH_SPMC_ELF)
 
 $(BUILD)/bench-nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -MMD -c -o $@ $<
 
 $(BUILD)/bench-nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,7 @@
 #include "core/fmt.h"
 #include "nwd.h"
 #include "plat/plat.h"
+#include "sort.h"
 #include "test_cmd.h"
 
 #define N 1000U
@@ -22,19 +23,6 @@ extern uint64_t nwd_entry_ticks;
 void nwd_secondary_entry(void);
 
 static uint64_t samples[N];
-
-static void sort_u64(uint64_t *a, unsigned int n)
-{
-	for (unsigned int i = 1; i < n; i++) {
-		uint64_t x = a[i];
-		unsigned int j = i;
-		while (j > 0 && a[j - 1] > x) {
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = x;
-	}
-}
 
 static void report(const char *name, uint64_t *s, unsigned int n)
 {

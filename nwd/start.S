@@ -3,6 +3,8 @@
  * NS-EL2 with the MMU off; secondaries arrive through PSCI CPU_ON with
  * x0 = context ID, which this payload sets to the core's index.
  */
+#include "arch/aarch64/asm_macros.S"
+
 #define STACK_SIZE 8192
 #define MAX_CORES 8
 
@@ -12,15 +14,8 @@ _start:
 	mrs	x21, cntpct_el0		/* the first instruction: boot cost under -icount */
 	adr	x1, nwd_vectors
 	msr	vbar_el2, x1
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
-	b	1b
-2:	adrp	x0, nwd_entry_ticks
+	zero_bss
+	adrp	x0, nwd_entry_ticks
 	str	x21, [x0, :lo12:nwd_entry_ticks]
 	mov	x0, #0
 	bl	set_stack

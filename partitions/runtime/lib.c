@@ -2,8 +2,14 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "core/fmt.h"
 #include "sp.h"
+
+void sp_ffa(struct ffa_value *v)
+{
+	arch_smc(v);
+}
 
 struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {

@@ -4,6 +4,8 @@
  * other contexts at the address registered with FFA_SECONDARY_EP_REGISTER.
  * MPIDR_EL1 reads the SPMC's VMPIDR_EL2: Aff0 is the execution context index.
  */
+#include "arch/aarch64/asm_macros.S"
+
 #define STACK_SIZE 8192
 #define MAX_EC 8
 
@@ -11,15 +13,8 @@
 	.global _start
 _start:
 	mov	x19, x0
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
-	b	1b
-2:	bl	set_stack
+	zero_bss
+	bl	set_stack
 	mov	x0, x19
 	bl	sp_main
 	b	.

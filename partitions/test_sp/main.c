@@ -7,6 +7,7 @@
 
 #include "ffa/ffa.h"
 #include "sp.h"
+#include "sort.h"
 #include "test_cmd.h"
 
 /* FF-A boot information (FF-A v1.2 section 5.4): header, then descriptors. */
@@ -25,20 +26,6 @@ static uint64_t counter(void)
 	uint64_t v;
 	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
 	return v;
-}
-
-/* Insertion sort: small n, no allocation, runs once per benchmark. */
-static void sort_u64(uint64_t *a, unsigned int n)
-{
-	for (unsigned int i = 1; i < n; i++) {
-		uint64_t x = a[i];
-		unsigned int j = i;
-		while (j > 0 && a[j - 1] > x) {
-			a[j] = a[j - 1];
-			j--;
-		}
-		a[j] = x;
-	}
 }
 
 /* An indirect message waits in the RX buffer: keep what the tests ask about, release it. */

@@ -6,6 +6,8 @@
  *   CPU_ON (any core):        at the address registered with
  *                             FFA_SECONDARY_EP_REGISTER; registers undefined.
  */
+#include "arch/aarch64/asm_macros.S"
+
 	.section .text.head, "ax"
 	.global spmc_entry
 spmc_entry:
@@ -13,15 +15,8 @@ spmc_entry:
 	mov	x20, x1
 	mov	x21, x4
 	/* Zero .bss (holds the stacks: do it before any stack use). */
-	adrp	x0, __bss_start
-	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
-	b	1b
-2:	bl	arch_entry_cpu_setup
+	zero_bss
+	bl	arch_entry_cpu_setup
 	mov	x3, x0
 	mov	x0, x19
 	mov	x1, x20

@@ -1,4 +1,13 @@
-/* void arch_smc(struct ffa_value *v): SMC #0 with x0-x17 in and out (SMCCC v1.2). */
+/*
+ * void arch_smc(struct ffa_value *v): SMC #0 with x0-x17 in and out (SMCCC
+ * v1.2). Built with -DCONDUIT_SVC for S-EL0 partitions, whose FF-A calls are
+ * SVCs.
+ */
+#ifdef CONDUIT_SVC
+#define CONDUIT svc #0
+#else
+#define CONDUIT smc #0
+#endif
 	.section .text.smc, "ax"
 	.global arch_smc
 	.type arch_smc, %function
@@ -16,7 +25,7 @@ arch_smc:
 	ldp	x12, x13, [x19, #96]
 	ldp	x14, x15, [x19, #112]
 	ldp	x16, x17, [x19, #128]
-	smc	#0
+	CONDUIT
 	ldr	x19, [sp, #32]
 	stp	x0, x1, [x19, #0]
 	stp	x2, x3, [x19, #16]
