@@ -20,7 +20,6 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 SIZE := $(CROSS_COMPILE)size
 HOSTCC ?= gcc
 
-TZV_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wconversion -Wno-sign-conversion -Wformat=2 -Wundef -Wcast-align
@@ -32,7 +31,7 @@ FW_ARCH := -march=armv8.4-a -mgeneral-regs-only -mstrict-align -mno-outline-atom
 FW_CFLAGS := -std=gnu11 -O2 -g $(FW_ARCH) -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -fno-stack-protector -fno-pie \
 	-fno-pic -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
-	-fno-common -Isrc -Iinclude -Isrc/lib/include -I$(BUILD)/gen -DTZV_VERSION='"$(TZV_VERSION)"'
+	-fno-common -Isrc -Iinclude -Isrc/lib/include -I$(BUILD)/gen
 FW_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
@@ -65,11 +64,12 @@ NWD_BIN := $(BUILD)/nwd/nwd-test.bin
 BL33 ?= $(NWD_BIN)
 
 OFFSETS_H := $(BUILD)/gen/offsets.h
+VERSION_H := $(BUILD)/gen/version.h
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all firmware partitions run test debug bench bench-check bench-baseline format \
+.PHONY: all firmware partitions run test debug bench bench-check bench-baseline format FORCE \
 	format-check host-tests setup clean size
 all: firmware host-tests $(BUILD)/flash-panic.bin
 
@@ -85,7 +85,15 @@ $(OFFSETS_H): src/arch/aarch64/offsets.c src/arch/aarch64/exception.h src/core/c
 	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) [#$$]*\([0-9]*\).*/#define \1 \2/p' $(BUILD)/gen/offsets.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(BUILD)/spmc/%.c.o: %.c | $(OFFSETS_H)
+# The banner's version: rewritten only when `git describe` changes, so that
+# boot.c is rebuilt exactly then.
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define TZV_VERSION "$(shell git describe --always --dirty 2>/dev/null || echo unknown)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(BUILD)/spmc/%.c.o: %.c | $(OFFSETS_H) $(VERSION_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC     $<"
 	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
@@ -114,7 +122,7 @@ PANIC_BIN := $(BUILD)/spmc-panic/tzvisor-spmc-panic.bin
 PANIC_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
 	$(BUILD)/spmc-panic/boot.c.o
 
-$(BUILD)/spmc-panic/boot.c.o: src/spmc/boot.c | $(OFFSETS_H)
+$(BUILD)/spmc-panic/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_SELFTEST_PANIC=$(SELFTEST_FAULT_ADDR) \
 		-MMD -c -o $@ $<
@@ -261,7 +269,7 @@ BENCH_NWD_SRCS := nwd/start.S bench/bench_nwd.c nwd/lib.c src/core/fmt.c src/lib
 BENCH_NWD_OBJS := $(patsubst %,$(BUILD)/bench-nwd/%.o,$(BENCH_NWD_SRCS))
 BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
 
-$(BUILD)/spmc-bench/%.c.o: %.c | $(OFFSETS_H)
+$(BUILD)/spmc-bench/%.c.o: %.c | $(OFFSETS_H) $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_BENCH -MMD -c -o $@ $<
 

@@ -14,6 +14,7 @@ def main():
     con = QemuConsole(qemu, flash, os.path.join(build, "uart1-secure.log"))
     print("  QEMU   %s" % " ".join(con.cmd), flush=True)
     powered_off = False
+    passed = failed = 0
     for src, line in con.lines(timeout):
         if line is None:
             continue
@@ -23,7 +24,11 @@ def main():
             continue
         powered_off = powered_off or "System Power off" in line or line.startswith("TEST END")
         print(line, flush=True)
+        passed += line.startswith("TEST PASS")
+        failed += line.startswith("TEST FAIL")
     exited = con.finish(grace=5)
+    if passed or failed:
+        print("run: the payload reported %d tests passed, %d failed" % (passed, failed))
     if not exited:
         print("run: QEMU did not power off within %d s; stopped it" % timeout)
         return 1

@@ -17,9 +17,7 @@
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
 
-#ifndef TZV_VERSION
-#define TZV_VERSION "dev"
-#endif
+#include "version.h" /* generated: TZV_VERSION */
 
 #define STAGE1_VA_BITS 39U
 #define TABLE_POOL_PAGES 64U
