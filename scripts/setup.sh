@@ -62,7 +62,7 @@ fi
 
 # --- packages --------------------------------------------------------------
 PKGS="make gcc libc6-dev git python3 dpkg-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-      device-tree-compiler libssl-dev libcmocka-dev clang-format"
+      device-tree-compiler libssl-dev libcmocka-dev clang-format cppcheck"
 [ "${1:-}" = "--with-gdb" ] && PKGS="$PKGS gdb-multiarch"
 BPO_PKGS="qemu-system-arm"
 missing=

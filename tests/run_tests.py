@@ -191,6 +191,24 @@ def run_style(root):
         record("FAIL", "style.clang-format", "needs 'make format': " + " ".join(bad[:10]))
 
 
+def run_cppcheck(root, build):
+    """Static analysis of the firmware sources (warnings, portability, performance)."""
+    cmd = ["cppcheck", "--quiet", "--enable=warning,portability,performance", "--std=c11",
+           "-Isrc", "-Iinclude", "-Isrc/lib/include", "-I" + os.path.join(build, "gen"),
+           "--suppress=missingIncludeSystem", "--error-exitcode=1",
+           "src", "nwd", "partitions", "bench"]
+    try:
+        p = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600)
+    except FileNotFoundError:
+        record("FAIL", "style.cppcheck", "cppcheck is not installed (scripts/setup.sh installs it)")
+        return
+    if p.returncode == 0:
+        record("PASS", "style.cppcheck")
+    else:
+        first = (p.stderr.strip().splitlines() or ["failed"])[0]
+        record("FAIL", "style.cppcheck", first)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -209,6 +227,7 @@ def main():
         run_panic_scenario(args.qemu, os.path.join(args.build, "flash-panic.bin"), args.build,
                            args.panic_addr)
     run_style(root)
+    run_cppcheck(root, os.path.abspath(args.build))
 
     with open(os.path.join(args.build, "test-report.txt"), "w") as f:
         for status, name, reason in RESULTS:

@@ -400,32 +400,34 @@ static unsigned int boot_rank(const struct partition *sp)
 
 void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 {
-	bool done[SPMC_MAX_SPS] = {false};
+	struct partition *order[SPMC_MAX_SPS];
 
-	for (unsigned int n = 0; n < partition_count; n++) {
-		struct partition *next = NULL;
-		for (unsigned int i = 0; i < partition_count; i++) {
-			if (!done[i] &&
-			    (next == NULL || boot_rank(&partitions[i]) < boot_rank(next))) {
-				next = &partitions[i];
-			}
+	/* Boot order: a stable insertion sort by rank (manifest order breaks ties). */
+	for (unsigned int i = 0; i < partition_count; i++) {
+		unsigned int j = i;
+		while (j > 0 && boot_rank(order[j - 1]) > boot_rank(&partitions[i])) {
+			order[j] = order[j - 1];
+			j--;
 		}
-		done[next - partitions] = true;
-		struct vcpu *v = partition_vcpu_for_cpu(next, cpu_index);
-		if (next->aborted || v == NULL || v->state != VCPU_OFF) {
+		order[j] = &partitions[i];
+	}
+	for (unsigned int n = 0; n < partition_count; n++) {
+		struct partition *sp = order[n];
+		struct vcpu *v = partition_vcpu_for_cpu(sp, cpu_index);
+		if (sp->aborted || v == NULL || v->state != VCPU_OFF) {
 			continue; /* a UP partition boots once, on the primary CPU */
 		}
 		bool first = v->index == 0 && cold;
-		uint64_t pc = first || next->secondary_ep == 0 ? next->entry : next->secondary_ep;
-		vcpu_start(next, v, pc, first ? next->boot_info : 0);
+		uint64_t pc = first || sp->secondary_ep == 0 ? sp->entry : sp->secondary_ep;
+		vcpu_start(sp, v, pc, first ? sp->boot_info : 0);
 		v->state = VCPU_RUNNING;
 		struct ffa_value r = spmc_run(v);
 		if ((uint32_t)r.x[0] == FFA_MSG_WAIT_32) {
 			if (cold) {
-				LOG("SP %04x %s: EC %u ready\n", next->id, next->name, v->index);
+				LOG("SP %04x %s: EC %u ready\n", sp->id, sp->name, v->index);
 			}
 		} else {
-			LOG("SP %04x %s: EC %u failed to boot (%s %d)\n", next->id, next->name,
+			LOG("SP %04x %s: EC %u failed to boot (%s %d)\n", sp->id, sp->name,
 			    v->index, (uint32_t)r.x[0] == FFA_ERROR_32 ? "FFA_ERROR" : "0x",
 			    (int)(int32_t)r.x[2]);
 		}

@@ -359,7 +359,7 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		uint64_t esr1, far1, elr1;
 		arch_vcpu_el1_exception(&esr1, &far1, &elr1);
 		if (((esr1 >> 26) & 0x3FU) == ESR_EC_SVC64) {
-			memcpy(args.x, v->arch.regs.x, sizeof(args.x));
+			memcpy(&args, v->arch.regs.x, sizeof(args));
 			return sp_call(v, &args, ret, next);
 		}
 		LOG("SP %04x EC %u: S-EL0 exception (ESR_EL1 0x%llx, FAR 0x%llx, PC 0x%llx): "
@@ -372,7 +372,7 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		if (ec == ESR_EC_SMC64) {
 			v->arch.regs.pc += 4; /* a trapped SMC returns to itself */
 		}
-		memcpy(args.x, v->arch.regs.x, sizeof(args.x));
+		memcpy(&args, v->arch.regs.x, sizeof(args));
 		return sp_call(v, &args, ret, next);
 	}
 	if (e->kind == EXIT_SYNC && (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_IABT_LOWER)) {
