@@ -46,8 +46,9 @@ ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
-	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c src/spmc/run.c \
-	src/spmc/discovery.c src/spmc/el0_shim.S src/spmc/indirect.c
+	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
+	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
+	src/spmc/indirect.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
@@ -315,7 +316,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect
+HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect run
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_palloc_SRCS := $(HOST_COMMON)
@@ -328,6 +329,7 @@ test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
 test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
 test_indirect_SRCS := $(HOST_COMMON) src/ffa/indirect.c
+test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)

@@ -69,9 +69,6 @@ _Static_assert(offsetof(struct boot_info_header, desc) == 24 + 8, "FF-A v1.2 tab
 #define BOOT_INFO_TYPE_STD_FDT 0x00U
 #define BOOT_INFO_FLAG_CONTENT_ADDR (0U << 2)
 
-struct partition partitions[SPMC_MAX_SPS];
-unsigned int partition_count;
-
 static struct palloc s2_pool;
 /*
  * Stage-1 tables of S-EL0 partitions. The table walk reads them through the
@@ -344,24 +341,6 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 		arch_stage2_tlb_flush((uint64_t)(uintptr_t)sp->s2_ns.root |
 				      ((uint64_t)sp->vmid << 48));
 	}
-}
-
-struct partition *partition_find(ffa_id_t id)
-{
-	for (unsigned int i = 0; i < partition_count; i++) {
-		if (partitions[i].id == id) {
-			return &partitions[i];
-		}
-	}
-	return NULL;
-}
-
-struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index)
-{
-	if (sp->vcpu_count == 1) {
-		return &sp->vcpus[0];
-	}
-	return cpu_index < sp->vcpu_count ? &sp->vcpus[cpu_index] : NULL;
 }
 
 static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64_t arg)

@@ -243,13 +243,14 @@ static struct ffa_value console_log(struct partition *sp, const struct ffa_value
 	}
 	for (uint32_t i = 0; i < count; i++) {
 		char c = (char)(args->x[2 + i / per_reg] >> (8 * (i % per_reg)));
-		if (c != '\n' && sp->log_len < sizeof(sp->log) - 1) {
-			sp->log[sp->log_len++] = (c >= 0x20 && c < 0x7F) ? c : '?';
-		}
+		/* A newline ends the line; a full buffer is printed before it grows. */
 		if (c == '\n' || sp->log_len == sizeof(sp->log) - 1) {
 			sp->log[sp->log_len] = '\0';
 			LOG("SP %04x: %s\n", sp->id, sp->log);
 			sp->log_len = 0;
+		}
+		if (c != '\n') {
+			sp->log[sp->log_len++] = (c >= 0x20 && c < 0x7F) ? c : '?';
 		}
 	}
 	return ffa_success_value(0);
