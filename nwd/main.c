@@ -310,6 +310,7 @@ void nwd_main(void)
 	suite_unsupported();
 	suite_discovery();
 	suite_messaging();
+	suite_interrupts();
 	suite_partitions();
 	suite_smp();
 	suite_isolation();

@@ -32,6 +32,7 @@ void suite_partitions(void);
 void suite_discovery(void);
 void suite_handover(void);
 void suite_messaging(void);
+void suite_interrupts(void);
 void suite_isolation(void);
 
 uint64_t read_cntpct(void);

@@ -186,6 +186,14 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[4] = (uint32_t)w.x[2];
 		break;
 	}
+	case TEST_CMD_SPIN: {
+		volatile uint64_t i = 0;
+		while (i < a[1]) {
+			i = i + 1;
+		}
+		out[1] = i;
+		break;
+	}
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
 		break;

@@ -42,6 +42,9 @@
 /* While serving: calls FFA_ERROR (x4 = x0, x5 = w2 of the answer) then FFA_MSG_WAIT (x6, x7). */
 #define TEST_CMD_WRONG_EXIT 13U
 
+/* Busy loop of x4 iterations: x4 = iterations done (for interrupt tests). */
+#define TEST_CMD_SPIN 14U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

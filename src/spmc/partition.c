@@ -220,6 +220,11 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		return false;
 	}
 	sp->el0 = m->exception_level == SP_EL_S_EL0;
+	if (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT) {
+		LOG("SP %s: manifest: ns-interrupts-action: managed exit is not supported yet\n",
+		    sp->name);
+		return false;
+	}
 	sp->image_base = load + h.img_offset;
 	sp->image_end = img_end;
 	sp->entry = load + m->entrypoint_offset;
@@ -355,6 +360,16 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 
 	if (sp->el0) {
 		cfg.hcr &= ~HCR_DC; /* DC would turn the stage 1 below off */
+	}
+	/*
+	 * Non-secure interrupts reach the secure world as FIQs. "Signaled"
+	 * (ns-interrupts-action 2): they preempt the partition (to EL2, which
+	 * hands the CPU back to the normal world with FFA_INTERRUPT).
+	 * "Queued" (0): they stay pending, masked by the partition's PSTATE.F,
+	 * until the normal world runs again.
+	 */
+	if (sp->m.ns_interrupts_action == SP_NS_INT_SIGNALED) {
+		cfg.hcr |= HCR_FMO;
 	}
 	arch_vcpu_init(&v->arch, pc, &cfg);
 	if (sp->el0) {

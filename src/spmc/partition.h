@@ -23,6 +23,7 @@ enum vcpu_state {
 	VCPU_RUNNING, /* running, or about to, on some CPU */
 	VCPU_BLOCKED, /* sent a direct request, waits for the response */
 	VCPU_PREEMPTED, /* yielded (FFA_YIELD) while serving a request: resumed by FFA_RUN */
+	VCPU_INTERRUPTED, /* stopped by a non-secure interrupt: FFA_RUN resumes it untouched */
 	VCPU_ABORTED, /* stopped after a fault or an FFA_ERROR at boot */
 };
 

@@ -8,6 +8,11 @@
  * to a partition already in the chain (A -> B -> A) is refused with DENIED
  * instead of deadlocking, and a busy receiver answers BUSY.
  *
+ * A non-secure interrupt that preempts a partition whose manifest asks for
+ * it to be signaled (ns-interrupts-action 2) stops the vCPU (PREEMPTED) and
+ * returns FFA_INTERRUPT to the normal world, which takes its interrupt and
+ * resumes the vCPU with FFA_RUN; a chain of blocked callers stays as it was.
+ *
  * FFA_YIELD from a partition serving a normal-world request returns
  * FFA_YIELD to the normal world, which resumes it with FFA_RUN (the SP sees
  * FFA_SUCCESS); inside an SP-to-SP chain it is DENIED. FFA_RUN on a waiting
@@ -376,6 +381,15 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		memcpy(&args, v->arch.regs.x, sizeof(args));
 		return sp_call(v, &args, ret, next);
 	}
+	if (e->kind == EXIT_FIQ && v->sp->m.ns_interrupts_action == SP_NS_INT_SIGNALED) {
+		struct partition *sp = v->sp;
+		sl_lock(&sp->lock);
+		v->state = VCPU_INTERRUPTED;
+		sl_unlock(&sp->lock);
+		*ret = (struct ffa_value){
+			.x = {FFA_INTERRUPT_32, (uint32_t)sp->id << 16 | v->index}};
+		return LEAVE;
+	}
 	if (e->kind == EXIT_SYNC && (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_IABT_LOWER)) {
 		LOG("SP %04x EC %u: stage-2 %s abort at IPA 0x%llx (VA 0x%llx, PC 0x%llx, "
 		    "ESR 0x%llx): partition stopped\n",
@@ -432,7 +446,10 @@ struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
 		sl_unlock(&sp->lock);
 		return ffa_error_value(FFA_ABORTED);
 	}
-	if (v->state == VCPU_PREEMPTED) {
+	bool interrupted = v->state == VCPU_INTERRUPTED;
+	if (interrupted) {
+		/* Stopped between two instructions: its registers stay as they are. */
+	} else if (v->state == VCPU_PREEMPTED) {
 		resume.x[0] = FFA_SUCCESS_32; /* the return of its FFA_YIELD */
 	} else if (v->state == VCPU_WAITING) {
 		resume.x[0] = FFA_RUN_32; /* the return of its FFA_MSG_WAIT */
@@ -443,7 +460,9 @@ struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
 	}
 	v->state = VCPU_RUNNING;
 	sl_unlock(&sp->lock);
-	set_regs(v, &resume);
+	if (!interrupted) {
+		set_regs(v, &resume);
+	}
 	struct ffa_value r = spmc_run(v);
 	arch_vcpu_restore_nwd();
 	return r;

@@ -30,6 +30,11 @@
 #define SP_MSG_DIRECT_REQ2_SEND (1U << 10)
 #define SP_MSG_VALID_MASK 0x607U
 
+/* ns-interrupts-action values. */
+#define SP_NS_INT_QUEUED 0U
+#define SP_NS_INT_MANAGED_EXIT 1U
+#define SP_NS_INT_SIGNALED 2U
+
 /* Region attributes. */
 #define SP_REGION_R 0x1U
 #define SP_REGION_W 0x2U

@@ -66,6 +66,7 @@ struct arch_exit {
 /* HCR_EL2 bits. */
 #define HCR_VM (1ULL << 0)
 #define HCR_SWIO (1ULL << 1)
+#define HCR_FMO (1ULL << 3) /* physical FIQs (non-secure interrupts in the secure world) to EL2 */
 #define HCR_DC (1ULL << 12)
 #define HCR_TWI (1ULL << 13)
 #define HCR_TSC (1ULL << 19)

@@ -1,0 +1,107 @@
+/*
+ * Non-secure interrupts while a partition runs (FF-A v1.2 chapter 8): the
+ * normal world arms its EL2 physical timer (PPI 26, non-secure Group 1 in
+ * core 0's redistributor) so that the interrupt is pending when it calls a
+ * partition. A partition whose manifest queues such interrupts (sp1) runs to
+ * its answer; one that has them signaled (sp2) is preempted: the normal world
+ * gets FFA_INTERRUPT and resumes it with FFA_RUN, registers intact.
+ */
+#include "nwd.h"
+#include "test_cmd.h"
+
+#define GICD_CTLR 0x08000000UL
+#define GICD_CTLR_ENABLE_G1NS (3U << 0) /* non-secure view: EnableGrp1A and EnableGrp1, as Linux \
+					 */
+#define GICD_CTLR_RWP (1U << 31)
+#define GICR_SGI_BASE 0x080B0000UL /* core 0: redistributor + 64 KiB */
+#define GICR_ISENABLER0 0x100
+#define GICR_ICENABLER0 0x180
+#define GICR_IPRIORITYR 0x400
+#define HYP_TIMER_PPI 26U
+#define SPIN 200000U
+
+static volatile uint32_t *gicr(unsigned long off)
+{
+	return (volatile uint32_t *)(GICR_SGI_BASE + off);
+}
+
+static void timer_interrupt(bool on)
+{
+	if (on) {
+		/* CPU interface: system registers, non-secure Group 1 on, all priorities. */
+		__asm__ volatile("msr icc_sre_el2, %0\n\tisb" : : "r"(0xFULL));
+		__asm__ volatile("msr icc_pmr_el1, %0" : : "r"(0xFFULL));
+		__asm__ volatile("msr icc_igrpen1_el1, %0\n\tisb" : : "r"(1ULL));
+		/*
+		 * Distributor: non-secure Group 1 on, as an OS's GIC driver does (TF-A
+		 * leaves it to the normal world). The PPI's group is secure-only
+		 * configuration: TF-A's driver makes PPIs non-secure Group 1.
+		 */
+		volatile uint32_t *ctlr = (volatile uint32_t *)GICD_CTLR;
+		*ctlr |= GICD_CTLR_ENABLE_G1NS;
+		while ((*ctlr & GICD_CTLR_RWP) != 0) {
+		}
+		((volatile uint8_t *)gicr(GICR_IPRIORITYR))[HYP_TIMER_PPI] = 0x80;
+		*gicr(GICR_ISENABLER0) = 1U << HYP_TIMER_PPI;
+		/* Expired at once: the (level) interrupt stays asserted until disabled. */
+		__asm__ volatile("msr cnthp_tval_el2, %0\n\tmsr cnthp_ctl_el2, %1\n\tisb"
+				 :
+				 : "r"(0ULL), "r"(1ULL));
+	} else {
+		__asm__ volatile("msr cnthp_ctl_el2, %0\n\tisb" : : "r"(0ULL));
+		*gicr(GICR_ICENABLER0) = 1U << HYP_TIMER_PPI;
+	}
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+static struct ffa_value spin(uint16_t sp)
+{
+	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0,
+				    TEST_CMD_SPIN, SPIN}};
+	nwd_smc(&v);
+	return v;
+}
+
+void suite_interrupts(void)
+{
+	uint64_t ctl;
+
+	timer_interrupt(true);
+	__asm__ volatile("mrs %0, cnthp_ctl_el2" : "=r"(ctl));
+	if (!expect_u64("irq.timer_pending", "CNTHP_CTL_EL2.ISTATUS", (ctl >> 2) & 1, 1)) {
+		timer_interrupt(false);
+		return;
+	}
+	test_pass("irq.timer_pending");
+
+	struct ffa_value v = spin(TEST_SP1_ID);
+	if (expect_u64("irq.queued.sp_finishes", "x0", (uint32_t)v.x[0],
+		       FFA_MSG_SEND_DIRECT_RESP_64) &&
+	    expect_u64("irq.queued.sp_finishes", "iterations", v.x[4], SPIN)) {
+		test_pass("irq.queued.sp_finishes");
+	}
+
+	v = spin(TEST_SP2_ID);
+	if (expect_u64("irq.signaled.preempts_sp", "x0", (uint32_t)v.x[0], FFA_INTERRUPT_32) &&
+	    expect_u64("irq.signaled.preempts_sp", "w1 (SP, context)", v.x[1],
+		       (uint64_t)TEST_SP2_ID << 16)) {
+		test_pass("irq.signaled.preempts_sp");
+	}
+	/* Still pending: any request meets the interrupted context as busy. */
+	v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP2_ID),
+				     0, TEST_CMD_ECHO}};
+	nwd_smc(&v);
+	if (expect_ffa_error("irq.signaled.busy_while_interrupted", &v, FFA_BUSY)) {
+		test_pass("irq.signaled.busy_while_interrupted");
+	}
+	/* "Handle" the interrupt, then resume the partition where it stopped. */
+	timer_interrupt(false);
+	v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16}};
+	nwd_smc(&v);
+	if (expect_u64("irq.signaled.run_resumes", "x0", (uint32_t)v.x[0],
+		       FFA_MSG_SEND_DIRECT_RESP_64) &&
+	    expect_u64("irq.signaled.run_resumes", "status", v.x[3], TEST_STATUS_OK) &&
+	    expect_u64("irq.signaled.run_resumes", "iterations", v.x[4], SPIN)) {
+		test_pass("irq.signaled.run_resumes");
+	}
+}
