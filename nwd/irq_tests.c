@@ -10,8 +10,8 @@
 #include "test_cmd.h"
 
 #define GICD_CTLR 0x08000000UL
-#define GICD_CTLR_ENABLE_G1NS (3U << 0) /* non-secure view: EnableGrp1A and EnableGrp1, as Linux \
-					 */
+/* Non-secure view: EnableGrp1A and EnableGrp1, written together as Linux does. */
+#define GICD_CTLR_ENABLE_G1NS (3U << 0)
 #define GICD_CTLR_RWP (1U << 31)
 #define GICR_SGI_BASE 0x080B0000UL /* core 0: redistributor + 64 KiB */
 #define GICR_ISENABLER0 0x100
