@@ -384,7 +384,7 @@ debug: setup
 	$(QEMU) $(QEMU_MACHINE) -bios $(BUILD)/flash.bin -nographic -serial mon:stdio \
 		-serial file:$(BUILD)/uart1-secure.log -s -S
 
-FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -177,7 +177,10 @@ def run_panic_scenario(qemu, flash, build, fault_addr, timeout=60):
 
 
 def run_style(root):
-    files = subprocess.run(["git", "ls-files", "*.c", "*.h"], cwd=root, capture_output=True,
+    # Tracked files and new ones not yet added (but not ignored): a local run
+    # must see what the next commit will carry.
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
+                            "*.c", "*.h"], cwd=root, capture_output=True,
                            text=True).stdout.split()
     if not files:
         record("SKIP", "style.clang-format", "not a git checkout")
