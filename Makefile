@@ -48,7 +48,7 @@ LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c
+	src/spmc/indirect.c src/spmc/fdt_blob.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
@@ -70,7 +70,7 @@ VERSION_H := $(BUILD)/gen/version.h
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all firmware partitions run test debug bench bench-check bench-baseline format FORCE \
+.PHONY: all firmware partitions run test debug bench bench-check bench-baseline fuzz format FORCE \
 	format-check host-tests setup clean size
 all: firmware host-tests $(BUILD)/flash-panic.bin
 
@@ -323,8 +323,8 @@ test_palloc_SRCS := $(HOST_COMMON)
 test_mm_SRCS := $(HOST_COMMON)
 test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
 test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
-test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c
-test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c
+test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/spmc/fdt_blob.c
+test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/spmc/fdt_blob.c
 test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
 test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
@@ -341,6 +341,44 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(test_$*_SRCS) \
 		$(if $(filter manifest sp_manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
 		$(HOST_LDLIBS)
+
+# --- fuzzing ------------------------------------------------------------------------
+# tests/fuzz/fuzz_parsers.c: one target for the SP manifest, SPMC manifest and
+# SP package parsers. make test runs it under a deterministic mutation driver
+# (gcc, ASan, UBSan) over the project's real manifests; make fuzz runs it
+# under libFuzzer (clang) for FUZZ_SECONDS.
+FUZZ_SRCS := tests/fuzz/fuzz_parsers.c src/spmc/sp_manifest.c src/spmc/manifest.c \
+	src/spmc/sp_pkg.c src/spmc/fdt_blob.c $(HOST_COMMON)
+FUZZ_SEED_DTS := $(SP_DTS) config/spmc_manifest.dts
+FUZZ_SEEDS := $(patsubst %.dts,$(BUILD)/fuzz/seeds/%.dtb,$(notdir $(FUZZ_SEED_DTS)))
+FUZZ_SECONDS ?= 60
+
+define fuzz_seed_rule # $(1): a DTS file
+$(BUILD)/fuzz/seeds/$(basename $(notdir $(1))).dtb: $(1)
+	@mkdir -p $$(dir $$@)
+	$$(Q)dtc -q -I dts -O dtb -o $$@ $$<
+endef
+$(foreach f,$(FUZZ_SEED_DTS),$(eval $(call fuzz_seed_rule,$(f))))
+
+$(BUILD)/gen/fuzz_seeds.h: $(FUZZ_SEEDS) tests/fuzz/gen_seeds.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 tests/fuzz/gen_seeds.py $@ $(FUZZ_SEEDS)
+
+$(BUILD)/host/test_fuzz: tests/fuzz/driver.c $(FUZZ_SRCS) $(BUILD)/gen/fuzz_seeds.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(BUILD)/gen -o $@ tests/fuzz/driver.c $(FUZZ_SRCS) \
+		$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align
+
+host-tests: $(BUILD)/host/test_fuzz
+
+fuzz: $(FUZZ_SEEDS)
+	@scripts/setup.sh --with-clang
+	@mkdir -p $(BUILD)/fuzz/corpus
+	@cp $(FUZZ_SEEDS) $(BUILD)/fuzz/corpus/
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude $(LIBFDT_INC) \
+		-o $(BUILD)/fuzz/fuzz_parsers $(FUZZ_SRCS) $(HOST_LIBFDT)
+	$(BUILD)/fuzz/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus
 
 # --- run, test, debug ---------------------------------------------------------------
 # Multi-threaded TCG (QEMU's default) ran the SMP scenario ~9x faster than

@@ -5,6 +5,7 @@
 #
 #   TZV_CACHE   where downloaded sources go (default: ~/.cache/tzvisor)
 #   --with-gdb  also install gdb-multiarch (for make debug)
+#   --with-clang  also install clang and libFuzzer (for make fuzz)
 set -euo pipefail
 
 TFA_VERSION=2.12.1+dfsg-1
@@ -64,6 +65,7 @@ fi
 PKGS="make gcc libc6-dev git python3 dpkg-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       device-tree-compiler libssl-dev libcmocka-dev clang-format cppcheck"
 [ "${1:-}" = "--with-gdb" ] && PKGS="$PKGS gdb-multiarch"
+[ "${1:-}" = "--with-clang" ] && PKGS="$PKGS clang-14 libclang-rt-14-dev"
 BPO_PKGS="qemu-system-arm"
 missing=
 for p in $PKGS; do

@@ -16,6 +16,7 @@
 
 #include "core/types.h"
 #include "ffa/ffa.h"
+#include "spmc/fdt_blob.h"
 
 static const char *const COMPATIBLE = "arm,ffa-core-manifest-1.0";
 
@@ -109,8 +110,7 @@ enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct 
 	uint64_t end;
 
 	*field = "header";
-	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) != 0 ||
-	    fdt_totalsize(fdt) > size || fdt_check_full(fdt, fdt_totalsize(fdt)) != 0) {
+	if (!fdt_blob_ok(fdt, size)) {
 		return SPMC_MANIFEST_BAD_FDT;
 	}
 	*field = "compatible";

@@ -20,6 +20,7 @@
 #include "core/fmt.h"
 #include "core/types.h"
 #include "ffa/ffa.h"
+#include "spmc/fdt_blob.h"
 
 #define CHECK_FIELD(cond, err, name)                                  \
 	do {                                                          \
@@ -160,10 +161,7 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 	int rc, len, node;
 
 	memset(&m, 0, sizeof(m));
-	CHECK_FIELD(size >= sizeof(struct fdt_header) && fdt_check_header(fdt) == 0 &&
-			    fdt_totalsize(fdt) <= size &&
-			    fdt_check_full(fdt, fdt_totalsize(fdt)) == 0,
-		    SP_MANIFEST_BAD_FDT, "header");
+	CHECK_FIELD(fdt_blob_ok(fdt, size), SP_MANIFEST_BAD_FDT, "header");
 	CHECK_FIELD(fdt_node_check_compatible(fdt, 0, "arm,ffa-manifest-1.0") == 0,
 		    SP_MANIFEST_BAD_COMPAT, "compatible");
 

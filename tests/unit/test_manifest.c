@@ -337,6 +337,40 @@ static void truncated_blob(void **state)
 	free(copy);
 }
 
+/*
+ * A structure block at an unaligned offset (the blob shifted one byte after
+ * the header, offsets adjusted) is BAD_FDT before libfdt walks it: libfdt
+ * would read its tags with misaligned loads. Found by tests/fuzz.
+ */
+static void misaligned_structure_block(void **state)
+{
+	(void)state;
+	const struct opts o = {0};
+	size_t size = build(&o);
+	static uint8_t shifted[sizeof(blob_storage) + 8];
+	uint32_t hdr = (uint32_t)sizeof(struct fdt_header);
+
+	memcpy(shifted, blob, hdr);
+	memcpy(shifted + hdr + 1, (const uint8_t *)blob + hdr, size - hdr);
+	fdt_set_totalsize(shifted, (uint32_t)size + 1);
+	fdt_set_off_dt_struct(shifted, fdt_off_dt_struct(blob) + 1);
+	fdt_set_off_dt_strings(shifted, fdt_off_dt_strings(blob) + 1);
+	fdt_set_off_mem_rsvmap(shifted, fdt_off_mem_rsvmap(blob) + 1);
+	expect_err(shifted, size + 1, SPMC_MANIFEST_BAD_FDT, NULL);
+	/* Only the struct offset misaligned (the reservation map moved by 8): still refused. */
+	memcpy(shifted, blob, hdr);
+	memcpy(shifted + hdr + 8, (const uint8_t *)blob + hdr, size - hdr);
+	fdt_set_totalsize(shifted, (uint32_t)size + 8);
+	fdt_set_off_mem_rsvmap(shifted, fdt_off_mem_rsvmap(blob) + 8);
+	fdt_set_off_dt_struct(shifted, fdt_off_dt_struct(blob) + 8);
+	fdt_set_off_dt_strings(shifted, fdt_off_dt_strings(blob) + 8);
+	struct spmc_manifest m;
+	const char *field;
+	assert_int_equal(spmc_manifest_parse(shifted, size + 8, &m, &field), SPMC_MANIFEST_OK);
+	fdt_set_off_dt_struct(shifted, fdt_off_dt_struct(shifted) + 2);
+	expect_err(shifted, size + 8, SPMC_MANIFEST_BAD_FDT, NULL);
+}
+
 /* Bytes that are not a DTB (random, zero, random after a valid magic) are BAD_FDT. */
 static void garbage(void **state)
 {
@@ -457,6 +491,7 @@ int main(void)
 		cmocka_unit_test(bad_entrypoint),
 		cmocka_unit_test(bad_image_range),
 		cmocka_unit_test(truncated_blob),
+		cmocka_unit_test(misaligned_structure_block),
 		cmocka_unit_test(garbage),
 		cmocka_unit_test(corrupted_structure),
 		cmocka_unit_test(strerror_strings),

@@ -1,0 +1,87 @@
+/*
+ * Fuzz target for the parsers that take input from the boot chain or other
+ * worlds: SP manifests, the SPMC manifest and SP package headers. Accepted
+ * input must satisfy what the rest of tzvisor relies on; a violation aborts
+ * (and ASan/UBSan catch memory and arithmetic errors on the way).
+ * Built with libFuzzer (make fuzz) or with tests/fuzz/driver.c (make test).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/types.h"
+#include "spmc/manifest.h"
+#include "spmc/sp_manifest.h"
+#include "spmc/sp_pkg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_sp(const struct sp_manifest *m)
+{
+	uint64_t end;
+
+	if (m->uuid_count < 1 || m->uuid_count > SP_MAX_UUIDS || m->exec_ctx_count < 1 ||
+	    m->exec_ctx_count > SP_MAX_EXEC_CTX || m->mem_count > SP_MAX_MEM_REGIONS ||
+	    m->dev_count > SP_MAX_DEV_REGIONS || !IS_ALIGNED(m->load_address, PAGE_SIZE) ||
+	    (m->exception_level != SP_EL_S_EL1 && m->exception_level != SP_EL_S_EL0)) {
+		abort();
+	}
+	for (unsigned int i = 0; i < m->mem_count + m->dev_count; i++) {
+		const struct sp_region *r =
+			i < m->mem_count ? &m->mem[i] : &m->dev[i - m->mem_count];
+		if (r->pages == 0 || !IS_ALIGNED(r->base, PAGE_SIZE) ||
+		    !range_end(r->base, (uint64_t)r->pages * PAGE_SIZE, &end) ||
+		    memchr(r->name, '\0', sizeof(r->name)) == NULL) {
+			abort();
+		}
+	}
+	if (memchr(m->description, '\0', sizeof(m->description)) == NULL) {
+		abort();
+	}
+}
+
+static void check_spmc(const struct spmc_manifest *m)
+{
+	if ((m->spmc_id & 0x8000U) == 0 || m->sp_count > SPMC_MAX_SPS ||
+	    m->entrypoint < m->load_address || m->entrypoint - m->load_address >= m->binary_size) {
+		abort();
+	}
+	for (unsigned int i = 0; i < m->sp_count; i++) {
+		if (!IS_ALIGNED(m->sps[i].load_address, PAGE_SIZE) ||
+		    memchr(m->sps[i].debug_name, '\0', sizeof(m->sps[i].debug_name)) == NULL) {
+			abort();
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* The parsers see a private, 8-byte aligned copy, as in tzvisor. */
+	uint8_t *buf = malloc(size + 1);
+	char field[64];
+	const char *f;
+	struct sp_manifest sp;
+	struct spmc_manifest spmc;
+	struct sp_pkg_header h;
+
+	if (buf == NULL) {
+		return 0;
+	}
+	memcpy(buf, data, size);
+	if (sp_manifest_parse(buf, size, &sp, field, sizeof(field)) == SP_MANIFEST_OK) {
+		check_sp(&sp);
+	}
+	if (spmc_manifest_parse(buf, size, &spmc, &f) == SPMC_MANIFEST_OK) {
+		check_spmc(&spmc);
+	}
+	if (size >= sizeof(h)) {
+		memcpy(&h, buf, sizeof(h));
+		if (sp_pkg_check(&h, SP_PKG_MAX_SIZE) == SP_PKG_OK &&
+		    ((uint64_t)h.img_offset + h.img_size > SP_PKG_MAX_SIZE ||
+		     h.pm_offset + (uint64_t)h.pm_size > h.img_offset)) {
+			abort();
+		}
+	}
+	free(buf);
+	return 0;
+}
