@@ -33,7 +33,7 @@ static void report(const char *name, uint64_t *s, unsigned int n)
 }
 
 /* tzvisor's part of the last call on this core (bench builds only). */
-static void attribute(const char *name, uint64_t total)
+static void attribute_last(const char *name, uint64_t total)
 {
 	struct ffa_value q = {.x = {FFA_FEATURES_32, BENCH_FEATURE}};
 	nwd_smc(&q);
@@ -63,7 +63,7 @@ static void bench(const char *name, struct ffa_value tmpl, uint32_t want, bool a
 	uint64_t last = samples[N - 1];
 	report(name, samples, N);
 	if (attr) {
-		attribute(name, last);
+		attribute_last(name, last);
 	}
 }
 
@@ -102,6 +102,31 @@ static void bench_direct(const char *core)
 	      true);
 }
 
+/* PARTITION_INFO_GET writes into the RX buffer: each call timed, each RX_RELEASE not. */
+static void bench_partition_info_get(void)
+{
+	struct ffa_value v = {.x = {FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)nwd_tx,
+				    (uint64_t)(uintptr_t)nwd_rx, 1}};
+	nwd_smc(&v);
+	for (unsigned int i = 0; i < N; i++) {
+		v = (struct ffa_value){.x = {FFA_PARTITION_INFO_GET_32}};
+		uint64_t t0 = read_cntpct();
+		nwd_smc(&v);
+		samples[i] = read_cntpct() - t0;
+		if ((uint32_t)v.x[0] != FFA_SUCCESS_32) {
+			nwd_printf("BENCH_ERROR partition_info_get: x0 = 0x%llx\n",
+				   (unsigned long long)v.x[0]);
+			return;
+		}
+		if (i == N - 1) {
+			attribute_last("partition_info_get", samples[i]);
+		}
+		v = (struct ffa_value){.x = {FFA_RX_RELEASE_32}};
+		nwd_smc(&v);
+	}
+	report("partition_info_get", samples, N);
+}
+
 void nwd_main(void);
 void nwd_main(void)
 {
@@ -123,6 +148,7 @@ void nwd_main(void)
 	      FFA_SUCCESS_32, true);
 	bench("partition_info_get_regs", (struct ffa_value){.x = {FFA_PARTITION_INFO_GET_REGS_64}},
 	      FFA_SUCCESS_64, true);
+	bench_partition_info_get();
 	bench_direct("core0");
 
 	/* SP -> SP -> SP: sp1 times its own requests to sp2 (median/min/max from inside). */
