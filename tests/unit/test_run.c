@@ -1055,6 +1055,66 @@ static void other_exits_abort(void **state)
 	assert_int_equal(restore_calls, 2);
 }
 
+/*
+ * A signaled non-secure interrupt (FIQ exit) stops the vCPU where it was: the
+ * normal world gets FFA_INTERRUPT, a request meanwhile is BUSY, and FFA_RUN
+ * resumes it with its registers and pc untouched.
+ */
+static struct arch_exit fiq_then_echo(struct vcpu *v, unsigned int n)
+{
+	if (n == 0) {
+		v->arch.regs.x[5] = 0xF1F1; /* state reached before the interrupt */
+		v->arch.regs.pc = 0x1234;
+		return (struct arch_exit){.kind = EXIT_FIQ};
+	}
+	assert_int_equal(v->arch.regs.x[5], 0xF1F1);
+	assert_int_equal(v->arch.regs.pc, 0x1234);
+	assert_int_equal(v->arch.regs.x[0], FFA_MSG_SEND_DIRECT_REQ_64);
+	return echo_sp(v, n);
+}
+
+static void ns_interrupt_signaled(void **state)
+{
+	(void)state;
+	SP_A->m.ns_interrupts_action = SP_NS_INT_SIGNALED;
+	script[0] = fiq_then_echo;
+	struct ffa_value req = nwd_req64(ID_A);
+	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	assert_value(r, CALL(FFA_INTERRUPT_32, (uint32_t)ID_A << 16));
+	assert_int_equal(SP_A->vcpus[0].state, VCPU_INTERRUPTED);
+	assert_true(SP_A->vcpus[0].serving);
+	assert_int_equal(restore_calls, 1);
+
+	struct ffa_value again = nwd_req64(ID_A);
+	assert_error(spmc_direct_req_from_nwd(&again), FFA_BUSY);
+	assert_int_equal(SP_A->vcpus[0].state, VCPU_INTERRUPTED);
+
+	struct ffa_value run = CALL(FFA_RUN_32, (uint32_t)ID_A << 16);
+	r = spmc_run_from_nwd(&run);
+	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(r.x[1], FFA_MSG_ENDPOINTS(ID_A, 0));
+	assert_int_equal(r.x[5], 0xF1F1);
+	assert_int_equal(SP_A->vcpus[0].state, VCPU_WAITING);
+	assert_false(SP_A->vcpus[0].serving);
+}
+
+/* Queued (the default): FIQs do not reach EL2; if one did, the SP is stopped, not resumed. */
+static struct arch_exit fiq_sp(struct vcpu *v, unsigned int n)
+{
+	(void)v, (void)n;
+	return (struct arch_exit){.kind = EXIT_FIQ};
+}
+
+static void ns_interrupt_queued_never_exits(void **state)
+{
+	(void)state;
+	script[0] = fiq_sp;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_error(spmc_direct_req_from_nwd(&req), FFA_ABORTED);
+	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
+	assert_non_null(strstr(fake_console, "unexpected exit (kind 2"));
+}
+
 /* B faults while serving A: A gets FFA_ERROR(ABORTED) and goes on. */
 static struct arch_exit abort_chain_a(struct vcpu *v, unsigned int n)
 {
@@ -1557,6 +1617,8 @@ int main(void)
 		cmocka_unit_test_setup(abort_serving_nwd, setup),
 		cmocka_unit_test_setup(abort_after_run, setup),
 		cmocka_unit_test_setup(other_exits_abort, setup),
+		cmocka_unit_test_setup(ns_interrupt_signaled, setup),
+		cmocka_unit_test_setup(ns_interrupt_queued_never_exits, setup),
 		cmocka_unit_test_setup(abort_in_chain, setup),
 		cmocka_unit_test_setup(boot_exits, setup),
 		cmocka_unit_test_setup(yield_and_resume, setup),
