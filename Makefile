@@ -42,7 +42,7 @@ FFA_SRCS := src/ffa/version.c src/ffa/features.c src/ffa/dispatch.c src/ffa/part
 	src/ffa/rxtx.c src/ffa/indirect.c
 ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S \
-	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S
+	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S src/arch/aarch64/fp.S
 PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
@@ -57,7 +57,7 @@ SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
 SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
 
-NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c src/core/fmt.c src/lib/string.c \
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c src/core/fmt.c src/lib/string.c \
 	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
 NWD_ELF := $(BUILD)/nwd/nwd-test.elf
@@ -220,10 +220,14 @@ $(SP_LAYOUT): Makefile
 # --- TF-A (BL1 + FIP) -----------------------------------------------------------
 # TF-A is rebuilt only when its own inputs change; tzvisor and BL33 are put
 # into a copy of its FIP with fiptool, so swapping either costs no TF-A build.
-TFA_BUILD := $(abspath $(BUILD))/tfa
+# FP/SVE/SME enabled for the secure world too: tzvisor switches that state
+# itself (TF-A's defaults trap secure-world FP/SVE to EL3).
+TFA_FEATURE_FLAGS := ENABLE_SVE_FOR_SWD=1 ENABLE_SME_FOR_NS=2 ENABLE_SME_FOR_SWD=1
+# TF-A's make does not notice changed variables: one build folder per flag set.
+TFA_BUILD := $(abspath $(BUILD))/tfa-$(shell echo '$(TFA_FEATURE_FLAGS)' | md5sum | cut -c1-8)
 TFA_OUT := $(TFA_BUILD)/qemu/release
 TFA_FLAGS := CROSS_COMPILE=$(CROSS_COMPILE) PLAT=qemu QEMU_USE_GIC_DRIVER=QEMU_GICV3 \
-	SPD=spmd SPMD_SPM_AT_SEL2=1 \
+	SPD=spmd SPMD_SPM_AT_SEL2=1 $(TFA_FEATURE_FLAGS) \
 	QEMU_TOS_FW_CONFIG_DTS=$(abspath config/spmc_manifest.dts) \
 	QEMU_TB_FW_CONFIG_DTS=$(abspath config/tb_fw_config.dts) \
 	SP_LAYOUT_FILE=$(abspath $(SP_LAYOUT)) BUILD_BASE=$(TFA_BUILD) \

@@ -311,6 +311,7 @@ void nwd_main(void)
 	suite_discovery();
 	suite_messaging();
 	suite_interrupts();
+	suite_fp();
 	suite_partitions();
 	suite_smp();
 	suite_isolation();

@@ -34,6 +34,7 @@ void suite_handover(void);
 void suite_messaging(void);
 void suite_interrupts(void);
 void suite_isolation(void);
+void suite_fp(void);
 
 uint64_t read_cntpct(void);
 uint64_t read_cntfrq(void);

@@ -80,6 +80,16 @@ static uint16_t own_id(void)
 	return (uint32_t)v.x[0] == FFA_SUCCESS_32 ? (uint16_t)v.x[2] : 0xFFFF;
 }
 
+#define FPCR_RMODE_SHIFT 22
+
+/* An S-EL1 partition opens FP/SIMD to itself (CPACR_EL1.FPEN); S-EL0 has it from the SPMC. */
+static void fp_enable(void)
+{
+#ifndef SP_EL0
+	__asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(3ULL << 20));
+#endif
+}
+
 static struct ffa_value handle(const struct ffa_value *req)
 {
 	uint32_t fid = (uint32_t)req->x[0];
@@ -192,6 +202,21 @@ static struct ffa_value handle(const struct ffa_value *req)
 			i = i + 1;
 		}
 		out[1] = i;
+		break;
+	}
+	case TEST_CMD_FP_SET:
+		fp_enable();
+		__asm__ volatile("fmov d0, %0\n\tfmov d31, %1\n\tmsr fpcr, %2"
+				 :
+				 : "r"(a[1]), "r"(~a[1]), "r"((a[2] & 3U) << FPCR_RMODE_SHIFT)
+				 : "memory");
+		break;
+	case TEST_CMD_FP_GET: {
+		uint64_t fpcr;
+		fp_enable();
+		__asm__ volatile("fmov %0, d0\n\tfmov %1, d31\n\tmrs %2, fpcr\n\tmov %3, v0.d[1]"
+				 : "=r"(out[1]), "=r"(out[2]), "=r"(fpcr), "=r"(out[4]));
+		out[3] = (fpcr >> FPCR_RMODE_SHIFT) & 3U;
 		break;
 	}
 	case TEST_CMD_YIELD:

@@ -45,6 +45,11 @@
 /* Busy loop of x4 iterations: x4 = iterations done (for interrupt tests). */
 #define TEST_CMD_SPIN 14U
 
+/* Sets FP/SIMD D0 = x4, D31 = ~x4 and FPCR.RMode = x5 & 3 (lazily switched state). */
+#define TEST_CMD_FP_SET 15U
+/* x4 = D0, x5 = D31, x6 = FPCR.RMode, x7 = V0's upper 64 bits. */
+#define TEST_CMD_FP_GET 16U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

@@ -380,6 +380,7 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 		e->mair = MM_MAIR_VALUE;
 		e->ttbr0 = (uint64_t)(uintptr_t)sp->s1.root;
 		e->vbar = (uint64_t)(uintptr_t)el0_shim_vectors;
+		e->cpacr = 3ULL << 20; /* FPEN: EL0 may use FP/SIMD (switched lazily at EL2) */
 	}
 	if (sp->m.gp_register_present) {
 		v->arch.regs.x[sp->m.gp_register_num] = arg;

@@ -38,6 +38,7 @@
 #include "spmc/spmc.h"
 
 enum action {
+	CONTINUE, /* run the same vCPU again, registers untouched */
 	RESUME, /* give `ret` to the same vCPU and run it again */
 	SWITCH, /* run `next` (its registers are set) */
 	LEAVE, /* stop: `ret` goes to the normal world (or to the boot code) */
@@ -381,6 +382,11 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		memcpy(&args, v->arch.regs.x, sizeof(args));
 		return sp_call(v, &args, ret, next);
 	}
+	if (e->kind == EXIT_SYNC && ec == ESR_EC_FP) {
+		/* First FP/SIMD use since this CPU last held its state: switch, retry. */
+		arch_vcpu_fp_claim(&v->arch);
+		return CONTINUE;
+	}
 	if (e->kind == EXIT_FIQ && v->sp->m.ns_interrupts_action == SP_NS_INT_SIGNALED) {
 		struct partition *sp = v->sp;
 		sl_lock(&sp->lock);
@@ -416,6 +422,8 @@ struct ffa_value spmc_run(struct vcpu *v)
 		struct vcpu *next = v;
 
 		switch (handle_exit(v, &e, &ret, &next)) {
+		case CONTINUE:
+			break;
 		case RESUME:
 			set_regs(v, &ret);
 			break;

@@ -99,6 +99,16 @@ void arch_vcpu_restore_nwd(void)
 	restore_calls++;
 }
 
+/* FP/SIMD ownership handed to a vCPU after an FP trap. */
+static const struct arch_vcpu *fp_claimed[TRACE_MAX];
+static unsigned int fp_claims;
+
+void arch_vcpu_fp_claim(struct arch_vcpu *a)
+{
+	assert_true(fp_claims < TRACE_MAX);
+	fp_claimed[fp_claims++] = a;
+}
+
 void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr)
 {
 	*esr = el1_esr;
@@ -371,6 +381,7 @@ static int setup(void **state)
 	memset(entries, 0, sizeof(entries));
 	trace_len = 0;
 	restore_calls = 0;
+	fp_claims = 0;
 	stub_calls = 0;
 	stub_ep = NULL;
 	el1_esr = el1_far = el1_elr = 0;
@@ -1098,6 +1109,36 @@ static void ns_interrupt_signaled(void **state)
 	assert_false(SP_A->vcpus[0].serving);
 }
 
+/* Traps on its first FP/SIMD instruction, then (once the state is its own) answers. */
+static struct arch_exit fp_then_echo(struct vcpu *v, unsigned int n)
+{
+	if (n == 0) {
+		v->arch.regs.x[9] = 0x99; /* an unrelated register mid-computation */
+		return (struct arch_exit){.kind = EXIT_SYNC, .esr = (uint64_t)ESR_EC_FP << 26};
+	}
+	assert_int_equal(v->arch.regs.x[9], 0x99);
+	return smc(v, echo_of(v));
+}
+
+/* An FP trap switches the FP owner and resumes the same vCPU at the same PC, untouched. */
+static void fp_trap_resumes(void **state)
+{
+	(void)state;
+	script[0] = fp_then_echo;
+	struct ffa_value req = nwd_req64(ID_A);
+	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(r.x[3], 0x33);
+	assert_int_equal(trace_len, 2);
+	assert_int_equal(trace[1].pc, trace[0].pc);
+	assert_int_equal(trace[1].x[0], req.x[0]);
+	assert_int_equal(fp_claims, 1);
+	assert_ptr_equal(fp_claimed[0], &SP_A->vcpus[0].arch);
+	assert_false(SP_A->aborted);
+	assert_idle(&SP_A->vcpus[0]);
+	assert_int_equal(restore_calls, 1);
+}
+
 /* Queued (the default): FIQs do not reach EL2; if one did, the SP is stopped, not resumed. */
 static struct arch_exit fiq_sp(struct vcpu *v, unsigned int n)
 {
@@ -1619,6 +1660,7 @@ int main(void)
 		cmocka_unit_test_setup(other_exits_abort, setup),
 		cmocka_unit_test_setup(ns_interrupt_signaled, setup),
 		cmocka_unit_test_setup(ns_interrupt_queued_never_exits, setup),
+		cmocka_unit_test_setup(fp_trap_resumes, setup),
 		cmocka_unit_test_setup(abort_in_chain, setup),
 		cmocka_unit_test_setup(boot_exits, setup),
 		cmocka_unit_test_setup(yield_and_resume, setup),

@@ -6,15 +6,40 @@
  */
 #include "arch/aarch64/vcpu.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "arch/aarch64/sysreg.h"
 #include "core/cpu.h"
 
 uint64_t arch_vcpu_enter(struct arch_regs *regs, uint64_t *host_ctx);
+void arch_fpv_save(struct arch_fpv *f);
+void arch_fpv_restore(const struct arch_fpv *f);
+void arch_sve_save(struct arch_sve *s);
+void arch_sve_restore(const struct arch_sve *s);
 
+/*
+ * CPTR_EL2 (non-VHE): its RES1 mask includes TZ (bit 8, SVE) and TSM (bit 12,
+ * SME), which stay set: vCPUs get neither. TFP traps FP/SIMD at EL0-EL2: set
+ * unless the running vCPU owns the CPU's FP state (lazy switching).
+ */
 #define CPTR_EL2_RES1 0x33FFULL
+#define CPTR_EL2_TZ (1ULL << 8)
 #define CPTR_EL2_TFP (1ULL << 10)
+#define ID_AA64PFR0_SVE_SHIFT 32
+
+static bool cpu_has_sve(void)
+{
+	return ((read_sysreg(id_aa64pfr0_el1) >> ID_AA64PFR0_SVE_SHIFT) & 0xF) != 0;
+}
+
+/* Lets EL2 itself use FP (and SVE) while it saves and restores register files. */
+static void fp_access(bool on)
+{
+	write_sysreg(cptr_el2, on ? CPTR_EL2_RES1 & ~(CPTR_EL2_TFP | CPTR_EL2_TZ)
+				  : CPTR_EL2_RES1 | CPTR_EL2_TFP);
+	isb();
+}
 
 static void el1_save(struct arch_el1 *r)
 {
@@ -92,9 +117,47 @@ void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr)
 {
 	write_sysreg(vtcr_el2, vtcr);
 	write_sysreg(vstcr_el2, vstcr);
-	/* FP/SIMD traps to EL2 for everything below: vCPUs do not get it yet. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP);
-	isb();
+	if (cpu_has_sve()) {
+		/* The largest vector length: the normal world's Z registers are saved whole. */
+		fp_access(true);
+		write_sysreg(S3_4_C1_C2_0, 0xFULL); /* ZCR_EL2 */
+	}
+	fp_access(false);
+}
+
+void arch_vcpu_fp_claim(struct arch_vcpu *v)
+{
+	struct arch_cpu *c = &cpu_this()->arch;
+
+	fp_access(true);
+	if (c->fp_owner == NULL) {
+		if (cpu_has_sve()) {
+			arch_sve_save(&c->nwd_fp.sve);
+		} else {
+			arch_fpv_save(&c->nwd_fp.fpv);
+		}
+	} else if (c->fp_owner != v) {
+		arch_fpv_save(&c->fp_owner->fp);
+	}
+	arch_fpv_restore(&v->fp);
+	c->fp_owner = v;
+	fp_access(false); /* arch_vcpu_run opens FP for the owner only */
+}
+
+static void fp_restore_nwd(struct arch_cpu *c)
+{
+	if (c->fp_owner == NULL) {
+		return;
+	}
+	fp_access(true);
+	arch_fpv_save(&c->fp_owner->fp);
+	if (cpu_has_sve()) {
+		arch_sve_restore(&c->nwd_fp.sve);
+	} else {
+		arch_fpv_restore(&c->nwd_fp.fpv);
+	}
+	c->fp_owner = NULL;
+	fp_access(false);
 }
 
 struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
@@ -111,6 +174,8 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 	write_sysreg(vttbr_el2, v->cfg.vttbr);
 	write_sysreg(vsttbr_el2, v->cfg.vsttbr);
 	write_sysreg(vmpidr_el2, v->cfg.vmpidr);
+	/* FP/SIMD only for the vCPU whose state the CPU holds; anyone else traps first. */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (c->fp_owner == v ? 0ULL : CPTR_EL2_TFP));
 	isb();
 	c->guest_regs = &v->regs;
 	e.kind = (enum arch_exit_kind)arch_vcpu_enter(&v->regs, c->host_ctx);
@@ -119,6 +184,7 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 	e.hpfar_ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
 	c->guest_regs = NULL;
 	write_sysreg(hcr_el2, 0);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP);
 	isb();
 	return e;
 }
@@ -132,6 +198,7 @@ void arch_vcpu_restore_nwd(void)
 		el1_restore(&c->nwd_el1);
 		c->el1_owner = NULL;
 	}
+	fp_restore_nwd(c);
 }
 
 void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr)

@@ -25,6 +25,19 @@ struct arch_el1 {
 	uint64_t cntv_ctl, cntv_cval;
 };
 
+/* FP/SIMD state of a vCPU: V0-V31, FPSR, FPCR (layout used by fp.S). */
+struct arch_fpv {
+	uint64_t q[64];
+	uint64_t fpsr, fpcr;
+};
+
+/* The normal world's FP/SVE state on a CPU with SVE (fp.S): Z at the maximum VL, P, FFR. */
+struct arch_sve {
+	uint8_t z[32][256];
+	uint8_t p[17][32]; /* P0-P15, then FFR */
+	uint64_t fpsr, fpcr;
+};
+
 /* The EL2 controls a vCPU runs under. */
 struct arch_vcpu_cfg {
 	uint64_t hcr;
@@ -37,6 +50,7 @@ struct arch_vcpu {
 	struct arch_regs regs; /* first: vcpu.S stores through a pointer to it */
 	struct arch_el1 el1;
 	struct arch_vcpu_cfg cfg;
+	struct arch_fpv fp;
 };
 
 /* Per physical CPU. */
@@ -45,6 +59,12 @@ struct arch_cpu {
 	struct arch_regs *guest_regs; /* the vCPU running now */
 	struct arch_vcpu *el1_owner; /* whose EL1 state the CPU holds; NULL: the normal world's */
 	struct arch_el1 nwd_el1; /* the normal world's EL1 state while a vCPU's is loaded */
+	struct arch_vcpu
+		*fp_owner; /* whose FP/SIMD state the CPU holds; NULL: the normal world's */
+	union {
+		struct arch_sve sve; /* the normal world's, with SVE */
+		struct arch_fpv fpv; /* the normal world's, without */
+	} nwd_fp;
 };
 
 /* Why a vCPU stopped. */
@@ -57,6 +77,7 @@ struct arch_exit {
 	uint64_t hpfar_ipa; /* faulting IPA for stage-2 aborts */
 };
 
+#define ESR_EC_FP 0x07U /* FP/SIMD access trapped (CPTR_EL2.TFP) */
 #define ESR_EC_SVC64 0x15U
 #define ESR_EC_HVC64 0x16U
 #define ESR_EC_SMC64 0x17U
@@ -92,6 +113,11 @@ void arch_vcpu_restore_nwd(void);
 void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr);
 /* The lower EL's own exception registers, live while its EL1 state is loaded. */
 void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr);
+/*
+ * An FP/SIMD trap from v (CPTR_EL2.TFP): the CPU's FP state (the normal
+ * world's, or another vCPU's) is saved, v's loaded; v then runs with FP.
+ */
+void arch_vcpu_fp_claim(struct arch_vcpu *v);
 /* Invalidates all stage-1/2 TLB entries of the VMID in vttbr. */
 void arch_stage2_tlb_flush(uint64_t vttbr);
 
