@@ -13,7 +13,10 @@
 #define ZREG_MAX 256U /* bytes at the largest vector length */
 #define NWD_V31 0x0123456789ABCDEFULL
 
+#define PREG_MAX (ZREG_MAX / 8U)
+
 static uint8_t zbuf[ZREG_MAX] __attribute__((aligned(16)));
+static uint8_t pbuf[3][PREG_MAX] __attribute__((aligned(16)));
 
 static bool has_sve(void)
 {
@@ -30,13 +33,40 @@ static struct ffa_value fp_cmd(uint16_t sp, uint64_t cmd, uint64_t a, uint64_t b
 	return v;
 }
 
-/* Z0 = 0x5A in every byte, V31 = NWD_V31 (the low half; the rest of Z31 zeroed). */
-static void nwd_fill(void)
+/*
+ * Z0 = 0x5A in every byte, V31 = NWD_V31 (the low half; the rest of Z31
+ * zeroed); with SVE also P0 = every halfword (0x55 per byte), P15 = every word
+ * (0x11), FFR all true (0xFF): tzvisor borrows P0 to save FFR.
+ */
+static void nwd_fill(bool sve)
 {
-	__asm__ volatile(".arch_extension sve\n\tdup z0.b, #0x5a\n\tfmov d31, %0"
-			 :
-			 : "r"(NWD_V31)
+	__asm__ volatile("fmov d31, %0" : : "r"(NWD_V31));
+	if (sve) {
+		__asm__ volatile(".arch_extension sve\n\tdup z0.b, #0x5a\n\tptrue p0.h\n\t"
+				 "ptrue p15.s\n\tsetffr" ::
+					 : "memory");
+	} else {
+		__asm__ volatile("movi v0.16b, #0x5a" ::: "memory");
+	}
+}
+
+/* Every byte of P0, P15 and FFR (vector length / 8 bytes each) as nwd_fill left it. */
+static bool nwd_p_intact(const char *name)
+{
+	uint64_t vl;
+	__asm__ volatile(".arch_extension sve\n\trdvl %0, #1\n\tstr p0, [%1]\n\t"
+			 "str p15, [%2]\n\trdffr p1.b\n\tstr p1, [%3]"
+			 : "=&r"(vl)
+			 : "r"(pbuf[0]), "r"(pbuf[1]), "r"(pbuf[2])
 			 : "memory");
+	static const uint8_t want[3] = {0x55, 0x11, 0xFF};
+	uint64_t good = 0, len = vl / 8U;
+	for (unsigned int r = 0; r < 3; r++) {
+		for (uint64_t i = 0; i < len && i < PREG_MAX; i++) {
+			good += pbuf[r][i] == want[r];
+		}
+	}
+	return expect_u64(name, "normal world P0/P15/FFR bytes intact", good, 3 * len);
 }
 
 /* How many bytes of Z0 still hold 0x5A, out of the vector length. */
@@ -83,7 +113,7 @@ void suite_fp(void)
 	} else {
 		__asm__ volatile("msr cptr_el2, %0\n\tisb" : : "r"(CPTR_EL2_NWD | (1ULL << 8)));
 	}
-	nwd_fill();
+	nwd_fill(sve);
 
 	/* A partition that never used FP starts from zeros, not the normal world's. */
 	if (get_is("fp.fresh_partition_zeroed", TEST_SP3_ID, 0, 0) &&
@@ -123,5 +153,11 @@ void suite_fp(void)
 	    get_is("fp.sp_to_sp", TEST_SP1_ID, 0x1111222233334444ULL, 1) &&
 	    nwd_intact("fp.sp_to_sp", sve)) {
 		test_pass("fp.sp_to_sp");
+	}
+	if (!sve) {
+		test_fail("fp.nwd_sve_predicates",
+			  "no SVE on this CPU (the tests run on -cpu max)");
+	} else if (nwd_p_intact("fp.nwd_sve_predicates")) {
+		test_pass("fp.nwd_sve_predicates");
 	}
 }
