@@ -12,6 +12,7 @@
 #define ZCR_LEN_MAX 0xFULL
 #define ZREG_MAX 256U /* bytes at the largest vector length */
 #define NWD_V31 0x0123456789ABCDEFULL
+#define FP_SPIN 5000000U
 
 #define PREG_MAX (ZREG_MAX / 8U)
 
@@ -102,6 +103,39 @@ static bool get_is(const char *name, uint16_t sp, uint64_t d0, uint64_t rmode)
 	       expect_u64(name, "SP V0[127:64]", v.x[7], 0);
 }
 
+/*
+ * sp2 (non-secure interrupts signaled) loads D0 and is preempted mid-loop; the
+ * normal world uses its own V0 and resumes it with FFA_RUN: each side finds
+ * its own value.
+ */
+static void fp_preempted(bool sve)
+{
+	const char *name = "fp.preempted_partition_keeps_state";
+	/*
+	 * The interrupt comes 1 ms after the call, long after sp2 has loaded D0
+	 * (a few hundred instructions) and long before its loop ends (tens of
+	 * millions of instructions).
+	 */
+	timer_interrupt(true, read_cntfrq() / 1000U);
+	struct ffa_value v = fp_cmd(TEST_SP2_ID, TEST_CMD_FP_SPIN, 0xFEEDFACECAFEBEEFULL, FP_SPIN);
+	timer_interrupt(false, 0);
+	if (!expect_u64(name, "x0", (uint32_t)v.x[0], FFA_INTERRUPT_32)) {
+		return;
+	}
+	__asm__ volatile("movi v0.16b, #0x77" ::: "memory");
+	v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16}};
+	nwd_smc(&v);
+	uint64_t d0;
+	__asm__ volatile("fmov %0, d0" : "=r"(d0));
+	if (expect_u64(name, "x0 after FFA_RUN", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP_64) &&
+	    expect_u64(name, "SP D0", v.x[4], 0xFEEDFACECAFEBEEFULL) &&
+	    expect_u64(name, "iterations", v.x[5], FP_SPIN) &&
+	    expect_u64(name, "normal world D0", d0, 0x7777777777777777ULL)) {
+		test_pass(name);
+	}
+	nwd_fill(sve); /* the normal world's patterns back for the checks after this */
+}
+
 void suite_fp(void)
 {
 	bool sve = has_sve();
@@ -154,6 +188,7 @@ void suite_fp(void)
 	    nwd_intact("fp.sp_to_sp", sve)) {
 		test_pass("fp.sp_to_sp");
 	}
+	fp_preempted(sve);
 	if (!sve) {
 		test_fail("fp.nwd_sve_predicates",
 			  "no SVE on this CPU (the tests run on -cpu max)");

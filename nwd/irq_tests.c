@@ -25,7 +25,7 @@ static volatile uint32_t *gicr(unsigned long off)
 	return (volatile uint32_t *)(GICR_SGI_BASE + off);
 }
 
-static void timer_interrupt(bool on)
+void timer_interrupt(bool on, uint64_t after)
 {
 	if (on) {
 		/* CPU interface: system registers, non-secure Group 1 on, all priorities. */
@@ -43,10 +43,10 @@ static void timer_interrupt(bool on)
 		}
 		((volatile uint8_t *)gicr(GICR_IPRIORITYR))[HYP_TIMER_PPI] = 0x80;
 		*gicr(GICR_ISENABLER0) = 1U << HYP_TIMER_PPI;
-		/* Expired at once: the (level) interrupt stays asserted until disabled. */
+		/* Expires `after` ticks from now; then stays asserted (level) until disabled. */
 		__asm__ volatile("msr cnthp_tval_el2, %0\n\tmsr cnthp_ctl_el2, %1\n\tisb"
 				 :
-				 : "r"(0ULL), "r"(1ULL));
+				 : "r"(after), "r"(1ULL));
 	} else {
 		__asm__ volatile("msr cnthp_ctl_el2, %0\n\tisb" : : "r"(0ULL));
 		*gicr(GICR_ICENABLER0) = 1U << HYP_TIMER_PPI;
@@ -66,10 +66,10 @@ void suite_interrupts(void)
 {
 	uint64_t ctl;
 
-	timer_interrupt(true);
+	timer_interrupt(true, 0);
 	__asm__ volatile("mrs %0, cnthp_ctl_el2" : "=r"(ctl));
 	if (!expect_u64("irq.timer_pending", "CNTHP_CTL_EL2.ISTATUS", (ctl >> 2) & 1, 1)) {
-		timer_interrupt(false);
+		timer_interrupt(false, 0);
 		return;
 	}
 	test_pass("irq.timer_pending");
@@ -95,7 +95,7 @@ void suite_interrupts(void)
 		test_pass("irq.signaled.busy_while_interrupted");
 	}
 	/* "Handle" the interrupt, then resume the partition where it stopped. */
-	timer_interrupt(false);
+	timer_interrupt(false, 0);
 	v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16}};
 	nwd_smc(&v);
 	if (expect_u64("irq.signaled.run_resumes", "x0", (uint32_t)v.x[0],

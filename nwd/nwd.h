@@ -35,6 +35,8 @@ void suite_messaging(void);
 void suite_interrupts(void);
 void suite_isolation(void);
 void suite_fp(void);
+/* Core 0's EL2 physical timer interrupt: pending `after` ticks from now (on), or off. */
+void timer_interrupt(bool on, uint64_t after);
 
 uint64_t read_cntpct(void);
 uint64_t read_cntfrq(void);

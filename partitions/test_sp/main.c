@@ -219,6 +219,17 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[3] = (fpcr >> FPCR_RMODE_SHIFT) & 3U;
 		break;
 	}
+	case TEST_CMD_FP_SPIN: {
+		volatile uint64_t i = 0;
+		fp_enable();
+		__asm__ volatile("fmov d0, %0" : : "r"(a[1]) : "memory");
+		while (i < a[2]) {
+			i = i + 1;
+		}
+		__asm__ volatile("fmov %0, d0" : "=r"(out[1]));
+		out[2] = i;
+		break;
+	}
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
 		break;

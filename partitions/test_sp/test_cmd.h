@@ -49,6 +49,8 @@
 #define TEST_CMD_FP_SET 15U
 /* x4 = D0, x5 = D31, x6 = FPCR.RMode, x7 = V0's upper 64 bits. */
 #define TEST_CMD_FP_GET 16U
+/* Sets D0 = x4, spins x5 iterations (to be preempted), then x4 = D0, x5 = iterations done. */
+#define TEST_CMD_FP_SPIN 17U
 
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
