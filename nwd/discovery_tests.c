@@ -21,28 +21,6 @@
 /* The test SPs: direct REQ/REQ2 send and receive, indirect messages, AArch64. */
 #define TEST_SP_PROPS 0x707ULL
 
-static struct ffa_value call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
-			      uint64_t x5)
-{
-	struct ffa_value v = {.x = {x0, x1, x2, x3, x4, x5}};
-	nwd_smc(&v);
-	return v;
-}
-
-static void t_err(const char *name, struct ffa_value v, enum ffa_error code)
-{
-	if (expect_ffa_error(name, &v, code)) {
-		test_pass(name);
-	}
-}
-
-static void t_ok(const char *name, struct ffa_value v, uint64_t w2)
-{
-	if (expect_ffa_success(name, &v, w2)) {
-		test_pass(name);
-	}
-}
-
 static bool regs_entry(const char *name, const struct ffa_value *v, unsigned int slot, uint64_t id,
 		       uint64_t ec, uint32_t uuid0, bool with_uuid)
 {
@@ -57,7 +35,7 @@ static bool regs_entry(const char *name, const struct ffa_value *v, unsigned int
 static void suite_info_regs(void)
 {
 	const char *n = "discovery.info_get_regs.all";
-	struct ffa_value v = call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 0, 0, 0);
+	struct ffa_value v = ffa_call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 0, 0, 0);
 	if (expect_u64(n, "x0", (uint32_t)v.x[0], FFA_SUCCESS_64) &&
 	    expect_u64(n, "x2 (size, current, last)", v.x[2], 24ULL << 48 | 2ULL << 16 | 2) &&
 	    regs_entry(n, &v, 0, TEST_SP1_ID, 4, SP1_UUID0, true) &&
@@ -67,26 +45,28 @@ static void suite_info_regs(void)
 		test_pass(n);
 	}
 	n = "discovery.info_get_regs.by_uuid";
-	v = call6(FFA_PARTITION_INFO_GET_REGS_64, (uint64_t)UUID1 << 32 | SP2_UUID0,
-		  (uint64_t)UUID3 << 32 | UUID2, 0, 0, 0);
+	v = ffa_call6(FFA_PARTITION_INFO_GET_REGS_64, (uint64_t)UUID1 << 32 | SP2_UUID0,
+		      (uint64_t)UUID3 << 32 | UUID2, 0, 0, 0);
 	if (expect_u64(n, "x0", (uint32_t)v.x[0], FFA_SUCCESS_64) &&
 	    expect_u64(n, "x2", v.x[2], 24ULL << 48) &&
 	    regs_entry(n, &v, 0, TEST_SP2_ID, 1, 0, false)) {
 		test_pass(n);
 	}
 	n = "discovery.info_get_regs.start_index";
-	v = call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 2, 0, 0);
+	v = ffa_call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 2, 0, 0);
 	if (expect_u64(n, "x2", v.x[2], 24ULL << 48 | 2ULL << 16 | 2) &&
 	    regs_entry(n, &v, 0, TEST_SP3_ID, 1, SP3_UUID0, true) &&
 	    expect_u64(n, "x6", v.x[6], 0)) {
 		test_pass(n);
 	}
-	t_err("discovery.info_get_regs.bad.start_past_end",
-	      call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 3, 0, 0), FFA_INVALID_PARAMETERS);
-	t_err("discovery.info_get_regs.bad.tag",
-	      call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 1U << 16, 0, 0), FFA_RETRY);
-	t_err("discovery.info_get_regs.bad.unknown_uuid",
-	      call6(FFA_PARTITION_INFO_GET_REGS_64, 0x1234, 0, 0, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.info_get_regs.bad.start_past_end",
+		       ffa_call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 3, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.info_get_regs.bad.tag",
+		       ffa_call6(FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 1U << 16, 0, 0), FFA_RETRY);
+	test_ffa_error("discovery.info_get_regs.bad.unknown_uuid",
+		       ffa_call6(FFA_PARTITION_INFO_GET_REGS_64, 0x1234, 0, 0, 0, 0),
+		       FFA_INVALID_PARAMETERS);
 }
 
 static bool rx_desc(const char *name, unsigned int i, uint16_t id, uint16_t ec, uint32_t uuid0)
@@ -116,51 +96,53 @@ static void suite_rxtx(void)
 	uint64_t t = (uint64_t)(uintptr_t)tx, r = (uint64_t)(uintptr_t)rx;
 
 	/* Before any buffer: the count works, the descriptors cannot be written. */
-	struct ffa_value v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 1);
+	struct ffa_value v = ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 1);
 	if (expect_u64("discovery.info_get.count_only", "x0", (uint32_t)v.x[0], FFA_SUCCESS_32) &&
 	    expect_u64("discovery.info_get.count_only", "count", v.x[2], 3) &&
 	    expect_u64("discovery.info_get.count_only", "size", v.x[3], 24)) {
 		test_pass("discovery.info_get.count_only");
 	}
-	t_err("discovery.info_get.bad.no_rx_buffer",
-	      call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0), FFA_BUSY);
-	t_err("discovery.rx_release.bad.not_mapped", call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0),
-	      FFA_DENIED);
-	t_err("discovery.rxtx_unmap.bad.not_mapped", call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.info_get.bad.no_rx_buffer",
+		       ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0), FFA_BUSY);
+	test_ffa_error("discovery.rx_release.bad.not_mapped",
+		       ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), FFA_DENIED);
+	test_ffa_error("discovery.rxtx_unmap.bad.not_mapped",
+		       ffa_call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0), FFA_INVALID_PARAMETERS);
 
 	/* Hostile maps: each refused with INVALID_PARAMETERS, none leaves a mapping. */
-	t_err("discovery.rxtx_map.bad.unaligned", call6(FFA_RXTX_MAP_64, t + 8, r, 1, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.same_buffer", call6(FFA_RXTX_MAP_64, t, t, 1, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.overlapping", call6(FFA_RXTX_MAP_64, t, t + 4096, 2, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.secure_memory",
-	      call6(FFA_RXTX_MAP_64, 0x0e300000, r, 1, 0, 0), FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.spmc_image", call6(FFA_RXTX_MAP_64, t, 0x0e100000, 1, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.zero_pages", call6(FFA_RXTX_MAP_64, t, r, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.too_many_pages", call6(FFA_RXTX_MAP_64, t, r, 17, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.reserved_w3_bits",
-	      call6(FFA_RXTX_MAP_64, t, r, 1 | 1U << 6, 0, 0), FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.wrapping",
-	      call6(FFA_RXTX_MAP_64, 0xFFFFFFFFFFFFF000ULL, r, 2, 0, 0), FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.null", call6(FFA_RXTX_MAP_64, 0, r, 1, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.outside_dram",
-	      call6(FFA_RXTX_MAP_64, 0x100000000000ULL, r, 1, 0, 0), FFA_INVALID_PARAMETERS);
-	t_err("discovery.rxtx_map.bad.left_nothing_mapped", call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.unaligned",
+		       ffa_call6(FFA_RXTX_MAP_64, t + 8, r, 1, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.same_buffer",
+		       ffa_call6(FFA_RXTX_MAP_64, t, t, 1, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.overlapping",
+		       ffa_call6(FFA_RXTX_MAP_64, t, t + 4096, 2, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.secure_memory",
+		       ffa_call6(FFA_RXTX_MAP_64, 0x0e300000, r, 1, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.spmc_image",
+		       ffa_call6(FFA_RXTX_MAP_64, t, 0x0e100000, 1, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.zero_pages",
+		       ffa_call6(FFA_RXTX_MAP_64, t, r, 0, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.too_many_pages",
+		       ffa_call6(FFA_RXTX_MAP_64, t, r, 17, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.reserved_w3_bits",
+		       ffa_call6(FFA_RXTX_MAP_64, t, r, 1 | 1U << 6, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.wrapping",
+		       ffa_call6(FFA_RXTX_MAP_64, 0xFFFFFFFFFFFFF000ULL, r, 2, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.null", ffa_call6(FFA_RXTX_MAP_64, 0, r, 1, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.outside_dram",
+		       ffa_call6(FFA_RXTX_MAP_64, 0x100000000000ULL, r, 1, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.rxtx_map.bad.left_nothing_mapped",
+		       ffa_call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0), FFA_INVALID_PARAMETERS);
 
-	t_ok("discovery.rxtx_map.ok", call6(FFA_RXTX_MAP_64, t, r, 1, 0, 0), 0);
-	t_err("discovery.rxtx_map.bad.double_map", call6(FFA_RXTX_MAP_64, t, r, 1, 0, 0),
-	      FFA_DENIED);
+	test_ffa_success("discovery.rxtx_map.ok", ffa_call6(FFA_RXTX_MAP_64, t, r, 1, 0, 0), 0);
+	test_ffa_error("discovery.rxtx_map.bad.double_map",
+		       ffa_call6(FFA_RXTX_MAP_64, t, r, 1, 0, 0), FFA_DENIED);
 
 	memset(rx, 0xEE, sizeof(rx));
-	v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
+	v = ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
 	if (expect_u64("discovery.info_get.all", "x0", (uint32_t)v.x[0], FFA_SUCCESS_32) &&
 	    expect_u64("discovery.info_get.all", "count", v.x[2], 3) &&
 	    expect_u64("discovery.info_get.all", "size", v.x[3], 24) &&
@@ -171,42 +153,43 @@ static void suite_rxtx(void)
 	}
 	/* The RX buffer is ours until released: a second query is BUSY and writes nothing. */
 	memset(rx, 0x5A, 72);
-	t_err("discovery.info_get.bad.rx_not_released",
-	      call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0), FFA_BUSY);
+	test_ffa_error("discovery.info_get.bad.rx_not_released",
+		       ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0), FFA_BUSY);
 	if (rx[0] == 0x5A && rx[71] == 0x5A) {
 		test_pass("discovery.info_get.busy_wrote_nothing");
 	} else {
 		test_fail("discovery.info_get.busy_wrote_nothing", "RX changed: 0x%x", rx[0]);
 	}
-	t_err("discovery.rx_release.bad.other_id", call6(FFA_RX_RELEASE_32, 0x1234, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_ok("discovery.rx_release.ok", call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), 0);
-	t_err("discovery.rx_release.bad.twice", call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0),
-	      FFA_DENIED);
+	test_ffa_error("discovery.rx_release.bad.other_id",
+		       ffa_call6(FFA_RX_RELEASE_32, 0x1234, 0, 0, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_success("discovery.rx_release.ok", ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), 0);
+	test_ffa_error("discovery.rx_release.bad.twice",
+		       ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), FFA_DENIED);
 
-	v = call6(FFA_PARTITION_INFO_GET_32, SP1_UUID0, UUID1, UUID2, UUID3, 0);
+	v = ffa_call6(FFA_PARTITION_INFO_GET_32, SP1_UUID0, UUID1, UUID2, UUID3, 0);
 	if (expect_u64("discovery.info_get.by_uuid", "count", v.x[2], 1) &&
 	    rx_desc("discovery.info_get.by_uuid", 0, TEST_SP1_ID, 4, 0)) {
 		test_pass("discovery.info_get.by_uuid");
 	}
-	call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
-	t_err("discovery.info_get.bad.unknown_uuid",
-	      call6(FFA_PARTITION_INFO_GET_32, 1, 2, 3, 4, 0), FFA_INVALID_PARAMETERS);
-	t_err("discovery.info_get.bad.reserved_flags",
-	      call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 2), FFA_INVALID_PARAMETERS);
+	ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+	test_ffa_error("discovery.info_get.bad.unknown_uuid",
+		       ffa_call6(FFA_PARTITION_INFO_GET_32, 1, 2, 3, 4, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("discovery.info_get.bad.reserved_flags",
+		       ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 2), FFA_INVALID_PARAMETERS);
 	/* The refused calls left the buffer free. */
-	v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
+	v = ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
 	if (expect_u64("discovery.info_get.after_refusals", "count", v.x[2], 3)) {
 		test_pass("discovery.info_get.after_refusals");
 	}
-	call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+	ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 
-	t_err("discovery.rxtx_unmap.bad.other_id", call6(FFA_RXTX_UNMAP_32, 5U << 16, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_ok("discovery.rxtx_unmap.ok", call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0), 0);
-	t_err("discovery.info_get.bad.after_unmap", call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0),
-	      FFA_BUSY);
-	t_ok("discovery.rxtx_map.again_after_unmap", call6(FFA_RXTX_MAP_64, t, r, 1, 0, 0), 0);
+	test_ffa_error("discovery.rxtx_unmap.bad.other_id",
+		       ffa_call6(FFA_RXTX_UNMAP_32, 5U << 16, 0, 0, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_success("discovery.rxtx_unmap.ok", ffa_call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0), 0);
+	test_ffa_error("discovery.info_get.bad.after_unmap",
+		       ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0), FFA_BUSY);
+	test_ffa_success("discovery.rxtx_map.again_after_unmap",
+			 ffa_call6(FFA_RXTX_MAP_64, t, r, 1, 0, 0), 0);
 }
 
 static void suite_sp_discovery(void)

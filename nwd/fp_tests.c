@@ -26,14 +26,6 @@ static bool has_sve(void)
 	return ((pfr0 >> ID_AA64PFR0_SVE_SHIFT) & 0xF) != 0;
 }
 
-static struct ffa_value fp_cmd(uint16_t sp, uint64_t cmd, uint64_t a, uint64_t b)
-{
-	struct ffa_value v = {
-		.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0, cmd, a, b}};
-	nwd_smc(&v);
-	return v;
-}
-
 /*
  * Z0 = 0x5A in every byte, V31 = NWD_V31 (the low half; the rest of Z31
  * zeroed); with SVE also P0 = every halfword (0x55 per byte), P15 = every word
@@ -94,7 +86,7 @@ static bool nwd_intact(const char *name, bool sve)
 /* The partition's D0 (D31 = ~D0, or 0 in a fresh one), FPCR.RMode, and V0's upper half 0. */
 static bool get_is(const char *name, uint16_t sp, uint64_t d0, uint64_t rmode)
 {
-	struct ffa_value v = fp_cmd(sp, TEST_CMD_FP_GET, 0, 0);
+	struct ffa_value v = sp_cmd(sp, TEST_CMD_FP_GET, 0, 0);
 	return expect_u64(name, "x0", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP_64) &&
 	       expect_u64(name, "status", v.x[3], TEST_STATUS_OK) &&
 	       expect_u64(name, "SP D0", v.x[4], d0) &&
@@ -117,7 +109,7 @@ static void fp_preempted(bool sve)
 	 * millions of instructions).
 	 */
 	timer_interrupt(true, read_cntfrq() / 1000U);
-	struct ffa_value v = fp_cmd(TEST_SP2_ID, TEST_CMD_FP_SPIN, 0xFEEDFACECAFEBEEFULL, FP_SPIN);
+	struct ffa_value v = sp_cmd(TEST_SP2_ID, TEST_CMD_FP_SPIN, 0xFEEDFACECAFEBEEFULL, FP_SPIN);
 	timer_interrupt(false, 0);
 	if (!expect_u64(name, "x0", (uint32_t)v.x[0], FFA_INTERRUPT_32)) {
 		return;
@@ -154,17 +146,17 @@ void suite_fp(void)
 	    nwd_intact("fp.fresh_partition_zeroed", sve)) {
 		test_pass("fp.fresh_partition_zeroed");
 	}
-	struct ffa_value v = fp_cmd(TEST_SP1_ID, TEST_CMD_FP_SET, 0x1111222233334444ULL, 1);
+	struct ffa_value v = sp_cmd(TEST_SP1_ID, TEST_CMD_FP_SET, 0x1111222233334444ULL, 1);
 	if (expect_u64("fp.set_keeps_nwd", "status", v.x[3], TEST_STATUS_OK) &&
 	    nwd_intact("fp.set_keeps_nwd", sve)) {
 		test_pass("fp.set_keeps_nwd");
 	}
-	v = fp_cmd(TEST_SP2_ID, TEST_CMD_FP_SET, 0xAAAABBBBCCCCDDDDULL, 2);
+	v = sp_cmd(TEST_SP2_ID, TEST_CMD_FP_SET, 0xAAAABBBBCCCCDDDDULL, 2);
 	if (expect_u64("fp.second_partition", "status", v.x[3], TEST_STATUS_OK) &&
 	    nwd_intact("fp.second_partition", sve)) {
 		test_pass("fp.second_partition");
 	}
-	v = fp_cmd(TEST_SP3_ID, TEST_CMD_FP_SET, 0x5555666677778888ULL, 3);
+	v = sp_cmd(TEST_SP3_ID, TEST_CMD_FP_SET, 0x5555666677778888ULL, 3);
 	if (expect_u64("fp.el0_partition", "status", v.x[3], TEST_STATUS_OK) &&
 	    get_is("fp.el0_partition", TEST_SP3_ID, 0x5555666677778888ULL, 3)) {
 		test_pass("fp.el0_partition");

@@ -54,14 +54,6 @@ void timer_interrupt(bool on, uint64_t after)
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 
-static struct ffa_value spin(uint16_t sp)
-{
-	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0,
-				    TEST_CMD_SPIN, SPIN}};
-	nwd_smc(&v);
-	return v;
-}
-
 void suite_interrupts(void)
 {
 	uint64_t ctl;
@@ -74,14 +66,14 @@ void suite_interrupts(void)
 	}
 	test_pass("irq.timer_pending");
 
-	struct ffa_value v = spin(TEST_SP1_ID);
+	struct ffa_value v = sp_cmd(TEST_SP1_ID, TEST_CMD_SPIN, SPIN, 0);
 	if (expect_u64("irq.queued.sp_finishes", "x0", (uint32_t)v.x[0],
 		       FFA_MSG_SEND_DIRECT_RESP_64) &&
 	    expect_u64("irq.queued.sp_finishes", "iterations", v.x[4], SPIN)) {
 		test_pass("irq.queued.sp_finishes");
 	}
 
-	v = spin(TEST_SP2_ID);
+	v = sp_cmd(TEST_SP2_ID, TEST_CMD_SPIN, SPIN, 0);
 	if (expect_u64("irq.signaled.preempts_sp", "x0", (uint32_t)v.x[0], FFA_INTERRUPT_32) &&
 	    expect_u64("irq.signaled.preempts_sp", "w1 (SP, context)", v.x[1],
 		       (uint64_t)TEST_SP2_ID << 16)) {

@@ -30,11 +30,36 @@ void nwd_smc(struct ffa_value *v)
 	arch_smc(v);
 }
 
-struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+struct ffa_value ffa_call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
+			   uint64_t x5)
 {
-	struct ffa_value v = {.x = {x0, x1, x2, x3}};
+	struct ffa_value v = {.x = {x0, x1, x2, x3, x4, x5}};
 	nwd_smc(&v);
 	return v;
+}
+
+struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	return ffa_call6(x0, x1, x2, x3, 0, 0);
+}
+
+struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2)
+{
+	return ffa_call6(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0, cmd, a1, a2);
+}
+
+void test_ffa_error(const char *name, struct ffa_value v, enum ffa_error code)
+{
+	if (expect_ffa_error(name, &v, code)) {
+		test_pass(name);
+	}
+}
+
+void test_ffa_success(const char *name, struct ffa_value v, uint64_t w2)
+{
+	if (expect_ffa_success(name, &v, w2)) {
+		test_pass(name);
+	}
 }
 
 uint64_t read_cntpct(void)

@@ -12,18 +12,12 @@ void nwd_secondary_entry(void);
 
 static void t_error(const char *name, uint64_t x0, uint64_t x1, uint64_t x2, enum ffa_error code)
 {
-	struct ffa_value v = ffa_call8(x0, x1, x2, 0);
-	if (expect_ffa_error(name, &v, code)) {
-		test_pass(name);
-	}
+	test_ffa_error(name, ffa_call8(x0, x1, x2, 0), code);
 }
 
 static void t_success(const char *name, uint64_t x0, uint64_t x1, uint64_t w2_want)
 {
-	struct ffa_value v = ffa_call8(x0, x1, 0, 0);
-	if (expect_ffa_success(name, &v, w2_want)) {
-		test_pass(name);
-	}
+	test_ffa_success(name, ffa_call8(x0, x1, 0, 0), w2_want);
 }
 
 /* FFA_VERSION answers in x0 alone; x1-x7 must be zero. */

@@ -11,36 +11,6 @@
 #define tx nwd_tx
 #define rx nwd_rx
 
-static struct ffa_value call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
-			      uint64_t x5)
-{
-	struct ffa_value v = {.x = {x0, x1, x2, x3, x4, x5}};
-	nwd_smc(&v);
-	return v;
-}
-
-static struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2)
-{
-	struct ffa_value v = {
-		.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0, cmd, a1, a2}};
-	nwd_smc(&v);
-	return v;
-}
-
-static void t_err(const char *name, struct ffa_value v, enum ffa_error code)
-{
-	if (expect_ffa_error(name, &v, code)) {
-		test_pass(name);
-	}
-}
-
-static void t_ok(const char *name, struct ffa_value v)
-{
-	if (expect_ffa_success(name, &v, 0)) {
-		test_pass(name);
-	}
-}
-
 static uint64_t buf(void *p)
 {
 	return (uint64_t)(uintptr_t)p;
@@ -50,7 +20,7 @@ static uint64_t buf(void *p)
 void suite_handover(void)
 {
 	uint64_t t0 = read_cntpct();
-	struct ffa_value v = call6(FFA_VERSION_32, FFA_VERSION_1_0, 0, 0, 0, 0);
+	struct ffa_value v = ffa_call6(FFA_VERSION_32, FFA_VERSION_1_0, 0, 0, 0, 0);
 	uint64_t t1 = read_cntpct();
 	nwd_printf("nwd: first FF-A answer 0x%llx after %llu us of virtual time (call took %llu "
 		   "ticks)\n",
@@ -60,10 +30,11 @@ void suite_handover(void)
 		       FFA_VERSION_1_2)) {
 		test_pass("handover.bootloader.version_1_0");
 	}
-	t_ok("handover.bootloader.rxtx_map", call6(FFA_RXTX_MAP_64, buf(tx), buf(rx), 1, 0, 0));
+	test_ffa_success("handover.bootloader.rxtx_map",
+			 ffa_call6(FFA_RXTX_MAP_64, buf(tx), buf(rx), 1, 0, 0), 0);
 	/* A v1.0 caller gets 8-byte descriptors, properties [2:0] only, and no size in w3. */
 	memset(rx, 0xEE, 64);
-	v = call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
+	v = ffa_call6(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
 	const char *n = "handover.bootloader.v1_0_descriptors";
 	uint16_t id1, id3;
 	uint32_t props1;
@@ -78,27 +49,30 @@ void suite_handover(void)
 	    expect_u64(n, "byte after the last", rx[24], 0xEE)) {
 		test_pass(n);
 	}
-	t_ok("handover.bootloader.rx_release", call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0));
+	test_ffa_success("handover.bootloader.rx_release",
+			 ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), 0);
 	v = (struct ffa_value){
 		.x = {FFA_MSG_SEND_DIRECT_REQ2_64, FFA_MSG_ENDPOINTS(0, TEST_SP1_ID)}};
 	nwd_smc(&v);
-	t_err("handover.bootloader.no_v1_2_abis", v, FFA_NOT_SUPPORTED);
+	test_ffa_error("handover.bootloader.no_v1_2_abis", v, FFA_NOT_SUPPORTED);
 	/* v1.1 ABIs neither reported nor accepted (FFA_SPM_ID_GET itself is the SPMD's). */
-	t_err("handover.bootloader.no_v1_1_features",
-	      call6(FFA_FEATURES_32, FFA_SPM_ID_GET_32, 0, 0, 0, 0), FFA_NOT_SUPPORTED);
-	t_err("handover.bootloader.no_v1_1_abis", call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0),
-	      FFA_NOT_SUPPORTED);
+	test_ffa_error("handover.bootloader.no_v1_1_features",
+		       ffa_call6(FFA_FEATURES_32, FFA_SPM_ID_GET_32, 0, 0, 0, 0),
+		       FFA_NOT_SUPPORTED);
+	test_ffa_error("handover.bootloader.no_v1_1_abis",
+		       ffa_call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0), FFA_NOT_SUPPORTED);
 	v = sp_cmd(TEST_SP1_ID, TEST_CMD_ECHO, 42, 0);
 	if (expect_u64("handover.bootloader.direct_req", "echo", v.x[4], 42)) {
 		test_pass("handover.bootloader.direct_req");
 	}
-	v = call6(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
+	v = ffa_call6(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
 	if (expect_u64("handover.bootloader.locked", "x0", (uint32_t)v.x[0], 0xFFFFFFFFU)) {
 		test_pass("handover.bootloader.locked");
 	}
-	t_ok("handover.bootloader.rxtx_unmap", call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0));
+	test_ffa_success("handover.bootloader.rxtx_unmap",
+			 ffa_call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0), 0);
 	/* The OS: buffers gone, so the version may change. */
-	v = call6(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
+	v = ffa_call6(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
 	if (expect_u64("handover.os.version_1_2", "x0", (uint32_t)v.x[0], FFA_VERSION_1_2)) {
 		test_pass("handover.os.version_1_2");
 	}
@@ -128,10 +102,11 @@ static void suite_indirect(void)
 {
 	/* The discovery suite left the buffers mapped. Normal world -> sp1. */
 	header(0, TEST_SP1_ID, 40, 8, 0x1122334455667788ULL);
-	t_ok("msg.send2.nwd_to_sp", call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0));
-	t_err("msg.send2.bad.receiver_rx_full", call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0), FFA_BUSY);
+	test_ffa_success("msg.send2.nwd_to_sp", ffa_call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0), 0);
+	test_ffa_error("msg.send2.bad.receiver_rx_full", ffa_call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0),
+		       FFA_BUSY);
 	/* FFA_RUN gives sp1's context 0 cycles: it reads and releases the message, then waits. */
-	struct ffa_value v = call6(FFA_RUN_32, (uint32_t)TEST_SP1_ID << 16, 0, 0, 0, 0);
+	struct ffa_value v = ffa_call6(FFA_RUN_32, (uint32_t)TEST_SP1_ID << 16, 0, 0, 0, 0);
 	if (expect_u64("msg.run_delivers", "x0", (uint32_t)v.x[0], FFA_MSG_WAIT_32)) {
 		test_pass("msg.run_delivers");
 	}
@@ -139,7 +114,8 @@ static void suite_indirect(void)
 		test_pass("msg.received_by_sp");
 	}
 	header(0, TEST_SP1_ID, 40, 8, 0xCAFE);
-	t_ok("msg.send2.again_after_release", call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0));
+	test_ffa_success("msg.send2.again_after_release",
+			 ffa_call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0), 0);
 	if (last_msg("msg.received_second", TEST_SP1_ID, 0, 0xCAFE, 2)) {
 		test_pass("msg.received_second");
 	}
@@ -168,17 +144,19 @@ static void suite_indirect(void)
 	if (expect_u64("msg.send2.sp_to_nwd_busy", "error", v.x[5], (uint32_t)FFA_BUSY)) {
 		test_pass("msg.send2.sp_to_nwd_busy");
 	}
-	t_ok("msg.rx_release", call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0));
+	test_ffa_success("msg.rx_release", ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), 0);
 	/* RX_ACQUIRE: the normal world takes its empty RX buffer; messages then wait. */
-	t_ok("msg.rx_acquire", call6(FFA_RX_ACQUIRE_32, 0, 0, 0, 0, 0));
-	t_err("msg.rx_acquire.bad.twice", call6(FFA_RX_ACQUIRE_32, 0, 0, 0, 0, 0), FFA_DENIED);
-	t_err("msg.rx_acquire.bad.other_id", call6(FFA_RX_ACQUIRE_32, 5, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
+	test_ffa_success("msg.rx_acquire", ffa_call6(FFA_RX_ACQUIRE_32, 0, 0, 0, 0, 0), 0);
+	test_ffa_error("msg.rx_acquire.bad.twice", ffa_call6(FFA_RX_ACQUIRE_32, 0, 0, 0, 0, 0),
+		       FFA_DENIED);
+	test_ffa_error("msg.rx_acquire.bad.other_id", ffa_call6(FFA_RX_ACQUIRE_32, 5, 0, 0, 0, 0),
+		       FFA_INVALID_PARAMETERS);
 	v = sp_cmd(TEST_SP1_ID, TEST_CMD_SEND_MSG, 0, 2);
 	if (expect_u64("msg.send2.to_acquired_rx_busy", "error", v.x[5], (uint32_t)FFA_BUSY)) {
 		test_pass("msg.send2.to_acquired_rx_busy");
 	}
-	t_ok("msg.rx_release_after_acquire", call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0));
+	test_ffa_success("msg.rx_release_after_acquire",
+			 ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0), 0);
 
 	/* Hostile messages from the normal world: each refused, nothing delivered. */
 	static const struct {
@@ -203,13 +181,13 @@ static void suite_indirect(void)
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		header(bad[i].sender, bad[i].receiver, bad[i].offset, bad[i].size, 0xBAD);
 		memcpy(tx, &bad[i].flags, 4);
-		t_err(bad[i].name, call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0), bad[i].err);
+		test_ffa_error(bad[i].name, ffa_call6(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0), bad[i].err);
 	}
 	header(0, TEST_SP1_ID, 40, 8, 0xBAD);
-	t_err("msg.send2.bad.w1_sender_id", call6(FFA_MSG_SEND2_32, 1U << 16, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("msg.send2.bad.reserved_flag_bits", call6(FFA_MSG_SEND2_32, 0, 1, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
+	test_ffa_error("msg.send2.bad.w1_sender_id",
+		       ffa_call6(FFA_MSG_SEND2_32, 1U << 16, 0, 0, 0, 0), FFA_INVALID_PARAMETERS);
+	test_ffa_error("msg.send2.bad.reserved_flag_bits",
+		       ffa_call6(FFA_MSG_SEND2_32, 0, 1, 0, 0, 0), FFA_INVALID_PARAMETERS);
 	if (last_msg("msg.send2.bad.nothing_delivered", TEST_SP1_ID, 0, 0xCAFE, 2)) {
 		test_pass("msg.send2.bad.nothing_delivered");
 	}
@@ -224,24 +202,24 @@ static void suite_run_yield(void)
 		       (uint64_t)TEST_SP2_ID << 16)) {
 		test_pass("sched.yield_returns_to_nwd");
 	}
-	t_err("sched.bad.request_to_yielded_sp", sp_cmd(TEST_SP2_ID, TEST_CMD_ECHO, 1, 2),
-	      FFA_BUSY);
-	t_err("sched.bad.run_wrong_context",
-	      call6(FFA_RUN_32, (uint32_t)TEST_SP2_ID << 16 | 1, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("sched.bad.run_unknown_sp", call6(FFA_RUN_32, 0x8009U << 16, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	t_err("sched.bad.run_other_cores_context",
-	      call6(FFA_RUN_32, (uint32_t)TEST_SP1_ID << 16 | 2, 0, 0, 0, 0),
-	      FFA_INVALID_PARAMETERS);
-	v = call6(FFA_RUN_32, (uint32_t)TEST_SP2_ID << 16, 0, 0, 0, 0);
+	test_ffa_error("sched.bad.request_to_yielded_sp", sp_cmd(TEST_SP2_ID, TEST_CMD_ECHO, 1, 2),
+		       FFA_BUSY);
+	test_ffa_error("sched.bad.run_wrong_context",
+		       ffa_call6(FFA_RUN_32, (uint32_t)TEST_SP2_ID << 16 | 1, 0, 0, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("sched.bad.run_unknown_sp", ffa_call6(FFA_RUN_32, 0x8009U << 16, 0, 0, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("sched.bad.run_other_cores_context",
+		       ffa_call6(FFA_RUN_32, (uint32_t)TEST_SP1_ID << 16 | 2, 0, 0, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	v = ffa_call6(FFA_RUN_32, (uint32_t)TEST_SP2_ID << 16, 0, 0, 0, 0);
 	if (expect_u64("sched.run_resumes_yielded", "x0", (uint32_t)v.x[0],
 		       FFA_MSG_SEND_DIRECT_RESP_64) &&
 	    expect_u64("sched.run_resumes_yielded", "status", v.x[3], TEST_STATUS_OK) &&
 	    expect_u64("sched.run_resumes_yielded", "FFA_YIELD returned", v.x[4], FFA_SUCCESS_32)) {
 		test_pass("sched.run_resumes_yielded");
 	}
-	v = call6(FFA_RUN_32, (uint32_t)TEST_SP2_ID << 16, 0, 0, 0, 0);
+	v = ffa_call6(FFA_RUN_32, (uint32_t)TEST_SP2_ID << 16, 0, 0, 0, 0);
 	if (expect_u64("sched.run_waiting_sp", "x0", (uint32_t)v.x[0], FFA_MSG_WAIT_32)) {
 		test_pass("sched.run_waiting_sp");
 	}

@@ -11,6 +11,10 @@ void nwd_smc(struct ffa_value *v); /* arch_smc, linked from src/arch */
 void nwd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
+struct ffa_value ffa_call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
+			   uint64_t x5);
+/* A test partition command (test_cmd.h) as DIRECT_REQ_64 from the normal world. */
+struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2);
 
 /* Report protocol, parsed by tests/qemu/run.py: one line per test. */
 void test_pass(const char *name);
@@ -22,6 +26,9 @@ bool expect_u64(const char *name, const char *what, uint64_t got, uint64_t want)
 bool expect_ffa_error(const char *name, const struct ffa_value *v, enum ffa_error code);
 /* FFA_SUCCESS_32 with w2 == w2, x1 and x3..x7 zero. */
 bool expect_ffa_success(const char *name, const struct ffa_value *v, uint64_t w2);
+/* PASS when v is that FFA_ERROR / FFA_SUCCESS (the expect_ functions), else their FAIL. */
+void test_ffa_error(const char *name, struct ffa_value v, enum ffa_error code);
+void test_ffa_success(const char *name, struct ffa_value v, uint64_t w2);
 
 /* The normal world's one RX/TX buffer pair, shared by all suites. */
 extern uint8_t nwd_tx[4096];
