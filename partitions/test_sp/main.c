@@ -90,6 +90,16 @@ static void fp_enable(void)
 #endif
 }
 
+/* A loop of n iterations that the compiler cannot drop; returns how many ran. */
+static uint64_t spin(uint64_t n)
+{
+	volatile uint64_t i = 0;
+	while (i < n) {
+		i = i + 1;
+	}
+	return i;
+}
+
 static struct ffa_value handle(const struct ffa_value *req)
 {
 	uint32_t fid = (uint32_t)req->x[0];
@@ -196,14 +206,9 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[4] = (uint32_t)w.x[2];
 		break;
 	}
-	case TEST_CMD_SPIN: {
-		volatile uint64_t i = 0;
-		while (i < a[1]) {
-			i = i + 1;
-		}
-		out[1] = i;
+	case TEST_CMD_SPIN:
+		out[1] = spin(a[1]);
 		break;
-	}
 	case TEST_CMD_FP_SET:
 		fp_enable();
 		__asm__ volatile("fmov d0, %0\n\tfmov d31, %1\n\tmsr fpcr, %2"
@@ -219,17 +224,12 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[3] = (fpcr >> FPCR_RMODE_SHIFT) & 3U;
 		break;
 	}
-	case TEST_CMD_FP_SPIN: {
-		volatile uint64_t i = 0;
+	case TEST_CMD_FP_SPIN:
 		fp_enable();
 		__asm__ volatile("fmov d0, %0" : : "r"(a[1]) : "memory");
-		while (i < a[2]) {
-			i = i + 1;
-		}
+		out[2] = spin(a[2]);
 		__asm__ volatile("fmov %0, d0" : "=r"(out[1]));
-		out[2] = i;
 		break;
-	}
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
 		break;

@@ -1,6 +1,7 @@
 /*
- * Host fakes for arch/ and plat/: console output goes into a buffer the tests
- * can read, and a panic (arch_halt) jumps back into the test that expects it.
+ * Host fakes for arch/ and plat/, and checks shared by the host tests: console
+ * output goes into a buffer the tests can read, and a panic (arch_halt) jumps
+ * back into the test that expects it.
  */
 #ifndef TESTS_FAKE_ARCH_H
 #define TESTS_FAKE_ARCH_H
@@ -25,6 +26,22 @@ void fake_console_reset(void);
 			fail_msg("expected a panic: %s", #stmt); \
 		}                                                \
 		fake_halt_jmp = NULL;                            \
+	} while (0)
+
+/*
+ * A strerror-style function gives a non-empty message for each code in the
+ * array `codes`, and no two codes the same message.
+ */
+#define ASSERT_MESSAGES_DISTINCT(strerror_fn, codes)                                     \
+	do {                                                                             \
+		for (size_t i__ = 0; i__ < sizeof(codes) / sizeof((codes)[0]); i__++) {  \
+			const char *s__ = strerror_fn((codes)[i__]);                     \
+			assert_non_null(s__);                                            \
+			assert_true(s__[0] != '\0');                                     \
+			for (size_t j__ = 0; j__ < i__; j__++) {                         \
+				assert_string_not_equal(s__, strerror_fn((codes)[j__])); \
+			}                                                                \
+		}                                                                        \
 	} while (0)
 
 #endif

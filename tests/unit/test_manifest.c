@@ -466,14 +466,7 @@ static void strerror_strings(void **state)
 					      SPMC_MANIFEST_BAD_COMPAT,	 SPMC_MANIFEST_NO_ATTRIBUTE,
 					      SPMC_MANIFEST_MISSING,	 SPMC_MANIFEST_BAD_VALUE,
 					      (enum spmc_manifest_err)99};
-	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
-		const char *s = spmc_manifest_strerror(all[i]);
-		assert_non_null(s);
-		assert_true(s[0] != '\0');
-		for (size_t j = 0; j < i; j++) {
-			assert_string_not_equal(s, spmc_manifest_strerror(all[j]));
-		}
-	}
+	ASSERT_MESSAGES_DISTINCT(spmc_manifest_strerror, all);
 }
 
 int main(void)

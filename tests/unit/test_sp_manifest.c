@@ -1128,14 +1128,7 @@ static void strerror_strings(void **state)
 		SP_MANIFEST_MISSING,  SP_MANIFEST_BAD_VALUE,	SP_MANIFEST_UNSUPPORTED,
 		SP_MANIFEST_TOO_MANY, (enum sp_manifest_err)99,
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
-		const char *s = sp_manifest_strerror(all[i]);
-		assert_non_null(s);
-		assert_true(s[0] != '\0');
-		for (size_t j = 0; j < i; j++) {
-			assert_string_not_equal(s, sp_manifest_strerror(all[j]));
-		}
-	}
+	ASSERT_MESSAGES_DISTINCT(sp_manifest_strerror, all);
 }
 
 int main(void)

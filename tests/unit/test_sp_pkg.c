@@ -217,14 +217,7 @@ static void strerror_strings(void **state)
 	(void)state;
 	const enum sp_pkg_err all[] = {SP_PKG_OK, SP_PKG_BAD_MAGIC, SP_PKG_BAD_VERSION,
 				       SP_PKG_BAD_LAYOUT, (enum sp_pkg_err)99};
-	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
-		const char *s = sp_pkg_strerror(all[i]);
-		assert_non_null(s);
-		assert_true(s[0] != '\0');
-		for (size_t j = 0; j < i; j++) {
-			assert_string_not_equal(s, sp_pkg_strerror(all[j]));
-		}
-	}
+	ASSERT_MESSAGES_DISTINCT(sp_pkg_strerror, all);
 }
 
 int main(void)
