@@ -20,8 +20,11 @@ void arch_sve_restore(const struct arch_sve *s);
 
 /*
  * CPTR_EL2 (non-VHE): its RES1 mask includes TZ (bit 8, SVE) and TSM (bit 12,
- * SME), which stay set: vCPUs get neither. TFP traps FP/SIMD at EL0-EL2: set
- * unless the running vCPU owns the CPU's FP state (lazy switching).
+ * SME), which stay set for vCPUs: they get neither. TFP traps FP/SIMD at
+ * EL0-EL2. arch_vcpu_run sets CPTR_EL2 on every entry (TFP unless the vCPU
+ * owns the CPU's FP state: lazy switching); in between only the save and
+ * restore code below uses FP (tzvisor is built general-regs-only), so it opens
+ * FP and SVE for itself and leaves the closing to the next entry.
  */
 #define CPTR_EL2_RES1 0x33FFULL
 #define CPTR_EL2_TZ (1ULL << 8)
@@ -33,12 +36,30 @@ static bool cpu_has_sve(void)
 	return ((read_sysreg(id_aa64pfr0_el1) >> ID_AA64PFR0_SVE_SHIFT) & 0xF) != 0;
 }
 
-/* Lets EL2 itself use FP (and SVE) while it saves and restores register files. */
-static void fp_access(bool on)
+/* Lets EL2 itself use FP and SVE, to save and restore register files. */
+static void fp_open(void)
 {
-	write_sysreg(cptr_el2, on ? CPTR_EL2_RES1 & ~(CPTR_EL2_TFP | CPTR_EL2_TZ)
-				  : CPTR_EL2_RES1 | CPTR_EL2_TFP);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 & ~(CPTR_EL2_TFP | CPTR_EL2_TZ));
 	isb();
+}
+
+/* The normal world's whole FP state: its SVE file when the CPU has SVE. */
+static void nwd_fp_save(struct arch_cpu *c)
+{
+	if (cpu_has_sve()) {
+		arch_sve_save(&c->nwd_fp.sve);
+	} else {
+		arch_fpv_save(&c->nwd_fp.fpv);
+	}
+}
+
+static void nwd_fp_restore(struct arch_cpu *c)
+{
+	if (cpu_has_sve()) {
+		arch_sve_restore(&c->nwd_fp.sve);
+	} else {
+		arch_fpv_restore(&c->nwd_fp.fpv);
+	}
 }
 
 static void el1_save(struct arch_el1 *r)
@@ -119,29 +140,23 @@ void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr)
 	write_sysreg(vstcr_el2, vstcr);
 	if (cpu_has_sve()) {
 		/* The largest vector length: the normal world's Z registers are saved whole. */
-		fp_access(true);
+		fp_open();
 		write_sysreg(S3_4_C1_C2_0, 0xFULL); /* ZCR_EL2 */
 	}
-	fp_access(false);
 }
 
 void arch_vcpu_fp_claim(struct arch_vcpu *v)
 {
 	struct arch_cpu *c = &cpu_this()->arch;
 
-	fp_access(true);
+	fp_open();
 	if (c->fp_owner == NULL) {
-		if (cpu_has_sve()) {
-			arch_sve_save(&c->nwd_fp.sve);
-		} else {
-			arch_fpv_save(&c->nwd_fp.fpv);
-		}
+		nwd_fp_save(c);
 	} else if (c->fp_owner != v) {
 		arch_fpv_save(&c->fp_owner->fp);
 	}
 	arch_fpv_restore(&v->fp);
 	c->fp_owner = v;
-	fp_access(false); /* arch_vcpu_run opens FP for the owner only */
 }
 
 static void fp_restore_nwd(struct arch_cpu *c)
@@ -149,15 +164,10 @@ static void fp_restore_nwd(struct arch_cpu *c)
 	if (c->fp_owner == NULL) {
 		return;
 	}
-	fp_access(true);
+	fp_open();
 	arch_fpv_save(&c->fp_owner->fp);
-	if (cpu_has_sve()) {
-		arch_sve_restore(&c->nwd_fp.sve);
-	} else {
-		arch_fpv_restore(&c->nwd_fp.fpv);
-	}
+	nwd_fp_restore(c);
 	c->fp_owner = NULL;
-	fp_access(false);
 }
 
 struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
@@ -184,7 +194,6 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 	e.hpfar_ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
 	c->guest_regs = NULL;
 	write_sysreg(hcr_el2, 0);
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP);
 	isb();
 	return e;
 }

@@ -59,8 +59,8 @@ struct arch_cpu {
 	struct arch_regs *guest_regs; /* the vCPU running now */
 	struct arch_vcpu *el1_owner; /* whose EL1 state the CPU holds; NULL: the normal world's */
 	struct arch_el1 nwd_el1; /* the normal world's EL1 state while a vCPU's is loaded */
-	struct arch_vcpu
-		*fp_owner; /* whose FP/SIMD state the CPU holds; NULL: the normal world's */
+	/* Whose FP/SIMD state the CPU holds; NULL: the normal world's. */
+	struct arch_vcpu *fp_owner;
 	union {
 		struct arch_sve sve; /* the normal world's, with SVE */
 		struct arch_fpv fpv; /* the normal world's, without */
