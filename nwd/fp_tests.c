@@ -115,8 +115,7 @@ static void fp_preempted(bool sve)
 		return;
 	}
 	__asm__ volatile("movi v0.16b, #0x77" ::: "memory");
-	v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16}};
-	nwd_smc(&v);
+	v = ffa_call8(FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16, 0, 0);
 	uint64_t d0;
 	__asm__ volatile("fmov %0, d0" : "=r"(d0));
 	if (expect_u64(name, "x0 after FFA_RUN", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP_64) &&
@@ -170,9 +169,7 @@ void suite_fp(void)
 		test_pass("fp.persists.sp2");
 	}
 	/* sp1 asks sp2 (DIRECT_REQ_32) for its D0: both sets of registers survive the chain. */
-	v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP1_ID),
-				     0, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_FP_GET}};
-	nwd_smc(&v);
+	v = sp_cmd(TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_FP_GET);
 	if (expect_u64("fp.sp_to_sp", "inner answer", (uint32_t)v.x[4],
 		       FFA_MSG_SEND_DIRECT_RESP_32) &&
 	    expect_u64("fp.sp_to_sp", "sp2 D0 (32-bit answer)", v.x[6], 0xCCCCDDDDULL) &&

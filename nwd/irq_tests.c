@@ -80,16 +80,13 @@ void suite_interrupts(void)
 		test_pass("irq.signaled.preempts_sp");
 	}
 	/* Still pending: any request meets the interrupted context as busy. */
-	v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP2_ID),
-				     0, TEST_CMD_ECHO}};
-	nwd_smc(&v);
+	v = sp_cmd(TEST_SP2_ID, TEST_CMD_ECHO, 0, 0);
 	if (expect_ffa_error("irq.signaled.busy_while_interrupted", &v, FFA_BUSY)) {
 		test_pass("irq.signaled.busy_while_interrupted");
 	}
 	/* "Handle" the interrupt, then resume the partition where it stopped. */
 	timer_interrupt(false, 0);
-	v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16}};
-	nwd_smc(&v);
+	v = ffa_call8(FFA_RUN_32, (uint64_t)TEST_SP2_ID << 16, 0, 0);
 	if (expect_u64("irq.signaled.run_resumes", "x0", (uint32_t)v.x[0],
 		       FFA_MSG_SEND_DIRECT_RESP_64) &&
 	    expect_u64("irq.signaled.run_resumes", "status", v.x[3], TEST_STATUS_OK) &&

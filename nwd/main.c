@@ -177,17 +177,12 @@ void nwd_secondary_main(uint64_t index)
 	}
 	s->hammer_bad = bad;
 	/* sp1 has one pinned execution context per core; sp2's single one migrates here. */
-	v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP1_ID),
-				     0, TEST_CMD_WHOAMI}};
-	nwd_smc(&v);
+	v = sp_cmd(TEST_SP1_ID, TEST_CMD_WHOAMI, 0, 0);
 	s->sp1_id = v.x[4];
 	s->sp1_ec = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[5] : ~0ULL;
 	/* Cores race for sp2's one context: a loser gets BUSY and retries, as a driver would. */
 	for (unsigned int tries = 0; tries < 1000; tries++) {
-		v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
-					     FFA_MSG_ENDPOINTS(0, TEST_SP2_ID), 0,
-					     TEST_CMD_WHOAMI}};
-		nwd_smc(&v);
+		v = sp_cmd(TEST_SP2_ID, TEST_CMD_WHOAMI, 0, 0);
 		if ((uint32_t)v.x[0] != FFA_ERROR_32 || (int32_t)v.x[2] != FFA_BUSY) {
 			break;
 		}
