@@ -82,15 +82,20 @@ static void get_string(const void *fdt, int node, const char *name, char *out, s
 	}
 }
 
-static enum sp_manifest_err parse_regions(const void *fdt, int parent, bool device,
-					  const struct sp_manifest *m, struct sp_region *out,
-					  unsigned int *count, char *field, size_t field_len)
+/* The memory-regions or device-regions node of the root, if there is one. */
+static enum sp_manifest_err parse_regions(const void *fdt, bool device, const struct sp_manifest *m,
+					  struct sp_region *out, unsigned int *count, char *field,
+					  size_t field_len)
 {
 	const char *compat =
 		device ? "arm,ffa-manifest-device-regions" : "arm,ffa-manifest-memory-regions";
 	const char *what = device ? "device-regions" : "memory-regions";
+	int parent = fdt_subnode_offset(fdt, 0, what);
 	int node;
 
+	if (parent < 0) {
+		return SP_MANIFEST_OK; /* optional */
+	}
 	fmt_snprintf(field, field_len, "%s/compatible", what);
 	if (fdt_node_check_compatible(fdt, parent, compat) != 0) {
 		return SP_MANIFEST_BAD_COMPAT;
@@ -158,7 +163,7 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 {
 	struct sp_manifest m;
 	uint32_t v = 0;
-	int rc, len, node;
+	int rc, len;
 
 	memset(&m, 0, sizeof(m));
 	CHECK_FIELD(fdt_blob_ok(fdt, size), SP_MANIFEST_BAD_FDT, "header");
@@ -252,21 +257,13 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 		    "power-management-messages");
 	m.notification_support = fdt_getprop(fdt, 0, "notification-support", NULL) != NULL;
 
-	node = fdt_subnode_offset(fdt, 0, "memory-regions");
-	if (node >= 0) {
-		enum sp_manifest_err e =
-			parse_regions(fdt, node, false, &m, m.mem, &m.mem_count, field, field_len);
-		if (e != SP_MANIFEST_OK) {
-			return e;
-		}
+	enum sp_manifest_err e =
+		parse_regions(fdt, false, &m, m.mem, &m.mem_count, field, field_len);
+	if (e == SP_MANIFEST_OK) {
+		e = parse_regions(fdt, true, &m, m.dev, &m.dev_count, field, field_len);
 	}
-	node = fdt_subnode_offset(fdt, 0, "device-regions");
-	if (node >= 0) {
-		enum sp_manifest_err e =
-			parse_regions(fdt, node, true, &m, m.dev, &m.dev_count, field, field_len);
-		if (e != SP_MANIFEST_OK) {
-			return e;
-		}
+	if (e != SP_MANIFEST_OK) {
+		return e;
 	}
 	if (field_len > 0) {
 		field[0] = '\0';
