@@ -160,19 +160,33 @@ static void select_nil_before_v1_2(void **state)
 	}
 }
 
+/*
+ * Selecting u at `version` (room for 8) gives exactly parts[first .. first +
+ * count - 1], in order, and writes nothing after them.
+ */
+static void expect_selected(const struct ffa_uuid_arg *u, uint32_t version, unsigned int first,
+			    unsigned int count)
+{
+	struct ffa_partition_desc out[8];
+	memset(out, SENTINEL, sizeof(out));
+	assert_int_equal(ffa_partition_info_select(parts, NPARTS, u, version, out, 8), count);
+	for (unsigned int i = 0; i < count; i++) {
+		assert_desc_equal(&out[i], &parts[first + i]);
+	}
+	assert_untouched(out, count * sizeof(out[0]), sizeof(out));
+}
+
+static void uuid_of(struct ffa_uuid_arg *u, unsigned int part)
+{
+	memcpy(u->w, parts[part].uuid, sizeof(u->w));
+}
+
 /* Nil UUID, v1.2: one entry per UUID, so 0x8002 twice. */
 static void select_nil_v1_2(void **state)
 {
 	(void)state;
 	const struct ffa_uuid_arg nil = {{0, 0, 0, 0}};
-	struct ffa_partition_desc out[8];
-	memset(out, SENTINEL, sizeof(out));
-	unsigned int n = ffa_partition_info_select(parts, NPARTS, &nil, FFA_VERSION_1_2, out, 8);
-	assert_int_equal(n, NPARTS);
-	for (unsigned int i = 0; i < NPARTS; i++) {
-		assert_desc_equal(&out[i], &parts[i]);
-	}
-	assert_untouched(out, NPARTS * sizeof(out[0]), sizeof(out));
+	expect_selected(&nil, FFA_VERSION_1_2, 0, NPARTS);
 }
 
 static void select_by_uuid(void **state)
@@ -180,33 +194,17 @@ static void select_by_uuid(void **state)
 	(void)state;
 	const uint32_t versions[] = {FFA_VERSION_1_0, FFA_VERSION_1_1, FFA_VERSION_1_2};
 	for (size_t v = 0; v < 3; v++) {
-		struct ffa_partition_desc out[8];
 		struct ffa_uuid_arg u;
 
 		/* One partition's only UUID. */
-		memcpy(u.w, parts[0].uuid, sizeof(u.w));
-		memset(out, SENTINEL, sizeof(out));
-		assert_int_equal(ffa_partition_info_select(parts, NPARTS, &u, versions[v], out, 8),
-				 1);
-		assert_desc_equal(&out[0], &parts[0]);
-		assert_untouched(out, sizeof(out[0]), sizeof(out));
-
+		uuid_of(&u, 0);
+		expect_selected(&u, versions[v], 0, 1);
 		/* The second UUID of 0x8002: that entry, whatever the version. */
-		memcpy(u.w, parts[2].uuid, sizeof(u.w));
-		memset(out, SENTINEL, sizeof(out));
-		assert_int_equal(ffa_partition_info_select(parts, NPARTS, &u, versions[v], out, 8),
-				 1);
-		assert_desc_equal(&out[0], &parts[2]);
-		assert_untouched(out, sizeof(out[0]), sizeof(out));
-
+		uuid_of(&u, 2);
+		expect_selected(&u, versions[v], 2, 1);
 		/* A UUID two partitions share: both. */
-		memcpy(u.w, parts[3].uuid, sizeof(u.w));
-		memset(out, SENTINEL, sizeof(out));
-		assert_int_equal(ffa_partition_info_select(parts, NPARTS, &u, versions[v], out, 8),
-				 2);
-		assert_desc_equal(&out[0], &parts[3]);
-		assert_desc_equal(&out[1], &parts[4]);
-		assert_untouched(out, 2 * sizeof(out[0]), sizeof(out));
+		uuid_of(&u, 3);
+		expect_selected(&u, versions[v], 3, 2);
 	}
 }
 
@@ -215,18 +213,13 @@ static void select_no_match(void **state)
 {
 	(void)state;
 	struct ffa_uuid_arg u[3];
-	memcpy(u[0].w, parts[0].uuid, sizeof(u[0].w));
+	uuid_of(&u[0], 0);
 	u[0].w[3] ^= 1;
-	memcpy(u[1].w, parts[0].uuid, sizeof(u[1].w));
+	uuid_of(&u[1], 0);
 	u[1].w[0] ^= 0x80000000U;
 	u[2] = (struct ffa_uuid_arg){{1, 2, 3, 4}};
 	for (size_t i = 0; i < 3; i++) {
-		struct ffa_partition_desc out[8];
-		memset(out, SENTINEL, sizeof(out));
-		assert_int_equal(
-			ffa_partition_info_select(parts, NPARTS, &u[i], FFA_VERSION_1_2, out, 8),
-			0);
-		assert_untouched(out, 0, sizeof(out));
+		expect_selected(&u[i], FFA_VERSION_1_2, 0, 0);
 	}
 	/* No partitions at all. */
 	const struct ffa_uuid_arg nil = {{0, 0, 0, 0}};
@@ -260,7 +253,7 @@ static void select_max(void **state)
 	assert_untouched(out, 3 * sizeof(out[0]), sizeof(out));
 
 	struct ffa_uuid_arg u;
-	memcpy(u.w, parts[3].uuid, sizeof(u.w));
+	uuid_of(&u, 3);
 	memset(out, SENTINEL, sizeof(out));
 	assert_int_equal(ffa_partition_info_select(parts, NPARTS, &u, FFA_VERSION_1_2, out, 1), 1);
 	assert_desc_equal(&out[0], &parts[3]);

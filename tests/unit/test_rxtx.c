@@ -63,6 +63,17 @@ static void map_valid(void **state)
 	assert_valid(BASE, BASE + PG, 1, BASE, 2 * PG);
 }
 
+/* The buffer pair's whole state: mapped or not, addresses, page count, RX state. */
+static void assert_pair(const struct ffa_rxtx *b, bool mapped, uint64_t tx, uint64_t rx,
+			uint32_t pages, enum ffa_rx_state rx_state)
+{
+	assert_int_equal(b->mapped, mapped);
+	assert_int_equal(b->tx, tx);
+	assert_int_equal(b->rx, rx);
+	assert_int_equal(b->pages, pages);
+	assert_int_equal(b->rx_state, rx_state);
+}
+
 /* Already mapped: DENIED, before any argument check. */
 static void map_denied_when_mapped(void **state)
 {
@@ -79,10 +90,7 @@ static void map_denied_when_mapped(void **state)
 			 FFA_DENIED);
 	assert_int_equal(pages, NO_PAGES);
 	/* The state is unchanged by the refusals. */
-	assert_true(b.mapped);
-	assert_int_equal(b.tx, TX);
-	assert_int_equal(b.rx, RX);
-	assert_int_equal(b.pages, 2);
+	assert_pair(&b, true, TX, RX, 2, FFA_RX_EMPTY);
 }
 
 static void map_bad_page_count(void **state)
@@ -190,11 +198,7 @@ static void state_machine(void **state)
 	assert_int_equal(ffa_rxtx_map_check(&b, TX, RX, 3, BASE, SIZE, &pages), 0);
 	assert_int_equal(pages, 3);
 	ffa_rxtx_set(&b, TX, RX, pages);
-	assert_true(b.mapped);
-	assert_int_equal(b.tx, TX);
-	assert_int_equal(b.rx, RX);
-	assert_int_equal(b.pages, 3);
-	assert_int_equal(b.rx_state, FFA_RX_EMPTY);
+	assert_pair(&b, true, TX, RX, 3, FFA_RX_EMPTY);
 	assert_int_equal(ffa_rxtx_unmap_check(&b), 0);
 
 	/* EMPTY: the endpoint does not own it. */
@@ -212,11 +216,7 @@ static void state_machine(void **state)
 	/* Unmap while FULL: everything zero. */
 	b.rx_state = FFA_RX_FULL;
 	ffa_rxtx_clear(&b);
-	assert_false(b.mapped);
-	assert_int_equal(b.tx, 0);
-	assert_int_equal(b.rx, 0);
-	assert_int_equal(b.pages, 0);
-	assert_int_equal(b.rx_state, FFA_RX_EMPTY);
+	assert_pair(&b, false, 0, 0, 0, FFA_RX_EMPTY);
 	assert_int_equal(ffa_rxtx_unmap_check(&b), FFA_INVALID_PARAMETERS);
 	assert_int_equal(ffa_rx_release(&b), FFA_DENIED);
 
@@ -226,11 +226,7 @@ static void state_machine(void **state)
 	assert_int_equal(pages, 1);
 	b.rx_state = FFA_RX_FULL;
 	ffa_rxtx_set(&b, RX, TX, pages);
-	assert_true(b.mapped);
-	assert_int_equal(b.tx, RX);
-	assert_int_equal(b.rx, TX);
-	assert_int_equal(b.pages, 1);
-	assert_int_equal(b.rx_state, FFA_RX_EMPTY);
+	assert_pair(&b, true, RX, TX, 1, FFA_RX_EMPTY);
 }
 
 int main(void)
