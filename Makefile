@@ -39,16 +39,17 @@ FW_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 CORE_SRCS := src/core/fmt.c src/core/console.c src/core/panic.c src/core/cpu.c \
 	src/core/palloc.c src/core/mm.c
 FFA_SRCS := src/ffa/version.c src/ffa/features.c src/ffa/dispatch.c src/ffa/partition_info.c \
-	src/ffa/rxtx.c src/ffa/indirect.c
+	src/ffa/rxtx.c src/ffa/indirect.c src/ffa/notif.c
 ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S \
-	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S src/arch/aarch64/fp.S
+	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S src/arch/aarch64/fp.S \
+	src/arch/aarch64/gic.c
 PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c src/spmc/fdt_blob.c
+	src/spmc/indirect.c src/spmc/notif.c src/spmc/fdt_blob.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
@@ -57,7 +58,7 @@ SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
 SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
 
-NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c src/core/fmt.c src/lib/string.c \
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c src/core/fmt.c src/lib/string.c \
 	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
 NWD_ELF := $(BUILD)/nwd/nwd-test.elf
@@ -320,7 +321,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect run
+HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect notif run
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_palloc_SRCS := $(HOST_COMMON)
@@ -333,6 +334,7 @@ test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
 test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
 test_indirect_SRCS := $(HOST_COMMON) src/ffa/indirect.c
+test_notif_SRCS := $(HOST_COMMON) src/ffa/notif.c
 test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))

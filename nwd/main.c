@@ -80,7 +80,8 @@ static void suite_features(void)
 		FFA_NOT_SUPPORTED);
 	t_error("ffa.features.bad.feature_npi", FFA_FEATURES_32, FFA_FEATURE_NPI, 0,
 		FFA_NOT_SUPPORTED);
-	t_error("ffa.features.bad.feature_sri", FFA_FEATURES_32, FFA_FEATURE_SRI, 0,
+	t_success("ffa.features.feature_sri", FFA_FEATURES_32, FFA_FEATURE_SRI, 8);
+	t_error("ffa.features.bad.feature_mei", FFA_FEATURES_32, FFA_FEATURE_MEI, 0,
 		FFA_NOT_SUPPORTED);
 	t_error("ffa.features.bad.feature_reserved_bits", FFA_FEATURES_32, 0x00000102, 0,
 		FFA_NOT_SUPPORTED);
@@ -109,8 +110,8 @@ static void suite_unsupported(void)
 		{"ffa.unsupported.mem_share_64", FFA_MEM_SHARE_64},
 		{"ffa.unsupported.mem_lend_64", FFA_MEM_LEND_64},
 		{"ffa.unsupported.mem_reclaim", FFA_MEM_RECLAIM_32},
-		{"ffa.unsupported.notification_bitmap_create", FFA_NOTIFICATION_BITMAP_CREATE_32},
-		{"ffa.unsupported.notification_info_get", FFA_NOTIFICATION_INFO_GET_64},
+		{"ffa.unsupported.mem_donate", FFA_MEM_DONATE_32},
+		{"ffa.unsupported.mem_retrieve_req", FFA_MEM_RETRIEVE_REQ_64},
 		{"ffa.unsupported.unassigned_ffa_fid_0x78", 0x84000078},
 		{"ffa.unsupported.msg_wait_from_nwd", FFA_MSG_WAIT_32},
 	};
@@ -301,6 +302,7 @@ void nwd_main(void)
 	suite_messaging();
 	suite_interrupts();
 	suite_fp();
+	suite_notifications();
 	suite_partitions();
 	suite_smp();
 	suite_isolation();

@@ -42,6 +42,7 @@ void suite_messaging(void);
 void suite_interrupts(void);
 void suite_isolation(void);
 void suite_fp(void);
+void suite_notifications(void);
 /* Core 0's EL2 physical timer interrupt: pending `after` ticks from now (on), or off. */
 void timer_interrupt(bool on, uint64_t after);
 

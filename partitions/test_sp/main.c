@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ffa/ffa.h"
+#include "ffa/notif.h"
 #include "sp.h"
 #include "sort.h"
 #include "test_cmd.h"
@@ -44,6 +45,7 @@ static void read_message(void)
 	sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
 } /* 0 = the blob and its manifest descriptor checked out */
 static uint64_t served[8];
+static uint64_t seen_from_sp, seen_from_vm, seen_fwk, seen_runs, seen_rx_full_reads;
 
 static uint64_t check_boot_info(uint64_t addr)
 {
@@ -175,7 +177,7 @@ static struct ffa_value handle(const struct ffa_value *req)
 		h->receiver = (uint16_t)a[1];
 		h->size = 8;
 		*(uint64_t *)(void *)(tx_buf + sizeof(*h)) = a[2];
-		struct ffa_value m = sp_call(FFA_MSG_SEND2_32, 0, 0, 0);
+		struct ffa_value m = sp_call(FFA_MSG_SEND2_32, 0, (uint32_t)(a[1] >> 16), 0);
 		out[1] = m.x[0];
 		out[2] = (uint32_t)m.x[2];
 		break;
@@ -230,6 +232,23 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[2] = spin(a[2]);
 		__asm__ volatile("fmov %0, d0" : "=r"(out[1]));
 		break;
+	case TEST_CMD_NOTIF_CALL: {
+		struct ffa_value v = {
+			.x = {a[1], (uint32_t)a[2], (uint32_t)a[3], (uint32_t)a[4], a[4] >> 32}};
+		sp_ffa(&v);
+		out[1] = v.x[0];
+		out[2] = (uint32_t)v.x[2] | v.x[3] << 32;
+		out[3] = (uint32_t)v.x[4] | v.x[5] << 32;
+		out[4] = (uint32_t)v.x[6] | v.x[7] << 32;
+		break;
+	}
+	case TEST_CMD_NOTIF_SEEN:
+		out[1] = seen_from_sp;
+		out[2] = seen_from_vm;
+		out[3] = seen_fwk | seen_runs << 32;
+		out[4] = seen_rx_full_reads;
+		seen_from_sp = seen_from_vm = seen_fwk = seen_runs = seen_rx_full_reads = 0;
+		break;
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
 		break;
@@ -255,6 +274,32 @@ static struct ffa_value handle(const struct ffa_value *req)
 	return r;
 }
 
+/*
+ * Run by the normal world's scheduler (after the schedule-receiver
+ * interrupt): fetch this vCPU's notifications; RX-full means a message.
+ * Without notification support, look for a message anyway.
+ */
+static void on_run(void)
+{
+	struct ffa_value g = {
+		.x = {FFA_NOTIFICATION_GET_32, (uint64_t)sp_vcpu_index() << 16 | own_id(),
+		      FFA_NOTIF_GET_FROM_SP | FFA_NOTIF_GET_FROM_VM | FFA_NOTIF_GET_FROM_SPM}};
+	sp_ffa(&g);
+	if ((uint32_t)g.x[0] != FFA_SUCCESS_32) {
+		read_message();
+		return;
+	}
+	seen_runs++;
+	seen_from_sp |= (uint32_t)g.x[2] | g.x[3] << 32;
+	seen_from_vm |= (uint32_t)g.x[4] | g.x[5] << 32;
+	seen_fwk |= (uint32_t)g.x[6];
+	if ((g.x[6] & FFA_NOTIF_FWK_RX_FULL) != 0) {
+		uint64_t before = msg_count;
+		read_message();
+		seen_rx_full_reads += msg_count - before;
+	}
+}
+
 static void serve(void)
 {
 	struct ffa_value v = {.x = {FFA_MSG_WAIT_32}};
@@ -266,8 +311,8 @@ static void serve(void)
 		    fid == FFA_MSG_SEND_DIRECT_REQ2_64) {
 			v = handle(&v);
 		} else if (fid == FFA_RUN_32) {
-			/* Cycles from the normal world's scheduler: look for a message. */
-			read_message();
+			/* Cycles from the normal world's scheduler: notifications, messages. */
+			on_run();
 			v = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
 		} else {
 			sp_log("unexpected message 0x%x\n", fid);

@@ -28,7 +28,10 @@
 
 /* x4 = sender of the last indirect message, x5 = its size, x6 = its first 8 bytes, x7 = count. */
 #define TEST_CMD_LAST_MSG 9U
-/* Sends an 8-byte indirect message (x5) to x4: x4 = MSG_SEND2's x0, x5 = its w2. */
+/*
+ * Sends an 8-byte indirect message (x5) to x4 [15:0] with MSG_SEND2 flags
+ * x4 [47:16] (bit 1: delay the SRI): x4 = MSG_SEND2's x0, x5 = its w2.
+ */
 #define TEST_CMD_SEND_MSG 10U
 /* Calls FFA_YIELD, then answers: x4 = what FFA_YIELD returned in x0. */
 #define TEST_CMD_YIELD 11U
@@ -51,6 +54,20 @@
 #define TEST_CMD_FP_GET 16U
 /* Sets D0 = x4, spins x5 iterations (to be preempted), then x4 = D0, x5 = iterations done. */
 #define TEST_CMD_FP_SPIN 17U
+
+/*
+ * A notification call (BIND, UNBIND, SET, GET, or any other ID) made by the
+ * partition: x4 = function ID, x5 = w1, x6 = w2, x7 = 64-bit bitmap (w3 low,
+ * w4 high). Results: x4 = x0, x5 = w2 | w3 << 32, x6 = w4 | w5 << 32,
+ * x7 = w6 | w7 << 32 (so GET gives SP, VM and framework bitmaps).
+ */
+#define TEST_CMD_NOTIF_CALL 18U
+/*
+ * What the partition fetched with FFA_NOTIFICATION_GET when the normal world
+ * last ran it (FFA_RUN): x4 = from partitions, x5 = from VMs, x6 = framework
+ * | runs << 32, x7 = messages read because of RX-full; then forgotten.
+ */
+#define TEST_CMD_NOTIF_SEEN 19U
 
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU

@@ -3,6 +3,7 @@
  * this order and never the other way round:
  *
  *   partition (partition.lock, vCPU states)
+ *   notifications (notif_lock in spmc/notif.c): a leaf but for the console
  *   RX/TX pair (ffa_rxtx.lock) -> stage-1 page table (spmc.stage1_lock)
  *   -> page allocator (palloc.lock) -> console (console_lock)
  *

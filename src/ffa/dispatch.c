@@ -42,7 +42,7 @@ struct ffa_value ffa_call(const struct ffa_instance *inst, struct ffa_endpoint *
 	case FFA_VERSION_32:
 		return ffa_version(ep, ffa_w(args, 1));
 	case FFA_FEATURES_32:
-		return ffa_features(ep, ffa_w(args, 1), ffa_w(args, 2));
+		return ffa_features(inst, ep, ffa_w(args, 1), ffa_w(args, 2));
 	case FFA_ID_GET_32:
 		return ffa_success_value(ep->id);
 	case FFA_SPM_ID_GET_32:

@@ -5,7 +5,9 @@
  * world and partitions see different sets), and only those that exist in the
  * FF-A version the caller negotiated. Feature IDs (bit 31
  * clear) must have bits [30:8] and the input property zero, else
- * NOT_SUPPORTED. No feature ID (NPI, SRI, MEI) is implemented yet.
+ * NOT_SUPPORTED. Of the feature IDs only the schedule-receiver interrupt
+ * (SRI) is implemented, for the normal world; NPI and MEI need a virtual
+ * GIC for partitions.
  */
 #include "ffa/ffa_core.h"
 #include "ffa/rxtx.h"
@@ -55,6 +57,7 @@ uint32_t ffa_abi_since(uint32_t fid)
 	case FFA_NOTIFICATION_UNBIND_32:
 	case FFA_NOTIFICATION_SET_32:
 	case FFA_NOTIFICATION_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_32:
 	case FFA_NOTIFICATION_INFO_GET_64:
 	case FFA_RX_ACQUIRE_32:
 	case FFA_SPM_ID_GET_32:
@@ -96,10 +99,21 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_PARTITION_INFO_GET_32:
 	case FFA_PARTITION_INFO_GET_REGS_64:
 	case FFA_MSG_SEND2_32:
+	case FFA_NOTIFICATION_BIND_32:
+	case FFA_NOTIFICATION_UNBIND_32:
+	case FFA_NOTIFICATION_SET_32:
+	case FFA_NOTIFICATION_GET_32:
 		return true;
-	/* The normal world schedules partitions and may take its RX buffer back. */
+	/*
+	 * The normal world schedules partitions, may take its RX buffer back,
+	 * creates VMs' notification bitmaps and asks who has notifications.
+	 */
 	case FFA_RUN_32:
 	case FFA_RX_ACQUIRE_32:
+	case FFA_NOTIFICATION_BITMAP_CREATE_32:
+	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
+	case FFA_NOTIFICATION_INFO_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_64:
 		return !secure;
 	/* Only partitions answer requests, wait for messages, log and register entries. */
 	case FFA_MSG_SEND_DIRECT_RESP_32:
@@ -116,10 +130,18 @@ static bool implemented(uint32_t fid, bool secure)
 	}
 }
 
-struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t input)
+struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoint *ep, uint32_t id,
+			      uint32_t input)
 {
 	if ((id & FFA_FEATURES_FUNC_BIT) == 0) {
-		/* Feature IDs: bits [30:8] and the input property MBZ; none implemented. */
+		/*
+		 * Feature IDs (v1.1 on): bits [30:8] and the input property MBZ. The
+		 * schedule-receiver interrupt, for the normal world: w2 = its INTID.
+		 */
+		if (id == FFA_FEATURE_SRI && input == 0 && inst->sri_intid != 0 &&
+		    !ffa_id_is_secure(ep->id) && ffa_endpoint_version(ep) >= FFA_VERSION_1_1) {
+			return ffa_success_value(inst->sri_intid);
+		}
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
 	uint32_t fid = id & ~SMCCC_SVE_HINT;

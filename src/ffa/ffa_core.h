@@ -26,6 +26,7 @@ struct ffa_endpoint {
 /* The FF-A instance tzvisor implements for a caller. */
 struct ffa_instance {
 	ffa_id_t spmc_id; /* answered by FFA_SPM_ID_GET */
+	uint32_t sri_intid; /* the schedule-receiver interrupt for the normal world; 0: none */
 };
 
 void ffa_endpoint_init(struct ffa_endpoint *ep, ffa_id_t id);
@@ -37,7 +38,8 @@ uint32_t ffa_endpoint_version(struct ffa_endpoint *ep);
 void ffa_endpoint_lock_version(struct ffa_endpoint *ep);
 
 /* FFA_FEATURES (FF-A v1.2 13.3). */
-struct ffa_value ffa_features(struct ffa_endpoint *ep, uint32_t id, uint32_t input);
+struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoint *ep, uint32_t id,
+			      uint32_t input);
 
 /* The version of FF-A that introduced an ABI, or 0 for IDs tzvisor does not know. */
 uint32_t ffa_abi_since(uint32_t fid);

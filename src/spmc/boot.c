@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "arch/aarch64/gic.h"
 #include "arch/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
@@ -14,6 +15,7 @@
 #include "core/types.h"
 #include "plat/plat.h"
 #include "spmc/bench.h"
+#include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
 
@@ -60,6 +62,9 @@ static void stage1_build(uintptr_t manifest_pa)
 	 * interleave with the normal world's on UART0 (a secure device: NS=0).
 	 */
 	map_or_panic(plat.secure_uart_base, PAGE_SIZE, MM_RW | MM_DEVICE, "secure uart");
+	/* The redistributors: the SPMC gives the normal world its SRI (spmc/notif.c). */
+	map_or_panic(plat.gicr_base, (uint64_t)MAX_CPUS * GICR_FRAME_STRIDE, MM_RW | MM_DEVICE,
+		     "GIC redistributors");
 	/* The manifest (read-only, may straddle a page). */
 	uintptr_t m = ALIGN_DOWN(manifest_pa, PAGE_SIZE);
 	map_or_panic(m, ALIGN_UP(manifest_pa + SPMC_MANIFEST_MAX_SIZE, PAGE_SIZE) - m, MM_R,
@@ -155,8 +160,10 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 
 	manifest_load(manifest_pa);
 	spmc.inst.spmc_id = spmc.manifest.spmc_id;
+	spmc.inst.sri_intid = SPMC_SRI_INTID;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	partitions_cpu_init();
+	spmc_notif_cpu_init(index);
 	partitions_load(&spmc.manifest, &stage1);
 	banner(manifest_pa, core_id);
 #ifdef TZV_SELFTEST_PANIC
@@ -188,6 +195,7 @@ void spmc_boot_secondary(unsigned int index)
 	cpu_up(index, false);
 	arch_mm_enable(&stage1);
 	partitions_cpu_init();
+	spmc_notif_cpu_init(index);
 	partitions_boot_cpu(index, false);
 	LOG("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);
 	spmc_serve();

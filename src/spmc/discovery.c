@@ -26,6 +26,7 @@
 #include "core/console.h"
 #include "core/types.h"
 #include "plat/plat.h"
+#include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
 
@@ -243,5 +244,9 @@ struct ffa_value spmc_rx_release(ffa_id_t caller, struct ffa_rxtx *b, const stru
 	sl_lock(&b->lock);
 	int err = ffa_rx_release(b);
 	sl_unlock(&b->lock);
-	return err == 0 ? ffa_success_value(0) : ffa_error_value((enum ffa_error)err);
+	if (err != 0) {
+		return ffa_error_value((enum ffa_error)err);
+	}
+	spmc_notif_rx_released(caller);
+	return ffa_success_value(0);
 }

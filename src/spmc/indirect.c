@@ -8,9 +8,10 @@
  * lock; it is then copied into the receiver's RX buffer under the receiver's
  * lock, so no two buffer locks are ever held together. The receiver owns its
  * RX buffer until FFA_RX_RELEASE; a second message meanwhile gets BUSY.
- * Not yet: the RX-buffer-full notification and the schedule-receiver
- * interrupt (notifications are a later step): a receiving partition finds
- * the message when it next runs (FFA_RUN or a direct request).
+ * A receiver that takes notifications gets the RX-buffer-full framework
+ * notification and the normal world the schedule-receiver interrupt (which a
+ * sending partition may delay, w2 bit 1), see spmc/notif.c; the normal
+ * world's scheduler then runs the receiver, which reads its message.
  */
 #include "spmc/indirect.h"
 
@@ -19,6 +20,7 @@
 #include "core/cpu.h"
 #include "core/types.h"
 #include "ffa/indirect.h"
+#include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
 
@@ -101,5 +103,9 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 		err = 0;
 	}
 	sl_unlock(&rx->lock);
-	return err == 0 ? ffa_success_value(0) : ffa_error_value(err);
+	if (err != 0) {
+		return ffa_error_value(err);
+	}
+	spmc_notif_rx_full(ep->id, h.receiver, (ffa_w(args, 2) & FFA_NOTIF_FLAG_DELAY_SRI) != 0);
+	return ffa_success_value(0);
 }

@@ -309,6 +309,9 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 
 	sp->vmid = (uint16_t)(partition_count + 1);
 	sp->vcpu_count = m->exec_ctx_count;
+	if (m->notification_support) {
+		ffa_notif_enable(&sp->notif, sp->vcpu_count);
+	}
 	ffa_endpoint_init(&sp->ep, sp->id);
 	/* Until it calls FFA_VERSION, a partition speaks its manifest's version. */
 	sp->ep.version = m->ffa_version;

@@ -13,6 +13,7 @@
 #include "core/mm.h"
 #include "core/spinlock.h"
 #include "ffa/ffa_core.h"
+#include "ffa/notif.h"
 #include "ffa/rxtx.h"
 #include "spmc/manifest.h"
 #include "spmc/sp_manifest.h"
@@ -57,6 +58,7 @@ struct partition {
 	uint16_t vmid;
 	struct ffa_endpoint ep;
 	struct ffa_rxtx rxtx;
+	struct ffa_notif notif; /* under notif_lock (spmc/notif.c) */
 	struct vcpu vcpus[SP_MAX_EXEC_CTX];
 	unsigned int vcpu_count;
 	bool aborted;

@@ -21,7 +21,8 @@
  * SP calls handled here: FFA_MSG_WAIT, FFA_ERROR (at boot), FFA_YIELD,
  * FFA_MSG_SEND2,
  * FFA_MSG_SEND_DIRECT_REQ/RESP (32, 64), FFA_MSG_SEND_DIRECT_REQ2/RESP2,
- * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, and the common
+ * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, the notification
+ * ABIs (spmc/notif.c), and the common
  * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET). Sender IDs are
  * checked against the caller's identity. A stage-2 fault or an unexpected
  * trap stops the partition; whoever waited on it gets FFA_ERROR(ABORTED).
@@ -35,6 +36,7 @@
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/notif.h"
 #include "spmc/spmc.h"
 
 enum action {
@@ -348,6 +350,16 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		return RESUME;
 	case FFA_PARTITION_INFO_GET_REGS_64:
 		*ret = spmc_partition_info_get_regs(&sp->ep, args);
+		return RESUME;
+	case FFA_NOTIFICATION_BITMAP_CREATE_32:
+	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
+	case FFA_NOTIFICATION_BIND_32:
+	case FFA_NOTIFICATION_UNBIND_32:
+	case FFA_NOTIFICATION_SET_32:
+	case FFA_NOTIFICATION_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_64:
+		*ret = spmc_notif_call(v, args);
 		return RESUME;
 	default:
 		*ret = ffa_call(&spmc.inst, &sp->ep, args);

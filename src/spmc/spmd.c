@@ -18,6 +18,7 @@
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
@@ -125,6 +126,15 @@ static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 		return spmc_msg_send2(&spmc.nwd, &spmc.nwd_rxtx, req);
 	case FFA_RUN_32:
 		return spmc_run_from_nwd(req);
+	case FFA_NOTIFICATION_BITMAP_CREATE_32:
+	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
+	case FFA_NOTIFICATION_BIND_32:
+	case FFA_NOTIFICATION_UNBIND_32:
+	case FFA_NOTIFICATION_SET_32:
+	case FFA_NOTIFICATION_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_64:
+		return spmc_notif_call(NULL, req);
 	default:
 		break;
 	}
@@ -136,6 +146,7 @@ void spmc_serve(void)
 	struct ffa_value v = {.x = {FFA_MSG_WAIT_32}};
 
 	for (;;) {
+		spmc_sri_flush();
 		bench_request_end();
 		arch_smc(&v);
 		bench_request_begin();

@@ -207,6 +207,18 @@ static void features_by_caller(void **state)
 	assert_error(call(&nwd, FFA_FEATURES_32, FFA_YIELD_32, 0), FFA_NOT_SUPPORTED);
 	assert_success(call(&nwd, FFA_FEATURES_32, FFA_MSG_SEND2_32, 0), 0);
 	assert_success(call(&sp, FFA_FEATURES_32, FFA_MSG_SEND2_32, 0), 0);
+	/* Notifications: both bind, set and get; the normal world manages bitmaps and asks. */
+	const uint32_t notif_both[] = {FFA_NOTIFICATION_BIND_32, FFA_NOTIFICATION_UNBIND_32,
+				       FFA_NOTIFICATION_SET_32, FFA_NOTIFICATION_GET_32};
+	const uint32_t notif_nwd[] = {FFA_NOTIFICATION_BITMAP_CREATE_32,
+				      FFA_NOTIFICATION_BITMAP_DESTROY_32,
+				      FFA_NOTIFICATION_INFO_GET_32, FFA_NOTIFICATION_INFO_GET_64};
+	for (size_t i = 0; i < 4; i++) {
+		assert_success(call(&nwd, FFA_FEATURES_32, notif_both[i], 0), 0);
+		assert_success(call(&sp11, FFA_FEATURES_32, notif_both[i], 0), 0);
+		assert_success(call(&nwd, FFA_FEATURES_32, notif_nwd[i], 0), 0);
+		assert_error(call(&sp, FFA_FEATURES_32, notif_nwd[i], 0), FFA_NOT_SUPPORTED);
+	}
 	/* REQ2/RESP2 and CONSOLE_LOG are FF-A v1.2: a v1.1 partition does not see them. */
 	assert_error(call(&sp11, FFA_FEATURES_32, FFA_MSG_SEND_DIRECT_REQ2_64, 0),
 		     FFA_NOT_SUPPORTED);
@@ -235,6 +247,26 @@ static void features_feature_ids_and_input(void **state)
 	assert_success(call(&ep, FFA_FEATURES_32, 0xDEAD000000000000ULL | FFA_VERSION_32,
 			    0xFFFFFFFF00000000ULL),
 		       0);
+}
+
+/* The schedule-receiver interrupt: for a v1.1+ normal world of an instance that has one. */
+static void features_sri(void **state)
+{
+	(void)state;
+	const struct ffa_instance with_sri = {.spmc_id = 0x8000, .sri_intid = 8};
+	struct ffa_endpoint nwd, nwd10, sp;
+	ffa_endpoint_init(&nwd, 0);
+	ffa_endpoint_init(&nwd10, 0);
+	ffa_endpoint_init(&sp, 0x8001);
+	ffa_version(&nwd, FFA_VERSION_1_1);
+	ffa_version(&sp, FFA_VERSION_1_2);
+	assert_success(ffa_features(&with_sri, &nwd, FFA_FEATURE_SRI, 0), 8);
+	assert_error(ffa_features(&with_sri, &nwd, FFA_FEATURE_SRI, 1), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with_sri, &nwd10, FFA_FEATURE_SRI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with_sri, &sp, FFA_FEATURE_SRI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with_sri, &nwd, FFA_FEATURE_NPI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with_sri, &nwd, FFA_FEATURE_MEI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&inst, &nwd, FFA_FEATURE_SRI, 0), FFA_NOT_SUPPORTED);
 }
 
 /* Every known-but-unimplemented ABI and every unknown ID is NOT_SUPPORTED. */
@@ -273,6 +305,7 @@ int main(void)
 		cmocka_unit_test(v1_0_caller_sees_no_v1_1_abi),
 		cmocka_unit_test(features_functions),
 		cmocka_unit_test(features_by_caller),
+		cmocka_unit_test(features_sri),
 		cmocka_unit_test(features_feature_ids_and_input),
 		cmocka_unit_test(dispatch_unsupported),
 	};

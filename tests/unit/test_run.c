@@ -174,6 +174,16 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 
 /* --- helpers ------------------------------------------------------------------ */
 
+static unsigned int notif_calls;
+static const struct vcpu *notif_caller;
+
+struct ffa_value spmc_notif_call(struct vcpu *v, const struct ffa_value *args)
+{
+	notif_calls++;
+	notif_caller = v;
+	return ffa_success_value(ffa_fid(args));
+}
+
 static struct arch_exit trap(struct vcpu *v, unsigned int ec, struct ffa_value call)
 {
 	memcpy(v->arch.regs.x, call.x, sizeof(call.x));
@@ -1570,6 +1580,37 @@ static void calls_routed(void **state)
 	assert_true(SP_A->ep.version_locked);
 }
 
+/* Notification ABIs go to spmc/notif.c with the calling vCPU (which refuses the NWd's ones). */
+static struct arch_exit routed_notif_a(struct vcpu *v, unsigned int n)
+{
+	static const uint32_t fids[] = {
+		FFA_NOTIFICATION_BIND_32,	   FFA_NOTIFICATION_UNBIND_32,
+		FFA_NOTIFICATION_SET_32,	   FFA_NOTIFICATION_GET_32,
+		FFA_NOTIFICATION_INFO_GET_64,	   FFA_NOTIFICATION_INFO_GET_32,
+		FFA_NOTIFICATION_BITMAP_CREATE_32, FFA_NOTIFICATION_BITMAP_DESTROY_32,
+	};
+
+	if (n > 0) {
+		assert_regs(seen(), CALL(FFA_SUCCESS_32, 0, fids[n - 1]));
+		assert_ptr_equal(notif_caller, v);
+	}
+	if (n < 8) {
+		return smc(v, CALL(fids[n]));
+	}
+	return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0)));
+}
+
+static void notif_calls_routed(void **state)
+{
+	(void)state;
+	notif_calls = 0;
+	script[0] = routed_notif_a;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(notif_calls, 8);
+	assert_int_equal(stub_calls, 0);
+}
+
 /* A v1.1 partition: the v1.2 ABIs are NOT_SUPPORTED, nothing delivered. */
 static struct arch_exit v11_a(struct vcpu *v, unsigned int n)
 {
@@ -1672,6 +1713,7 @@ int main(void)
 		cmocka_unit_test_setup(console_log_full_line, setup),
 		cmocka_unit_test_setup(secondary_ep_register, setup),
 		cmocka_unit_test_setup(calls_routed, setup),
+		cmocka_unit_test_setup(notif_calls_routed, setup),
 		cmocka_unit_test_setup(version_gates_calls, setup),
 		cmocka_unit_test_setup(el0_partition, setup),
 	};

@@ -85,6 +85,19 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 	return ffa_success_value(8);
 }
 
+static unsigned int notif_calls;
+
+struct ffa_value spmc_notif_call(struct vcpu *v, const struct ffa_value *args)
+{
+	assert_null(v); /* the normal world */
+	notif_calls++;
+	return ffa_success_value(ffa_fid(args));
+}
+
+void spmc_sri_flush(void)
+{
+}
+
 struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
 {
 	(void)args;
@@ -108,6 +121,7 @@ static int setup(void **state)
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	cpu_off_calls = 0;
 	discovery_calls = 0;
+	notif_calls = 0;
 	direct_req_calls = 0;
 	cpus[2].index = 2;
 	cpus[2].on = true;
@@ -241,6 +255,33 @@ static void discovery_routed_by_version(void **state)
 	assert_int_equal(direct_req_calls, 0);
 }
 
+/* The eight notification ABIs go to spmc/notif.c, for v1.1 callers and later only. */
+static void notifications_routed_by_version(void **state)
+{
+	(void)state;
+	static const uint32_t fids[] = {
+		FFA_NOTIFICATION_BITMAP_CREATE_32, FFA_NOTIFICATION_BITMAP_DESTROY_32,
+		FFA_NOTIFICATION_BIND_32,	   FFA_NOTIFICATION_UNBIND_32,
+		FFA_NOTIFICATION_SET_32,	   FFA_NOTIFICATION_GET_32,
+		FFA_NOTIFICATION_INFO_GET_32,	   FFA_NOTIFICATION_INFO_GET_64,
+	};
+	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_0);
+	for (unsigned int i = 0; i < 8; i++) {
+		struct ffa_value req = {.x = {fids[i]}};
+		struct ffa_value v = spmc_handle(&req);
+		assert_int_equal(v.x[0], FFA_ERROR_32);
+		assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
+	}
+	assert_int_equal(notif_calls, 0);
+	spmc.nwd.version_locked = false;
+	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_1);
+	for (unsigned int i = 0; i < 8; i++) {
+		struct ffa_value req = {.x = {fids[i]}};
+		assert_int_equal(spmc_handle(&req).x[2], fids[i]);
+	}
+	assert_int_equal(notif_calls, 8);
+}
+
 /* A secure interrupt with no partition to run resumes the normal world. */
 static void interrupt_resumes_nwd(void **state)
 {
@@ -257,6 +298,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(version_request, setup),
+		cmocka_unit_test_setup(notifications_routed_by_version, setup),
 		cmocka_unit_test_setup(version_locked_after_call, setup),
 		cmocka_unit_test_setup(psci_messages, setup),
 		cmocka_unit_test_setup(unknown_framework_type, setup),
