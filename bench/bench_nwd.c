@@ -127,6 +127,70 @@ static void bench_partition_info_get(void)
 	report("partition_info_get", samples, N);
 }
 
+static struct ffa_value sp_notif_call(uint32_t fid, uint32_t w1, uint32_t w2, uint64_t bits)
+{
+	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP1_ID),
+				    0, TEST_CMD_NOTIF_CALL, fid, w1, w2, bits}};
+	nwd_smc(&v);
+	return v;
+}
+
+/*
+ * Notifications between the normal world (VM 0) and sp1: SET to sp1, the
+ * INFO_GET that lists it, and GET of one that sp1 set (sp1's SET untimed).
+ */
+static void bench_notifications(void)
+{
+	struct ffa_value v = {.x = {FFA_NOTIFICATION_BITMAP_CREATE_32, 0, 1}};
+	nwd_smc(&v);
+	v = (struct ffa_value){.x = {FFA_NOTIFICATION_BIND_32, (uint32_t)TEST_SP1_ID << 16, 0, 2}};
+	nwd_smc(&v);
+	v = sp_notif_call(FFA_NOTIFICATION_BIND_32, TEST_SP1_ID, 0, 1ULL << 3);
+	if (v.x[4] != FFA_SUCCESS_32) {
+		nwd_printf("BENCH_ERROR notifications: sp1 bind x0 = 0x%llx\n",
+			   (unsigned long long)v.x[4]);
+		return;
+	}
+	static uint64_t set[N], info[N]; /* 16 KiB: not on the stack */
+	for (unsigned int i = 0; i < N; i++) {
+		v = (struct ffa_value){.x = {FFA_NOTIFICATION_SET_32, TEST_SP1_ID, 0, 1U << 3}};
+		uint64_t t0 = read_cntpct();
+		nwd_smc(&v);
+		set[i] = read_cntpct() - t0;
+		struct ffa_value q = {.x = {FFA_NOTIFICATION_INFO_GET_64}};
+		t0 = read_cntpct();
+		nwd_smc(&q);
+		info[i] = read_cntpct() - t0;
+		if ((uint32_t)v.x[0] != FFA_SUCCESS_32 || q.x[0] != FFA_SUCCESS_64) {
+			nwd_printf("BENCH_ERROR notifications: set 0x%llx, info_get 0x%llx\n",
+				   (unsigned long long)v.x[0], (unsigned long long)q.x[0]);
+			return;
+		}
+	}
+	v = (struct ffa_value){.x = {FFA_NOTIFICATION_SET_32, TEST_SP1_ID, 0, 1U << 3}};
+	uint64_t t0 = read_cntpct();
+	nwd_smc(&v);
+	attribute_last("notification_set.vm_to_sp", read_cntpct() - t0);
+	report("notification_set.vm_to_sp", set, N);
+	report("notification_info_get.one_list", info, N);
+	for (unsigned int i = 0; i < N; i++) {
+		sp_notif_call(FFA_NOTIFICATION_SET_32, (uint32_t)TEST_SP1_ID << 16, 0, 2);
+		v = (struct ffa_value){.x = {FFA_NOTIFICATION_GET_32, 0, 1U | 4U}};
+		t0 = read_cntpct();
+		nwd_smc(&v);
+		samples[i] = read_cntpct() - t0;
+		if ((uint32_t)v.x[0] != FFA_SUCCESS_32 || v.x[2] != 2) {
+			nwd_printf("BENCH_ERROR notification_get: x0 0x%llx, w2 0x%llx\n",
+				   (unsigned long long)v.x[0], (unsigned long long)v.x[2]);
+			return;
+		}
+		if (i == N - 1) {
+			attribute_last("notification_get.vm", samples[i]);
+		}
+	}
+	report("notification_get.vm", samples, N);
+}
+
 void nwd_main(void);
 void nwd_main(void)
 {
@@ -149,6 +213,7 @@ void nwd_main(void)
 	bench("partition_info_get_regs", (struct ffa_value){.x = {FFA_PARTITION_INFO_GET_REGS_64}},
 	      FFA_SUCCESS_64, true);
 	bench_partition_info_get();
+	bench_notifications();
 	bench_direct("core0");
 
 	/* SP -> SP -> SP: sp1 times its own requests to sp2 (median/min/max from inside). */

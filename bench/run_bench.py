@@ -21,7 +21,6 @@ from qemu_console import QemuConsole  # noqa: E402
 
 NOT_YET = [
     ("mem_share_cycle", "memory sharing has not landed"),
-    ("notification_set_get", "notifications have not landed"),
 ]
 
 

@@ -144,7 +144,7 @@ struct core_slot {
 	volatile uint32_t done; /* round+1 when the results below are valid */
 	volatile uint32_t release; /* round+1 when the core may turn itself off */
 	volatile uint64_t version, id, spm_id, features, unknown, hammer_bad;
-	volatile uint64_t sp1_ec, sp1_id, sp2_ec, sp2_id, sp2_busy;
+	volatile uint64_t sp1_ec, sp1_id, sp2_ec, sp2_id, sp2_busy, notif_step;
 };
 
 static struct core_slot slots[8];
@@ -191,6 +191,7 @@ void nwd_secondary_main(uint64_t index)
 	}
 	s->sp2_id = v.x[4];
 	s->sp2_ec = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[5] : ~0ULL;
+	s->notif_step = notif_on_core((unsigned int)index);
 	barrier();
 	s->done = s->round + 1;
 	barrier();
@@ -221,6 +222,8 @@ static void suite_smp(void)
 {
 	char name[64];
 	uint64_t entry = (uint64_t)(uintptr_t)nwd_secondary_entry;
+
+	notif_smp_setup(true);
 
 	for (uint32_t round = 0; round < ROUNDS; round++) {
 		for (uint32_t c = 1; c <= SECONDARIES; c++) {
@@ -254,6 +257,11 @@ static void suite_smp(void)
 			    expect_u64(name, "sp2 EC (migrated)", s->sp2_ec, 0)) {
 				test_pass(name);
 			}
+			fmt_snprintf(name, sizeof(name), "notif.smp.per_vcpu.core%u.round%u", c,
+				     round);
+			if (expect_u64(name, "first failed step (0: none)", s->notif_step, 0)) {
+				test_pass(name);
+			}
 			/* While it waits for release the core is on: CPU_ON must say so. */
 			fmt_snprintf(name, sizeof(name), "psci.cpu_on_already_on.core%u.round%u", c,
 				     round);
@@ -283,6 +291,7 @@ static void suite_smp(void)
 	}
 	nwd_printf("nwd: %llu BUSY answers (retried) while cores raced for sp2's one context\n",
 		   (unsigned long long)busy);
+	notif_smp_setup(false);
 	/* After all the power cycles the SPMC still answers on the primary. */
 	t_success("ffa.smp.primary_after_cycles", FFA_SPM_ID_GET_32, 0, 0x8000);
 }

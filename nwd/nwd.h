@@ -43,6 +43,10 @@ void suite_interrupts(void);
 void suite_isolation(void);
 void suite_fp(void);
 void suite_notifications(void);
+/* SMP: bitmap and per-vCPU bindings for the secondaries (on), and their removal (off). */
+void notif_smp_setup(bool on);
+/* A secondary core's per-vCPU notifications both ways: 0, or the step that failed. */
+unsigned int notif_on_core(unsigned int c);
 /* Core 0's EL2 physical timer interrupt: pending `after` ticks from now (on), or off. */
 void timer_interrupt(bool on, uint64_t after);
 

@@ -45,7 +45,10 @@ static void read_message(void)
 	sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
 } /* 0 = the blob and its manifest descriptor checked out */
 static uint64_t served[8];
-static uint64_t seen_from_sp, seen_from_vm, seen_fwk, seen_runs, seen_rx_full_reads;
+/* What FFA_RUN fetched, per execution context (they run on different cores at once). */
+static struct {
+	uint64_t from_sp, from_vm, fwk, runs, rx_full_reads;
+} seen[8];
 
 static uint64_t check_boot_info(uint64_t addr)
 {
@@ -243,11 +246,11 @@ static struct ffa_value handle(const struct ffa_value *req)
 		break;
 	}
 	case TEST_CMD_NOTIF_SEEN:
-		out[1] = seen_from_sp;
-		out[2] = seen_from_vm;
-		out[3] = seen_fwk | seen_runs << 32;
-		out[4] = seen_rx_full_reads;
-		seen_from_sp = seen_from_vm = seen_fwk = seen_runs = seen_rx_full_reads = 0;
+		out[1] = seen[ec & 7].from_sp;
+		out[2] = seen[ec & 7].from_vm;
+		out[3] = seen[ec & 7].fwk | seen[ec & 7].runs << 32;
+		out[4] = seen[ec & 7].rx_full_reads;
+		memset(&seen[ec & 7], 0, sizeof(seen[0]));
 		break;
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
@@ -289,14 +292,15 @@ static void on_run(void)
 		read_message();
 		return;
 	}
-	seen_runs++;
-	seen_from_sp |= (uint32_t)g.x[2] | g.x[3] << 32;
-	seen_from_vm |= (uint32_t)g.x[4] | g.x[5] << 32;
-	seen_fwk |= (uint32_t)g.x[6];
+	unsigned int ec = sp_vcpu_index() & 7;
+	seen[ec].runs++;
+	seen[ec].from_sp |= (uint32_t)g.x[2] | g.x[3] << 32;
+	seen[ec].from_vm |= (uint32_t)g.x[4] | g.x[5] << 32;
+	seen[ec].fwk |= (uint32_t)g.x[6];
 	if ((g.x[6] & FFA_NOTIF_FWK_RX_FULL) != 0) {
 		uint64_t before = msg_count;
 		read_message();
-		seen_rx_full_reads += msg_count - before;
+		seen[ec].rx_full_reads += msg_count - before;
 	}
 }
 

@@ -63,8 +63,8 @@
  */
 #define TEST_CMD_NOTIF_CALL 18U
 /*
- * What the partition fetched with FFA_NOTIFICATION_GET when the normal world
- * last ran it (FFA_RUN): x4 = from partitions, x5 = from VMs, x6 = framework
+ * What this execution context fetched with FFA_NOTIFICATION_GET when the
+ * normal world last ran it (FFA_RUN): x4 = from partitions, x5 = from VMs, x6 = framework
  * | runs << 32, x7 = messages read because of RX-full; then forgotten.
  */
 #define TEST_CMD_NOTIF_SEEN 19U

@@ -44,7 +44,7 @@ struct nwd_vm {
 
 static struct spinlock notif_lock;
 static struct nwd_vm vms[SPMC_MAX_VMS];
-static bool sri_delayed[MAX_CPUS];
+uint32_t spmc_sri_delayed;
 
 #define NOTIF_SET_FLAGS_MBZ 0xFFFCU /* w2 [15:2] */
 
@@ -53,27 +53,26 @@ void spmc_notif_cpu_init(unsigned int cpu_index)
 	gic_cpu_init();
 	gic_sgi_to_nonsecure(plat.gicr_base + (uint64_t)cpu_index * GICR_FRAME_STRIDE,
 			     SPMC_SRI_INTID);
-	sri_delayed[cpu_index] = false;
+	__atomic_and_fetch(&spmc_sri_delayed, ~(1U << cpu_index), __ATOMIC_RELAXED);
 }
 
 static void sri_raise(bool delay)
 {
-	unsigned int c = cpu_this()->index;
+	uint32_t bit = 1U << cpu_this()->index;
 
 	if (delay) {
-		sri_delayed[c] = true;
+		__atomic_or_fetch(&spmc_sri_delayed, bit, __ATOMIC_RELAXED);
 	} else {
-		sri_delayed[c] = false;
+		__atomic_and_fetch(&spmc_sri_delayed, ~bit, __ATOMIC_RELAXED);
 		gic_raise_other_world_sgi(SPMC_SRI_INTID);
 	}
 }
 
-void spmc_sri_flush(void)
+void spmc_sri_flush_slow(void)
 {
-	unsigned int c = cpu_this()->index;
+	uint32_t bit = 1U << cpu_this()->index;
 
-	if (sri_delayed[c]) {
-		sri_delayed[c] = false;
+	if ((__atomic_fetch_and(&spmc_sri_delayed, ~bit, __ATOMIC_RELAXED) & bit) != 0) {
 		gic_raise_other_world_sgi(SPMC_SRI_INTID);
 	}
 }

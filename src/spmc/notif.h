@@ -3,6 +3,7 @@
 #define SPMC_NOTIF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ffa/ffa_core.h"
 #include "spmc/partition.h"
@@ -27,7 +28,18 @@ struct ffa_value spmc_notif_call(struct vcpu *v, const struct ffa_value *args);
 void spmc_notif_rx_full(ffa_id_t sender, ffa_id_t receiver, bool delay_sri);
 /* The receiver released its RX buffer: a pending RX-full notification is stale. */
 void spmc_notif_rx_released(ffa_id_t receiver);
-/* Raises an SRI a partition asked to delay; called as the CPU returns to the normal world. */
-void spmc_sri_flush(void);
+/* CPUs (bit per index) holding an SRI a partition asked to delay. */
+extern uint32_t spmc_sri_delayed;
+void spmc_sri_flush_slow(void);
+/*
+ * Raises an SRI a partition asked to delay; called as the CPU returns to the
+ * normal world. On every request: one load when nothing is delayed.
+ */
+static inline void spmc_sri_flush(void)
+{
+	if (__atomic_load_n(&spmc_sri_delayed, __ATOMIC_RELAXED) != 0) {
+		spmc_sri_flush_slow();
+	}
+}
 
 #endif /* SPMC_NOTIF_H */

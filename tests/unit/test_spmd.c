@@ -94,7 +94,9 @@ struct ffa_value spmc_notif_call(struct vcpu *v, const struct ffa_value *args)
 	return ffa_success_value(ffa_fid(args));
 }
 
-void spmc_sri_flush(void)
+uint32_t spmc_sri_delayed;
+
+void spmc_sri_flush_slow(void)
 {
 }
 
