@@ -115,6 +115,9 @@ static void banner(uintptr_t manifest_pa, uint64_t core_id)
 		       (unsigned long long)m->entrypoint, (unsigned long long)m->binary_size);
 	console_printf("  stage-1: %u-bit VA, %zu table pages used of %u\n", STAGE1_VA_BITS,
 		       palloc_used(&table_pool), TABLE_POOL_PAGES);
+	console_printf("  notifications: schedule-receiver interrupt SGI %u (non-secure), "
+		       "bitmaps for up to %u VMs\n",
+		       SPMC_SRI_INTID, SPMC_MAX_VMS);
 	partitions_print_table();
 }
 

@@ -48,6 +48,8 @@ uint32_t spmc_sri_delayed;
 
 #define NOTIF_SET_FLAGS_MBZ 0xFFFCU /* w2 [15:2] */
 
+_Static_assert(SP_MAX_EXEC_CTX <= FFA_NOTIF_MAX_VCPUS, "a partition's vCPUs fit the bitmaps");
+
 void spmc_notif_cpu_init(unsigned int cpu_index)
 {
 	gic_cpu_init();
@@ -139,6 +141,10 @@ static struct ffa_value bitmap_create(const struct ffa_value *args)
 		ffa_notif_enable(&slot->notif, vcpus);
 	}
 	sl_unlock(&notif_lock);
+	if (err == 0) {
+		LOG("notification bitmap created for VM 0x%x (%u vCPU%s)\n", id, vcpus,
+		    vcpus == 1 ? "" : "s");
+	}
 	return result(err);
 }
 
@@ -159,6 +165,9 @@ static struct ffa_value bitmap_destroy(const struct ffa_value *args)
 		vm->used = false;
 	}
 	sl_unlock(&notif_lock);
+	if (err == 0) {
+		LOG("notification bitmap destroyed for VM 0x%x\n", w1);
+	}
 	return result(err);
 }
 

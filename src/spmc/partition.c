@@ -465,20 +465,21 @@ void partitions_print_table(void)
 		return;
 	}
 	console_printf("    ID    name          UUID                                  EL     ECs "
-		       "load        entry       messaging\n");
+		       "load        entry       messaging, notifications\n");
 	for (unsigned int i = 0; i < partition_count; i++) {
 		const struct partition *sp = &partitions[i];
 		const struct sp_manifest *m = &sp->m;
 		char uuid[40];
 		uuid_str(m->uuids[0], uuid, sizeof(uuid));
 		console_printf(
-			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s\n", sp->id,
+			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s%s\n", sp->id,
 			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", m->exec_ctx_count,
 			(unsigned long long)sp->load_address, (unsigned long long)sp->entry,
 			(m->messaging_method & SP_MSG_DIRECT_REQ_RECV) != 0 ? "req-recv " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ_SEND) != 0 ? "req-send " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ2_RECV) != 0 ? "req2-recv " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ2_SEND) != 0 ? "req2-send " : "",
-			(m->messaging_method & SP_MSG_INDIRECT) != 0 ? "indirect" : "");
+			(m->messaging_method & SP_MSG_INDIRECT) != 0 ? "indirect" : "",
+			m->notification_support ? " notif" : "");
 	}
 }
