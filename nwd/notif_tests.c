@@ -199,6 +199,20 @@ static void setup_and_bitmaps(void)
 	test_ffa_error("notif.bad.bitmap_create_no_vcpus",
 		       ffa_call6(FFA_NOTIFICATION_BITMAP_CREATE_32, 5, 0, 0, 0, 0),
 		       FFA_INVALID_PARAMETERS);
+	/* Eight VMs fit (VM 0 and 1..7); a ninth is NO_MEMORY; all but VM 0 go again. */
+	bool ok = true;
+	for (uint32_t id = 1; id < 8 && ok; id++) {
+		struct ffa_value r = ffa_call6(FFA_NOTIFICATION_BITMAP_CREATE_32, id, 2, 0, 0, 0);
+		ok = expect_ffa_success("notif.bitmap_table_full", &r, 0);
+	}
+	if (ok) {
+		test_ffa_error("notif.bitmap_table_full",
+			       ffa_call6(FFA_NOTIFICATION_BITMAP_CREATE_32, 8, 2, 0, 0, 0),
+			       FFA_NO_MEMORY);
+	}
+	for (uint32_t id = 1; id < 8; id++) {
+		ffa_call6(FFA_NOTIFICATION_BITMAP_DESTROY_32, id, 0, 0, 0, 0);
+	}
 	test_ffa_success("notif.bitmap_create_other_vm",
 			 ffa_call6(FFA_NOTIFICATION_BITMAP_CREATE_32, 5, 1, 0, 0, 0), 0);
 	test_ffa_success("notif.bitmap_destroy_other_vm",
@@ -324,6 +338,16 @@ static void nwd_to_sp(void)
 	test_sri("notif.nwd_to_sp.sri_raised", 1);
 	static const uint16_t sp1_ids[] = {SP1};
 	static const uint8_t no_vcpu[] = {0};
+	struct ffa_value i32 = ffa_call6(FFA_NOTIFICATION_INFO_GET_32, 0, 0, 0, 0, 0);
+	if (expect_u64("notif.info_get_32", "x0", i32.x[0], FFA_SUCCESS_32) &&
+	    expect_u64("notif.info_get_32", "w2", i32.x[2], 1U << FFA_NOTIF_INFO_LISTS_SHIFT) &&
+	    expect_u64("notif.info_get_32", "w3", i32.x[3], SP1) &&
+	    expect_u64("notif.info_get_32", "w4", i32.x[4], 0)) {
+		test_pass("notif.info_get_32");
+	}
+	/* Listed once: set again to have it listed for the 64-bit call. */
+	nwd_notif(FFA_NOTIFICATION_SET_32, VM0 << 16 | SP1, 0, B(3));
+	sri_take();
 	test_info("notif.info_get.lists_sp1", 1, no_vcpu, sp1_ids, 1);
 	if (run_and_seen("notif.nwd_to_sp.run_fetches", SP1, 0, B(3), 0, 0)) {
 		test_pass("notif.nwd_to_sp.run_fetches");

@@ -266,6 +266,121 @@ static void disable_clears(void **state)
 	assert_int_equal(ffa_notif_set(&n, SP_A, BIT(4), false, 0), FFA_DENIED); /* unbound */
 }
 
+static uint64_t rng = 0x2545F4914F6CDD1DULL;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* A few bits, sometimes none, sometimes all: where the interesting refusals are. */
+static uint64_t rnd_bits(void)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return 0;
+	case 1:
+		return ~0ULL;
+	default:
+		return 1ULL << (rnd() % 64) | ((rnd() % 2) != 0 ? 1ULL << (rnd() % 8) : 0);
+	}
+}
+
+static void check_invariants(const struct ffa_notif *s)
+{
+	const struct ffa_notif_bank *banks[] = {&s->from_sp, &s->from_vm};
+	for (unsigned int k = 0; k < 2; k++) {
+		const struct ffa_notif_bank *b = banks[k];
+		assert_int_equal(b->per_vcpu & ~b->bound, 0);
+		/* Pending only where bound, in the mode it was bound in. */
+		assert_int_equal(b->pending & ~(b->bound & ~b->per_vcpu), 0);
+		for (unsigned int v = 0; v < FFA_NOTIF_MAX_VCPUS; v++) {
+			assert_int_equal(b->vcpu_pending[v] & ~(b->bound & b->per_vcpu), 0);
+			if (v >= s->vcpu_count) {
+				assert_int_equal(b->vcpu_pending[v], 0);
+			}
+		}
+	}
+}
+
+/*
+ * 200,000 random operations from random senders: every refusal leaves the
+ * state byte-identical, every success keeps the invariants, GET returns only
+ * what SET pended since the last GET, and INFO_GET lists stay well-formed.
+ */
+static void random_operations(void **state)
+{
+	(void)state;
+	static const ffa_id_t senders[] = {SP_A, SP_B, VM0, VM1};
+	uint64_t expect_sp[FFA_NOTIF_MAX_VCPUS] = {0}, expect_vm[FFA_NOTIF_MAX_VCPUS] = {0};
+	fresh(4);
+	for (unsigned int i = 0; i < 200000; i++) {
+		ffa_id_t s = senders[rnd() % 4];
+		uint64_t bits = rnd_bits();
+		bool per_vcpu = (rnd() % 2) != 0;
+		unsigned int vcpu = (unsigned int)(rnd() % 6);
+		int rc = 0;
+		snapshot();
+		switch (rnd() % 5) {
+		case 0:
+			rc = ffa_notif_bind(&n, s, bits, per_vcpu);
+			break;
+		case 1:
+			rc = ffa_notif_unbind(&n, s, bits);
+			break;
+		case 2:
+			rc = ffa_notif_set(&n, s, bits, per_vcpu, per_vcpu ? vcpu : 0);
+			if (rc == 0) {
+				uint64_t *e = (s & 0x8000) != 0 ? expect_sp : expect_vm;
+				if (per_vcpu) {
+					e[vcpu] |= bits;
+				} else {
+					for (unsigned int v = 0; v < 4; v++) {
+						e[v] |= bits;
+					}
+				}
+			}
+			break;
+		case 3: {
+			uint64_t gs, gv;
+			uint32_t gf;
+			vcpu %= 4;
+			ffa_notif_get(&n, vcpu, FFA_NOTIF_GET_FROM_SP | FFA_NOTIF_GET_FROM_VM, &gs,
+				      &gv, &gf);
+			/* What it got was pended; globals are gone for every vCPU. */
+			assert_int_equal(gs & ~expect_sp[vcpu], 0);
+			assert_int_equal(gv & ~expect_vm[vcpu], 0);
+			for (unsigned int v = 0; v < 4; v++) {
+				expect_sp[v] &= ~(before.from_sp.pending);
+				expect_vm[v] &= ~(before.from_vm.pending);
+			}
+			expect_sp[vcpu] = expect_vm[vcpu] = 0;
+			break;
+		}
+		default: {
+			ffa_notif_info_init(&info,
+					    1 + (unsigned int)(rnd() % FFA_NOTIF_INFO_MAX_IDS));
+			ffa_notif_info_add(&info, &n, SP_A);
+			assert_true(info.ids_count <= info.max_ids);
+			unsigned int ids = 0;
+			for (unsigned int l = 0; l < info.lists; l++) {
+				assert_true(info.list_size[l] <= FFA_NOTIF_INFO_MAX_VCPUS_PER_LIST);
+				ids += 1 + info.list_size[l];
+			}
+			assert_int_equal(ids, info.ids_count);
+			break;
+		}
+		}
+		if (rc != 0) {
+			assert_unchanged();
+		}
+		check_invariants(&n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +395,7 @@ int main(void)
 		cmocka_unit_test(info_per_vcpu_lists),
 		cmocka_unit_test(info_overflow_sets_more),
 		cmocka_unit_test(disable_clears),
+		cmocka_unit_test(random_operations),
 	};
 	return cmocka_run_group_tests_name("notif", tests, NULL, NULL);
 }
