@@ -9,10 +9,6 @@
 #include "nwd.h"
 #include "test_cmd.h"
 
-#define GICD_CTLR 0x08000000UL
-/* Non-secure view: EnableGrp1A and EnableGrp1, written together as Linux does. */
-#define GICD_CTLR_ENABLE_G1NS (3U << 0)
-#define GICD_CTLR_RWP (1U << 31)
 #define GICR_SGI_BASE 0x080B0000UL /* core 0: redistributor + 64 KiB */
 #define GICR_ISENABLER0 0x100
 #define GICR_ICENABLER0 0x180
@@ -28,19 +24,8 @@ static volatile uint32_t *gicr(unsigned long off)
 void timer_interrupt(bool on, uint64_t after)
 {
 	if (on) {
-		/* CPU interface: system registers, non-secure Group 1 on, all priorities. */
-		__asm__ volatile("msr icc_sre_el2, %0\n\tisb" : : "r"(0xFULL));
-		__asm__ volatile("msr icc_pmr_el1, %0" : : "r"(0xFFULL));
-		__asm__ volatile("msr icc_igrpen1_el1, %0\n\tisb" : : "r"(1ULL));
-		/*
-		 * Distributor: non-secure Group 1 on, as an OS's GIC driver does (TF-A
-		 * leaves it to the normal world). The PPI's group is secure-only
-		 * configuration: TF-A's driver makes PPIs non-secure Group 1.
-		 */
-		volatile uint32_t *ctlr = (volatile uint32_t *)GICD_CTLR;
-		*ctlr |= GICD_CTLR_ENABLE_G1NS;
-		while ((*ctlr & GICD_CTLR_RWP) != 0) {
-		}
+		/* The PPI's group is secure-only configuration: TF-A makes PPIs non-secure. */
+		gic_nwd_init();
 		((volatile uint8_t *)gicr(GICR_IPRIORITYR))[HYP_TIMER_PPI] = 0x80;
 		*gicr(GICR_ISENABLER0) = 1U << HYP_TIMER_PPI;
 		/* Expires `after` ticks from now; then stays asserted (level) until disabled. */

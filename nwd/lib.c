@@ -163,3 +163,19 @@ void nwd_exception(uint64_t esr, uint64_t elr, uint64_t far)
 	for (;;) {
 	}
 }
+
+void gic_nwd_init(void)
+{
+	/* CPU interface: system registers, non-secure Group 1 on, all priorities. */
+	__asm__ volatile("msr icc_sre_el2, %0\n\tisb" : : "r"(0xFULL));
+	__asm__ volatile("msr icc_pmr_el1, %0" : : "r"(0xFFULL));
+	__asm__ volatile("msr icc_igrpen1_el1, %0\n\tisb" : : "r"(1ULL));
+	/*
+	 * Distributor: non-secure Group 1 on (EnableGrp1A and EnableGrp1, written
+	 * together as Linux does); TF-A leaves it to the normal world.
+	 */
+	volatile uint32_t *ctlr = (volatile uint32_t *)GICD_CTLR;
+	*ctlr |= GICD_CTLR_ENABLE_G1NS;
+	while ((*ctlr & GICD_CTLR_RWP) != 0) {
+	}
+}

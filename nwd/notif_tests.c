@@ -15,9 +15,6 @@
 
 #define SRI 8U
 #define SPURIOUS 1023U
-#define GICD_CTLR 0x08000000UL
-#define GICD_CTLR_ENABLE_G1NS (3U << 0)
-#define GICD_CTLR_RWP (1U << 31)
 #define GICR_SGI_BASE 0x080B0000UL /* core 0; each core's frames 128 KiB on */
 #define GICR_STRIDE 0x20000UL
 #define GICR_ISENABLER0 0x100
@@ -51,13 +48,7 @@ static void sri_enable(bool on)
 		__asm__ volatile("dsb sy" ::: "memory");
 		return;
 	}
-	__asm__ volatile("msr icc_sre_el2, %0\n\tisb" : : "r"(0xFULL));
-	__asm__ volatile("msr icc_pmr_el1, %0" : : "r"(0xFFULL));
-	__asm__ volatile("msr icc_igrpen1_el1, %0\n\tisb" : : "r"(1ULL));
-	volatile uint32_t *ctlr = (volatile uint32_t *)GICD_CTLR;
-	*ctlr |= GICD_CTLR_ENABLE_G1NS;
-	while ((*ctlr & GICD_CTLR_RWP) != 0) {
-	}
+	gic_nwd_init();
 	*gicr(GICR_ICPENDR0) = 1U << SRI; /* whatever earlier suites left pending */
 	((volatile uint8_t *)gicr(GICR_IPRIORITYR))[SRI] = 0x80;
 	*gicr(GICR_ISENABLER0) = 1U << SRI;
@@ -276,21 +267,27 @@ static void sp_to_nwd(void)
 	test_nwd_get("notif.sp_to_nwd.get", GET_NWD, B(40), 0);
 	test_nwd_get("notif.sp_to_nwd.get_cleared", GET_NWD, 0, 0);
 
-	test_sp_result("notif.bad.set_unbound_bit",
-		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 0, B(2)),
-		       FFA_DENIED);
-	test_sp_result("notif.bad.set_bit_bound_to_other_sp",
-		       sp_notif(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, 0, B(1)),
-		       FFA_DENIED);
-	test_sp_result("notif.bad.set_spoofed_sender",
-		       sp_notif(SP2, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 0, B(1)),
-		       FFA_INVALID_PARAMETERS);
-	test_sp_result("notif.bad.set_to_itself",
-		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | SP1, 0, B(1)),
-		       FFA_INVALID_PARAMETERS);
-	test_sp_result("notif.bad.set_reserved_flags",
-		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 1U << 4, B(1)),
-		       FFA_INVALID_PARAMETERS);
+	static const struct {
+		const char *name;
+		uint16_t sp;
+		uint32_t w1, w2;
+		uint64_t bits;
+		enum ffa_error err;
+	} bad_set[] = {
+		{"notif.bad.set_unbound_bit", SP1, SP1 << 16 | VM0, 0, B(2), FFA_DENIED},
+		{"notif.bad.set_bit_bound_to_other_sp", SP2, SP2 << 16 | VM0, 0, B(1), FFA_DENIED},
+		{"notif.bad.set_spoofed_sender", SP2, SP1 << 16 | VM0, 0, B(1),
+		 FFA_INVALID_PARAMETERS},
+		{"notif.bad.set_to_itself", SP1, SP1 << 16 | SP1, 0, B(1), FFA_INVALID_PARAMETERS},
+		{"notif.bad.set_reserved_flags", SP1, SP1 << 16 | VM0, 1U << 4, B(1),
+		 FFA_INVALID_PARAMETERS},
+	};
+	for (unsigned int i = 0; i < sizeof(bad_set) / sizeof(bad_set[0]); i++) {
+		test_sp_result(bad_set[i].name,
+			       sp_notif(bad_set[i].sp, FFA_NOTIFICATION_SET_32, bad_set[i].w1,
+					bad_set[i].w2, bad_set[i].bits),
+			       bad_set[i].err);
+	}
 	test_sri("notif.bad.refused_sets_raise_no_sri", 0);
 	test_nwd_get("notif.bad.refused_sets_pend_nothing", GET_NWD, 0, 0);
 }

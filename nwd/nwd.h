@@ -47,6 +47,11 @@ void suite_notifications(void);
 void notif_smp_setup(bool on);
 /* A secondary core's per-vCPU notifications both ways: 0, or the step that failed. */
 unsigned int notif_on_core(unsigned int c);
+/* GICv3 as an OS driver sets it up: this CPU's interface and the distributor's Group 1. */
+#define GICD_CTLR 0x08000000UL
+#define GICD_CTLR_ENABLE_G1NS (3U << 0)
+#define GICD_CTLR_RWP (1U << 31)
+void gic_nwd_init(void);
 /* Core 0's EL2 physical timer interrupt: pending `after` ticks from now (on), or off. */
 void timer_interrupt(bool on, uint64_t after);
 

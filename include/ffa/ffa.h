@@ -164,6 +164,24 @@ static inline struct ffa_value ffa_error_value(enum ffa_error code)
 	return v;
 }
 
+/* The eight notification ABIs (FF-A v1.2 chapter 10). */
+static inline bool ffa_is_notification_fid(uint32_t fid)
+{
+	switch (fid) {
+	case FFA_NOTIFICATION_BITMAP_CREATE_32:
+	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
+	case FFA_NOTIFICATION_BIND_32:
+	case FFA_NOTIFICATION_UNBIND_32:
+	case FFA_NOTIFICATION_SET_32:
+	case FFA_NOTIFICATION_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_32:
+	case FFA_NOTIFICATION_INFO_GET_64:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static inline struct ffa_value ffa_success_value(uint64_t w2)
 {
 	struct ffa_value v = {.x = {FFA_SUCCESS_32, 0, w2}};

@@ -351,18 +351,9 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	case FFA_PARTITION_INFO_GET_REGS_64:
 		*ret = spmc_partition_info_get_regs(&sp->ep, args);
 		return RESUME;
-	case FFA_NOTIFICATION_BITMAP_CREATE_32:
-	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
-	case FFA_NOTIFICATION_BIND_32:
-	case FFA_NOTIFICATION_UNBIND_32:
-	case FFA_NOTIFICATION_SET_32:
-	case FFA_NOTIFICATION_GET_32:
-	case FFA_NOTIFICATION_INFO_GET_32:
-	case FFA_NOTIFICATION_INFO_GET_64:
-		*ret = spmc_notif_call(v, args);
-		return RESUME;
 	default:
-		*ret = ffa_call(&spmc.inst, &sp->ep, args);
+		*ret = ffa_is_notification_fid(fid) ? spmc_notif_call(v, args)
+						    : ffa_call(&spmc.inst, &sp->ep, args);
 		return RESUME;
 	}
 }

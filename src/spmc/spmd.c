@@ -126,17 +126,11 @@ static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 		return spmc_msg_send2(&spmc.nwd, &spmc.nwd_rxtx, req);
 	case FFA_RUN_32:
 		return spmc_run_from_nwd(req);
-	case FFA_NOTIFICATION_BITMAP_CREATE_32:
-	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
-	case FFA_NOTIFICATION_BIND_32:
-	case FFA_NOTIFICATION_UNBIND_32:
-	case FFA_NOTIFICATION_SET_32:
-	case FFA_NOTIFICATION_GET_32:
-	case FFA_NOTIFICATION_INFO_GET_32:
-	case FFA_NOTIFICATION_INFO_GET_64:
-		return spmc_notif_call(NULL, req);
 	default:
 		break;
+	}
+	if (ffa_is_notification_fid(fid)) {
+		return spmc_notif_call(NULL, req);
 	}
 	return ffa_call(&spmc.inst, &spmc.nwd, req);
 }
