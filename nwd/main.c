@@ -224,6 +224,8 @@ static void suite_smp(void)
 	uint64_t entry = (uint64_t)(uintptr_t)nwd_secondary_entry;
 
 	notif_smp_setup(true);
+	/* sp1 takes CPU_OFF messages; on the first, each EC first tries three wrong answers. */
+	sp_cmd(TEST_SP1_ID, TEST_CMD_PM_MISBEHAVE, 0, 0);
 
 	for (uint32_t round = 0; round < ROUNDS; round++) {
 		for (uint32_t c = 1; c <= SECONDARIES; c++) {
@@ -292,6 +294,20 @@ static void suite_smp(void)
 	nwd_printf("nwd: %llu BUSY answers (retried) while cores raced for sp2's one context\n",
 		   (unsigned long long)busy);
 	notif_smp_setup(false);
+	for (uint32_t c = 0; c <= SECONDARIES; c++) {
+		fmt_snprintf(name, sizeof(name), "sp.pm.cpu_off_messages.ec%u", c);
+		struct ffa_value v = sp_cmd(TEST_SP1_ID, TEST_CMD_PM_QUERY, c, 0);
+		bool off = c != 0; /* core 0 never goes off */
+		if (expect_u64(name, "status", v.x[3], TEST_STATUS_OK) &&
+		    expect_u64(name, "CPU_OFF messages", v.x[4], off ? ROUNDS : 0) &&
+		    expect_u64(name, "plain DIRECT_RESP refused", v.x[5],
+			       off ? (uint32_t)FFA_INVALID_PARAMETERS : 0) &&
+		    expect_u64(name, "FFA_YIELD refused", v.x[6], off ? (uint32_t)FFA_DENIED : 0) &&
+		    expect_u64(name, "request to sp2 refused", v.x[7],
+			       off ? (uint32_t)FFA_DENIED : 0)) {
+			test_pass(name);
+		}
+	}
 	/* After all the power cycles the SPMC still answers on the primary. */
 	t_success("ffa.smp.primary_after_cycles", FFA_SPM_ID_GET_32, 0, 0x8000);
 }

@@ -105,6 +105,48 @@ static uint64_t spin(uint64_t n)
 	return i;
 }
 
+#define PSCI_CPU_OFF 0x84000002U
+
+static struct {
+	uint64_t cpu_off, misbehave, plain_err, yield_err, req_err;
+} pm[8];
+
+static uint64_t error_of(const struct ffa_value *v)
+{
+	return (uint32_t)v->x[0] == FFA_ERROR_32 ? (uint32_t)v->x[2] : 0;
+}
+
+/* A framework message from the SPMC: the PSCI event, answered with a PSCI status. */
+static struct ffa_value power_message(const struct ffa_value *req)
+{
+	uint16_t spmc_id = FFA_MSG_SENDER(req->x[1]), me = FFA_MSG_RECEIVER(req->x[1]);
+	unsigned int ec = sp_vcpu_index() & 7;
+
+	if ((req->x[2] & FFA_FWK_MSG_TYPE_MASK) != FFA_FWK_MSG_PSCI_REQ ||
+	    (uint32_t)req->x[3] != PSCI_CPU_OFF) {
+		sp_log("unexpected framework message w2 0x%llx w3 0x%llx\n",
+		       (unsigned long long)req->x[2], (unsigned long long)req->x[3]);
+	} else {
+		pm[ec].cpu_off++;
+	}
+	if (pm[ec].misbehave != 0) {
+		pm[ec].misbehave = 0;
+		struct ffa_value v = {
+			.x = {FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(me, spmc_id)}};
+		sp_ffa(&v);
+		pm[ec].plain_err = error_of(&v);
+		v = (struct ffa_value){.x = {FFA_YIELD_32}};
+		sp_ffa(&v);
+		pm[ec].yield_err = error_of(&v);
+		v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+					     FFA_MSG_ENDPOINTS(me, TEST_SP2_ID), 0, TEST_CMD_ECHO}};
+		sp_ffa(&v);
+		pm[ec].req_err = error_of(&v);
+	}
+	return (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(me, spmc_id),
+					FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP, 0}};
+}
+
 static struct ffa_value handle(const struct ffa_value *req)
 {
 	uint32_t fid = (uint32_t)req->x[0];
@@ -118,6 +160,9 @@ static struct ffa_value handle(const struct ffa_value *req)
 	r.x[0] = req2 ? FFA_MSG_SEND_DIRECT_RESP2_64
 		      : (fid == FFA_MSG_SEND_DIRECT_REQ_64 ? FFA_MSG_SEND_DIRECT_RESP_64
 							   : FFA_MSG_SEND_DIRECT_RESP_32);
+	if (!req2 && (req->x[2] & FFA_FWK_MSG_BIT) != 0) {
+		return power_message(req);
+	}
 	served[ec & 7]++;
 	out[0] = TEST_STATUS_OK;
 	switch (a[0]) {
@@ -251,6 +296,17 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[3] = seen[ec & 7].fwk | seen[ec & 7].runs << 32;
 		out[4] = seen[ec & 7].rx_full_reads;
 		memset(&seen[ec & 7], 0, sizeof(seen[0]));
+		break;
+	case TEST_CMD_PM_QUERY:
+		out[1] = pm[a[1] & 7].cpu_off;
+		out[2] = pm[a[1] & 7].plain_err;
+		out[3] = pm[a[1] & 7].yield_err;
+		out[4] = pm[a[1] & 7].req_err;
+		break;
+	case TEST_CMD_PM_MISBEHAVE:
+		for (unsigned int i = 0; i < 8; i++) {
+			pm[i].misbehave = 1;
+		}
 		break;
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];

@@ -69,6 +69,16 @@
  */
 #define TEST_CMD_NOTIF_SEEN 19U
 
+/*
+ * Power-management messages (sp1 subscribes to CPU_OFF): x4 = EC index;
+ * answers x4 = CPU_OFF messages that EC received, and, if the EC was told
+ * to misbehave, the errors it got for a plain DIRECT_RESP (x5), FFA_YIELD
+ * (x6) and a direct request to sp2 (x7) while handling the message.
+ */
+#define TEST_CMD_PM_QUERY 20U
+/* Every EC's next CPU_OFF message: try the three wrong things first (see above). */
+#define TEST_CMD_PM_MISBEHAVE 21U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

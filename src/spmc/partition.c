@@ -13,6 +13,9 @@
  * whichever CPU runs it) or one per CPU (MP: pinned); S-EL0 partitions (one
  * context) at EL0 of the EL1&0 regime, with stage-1 tables built by the SPMC
  * (identity-mapped, EL0 access) and the EL1 shim of el0_shim.S as VBAR_EL1.
+ * At CPU_OFF, an MP partition that subscribed (power-management-messages bit
+ * 0) is told on that CPU first (spmc_pm_message); its context then restarts
+ * at the secondary entry when the CPU comes back.
  * Not yet: relocation (load-address is required), regions without an address.
  */
 #include "spmc/partition.h"
@@ -437,11 +440,31 @@ void partitions_cpu_off(unsigned int cpu_index)
 {
 	for (unsigned int i = 0; i < partition_count; i++) {
 		struct partition *sp = &partitions[i];
-		if (sp->vcpu_count > 1 && cpu_index < sp->vcpu_count &&
-		    sp->vcpus[cpu_index].state == VCPU_WAITING) {
-			/* Restarted at its secondary entry when the CPU comes back. */
-			sp->vcpus[cpu_index].state = VCPU_OFF;
+		if (sp->vcpu_count < 2 || cpu_index >= sp->vcpu_count) {
+			continue; /* pinned contexts only: a UP partition migrates */
 		}
+		struct vcpu *v = &sp->vcpus[cpu_index];
+		bool unanswered = false;
+		if ((sp->m.power_management_messages & SP_PM_CPU_OFF) != 0) {
+			int32_t status = spmc_pm_message(v, PSCI_CPU_OFF_FID);
+			if (status == SPMC_PM_NOT_DELIVERED || status == SPMC_PM_NOT_ANSWERED) {
+				LOG("SP %04x EC %u: CPU_OFF message %s\n", sp->id, v->index,
+				    status == SPMC_PM_NOT_DELIVERED ? "not delivered (busy)"
+								    : "not answered");
+				unanswered = status == SPMC_PM_NOT_ANSWERED;
+			} else if (status != 0) {
+				LOG("SP %04x EC %u: CPU_OFF answered with PSCI error %d\n", sp->id,
+				    v->index, (int)status);
+			}
+		}
+		sl_lock(&sp->lock);
+		if (v->state == VCPU_WAITING ||
+		    (unanswered && (v->state == VCPU_INTERRUPTED || v->state == VCPU_PREEMPTED))) {
+			/* Restarted at its secondary entry when the CPU comes back. */
+			v->state = VCPU_OFF;
+			v->serving = false;
+		}
+		sl_unlock(&sp->lock);
 	}
 }
 
@@ -465,14 +488,14 @@ void partitions_print_table(void)
 		return;
 	}
 	console_printf("    ID    name          UUID                                  EL     ECs "
-		       "load        entry       messaging, notifications\n");
+		       "load        entry       messaging, notifications, power messages\n");
 	for (unsigned int i = 0; i < partition_count; i++) {
 		const struct partition *sp = &partitions[i];
 		const struct sp_manifest *m = &sp->m;
 		char uuid[40];
 		uuid_str(m->uuids[0], uuid, sizeof(uuid));
 		console_printf(
-			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s%s\n", sp->id,
+			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s%s%s\n", sp->id,
 			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", m->exec_ctx_count,
 			(unsigned long long)sp->load_address, (unsigned long long)sp->entry,
 			(m->messaging_method & SP_MSG_DIRECT_REQ_RECV) != 0 ? "req-recv " : "",
@@ -480,6 +503,7 @@ void partitions_print_table(void)
 			(m->messaging_method & SP_MSG_DIRECT_REQ2_RECV) != 0 ? "req2-recv " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ2_SEND) != 0 ? "req2-send " : "",
 			(m->messaging_method & SP_MSG_INDIRECT) != 0 ? "indirect" : "",
-			m->notification_support ? " notif" : "");
+			m->notification_support ? " notif" : "",
+			(m->power_management_messages & SP_PM_CPU_OFF) != 0 ? " cpu-off" : "");
 	}
 }

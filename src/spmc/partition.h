@@ -39,6 +39,7 @@ struct vcpu {
 	bool serving;
 	ffa_id_t req_from;
 	uint32_t req_fid;
+	bool req_fwk; /* the request is a framework message from the SPMC (power management) */
 	struct vcpu *caller; /* the SP vCPU blocked on this one, if the sender is an SP */
 };
 

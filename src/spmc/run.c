@@ -120,6 +120,10 @@ static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *f
 	if (from_sp != NULL ? sender != from_sp->sp->id : ffa_id_is_secure(sender)) {
 		return NULL; /* spoofed sender */
 	}
+	if (from_sp != NULL && from_sp->req_fwk) {
+		*err = FFA_DENIED; /* no requests while handling a power-management message */
+		return NULL;
+	}
 	/* w2 of DIRECT_REQ is MBZ for partition messages (bit 31 = framework message). */
 	if (!req2 && ffa_w(args, 2) != 0) {
 		return NULL;
@@ -227,12 +231,16 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 		return RESUME;
 	}
-	if (!resp2 && ffa_w(args, 2) != 0) {
+	/* A framework request takes a framework response; anything else has w2 zero. */
+	uint32_t w2_want = v->req_fwk ? FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP : 0U;
+	if ((!resp2 && ffa_w(args, 2) != w2_want) ||
+	    (v->req_fwk && fid != FFA_MSG_SEND_DIRECT_RESP_32)) {
 		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 		return RESUME;
 	}
 	direct_msg(args, requester_regs(v, ret));
 	v->serving = false;
+	v->req_fwk = false;
 	sl_lock(&v->sp->lock);
 	v->state = VCPU_WAITING;
 	sl_unlock(&v->sp->lock);
@@ -308,7 +316,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		*ret = ffa_error_value(FFA_DENIED);
 		return RESUME;
 	case FFA_YIELD_32:
-		if (!v->serving || v->caller != NULL) {
+		if (!v->serving || v->caller != NULL || v->req_fwk) {
 			*ret = ffa_error_value(FFA_DENIED);
 			return RESUME;
 		}
@@ -477,6 +485,35 @@ struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
 	struct ffa_value r = spmc_run(v);
 	arch_vcpu_restore_nwd();
 	return r;
+}
+
+int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid)
+{
+	struct partition *sp = v->sp;
+	uint64_t *x = v->arch.regs.x;
+
+	sl_lock(&sp->lock);
+	if (v->state != VCPU_WAITING) {
+		sl_unlock(&sp->lock);
+		return SPMC_PM_NOT_DELIVERED;
+	}
+	v->state = VCPU_RUNNING;
+	sl_unlock(&sp->lock);
+	memset(x, 0, sizeof(uint64_t) * FFA_VALUE_REGS);
+	x[0] = FFA_MSG_SEND_DIRECT_REQ_32;
+	x[1] = FFA_MSG_ENDPOINTS(spmc.inst.spmc_id, sp->id);
+	x[2] = FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ;
+	x[3] = psci_fid;
+	v->serving = true;
+	v->req_from = spmc.inst.spmc_id;
+	v->req_fid = FFA_MSG_SEND_DIRECT_REQ_32;
+	v->req_fwk = true;
+	v->caller = NULL;
+	struct ffa_value r = spmc_run(v);
+	arch_vcpu_restore_nwd();
+	v->req_fwk = false;
+	return (uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 ? (int32_t)r.x[3]
+							       : SPMC_PM_NOT_ANSWERED;
 }
 
 struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)

@@ -2,6 +2,8 @@
 #ifndef SPMC_RUN_H
 #define SPMC_RUN_H
 
+#include <stdint.h>
+
 #include "ffa/ffa.h"
 #include "spmc/partition.h"
 
@@ -14,6 +16,17 @@ struct ffa_value spmc_run(struct vcpu *v);
 
 /* FFA_RUN from the normal world: resumes a yielded vCPU or gives a waiting one cycles. */
 struct ffa_value spmc_run_from_nwd(const struct ffa_value *args);
+
+/*
+ * A power-management framework message (FF-A v1.2 section 18.2) to a
+ * waiting vCPU on this CPU: DIRECT_REQ_32 from the SPMC's ID, w2 = bit 31 |
+ * PSCI request, w3 = the PSCI function ID. The partition must answer with
+ * DIRECT_RESP_32, w2 = bit 31 | PSCI response, w3 = its PSCI status, which is
+ * returned; it may not yield or send requests meanwhile.
+ */
+#define SPMC_PM_NOT_DELIVERED INT32_MIN /* the vCPU was not waiting */
+#define SPMC_PM_NOT_ANSWERED (INT32_MIN + 1) /* stopped, interrupted, ... instead */
+int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid);
 
 /* FFA_MSG_SEND_DIRECT_REQ(2) from the normal world (not a framework message). */
 struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args);

@@ -48,6 +48,11 @@ struct sp_region {
 	uint32_t attrs;
 };
 
+/* power-management-messages: which PSCI events the partition is told of. */
+#define SP_PM_CPU_OFF (1U << 0)
+#define SP_PM_CPU_SUSPEND (1U << 1)
+#define SP_PM_CPU_SUSPEND_RESUME (1U << 2)
+
 struct sp_manifest {
 	char description[SP_NAME_LEN];
 	uint32_t ffa_version;
@@ -65,7 +70,7 @@ struct sp_manifest {
 	uint32_t ns_interrupts_action;
 	bool gp_register_present;
 	uint32_t gp_register_num;
-	uint32_t power_management_messages;
+	uint32_t power_management_messages; /* SP_PM_* */
 	bool notification_support;
 	struct sp_region mem[SP_MAX_MEM_REGIONS];
 	unsigned int mem_count;

@@ -23,6 +23,8 @@ struct spmc {
 
 extern struct spmc spmc;
 
+#define PSCI_CPU_OFF_FID 0x84000002U
+
 /* Per-CPU loop: ends initialisation with FFA_MSG_WAIT, then serves requests forever. */
 __attribute__((noreturn)) void spmc_serve(void);
 

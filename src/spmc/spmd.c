@@ -23,7 +23,6 @@
 #include "spmc/run.h"
 #include "spmc/spmc.h"
 
-#define PSCI_CPU_OFF 0x84000002U
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)
 
@@ -49,7 +48,7 @@ static struct ffa_value framework_msg(const struct ffa_value *req)
 		return framework_resp(FFA_FWK_MSG_VERSION_RESP, (uint32_t)v.x[0]);
 	}
 	case FFA_FWK_MSG_PSCI_REQ:
-		if (w3 == PSCI_CPU_OFF) {
+		if (w3 == PSCI_CPU_OFF_FID) {
 			struct cpu *c = cpu_this();
 			c->on = false;
 			partitions_cpu_off(c->index);

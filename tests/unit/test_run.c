@@ -1611,6 +1611,93 @@ static void notif_calls_routed(void **state)
 	assert_int_equal(stub_calls, 0);
 }
 
+/* --- power-management framework messages ------------------------------------ */
+
+#define PM_REQ_W2 (FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ)
+#define PM_RESP_W2 (FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP)
+
+/* sp B's context 2 gets CPU_OFF, tries four wrong answers, then answers status -3. */
+static struct arch_exit pm_b(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		assert_regs(seen(),
+			    CALL(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0x8000, ID_B),
+				 PM_REQ_W2, PSCI_CPU_OFF_FID));
+		take_snapshot();
+		/* A plain response to a framework request. */
+		return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(ID_B, 0x8000)));
+	case 1:
+		assert_error_regs(seen(), FFA_INVALID_PARAMETERS);
+		return smc(v, CALL(FFA_YIELD_32));
+	case 2:
+		assert_error_regs(seen(), FFA_DENIED);
+		return smc(v, CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_B, ID_A)));
+	case 3:
+		assert_error_regs(seen(), FFA_DENIED);
+		assert_unchanged(SP_A);
+		/* The right type in the 64-bit ABI, then the wrong framework type. */
+		return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_B, 0x8000),
+				   PM_RESP_W2));
+	case 4:
+		assert_error_regs(seen(), FFA_INVALID_PARAMETERS);
+		return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(ID_B, 0x8000),
+				   FFA_FWK_MSG_BIT | FFA_FWK_MSG_VERSION_RESP));
+	case 5:
+		assert_error_regs(seen(), FFA_INVALID_PARAMETERS);
+		return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(ID_B, 0x8000),
+				   PM_RESP_W2, (uint32_t)-3));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static void pm_message_answered(void **state)
+{
+	(void)state;
+	set_cpu(2);
+	script[1] = pm_b;
+	assert_int_equal(spmc_pm_message(&SP_B->vcpus[2], PSCI_CPU_OFF_FID), -3);
+	assert_int_equal(trace_len, 6);
+	assert_int_equal(restore_calls, 1);
+	struct vcpu *v = &SP_B->vcpus[2];
+	assert_int_equal(v->state, VCPU_WAITING);
+	assert_false(v->serving);
+	assert_false(v->req_fwk);
+	/* The next request from the normal world is an ordinary one again. */
+	script[1] = echo_sp;
+	struct ffa_value req = nwd_req64(ID_B);
+	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+}
+
+static void pm_message_not_delivered(void **state)
+{
+	(void)state;
+	set_cpu(1);
+	SP_B->vcpus[1].state = VCPU_PREEMPTED;
+	take_snapshot();
+	assert_int_equal(spmc_pm_message(&SP_B->vcpus[1], PSCI_CPU_OFF_FID), SPMC_PM_NOT_DELIVERED);
+	assert_int_equal(trace_len, 0);
+	assert_unchanged(SP_B);
+}
+
+static struct arch_exit pm_fault_b(struct vcpu *v, unsigned int n)
+{
+	(void)v, (void)n;
+	return data_abort();
+}
+
+static void pm_message_partition_faults(void **state)
+{
+	(void)state;
+	set_cpu(3);
+	script[1] = pm_fault_b;
+	assert_int_equal(spmc_pm_message(&SP_B->vcpus[3], PSCI_CPU_OFF_FID), SPMC_PM_NOT_ANSWERED);
+	assert_true(SP_B->aborted);
+	assert_int_equal(SP_B->vcpus[3].state, VCPU_ABORTED);
+	assert_false(SP_B->vcpus[3].req_fwk);
+}
+
 /* A v1.1 partition: the v1.2 ABIs are NOT_SUPPORTED, nothing delivered. */
 static struct arch_exit v11_a(struct vcpu *v, unsigned int n)
 {
@@ -1714,6 +1801,9 @@ int main(void)
 		cmocka_unit_test_setup(secondary_ep_register, setup),
 		cmocka_unit_test_setup(calls_routed, setup),
 		cmocka_unit_test_setup(notif_calls_routed, setup),
+		cmocka_unit_test_setup(pm_message_answered, setup),
+		cmocka_unit_test_setup(pm_message_not_delivered, setup),
+		cmocka_unit_test_setup(pm_message_partition_faults, setup),
 		cmocka_unit_test_setup(version_gates_calls, setup),
 		cmocka_unit_test_setup(el0_partition, setup),
 	};
