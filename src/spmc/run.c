@@ -232,9 +232,11 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 		return RESUME;
 	}
 	/* A framework request takes a framework response; anything else has w2 zero. */
-	uint32_t w2_want = v->req_fwk ? FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP : 0U;
-	if ((!resp2 && ffa_w(args, 2) != w2_want) ||
-	    (v->req_fwk && fid != FFA_MSG_SEND_DIRECT_RESP_32)) {
+	bool bad = __builtin_expect(v->req_fwk, 0)
+			   ? fid != FFA_MSG_SEND_DIRECT_RESP_32 ||
+				     ffa_w(args, 2) != (FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP)
+			   : !resp2 && ffa_w(args, 2) != 0;
+	if (bad) {
 		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 		return RESUME;
 	}
