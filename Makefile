@@ -73,7 +73,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all firmware partitions run test debug bench bench-check bench-baseline fuzz format FORCE \
 	format-check host-tests setup clean size
-all: firmware host-tests $(BUILD)/flash-panic.bin
+all: firmware host-tests $(BUILD)/flash-panic.bin $(BUILD)/flash-overflow.bin
 
 firmware: $(BUILD)/flash.bin size
 
@@ -131,6 +131,22 @@ $(BUILD)/spmc-panic/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
 
 $(PANIC_ELF): $(PANIC_OBJS) src/spmc/spmc.ld
 	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(PANIC_OBJS)
+
+# A second self-test image: boot.c recurses until the stack hits its guard.
+OVERFLOW_ELF := $(BUILD)/spmc-overflow/tzvisor-spmc-overflow.elf
+OVERFLOW_BIN := $(BUILD)/spmc-overflow/tzvisor-spmc-overflow.bin
+OVERFLOW_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
+	$(BUILD)/spmc-overflow/boot.c.o
+
+$(BUILD)/spmc-overflow/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_SELFTEST_STACK -MMD -c -o $@ $<
+
+$(OVERFLOW_ELF): $(OVERFLOW_OBJS) src/spmc/spmc.ld
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(OVERFLOW_OBJS)
+
+$(OVERFLOW_BIN): $(OVERFLOW_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(PANIC_BIN): $(PANIC_ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -262,6 +278,9 @@ $(BUILD)/flash.bin: $(TFA_OUT)/.stamp $(SPMC_BIN) $(BL33)
 
 $(BUILD)/flash-panic.bin: $(TFA_OUT)/.stamp $(PANIC_BIN) $(NWD_BIN)
 	$(call make_flash,$(PANIC_BIN),$(NWD_BIN))
+
+$(BUILD)/flash-overflow.bin: $(TFA_OUT)/.stamp $(OVERFLOW_BIN) $(NWD_BIN)
+	$(call make_flash,$(OVERFLOW_BIN),$(NWD_BIN))
 
 # --- benchmark configuration (make bench) -------------------------------------
 # The SPMC again, with -DTZV_BENCH (per-request instruction counters, no

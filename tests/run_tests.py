@@ -141,11 +141,10 @@ def run_qemu_scenario(name, qemu, flash, build, timeout):
     return facts
 
 
-def run_panic_scenario(qemu, flash, build, fault_addr, timeout=60):
-    """The self-test SPMC reads an unmapped address after its banner: the
-    dump must name the exception, the data-abort class, FAR and all GPRs."""
-    log_path = os.path.join(build, "logs", "qemu-panic.log")
-    con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-panic-uart1.log"))
+def collect_dump(qemu, flash, build, name, timeout=60):
+    """Boots a self-test image; returns tzvisor's panic dump (text) and the log path."""
+    log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
+    con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-%s-uart1.log" % name))
     dump = []
     with open(log_path, "w") as log:
         for src, line in con.lines(timeout):
@@ -159,7 +158,13 @@ def run_panic_scenario(qemu, flash, build, fault_addr, timeout=60):
                     dump_at = con.elapsed()
                 dump.append(line)
     con.finish(grace=0.1)
-    text = "\n".join(dump)
+    return "\n".join(dump), log_path
+
+
+def run_panic_scenario(qemu, flash, build, fault_addr):
+    """The self-test SPMC reads an unmapped address after its banner: the
+    dump must name the exception, the data-abort class, FAR and all GPRs."""
+    text, log_path = collect_dump(qemu, flash, build, "panic")
     want = int(fault_addr, 16)
     checks = [
         ("qemu.panic.dump_header", "PANIC: unexpected sync exception from EL2 SPx" in text),
@@ -170,6 +175,30 @@ def run_panic_scenario(qemu, flash, build, fault_addr, timeout=60):
          re.search(r"ELR_EL2\s+000000000e1[0-9a-f]{5}", text) is not None),
         ("qemu.panic.all_gprs", all(re.search(r"\bx%-2d [0-9a-f]{16}" % i, text)
                                     for i in range(31))),
+    ]
+    for name, ok in checks:
+        record("PASS" if ok else "FAIL", name,
+               "" if ok else "not in the dump (log: %s)" % log_path)
+
+
+def run_overflow_scenario(qemu, flash, build):
+    """The second self-test SPMC recurses without end on core 0: the stack
+    must run into its unmapped guard and the dump say so (not hang, not
+    corrupt another CPU's stack), with the abort's ESR and a FAR in the guard."""
+    text, log_path = collect_dump(qemu, flash, build, "overflow")
+    m = re.search(r"PANIC: stack overflow: CPU (\d+)'s stack ran into its guard \(SP ([0-9a-f]{16})\)",
+                  text)
+    far = re.search(r"FAR_EL2\s+([0-9a-f]{16})", text)
+    guard_far = False
+    if m and far:
+        # A 32 KiB slot: the guard is its lower half, the stack the upper; SP is in the slot.
+        sp, fault = int(m.group(2), 16), int(far.group(1), 16)
+        guard_far = (fault >> 15) == (sp >> 15) and ((fault >> 14) & 1) == 0
+    checks = [
+        ("qemu.overflow.dump_header", m is not None and m.group(1) == "0"),
+        ("qemu.overflow.esr_data_abort_same_el",
+         re.search(r"ESR_EL2\s+[0-9a-f]{16}\s+\(EC 0x25: data abort, same EL", text) is not None),
+        ("qemu.overflow.far_in_guard", guard_far),
     ]
     for name, ok in checks:
         record("PASS" if ok else "FAIL", name,
@@ -229,6 +258,8 @@ def main():
     if args.panic_addr:
         run_panic_scenario(args.qemu, os.path.join(args.build, "flash-panic.bin"), args.build,
                            args.panic_addr)
+        run_overflow_scenario(args.qemu, os.path.join(args.build, "flash-overflow.bin"),
+                              args.build)
     run_style(root)
     run_cppcheck(root, os.path.abspath(args.build))
 

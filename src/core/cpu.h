@@ -12,6 +12,16 @@
 
 #define MAX_CPUS 8U
 #define CPU_STACK_BYTES 16384U
+/*
+ * Each CPU's stack sits in the upper half of a slot twice its size, aligned
+ * to the slot; the lower half is a guard left unmapped. An exception vector
+ * tells an overflowed SP by one bit (CPU_STACK_GUARD_BIT clear).
+ */
+#define CPU_STACK_SLOT (2U * CPU_STACK_BYTES)
+#define CPU_STACK_GUARD_BIT 14
+#define CPU_OVERFLOW_STACK_BYTES 4096U
+_Static_assert(CPU_STACK_BYTES == 1U << CPU_STACK_GUARD_BIT, "the guard bit is the stack size");
+extern char cpu_stacks[];
 
 struct cpu {
 	unsigned int index; /* linear index, 0 .. MAX_CPUS-1 */

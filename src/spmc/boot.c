@@ -57,6 +57,11 @@ static void stage1_build(uintptr_t manifest_pa)
 	map_or_panic(text, (uintptr_t)__text_end - text, MM_RX, "text");
 	map_or_panic(rodata, (uintptr_t)__rodata_end - rodata, MM_R, "rodata");
 	map_or_panic(data, end - data, MM_RW, "data/bss");
+	/* Stack guards (cpu.h): the lower half of each CPU's stack slot stays unmapped. */
+	for (unsigned int i = 0; i < MAX_CPUS; i++) {
+		CHECK(mm_unmap(&stage1, (uintptr_t)cpu_stacks + (uintptr_t)i * CPU_STACK_SLOT,
+			       CPU_STACK_BYTES) == MM_OK);
+	}
 	/*
 	 * The SPMC logs on the secure-only UART, so that its lines never
 	 * interleave with the normal world's on UART0 (a secure device: NS=0).
@@ -93,6 +98,21 @@ static void manifest_load(uintptr_t manifest_pa)
 		      field != NULL ? field : "?", spmc_manifest_strerror(e));
 	}
 }
+
+#ifdef TZV_SELFTEST_STACK
+/* 256 bytes of frame per call, and a result the compiler cannot fold. */
+static volatile uint64_t selftest_depth_limit = UINT64_MAX; /* never reached */
+
+static __attribute__((noinline)) uint64_t selftest_recurse(uint64_t depth)
+{
+	volatile uint8_t frame[256];
+	if (depth == selftest_depth_limit) {
+		return 0;
+	}
+	frame[depth % sizeof(frame)] = (uint8_t)depth;
+	return selftest_recurse(depth + 1) + frame[0];
+}
+#endif
 
 static void banner(uintptr_t manifest_pa, uint64_t core_id)
 {
@@ -173,6 +193,11 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	/* Self-test image only (make test): an unmapped read must give a readable dump. */
 	LOG("self-test: reading unmapped address 0x%x\n", TZV_SELFTEST_PANIC);
 	(void)*(volatile uint64_t *)(uintptr_t)TZV_SELFTEST_PANIC;
+#endif
+#ifdef TZV_SELFTEST_STACK
+	/* Self-test image only (make test): runaway recursion must hit the guard and say so. */
+	LOG("self-test: recursing until the stack overflows\n");
+	selftest_recurse(0);
 #endif
 
 	struct ffa_value v = spmd_call(FFA_VERSION_32, FFA_VERSION_IMPLEMENTED, "FFA_VERSION");

@@ -20,10 +20,8 @@ arch_entry_cpu_setup:
 	mov	x30, x3
 	cmp	x0, #MAX_CPUS_ASM
 	b.hs	1f
-	/* sp = cpu_stacks + (index + 1) * CPU_STACK_SIZE */
-	adrp	x1, cpu_stacks
-	add	x1, x1, :lo12:cpu_stacks
-	mov	x2, #CPU_STACK_SIZE
+	/* sp = cpu_stacks + (index + 1) * slot: the top of the slot's upper half */
+	mov	x2, #CPU_STACK_SLOT_SIZE
 	madd	x1, x0, x2, x2
 	adrp	x2, cpu_stacks
 	add	x2, x2, :lo12:cpu_stacks
@@ -40,8 +38,14 @@ arch_entry_cpu_setup:
 	b	1b
 	.size arch_entry_cpu_setup, . - arch_entry_cpu_setup
 
+	/* Slots aligned to their size: the guard half is found by one address bit. */
 	.section .bss.stacks, "aw", %nobits
-	.balign 4096
+	.balign CPU_STACK_SLOT_SIZE
 	.global cpu_stacks
 cpu_stacks:
-	.space	CPU_STACK_SIZE * MAX_CPUS_ASM
+	.space	CPU_STACK_SLOT_SIZE * MAX_CPUS_ASM
+	/* Where a CPU whose stack overflowed prints its dump. */
+	.balign 16
+	.global cpu_overflow_stacks
+cpu_overflow_stacks:
+	.space	CPU_OVERFLOW_STACK_SIZE * MAX_CPUS_ASM

@@ -5,9 +5,20 @@
  */
 #include "offsets.h"
 
+/*
+ * Every slot that uses SP_EL2 first checks it: an SP in the guard half of a
+ * stack slot (see cpu.h) means tzvisor's own stack overflowed, and touching
+ * it would fault again. The check needs a register: x0 is parked in SP and
+ * brought back (sp + x0 - sp = x0), as Linux does.
+ */
 .macro vector slot
 	.balign 0x80
 	sub	sp, sp, #EXC_FRAME_SIZE
+	add	sp, sp, x0
+	sub	x0, sp, x0
+	tbz	x0, #CPU_STACK_GUARD_BIT_ASM, stack_overflow
+	sub	x0, sp, x0
+	sub	sp, sp, x0
 	stp	x0, x1, [sp, #0]
 	mov	x1, #\slot
 	b	exc_common
@@ -41,6 +52,24 @@ exception_vectors:
 	vector 13
 	vector 14
 	vector 15
+
+/*
+ * x0 = the overflowed SP (less the frame), sp = that + the interrupted x0.
+ * Switch to this CPU's overflow stack and report; x0-x2 are lost.
+ */
+stack_overflow:
+	mrs	x1, tpidr_el2
+	ldr	w1, [x1, #CPU_INDEX]
+	add	x1, x1, #1
+	mov	x2, #CPU_OVERFLOW_STACK_SIZE
+	mul	x1, x1, x2
+	adrp	x2, cpu_overflow_stacks
+	add	x2, x2, :lo12:cpu_overflow_stacks
+	add	x1, x1, x2
+	mov	sp, x1
+	add	x0, x0, #EXC_FRAME_SIZE
+	bl	exception_stack_overflow
+	b	.
 
 exc_common:
 	stp	x2, x3, [sp, #16]

@@ -77,3 +77,31 @@ void exception_dump(const struct exc_frame *f, uint64_t slot)
 	}
 	arch_halt();
 }
+
+void exception_stack_overflow(uint64_t sp)
+{
+	uint64_t esr, far, elr;
+	const char *base = cpu_stacks;
+
+	__asm__ volatile("mrs %0, esr_el2\n\tmrs %1, far_el2\n\tmrs %2, elr_el2"
+			 : "=r"(esr), "=r"(far), "=r"(elr));
+	console_panic_mode();
+	/* Whose: the slot the SP is in (its stack, or the guard just below it). */
+	uint64_t slot = (sp - (uint64_t)(uintptr_t)base) / CPU_STACK_SLOT;
+	if (sp < (uint64_t)(uintptr_t)base || slot >= MAX_CPUS) {
+		console_printf("\n[tzv c%u] PANIC: stack overflow: SP %016llx is outside every "
+			       "stack\n",
+			       cpu_index(cpu_this()), (unsigned long long)sp);
+	} else {
+		console_printf("\n[tzv c%u] PANIC: stack overflow: CPU %llu's stack ran into its "
+			       "guard (SP %016llx)\n",
+			       cpu_index(cpu_this()), (unsigned long long)slot,
+			       (unsigned long long)sp);
+	}
+	console_printf(
+		"  ESR_EL2  %016llx  (EC 0x%02x: %s)\n  FAR_EL2  %016llx\n  ELR_EL2  %016llx\n",
+		(unsigned long long)esr, (unsigned int)((esr >> 26) & 0x3F),
+		ec_name((unsigned int)((esr >> 26) & 0x3F)), (unsigned long long)far,
+		(unsigned long long)elr);
+	arch_halt();
+}

@@ -17,5 +17,7 @@ struct exc_frame {
 enum exc_kind { EXC_SYNC, EXC_IRQ, EXC_FIQ, EXC_SERROR };
 
 void exception_dump(const struct exc_frame *f, uint64_t slot);
+/* tzvisor's stack ran into its guard: `sp` is the SP at the fault; reports and stops. */
+void exception_stack_overflow(uint64_t sp);
 
 #endif
