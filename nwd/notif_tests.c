@@ -448,6 +448,30 @@ static void rx_full(void)
 	sri_take();
 }
 
+/* Partition to partition: sp2 binds sp1 as a sender; sp1 sets; sp2 fetches when run. */
+static void sp_to_sp(void)
+{
+	test_sp_result("notif.sp_to_sp.bind",
+		       sp_notif(SP2, FFA_NOTIFICATION_BIND_32, SP1 << 16 | SP2, 0, B(9)), 0);
+	test_sp_result("notif.bad.sp_to_sp.bind_unknown_sender",
+		       sp_notif(SP2, FFA_NOTIFICATION_BIND_32, 0x8009U << 16 | SP2, 0, B(10)),
+		       FFA_INVALID_PARAMETERS);
+	test_sp_result("notif.bad.sp_to_sp.set_by_unbound_sp",
+		       sp_notif(SP3, FFA_NOTIFICATION_SET_32, SP3 << 16 | SP2, 0, B(9)),
+		       FFA_DENIED);
+	test_sp_result("notif.sp_to_sp.set",
+		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | SP2, 0, B(9)), 0);
+	test_sri("notif.sp_to_sp.sri", 1);
+	static const uint16_t sp2_ids[] = {SP2};
+	static const uint8_t no_vcpu[] = {0};
+	test_info("notif.sp_to_sp.info_get_lists_sp2", 1, no_vcpu, sp2_ids, 1);
+	if (run_and_seen("notif.sp_to_sp.run_fetches", SP2, B(9), 0, 0, 0)) {
+		test_pass("notif.sp_to_sp.run_fetches");
+	}
+	test_sp_result("notif.sp_to_sp.unbind",
+		       sp_notif(SP2, FFA_NOTIFICATION_UNBIND_32, SP1 << 16 | SP2, 0, B(9)), 0);
+}
+
 /*
  * sp2 has non-secure interrupts signaled: an SRI raised while it runs
  * preempts it (FFA_INTERRUPT), unless it asks for the SRI to be delayed.
@@ -578,6 +602,7 @@ void suite_notifications(void)
 	sp_to_nwd();
 	nwd_to_sp();
 	rx_full();
+	sp_to_sp();
 	delayed_sri();
 	teardown();
 }
