@@ -340,7 +340,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect notif run
+HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect notif mem_desc run
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_palloc_SRCS := $(HOST_COMMON)
@@ -354,6 +354,7 @@ test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
 test_indirect_SRCS := $(HOST_COMMON) src/ffa/indirect.c
 test_notif_SRCS := $(HOST_COMMON) src/ffa/notif.c
+test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
 test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
@@ -373,9 +374,11 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch
 # (gcc, ASan, UBSan) over the project's real manifests; make fuzz runs it
 # under libFuzzer (clang) for FUZZ_SECONDS.
 FUZZ_SRCS := tests/fuzz/fuzz_parsers.c src/spmc/sp_manifest.c src/spmc/manifest.c \
-	src/spmc/sp_pkg.c src/spmc/fdt_blob.c $(HOST_COMMON)
+	src/spmc/sp_pkg.c src/spmc/fdt_blob.c src/ffa/mem_desc.c $(HOST_COMMON)
 FUZZ_SEED_DTS := $(SP_DTS) config/spmc_manifest.dts
-FUZZ_SEEDS := $(patsubst %.dts,$(BUILD)/fuzz/seeds/%.dtb,$(notdir $(FUZZ_SEED_DTS)))
+FUZZ_MEM_SEEDS := $(patsubst %,$(BUILD)/fuzz/seeds/%.bin,mem_v1_0 mem_v1_1 mem_v1_2)
+FUZZ_SEEDS := $(patsubst %.dts,$(BUILD)/fuzz/seeds/%.dtb,$(notdir $(FUZZ_SEED_DTS))) \
+	$(FUZZ_MEM_SEEDS)
 FUZZ_SECONDS ?= 60
 
 define fuzz_seed_rule # $(1): a DTS file
@@ -384,6 +387,9 @@ $(BUILD)/fuzz/seeds/$(basename $(notdir $(1))).dtb: $(1)
 	$$(Q)dtc -q -I dts -O dtb -o $$@ $$<
 endef
 $(foreach f,$(FUZZ_SEED_DTS),$(eval $(call fuzz_seed_rule,$(f))))
+
+$(FUZZ_MEM_SEEDS) &: tests/fuzz/gen_mem_seeds.py
+	$(Q)python3 tests/fuzz/gen_mem_seeds.py $(BUILD)/fuzz/seeds
 
 $(BUILD)/gen/fuzz_seeds.h: $(FUZZ_SEEDS) tests/fuzz/gen_seeds.py
 	@mkdir -p $(dir $@)

@@ -1,6 +1,7 @@
 /*
  * Fuzz target for the parsers that take input from the boot chain or other
- * worlds: SP manifests, the SPMC manifest and SP package headers. Accepted
+ * worlds: SP manifests, the SPMC manifest, SP package headers and FF-A memory
+ * transaction descriptors (as v1.0, v1.1 and v1.2 callers). Accepted
  * input must satisfy what the rest of tzvisor relies on; a violation aborts
  * (and ASan/UBSan catch memory and arithmetic errors on the way).
  * Built with libFuzzer (make fuzz) or with tests/fuzz/driver.c (make test).
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "core/types.h"
+#include "ffa/mem_desc.h"
 #include "spmc/manifest.h"
 #include "spmc/sp_manifest.h"
 #include "spmc/sp_pkg.h"
@@ -54,6 +56,45 @@ static void check_spmc(const struct spmc_manifest *m)
 	}
 }
 
+/* An accepted descriptor: distinct receivers, ranges sorted, aligned, disjoint, summing up. */
+static void check_mem(const uint8_t *buf, size_t size)
+{
+	static const uint32_t versions[] = {FFA_VERSION_1_0, FFA_VERSION_1_1, FFA_VERSION_1_2};
+	struct ffa_mem_range r[16];
+	struct ffa_mem_txn t;
+
+	for (unsigned int v = 0; v < 3; v++) {
+		if (ffa_mem_txn_parse(buf, size, versions[v], &t, r, 16) != 0) {
+			continue;
+		}
+		uint64_t sum = 0;
+		if (t.receiver_count < 1 || t.receiver_count > FFA_MEM_MAX_RECEIVERS ||
+		    t.range_count < 1 || t.range_count > 16 ||
+		    (uint64_t)t.composite_offset + 16 + t.range_count * 16ULL > size) {
+			abort();
+		}
+		for (unsigned int i = 0; i < t.receiver_count; i++) {
+			for (unsigned int j = 0; j < i; j++) {
+				if (t.receivers[i].id == t.receivers[j].id) {
+					abort();
+				}
+			}
+		}
+		for (unsigned int i = 0; i < t.range_count; i++) {
+			uint64_t end;
+			if (r[i].pages == 0 || !IS_ALIGNED(r[i].base, PAGE_SIZE) ||
+			    !range_end(r[i].base, (uint64_t)r[i].pages * PAGE_SIZE, &end) ||
+			    (i + 1 < t.range_count && end > r[i + 1].base)) {
+				abort();
+			}
+			sum += r[i].pages;
+		}
+		if (sum != t.total_pages) {
+			abort();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* The parsers see a private, 8-byte aligned copy, as in tzvisor. */
@@ -82,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
+	check_mem(buf, size);
 	free(buf);
 	return 0;
 }
