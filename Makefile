@@ -116,40 +116,29 @@ $(SPMC_ELF): $(SPMC_OBJS) src/spmc/spmc.ld
 $(SPMC_BIN): $(SPMC_ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-# Self-test image: identical but for boot.c, which reads an unmapped address
-# after the banner so that the test runner can check the panic dump.
+# Self-test images: identical but for boot.c, which after the banner either
+# reads an unmapped address (panic) or recurses until the stack hits its guard
+# (overflow), so that the test runner can check the dumps.
 SELFTEST_FAULT_ADDR := 0x0dead000
-PANIC_ELF := $(BUILD)/spmc-panic/tzvisor-spmc-panic.elf
-PANIC_BIN := $(BUILD)/spmc-panic/tzvisor-spmc-panic.bin
-PANIC_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
-	$(BUILD)/spmc-panic/boot.c.o
 
-$(BUILD)/spmc-panic/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_SELFTEST_PANIC=$(SELFTEST_FAULT_ADDR) \
-		-MMD -c -o $@ $<
+define selftest_image # $(1): name, $(2): boot.c's extra flags
+$(1)_ELF := $(BUILD)/spmc-$(1)/tzvisor-spmc-$(1).elf
+$(1)_BIN := $(BUILD)/spmc-$(1)/tzvisor-spmc-$(1).bin
+$(1)_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
+	$(BUILD)/spmc-$(1)/boot.c.o
 
-$(PANIC_ELF): $(PANIC_OBJS) src/spmc/spmc.ld
-	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(PANIC_OBJS)
+$(BUILD)/spmc-$(1)/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(FW_CFLAGS) $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -c -o $$@ $$<
 
-# A second self-test image: boot.c recurses until the stack hits its guard.
-OVERFLOW_ELF := $(BUILD)/spmc-overflow/tzvisor-spmc-overflow.elf
-OVERFLOW_BIN := $(BUILD)/spmc-overflow/tzvisor-spmc-overflow.bin
-OVERFLOW_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
-	$(BUILD)/spmc-overflow/boot.c.o
+$$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
+	$$(Q)$$(CC) $$(FW_CFLAGS) $$(FW_LDFLAGS) -T src/spmc/spmc.ld -o $$@ $$($(1)_OBJS)
 
-$(BUILD)/spmc-overflow/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_SELFTEST_STACK -MMD -c -o $@ $<
-
-$(OVERFLOW_ELF): $(OVERFLOW_OBJS) src/spmc/spmc.ld
-	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(OVERFLOW_OBJS)
-
-$(OVERFLOW_BIN): $(OVERFLOW_ELF)
-	$(Q)$(OBJCOPY) -O binary $< $@
-
-$(PANIC_BIN): $(PANIC_ELF)
-	$(Q)$(OBJCOPY) -O binary $< $@
+$$($(1)_BIN): $$($(1)_ELF)
+	$$(Q)$$(OBJCOPY) -O binary $$< $$@
+endef
+$(eval $(call selftest_image,panic,-DTZV_SELFTEST_PANIC=$(SELFTEST_FAULT_ADDR)))
+$(eval $(call selftest_image,overflow,-DTZV_SELFTEST_STACK))
 
 # --- normal-world test payload ------------------------------------------------
 $(BUILD)/nwd/%.c.o: %.c
@@ -276,11 +265,11 @@ endef
 $(BUILD)/flash.bin: $(TFA_OUT)/.stamp $(SPMC_BIN) $(BL33)
 	$(call make_flash,$(SPMC_BIN),$(BL33))
 
-$(BUILD)/flash-panic.bin: $(TFA_OUT)/.stamp $(PANIC_BIN) $(NWD_BIN)
-	$(call make_flash,$(PANIC_BIN),$(NWD_BIN))
+$(BUILD)/flash-panic.bin: $(TFA_OUT)/.stamp $(panic_BIN) $(NWD_BIN)
+	$(call make_flash,$(panic_BIN),$(NWD_BIN))
 
-$(BUILD)/flash-overflow.bin: $(TFA_OUT)/.stamp $(OVERFLOW_BIN) $(NWD_BIN)
-	$(call make_flash,$(OVERFLOW_BIN),$(NWD_BIN))
+$(BUILD)/flash-overflow.bin: $(TFA_OUT)/.stamp $(overflow_BIN) $(NWD_BIN)
+	$(call make_flash,$(overflow_BIN),$(NWD_BIN))
 
 # --- benchmark configuration (make bench) -------------------------------------
 # The SPMC again, with -DTZV_BENCH (per-request instruction counters, no
