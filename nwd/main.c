@@ -328,6 +328,7 @@ void nwd_main(void)
 	suite_interrupts();
 	suite_fp();
 	suite_notifications();
+	suite_mem_perm();
 	suite_partitions();
 	suite_smp();
 	suite_isolation();

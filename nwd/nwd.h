@@ -43,6 +43,7 @@ void suite_interrupts(void);
 void suite_isolation(void);
 void suite_fp(void);
 void suite_notifications(void);
+void suite_mem_perm(void);
 /* SMP: bitmap and per-vCPU bindings for the secondaries (on), and their removal (off). */
 void notif_smp_setup(bool on);
 /* A secondary core's per-vCPU notifications both ways: 0, or the step that failed. */

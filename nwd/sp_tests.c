@@ -273,3 +273,56 @@ void suite_isolation(void)
 		test_pass("sp.isolation.spmc_still_answers");
 	}
 }
+
+/*
+ * FFA_MEM_PERM_GET/SET: sp3 (S-EL0) called them while it initialised
+ * (partitions/test_sp/main.c, mem_perm_tests); each answer checked here.
+ */
+void suite_mem_perm(void)
+{
+	static const struct {
+		const char *name;
+		int8_t want; /* w2, 0 for SET, or the FF-A error */
+	} calls[] = {
+		{"sp.mem_perm.get_image_rwx", 1},
+		{"sp.mem_perm.set_code_ro_x", 0},
+		{"sp.mem_perm.get_code_ro_x", 3},
+		{"sp.mem_perm.get_data_rw_nx", 5},
+		{"sp.mem_perm.set_ro", 0},
+		{"sp.mem_perm.get_after_set_ro", 7},
+		{"sp.mem_perm.neighbour_untouched", 5},
+		{"sp.mem_perm.set_back_rw_two_pages", 0},
+		{"sp.mem_perm.get_after_set_rw", 5},
+		{"sp.mem_perm.bad.rw_and_executable", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.reserved_data_access", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.no_access", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.reserved_bit", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.no_pages", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.unaligned", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.spmc_memory", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.beyond_its_memory", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.bad.get_not_its_page", FFA_INVALID_PARAMETERS},
+		{"sp.mem_perm.refusals_changed_nothing", 5},
+	};
+	struct ffa_value v = sp_cmd(TEST_SP3_ID, TEST_CMD_MEM_PERM_RESULTS, 0, 0);
+	if (!expect_u64("sp.mem_perm.results", "status", v.x[3], TEST_STATUS_OK)) {
+		return;
+	}
+	for (unsigned int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		uint8_t got = (uint8_t)(v.x[4 + i / 8] >> (8 * (i % 8)));
+		if (expect_u64(calls[i].name, "answer (byte)", got, (uint8_t)calls[i].want)) {
+			test_pass(calls[i].name);
+		}
+	}
+	if (expect_u64("sp.mem_perm.bad.set_after_initialisation", "error", v.x[7],
+		       (uint32_t)FFA_DENIED)) {
+		test_pass("sp.mem_perm.bad.set_after_initialisation");
+	}
+	/* An S-EL1 partition keeps its own stage 1: DENIED. */
+	v = sp_cmd(TEST_SP1_ID, TEST_CMD_NOTIF_CALL, FFA_MEM_PERM_GET_32, 0x0e300000);
+	if (expect_u64("sp.mem_perm.bad.s_el1_caller", "x0", v.x[4], FFA_ERROR_32) &&
+	    expect_u64("sp.mem_perm.bad.s_el1_caller", "error", (uint32_t)v.x[5],
+		       (uint32_t)FFA_DENIED)) {
+		test_pass("sp.mem_perm.bad.s_el1_caller");
+	}
+}

@@ -45,6 +45,9 @@ static void read_message(void)
 	sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
 } /* 0 = the blob and its manifest descriptor checked out */
 static uint64_t served[8];
+/* FFA_MEM_PERM_* while initialising (S-EL0 only): see TEST_CMD_MEM_PERM_RESULTS. */
+static uint8_t perm_results[24];
+static uint8_t scratch[2 * 4096] __attribute__((aligned(4096)));
 /* What FFA_RUN fetched, per execution context (they run on different cores at once). */
 static struct {
 	uint64_t from_sp, from_vm, fwk, runs, rx_full_reads;
@@ -308,6 +311,14 @@ static struct ffa_value handle(const struct ffa_value *req)
 			pm[i].misbehave = 1;
 		}
 		break;
+	case TEST_CMD_MEM_PERM_RESULTS:
+		for (unsigned int i = 0; i < sizeof(perm_results); i++) {
+			out[1 + i / 8] |= (uint64_t)perm_results[i] << (8 * (i % 8));
+		}
+		out[4] =
+			(uint32_t)sp_call(FFA_MEM_PERM_SET_32, (uint64_t)(uintptr_t)scratch, 1, 0x7)
+				.x[2];
+		break;
 	case TEST_CMD_YIELD:
 		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
 		break;
@@ -381,9 +392,57 @@ static void serve(void)
 	}
 }
 
+#ifdef SP_EL0
+static unsigned int perm_count;
+
+static void perm_record(uint32_t fid, uint64_t va, uint64_t pages, uint64_t perm)
+{
+	struct ffa_value v = sp_call(fid, va, pages, perm);
+	uint8_t b = (uint32_t)v.x[0] == FFA_ERROR_32 ? (uint8_t)(int8_t)(int32_t)v.x[2]
+						     : (uint8_t)v.x[2];
+	if (perm_count < sizeof(perm_results)) {
+		perm_results[perm_count++] = b;
+	}
+}
+
+static void mem_perm_tests(void)
+{
+	extern char _start[];
+	uint64_t text = (uint64_t)(uintptr_t)_start; /* the entry page: code only */
+	uint64_t data = (uint64_t)(uintptr_t)scratch;
+
+	/* The image is mapped RWX until the partition sets its code read-only. */
+	perm_record(FFA_MEM_PERM_GET_32, text + 8, 0, 0); /* 1: RW, executable */
+	perm_record(FFA_MEM_PERM_SET_32, text, 1, 0x3); /* RO, executable: 0 */
+	perm_record(FFA_MEM_PERM_GET_32, text, 0, 0); /* 3 */
+	perm_record(FFA_MEM_PERM_GET_32, data, 0, 0); /* 5: RW, execute-never */
+	perm_record(FFA_MEM_PERM_SET_32, data, 1, 0x7); /* RO, execute-never: 0 */
+	perm_record(FFA_MEM_PERM_GET_32, data, 0, 0); /* 7 */
+	perm_record(FFA_MEM_PERM_GET_32, data + 4096, 0, 0); /* 5: its neighbour untouched */
+	perm_record(FFA_MEM_PERM_SET_32, data, 2, 0x5); /* back to RW: 0 */
+	perm_record(FFA_MEM_PERM_GET_32, data, 0, 0); /* 5 */
+	scratch[0] = 1; /* writable again (a fault would stop the partition) */
+	perm_record(FFA_MEM_PERM_SET_32, data, 1, 0x1); /* RW and executable: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, data, 1, 0x2); /* reserved data access: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, data, 1, 0x0); /* no access: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, data, 1, 0xD); /* bit 3: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, data, 0, 0x7); /* no pages: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, data + 8, 1, 0x7); /* unaligned: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, 0x0e100000, 1, 0x7); /* the SPMC's: INVALID */
+	perm_record(FFA_MEM_PERM_SET_32, data, 0x100000, 0x7); /* runs off its memory: INVALID */
+	perm_record(FFA_MEM_PERM_GET_32, 0x0e100000, 0, 0); /* not its page: INVALID */
+	perm_record(FFA_MEM_PERM_GET_32, data, 0, 0); /* 5: the refusals changed nothing */
+}
+#else
+static void mem_perm_tests(void)
+{
+}
+#endif
+
 void sp_main(uint64_t boot_info)
 {
 	boot_info_status = check_boot_info(boot_info);
+	mem_perm_tests();
 	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint16_t id = own_id();
 	struct ffa_value m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,

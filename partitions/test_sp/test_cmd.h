@@ -79,6 +79,14 @@
 /* Every EC's next CPU_OFF message: try the three wrong things first (see above). */
 #define TEST_CMD_PM_MISBEHAVE 21U
 
+/*
+ * S-EL0 partition (sp3): what FFA_MEM_PERM_GET/SET answered while it
+ * initialised, one byte per call (w2 for GET, 0 for SET, or the error code
+ * as a signed byte), 8 per register in x4-x6 (test order in main.c); x7 =
+ * the error of one more FFA_MEM_PERM_SET, made now that it runs (DENIED).
+ */
+#define TEST_CMD_MEM_PERM_RESULTS 22U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

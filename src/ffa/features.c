@@ -124,6 +124,8 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_CONSOLE_LOG_64:
 	case FFA_SECONDARY_EP_REGISTER_64:
 	case FFA_YIELD_32:
+	case FFA_MEM_PERM_GET_32: /* S-EL0 partitions; S-EL1 ones get DENIED */
+	case FFA_MEM_PERM_SET_32:
 		return secure;
 	default:
 		return false;

@@ -424,6 +424,7 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		v->state = VCPU_RUNNING;
 		struct ffa_value r = spmc_run(v);
 		if ((uint32_t)r.x[0] == FFA_MSG_WAIT_32) {
+			sp->initialised = true; /* FFA_MEM_PERM_SET is over for it */
 			if (cold) {
 				LOG("SP %04x %s: EC %u ready\n", sp->id, sp->name, v->index);
 			}
@@ -434,6 +435,80 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		}
 	}
 	arch_vcpu_restore_nwd();
+}
+
+/* FFA_MEM_PERM_* encoding: [1:0] data access (1 RW, 3 RO), bit 2 execute-never. */
+#define PERM_DATA_MASK 0x3U
+#define PERM_DATA_RW 0x1U
+#define PERM_DATA_RO 0x3U
+#define PERM_NX 0x4U
+
+/* One page of an S-EL0 partition's own stage 1: mapped for EL0, or false. */
+static bool user_page(const struct partition *sp, uint64_t va, uint64_t *pa, unsigned int *attrs)
+{
+	unsigned int level;
+
+	return mm_lookup(&sp->s1, va, pa, attrs, &level) && (*attrs & MM_USER) != 0;
+}
+
+static uint32_t perm_of(unsigned int attrs)
+{
+	/* As mapped: the image starts read-write-execute until the partition sets it. */
+	return ((attrs & MM_W) != 0 ? PERM_DATA_RW : PERM_DATA_RO) |
+	       ((attrs & MM_X) != 0 ? 0U : PERM_NX);
+}
+
+struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args)
+{
+	struct partition *sp = v->sp;
+	uint64_t va = ffa_w(args, 1), pa;
+	unsigned int attrs;
+
+	if (!sp->el0) {
+		return ffa_error_value(FFA_DENIED); /* S-EL1 partitions own their stage 1 */
+	}
+	if (ffa_fid(args) == FFA_MEM_PERM_GET_32) {
+		if (!user_page(sp, ALIGN_DOWN(va, PAGE_SIZE), &pa, &attrs)) {
+			return ffa_error_value(FFA_INVALID_PARAMETERS);
+		}
+		return ffa_success_value(perm_of(attrs));
+	}
+	uint32_t pages = ffa_w(args, 2), perm = ffa_w(args, 3);
+	uint64_t end;
+	if (sp->initialised) {
+		return ffa_error_value(FFA_DENIED); /* only while it initialises */
+	}
+	/* RW must be execute-never (W^X); RO either; no access and 0b10 are refused. */
+	bool rw = (perm & PERM_DATA_MASK) == PERM_DATA_RW,
+	     ro = (perm & PERM_DATA_MASK) == PERM_DATA_RO;
+	if ((perm & ~(PERM_DATA_MASK | PERM_NX)) != 0 || !(ro || (rw && (perm & PERM_NX) != 0)) ||
+	    pages == 0 || !IS_ALIGNED(va, PAGE_SIZE) ||
+	    !range_end(va, (uint64_t)pages * PAGE_SIZE, &end)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	for (uint64_t p = va; p < end; p += PAGE_SIZE) {
+		if (!user_page(sp, p, &pa, &attrs)) {
+			return ffa_error_value(FFA_INVALID_PARAMETERS);
+		}
+	}
+	/*
+	 * Two passes so that a failure changes nothing: each page mapped again as
+	 * it is (which splits blocks into pages: the only step that can run out
+	 * of table pages), then the new permissions, which cannot fail.
+	 */
+	unsigned int set = (rw ? MM_W : 0U) | ((perm & PERM_NX) == 0 ? MM_X : 0U);
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		for (uint64_t p = va; p < end; p += PAGE_SIZE) {
+			user_page(sp, p, &pa, &attrs);
+			unsigned int a = pass == 0 ? attrs : (attrs & ~(MM_W | MM_X)) | set;
+			if (mm_map(&sp->s1, p, pa, PAGE_SIZE, a) != MM_OK) {
+				LOG("SP %04x: FFA_MEM_PERM_SET ran out of table pages\n", sp->id);
+				return ffa_error_value(FFA_NO_MEMORY);
+			}
+		}
+	}
+	arch_stage2_tlb_flush((uint64_t)(uintptr_t)sp->s2_ns.root | ((uint64_t)sp->vmid << 48));
+	return ffa_success_value(0);
 }
 
 void partitions_cpu_off(unsigned int cpu_index)

@@ -63,6 +63,7 @@ struct partition {
 	struct vcpu vcpus[SP_MAX_EXEC_CTX];
 	unsigned int vcpu_count;
 	bool aborted;
+	bool initialised; /* has waited for messages once (FFA_MEM_PERM_SET is refused since) */
 	bool el0; /* runs at S-EL0 behind the EL1 shim (el0_shim.S) */
 	char log[128]; /* FFA_CONSOLE_LOG line buffer */
 	unsigned int log_len;
@@ -82,6 +83,12 @@ void partitions_cpu_off(unsigned int cpu_index);
 void partitions_print_table(void);
 
 struct partition *partition_find(ffa_id_t id);
+/*
+ * FFA_MEM_PERM_GET (w1 = VA) and FFA_MEM_PERM_SET (w1 = VA, w2 = pages,
+ * w3 = permissions; only while the partition initialises) for an S-EL0
+ * partition's own pages, in the stage 1 the SPMC keeps for it.
+ */
+struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args);
 /* The execution context that runs on this CPU: pinned (MP) or the only one (UP). */
 struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index);
 

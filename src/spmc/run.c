@@ -336,6 +336,10 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	case FFA_CONSOLE_LOG_64:
 		*ret = console_log(sp, args);
 		return RESUME;
+	case FFA_MEM_PERM_GET_32:
+	case FFA_MEM_PERM_SET_32:
+		*ret = partition_mem_perm(v, args);
+		return RESUME;
 	case FFA_SECONDARY_EP_REGISTER_64:
 		if (args->x[1] < sp->image_base || args->x[1] >= sp->image_end ||
 		    (args->x[1] & 3) != 0) {

@@ -184,6 +184,15 @@ struct ffa_value spmc_notif_call(struct vcpu *v, const struct ffa_value *args)
 	return ffa_success_value(ffa_fid(args));
 }
 
+static unsigned int mem_perm_calls;
+
+struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args)
+{
+	(void)v;
+	mem_perm_calls++;
+	return ffa_success_value(ffa_fid(args));
+}
+
 static struct arch_exit trap(struct vcpu *v, unsigned int ec, struct ffa_value call)
 {
 	memcpy(v->arch.regs.x, call.x, sizeof(call.x));
@@ -1563,8 +1572,8 @@ static struct arch_exit routed_a(struct vcpu *v, unsigned int n)
 		return smc(v, CALL(fids[n]));
 	}
 	if (n == 6) {
-		/* Unknown to the SPMC: NOT_SUPPORTED from the common code. */
-		return smc(v, CALL(FFA_MEM_PERM_GET_32));
+		/* Not implemented: NOT_SUPPORTED from the common code. */
+		return smc(v, CALL(FFA_MEM_RECLAIM_32));
 	}
 	assert_error_regs(seen(), FFA_NOT_SUPPORTED);
 	return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0)));
@@ -1698,6 +1707,33 @@ static void pm_message_partition_faults(void **state)
 	assert_false(SP_B->vcpus[3].req_fwk);
 }
 
+/* FFA_MEM_PERM_GET/SET go to the partition code (partition.c) with the caller. */
+static struct arch_exit mem_perm_a(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return smc(v, CALL(FFA_MEM_PERM_GET_32, 0x1000));
+	case 1:
+		assert_regs(seen(), CALL(FFA_SUCCESS_32, 0, FFA_MEM_PERM_GET_32));
+		return smc(v, CALL(FFA_MEM_PERM_SET_32, 0x1000, 1, 3));
+	case 2:
+		assert_regs(seen(), CALL(FFA_SUCCESS_32, 0, FFA_MEM_PERM_SET_32));
+		return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0)));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static void mem_perm_routed(void **state)
+{
+	(void)state;
+	mem_perm_calls = 0;
+	script[0] = mem_perm_a;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(mem_perm_calls, 2);
+}
+
 /* A v1.1 partition: the v1.2 ABIs are NOT_SUPPORTED, nothing delivered. */
 static struct arch_exit v11_a(struct vcpu *v, unsigned int n)
 {
@@ -1801,6 +1837,7 @@ int main(void)
 		cmocka_unit_test_setup(secondary_ep_register, setup),
 		cmocka_unit_test_setup(calls_routed, setup),
 		cmocka_unit_test_setup(notif_calls_routed, setup),
+		cmocka_unit_test_setup(mem_perm_routed, setup),
 		cmocka_unit_test_setup(pm_message_answered, setup),
 		cmocka_unit_test_setup(pm_message_not_delivered, setup),
 		cmocka_unit_test_setup(pm_message_partition_faults, setup),
