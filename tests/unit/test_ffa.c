@@ -207,6 +207,10 @@ static void features_by_caller(void **state)
 	assert_error(call(&nwd, FFA_FEATURES_32, FFA_YIELD_32, 0), FFA_NOT_SUPPORTED);
 	assert_success(call(&nwd, FFA_FEATURES_32, FFA_MSG_SEND2_32, 0), 0);
 	assert_success(call(&sp, FFA_FEATURES_32, FFA_MSG_SEND2_32, 0), 0);
+	/* Memory permissions: a partition's ABI (S-EL0 ones; S-EL1 ones are DENIED). */
+	assert_success(call(&sp, FFA_FEATURES_32, FFA_MEM_PERM_GET_32, 0), 0);
+	assert_success(call(&sp11, FFA_FEATURES_32, FFA_MEM_PERM_SET_32, 0), 0);
+	assert_error(call(&nwd, FFA_FEATURES_32, FFA_MEM_PERM_SET_32, 0), FFA_NOT_SUPPORTED);
 	/* Notifications: both bind, set and get; the normal world manages bitmaps and asks. */
 	const uint32_t notif_both[] = {FFA_NOTIFICATION_BIND_32, FFA_NOTIFICATION_UNBIND_32,
 				       FFA_NOTIFICATION_SET_32, FFA_NOTIFICATION_GET_32};
