@@ -98,6 +98,35 @@ static bool uuid_matches(const struct partition *sp, uint64_t lo, uint64_t hi)
 	return false;
 }
 
+/* Makes a waiting vCPU RUNNING; returns the state it was in (WAITING: it is now ours). */
+static enum vcpu_state claim_waiting(struct partition *sp, struct vcpu *v)
+{
+	sl_lock(&sp->lock);
+	enum vcpu_state was = v->state;
+	if (was == VCPU_WAITING) {
+		v->state = VCPU_RUNNING;
+	}
+	sl_unlock(&sp->lock);
+	return was;
+}
+
+/*
+ * A claimed vCPU takes direct request `req` from endpoint `from`: the message
+ * in its registers and what its response will be checked against. `caller`
+ * is the sending SP vCPU (NULL: the normal world or the SPMC), `fwk` marks a
+ * framework message from the SPMC.
+ */
+static void start_request(struct vcpu *v, const struct ffa_value *req, ffa_id_t from,
+			  struct vcpu *caller, bool fwk)
+{
+	direct_msg(req, v->arch.regs.x);
+	v->serving = true;
+	v->req_from = from;
+	v->req_fid = ffa_fid(req);
+	v->req_fwk = fwk;
+	v->caller = caller;
+}
+
 /*
  * Checks a direct request to `target` and, if it can be delivered, makes
  * the target's vCPU for this CPU serve it. `from_sp` is the sending vCPU,
@@ -154,20 +183,12 @@ static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *f
 			return NULL;
 		}
 	}
-	sl_lock(&target->lock);
-	if (tv->state != VCPU_WAITING) {
-		sl_unlock(&target->lock);
-		*err = tv->state == VCPU_ABORTED ? FFA_ABORTED : FFA_BUSY;
+	enum vcpu_state was = claim_waiting(target, tv);
+	if (was != VCPU_WAITING) {
+		*err = was == VCPU_ABORTED ? FFA_ABORTED : FFA_BUSY;
 		return NULL;
 	}
-	tv->state = VCPU_RUNNING;
-	sl_unlock(&target->lock);
-
-	direct_msg(args, tv->arch.regs.x);
-	tv->serving = true;
-	tv->req_from = sender;
-	tv->req_fid = fid;
-	tv->caller = from_sp;
+	start_request(tv, args, sender, from_sp, false);
 	if (from_sp != NULL) {
 		from_sp->state = VCPU_BLOCKED;
 	}
@@ -495,26 +516,14 @@ struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
 
 int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid)
 {
-	struct partition *sp = v->sp;
-	uint64_t *x = v->arch.regs.x;
+	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32,
+				      FFA_MSG_ENDPOINTS(spmc.inst.spmc_id, v->sp->id),
+				      FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ, psci_fid}};
 
-	sl_lock(&sp->lock);
-	if (v->state != VCPU_WAITING) {
-		sl_unlock(&sp->lock);
+	if (claim_waiting(v->sp, v) != VCPU_WAITING) {
 		return SPMC_PM_NOT_DELIVERED;
 	}
-	v->state = VCPU_RUNNING;
-	sl_unlock(&sp->lock);
-	memset(x, 0, sizeof(uint64_t) * FFA_VALUE_REGS);
-	x[0] = FFA_MSG_SEND_DIRECT_REQ_32;
-	x[1] = FFA_MSG_ENDPOINTS(spmc.inst.spmc_id, sp->id);
-	x[2] = FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ;
-	x[3] = psci_fid;
-	v->serving = true;
-	v->req_from = spmc.inst.spmc_id;
-	v->req_fid = FFA_MSG_SEND_DIRECT_REQ_32;
-	v->req_fwk = true;
-	v->caller = NULL;
+	start_request(v, &req, spmc.inst.spmc_id, NULL, true);
 	struct ffa_value r = spmc_run(v);
 	arch_vcpu_restore_nwd();
 	v->req_fwk = false;
