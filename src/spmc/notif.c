@@ -171,12 +171,18 @@ static struct ffa_value bitmap_destroy(const struct ffa_value *args)
 	return result(err);
 }
 
+/* The 64-bit notification bitmap of BIND, UNBIND and SET: w3 low, w4 high. */
+static uint64_t notif_bits(const struct ffa_value *args)
+{
+	return (uint64_t)ffa_w(args, 4) << 32 | ffa_w(args, 3);
+}
+
 /* FFA_NOTIFICATION_BIND and UNBIND: w1 = sender << 16 | receiver, w2 = flags, w3/w4 = bitmap. */
 static struct ffa_value update_bindings(struct vcpu *v, const struct ffa_value *args, bool bind)
 {
 	uint32_t w1 = ffa_w(args, 1), flags = ffa_w(args, 2);
 	ffa_id_t sender = FFA_MSG_SENDER(w1), recv = FFA_MSG_RECEIVER(w1);
-	uint64_t bits = (uint64_t)ffa_w(args, 4) << 32 | ffa_w(args, 3);
+	uint64_t bits = notif_bits(args);
 	enum ffa_error err = FFA_INVALID_PARAMETERS;
 	int rc;
 
@@ -207,7 +213,7 @@ static struct ffa_value notification_set(struct vcpu *v, const struct ffa_value 
 {
 	uint32_t w1 = ffa_w(args, 1), flags = ffa_w(args, 2);
 	ffa_id_t sender = FFA_MSG_SENDER(w1), recv = FFA_MSG_RECEIVER(w1);
-	uint64_t bits = (uint64_t)ffa_w(args, 4) << 32 | ffa_w(args, 3);
+	uint64_t bits = notif_bits(args);
 	enum ffa_error err = FFA_INVALID_PARAMETERS;
 	int rc;
 

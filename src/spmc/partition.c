@@ -333,6 +333,12 @@ void partitions_cpu_init(void)
 			   VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
 }
 
+/* VTTBR_EL2 for a partition: its NS IPA space and its VMID (which tags its TLB entries). */
+static uint64_t sp_vttbr(const struct partition *sp)
+{
+	return (uint64_t)(uintptr_t)sp->s2_ns.root | ((uint64_t)sp->vmid << 48);
+}
+
 void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 {
 	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_pages, S2_POOL_PAGES) == 0);
@@ -348,9 +354,7 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 	}
 	/* Stage-2 tables were written with plain stores: make them visible to walks. */
 	for (unsigned int i = 0; i < partition_count; i++) {
-		struct partition *sp = &partitions[i];
-		arch_stage2_tlb_flush((uint64_t)(uintptr_t)sp->s2_ns.root |
-				      ((uint64_t)sp->vmid << 48));
+		arch_stage2_tlb_flush(sp_vttbr(&partitions[i]));
 	}
 }
 
@@ -358,7 +362,7 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 {
 	struct arch_vcpu_cfg cfg = {
 		.hcr = SP_HCR,
-		.vttbr = (uint64_t)(uintptr_t)sp->s2_ns.root | ((uint64_t)sp->vmid << 48),
+		.vttbr = sp_vttbr(sp),
 		.vsttbr = (uint64_t)(uintptr_t)sp->s2.root,
 		/* MPIDR_EL1 as the SP reads it: bit 31 RES1, Aff0 = execution context. */
 		.vmpidr = (1ULL << 31) | v->index,
@@ -507,7 +511,7 @@ struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args
 			}
 		}
 	}
-	arch_stage2_tlb_flush((uint64_t)(uintptr_t)sp->s2_ns.root | ((uint64_t)sp->vmid << 48));
+	arch_stage2_tlb_flush(sp_vttbr(sp));
 	return ffa_success_value(0);
 }
 
