@@ -127,14 +127,6 @@ static void bench_partition_info_get(void)
 	report("partition_info_get", samples, N);
 }
 
-static struct ffa_value sp_notif_call(uint32_t fid, uint32_t w1, uint32_t w2, uint64_t bits)
-{
-	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP1_ID),
-				    0, TEST_CMD_NOTIF_CALL, fid, w1, w2, bits}};
-	nwd_smc(&v);
-	return v;
-}
-
 /*
  * Notifications between the normal world (VM 0) and sp1: SET to sp1, the
  * INFO_GET that lists it, and GET of one that sp1 set (sp1's SET untimed).
@@ -145,7 +137,7 @@ static void bench_notifications(void)
 	nwd_smc(&v);
 	v = (struct ffa_value){.x = {FFA_NOTIFICATION_BIND_32, (uint32_t)TEST_SP1_ID << 16, 0, 2}};
 	nwd_smc(&v);
-	v = sp_notif_call(FFA_NOTIFICATION_BIND_32, TEST_SP1_ID, 0, 1ULL << 3);
+	v = sp_notif_call(TEST_SP1_ID, FFA_NOTIFICATION_BIND_32, TEST_SP1_ID, 0, 1ULL << 3);
 	if (v.x[4] != FFA_SUCCESS_32) {
 		nwd_printf("BENCH_ERROR notifications: sp1 bind x0 = 0x%llx\n",
 			   (unsigned long long)v.x[4]);
@@ -174,7 +166,8 @@ static void bench_notifications(void)
 	report("notification_set.vm_to_sp", set, N);
 	report("notification_info_get.one_list", info, N);
 	for (unsigned int i = 0; i < N; i++) {
-		sp_notif_call(FFA_NOTIFICATION_SET_32, (uint32_t)TEST_SP1_ID << 16, 0, 2);
+		sp_notif_call(TEST_SP1_ID, FFA_NOTIFICATION_SET_32, (uint32_t)TEST_SP1_ID << 16, 0,
+			      2);
 		v = (struct ffa_value){.x = {FFA_NOTIFICATION_GET_32, 0, 1U | 4U}};
 		t0 = read_cntpct();
 		nwd_smc(&v);

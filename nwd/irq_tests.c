@@ -9,32 +9,22 @@
 #include "nwd.h"
 #include "test_cmd.h"
 
-#define GICR_SGI_BASE 0x080B0000UL /* core 0: redistributor + 64 KiB */
-#define GICR_ISENABLER0 0x100
-#define GICR_ICENABLER0 0x180
-#define GICR_IPRIORITYR 0x400
 #define HYP_TIMER_PPI 26U
 #define SPIN 200000U
-
-static volatile uint32_t *gicr(unsigned long off)
-{
-	return (volatile uint32_t *)(GICR_SGI_BASE + off);
-}
 
 void timer_interrupt(bool on, uint64_t after)
 {
 	if (on) {
 		/* The PPI's group is secure-only configuration: TF-A makes PPIs non-secure. */
 		gic_nwd_init();
-		((volatile uint8_t *)gicr(GICR_IPRIORITYR))[HYP_TIMER_PPI] = 0x80;
-		*gicr(GICR_ISENABLER0) = 1U << HYP_TIMER_PPI;
+		gic_nwd_local_irq(HYP_TIMER_PPI, true);
 		/* Expires `after` ticks from now; then stays asserted (level) until disabled. */
 		__asm__ volatile("msr cnthp_tval_el2, %0\n\tmsr cnthp_ctl_el2, %1\n\tisb"
 				 :
 				 : "r"(after), "r"(1ULL));
 	} else {
 		__asm__ volatile("msr cnthp_ctl_el2, %0\n\tisb" : : "r"(0ULL));
-		*gicr(GICR_ICENABLER0) = 1U << HYP_TIMER_PPI;
+		gic_nwd_local_irq(HYP_TIMER_PPI, false);
 	}
 	__asm__ volatile("dsb sy" ::: "memory");
 }

@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "core/fmt.h"
 #include "nwd.h"
+#include "test_cmd.h"
 #include "plat/plat.h"
 
 void nwd_printf(const char *fmt, ...)
@@ -41,6 +42,14 @@ struct ffa_value ffa_call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, u
 struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	return ffa_call6(x0, x1, x2, x3, 0, 0);
+}
+
+struct ffa_value sp_notif_call(uint16_t sp, uint32_t fid, uint32_t w1, uint32_t w2, uint64_t bits)
+{
+	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0,
+				    TEST_CMD_NOTIF_CALL, fid, w1, w2, bits}};
+	nwd_smc(&v);
+	return v;
 }
 
 struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2)
@@ -178,4 +187,23 @@ void gic_nwd_init(void)
 	*ctlr |= GICD_CTLR_ENABLE_G1NS;
 	while ((*ctlr & GICD_CTLR_RWP) != 0) {
 	}
+}
+
+volatile uint32_t *gicr_sgi_frame(unsigned long off)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (volatile uint32_t *)(GICR_SGI_BASE + (mpidr & 0xFF) * GICR_STRIDE + off);
+}
+
+void gic_nwd_local_irq(unsigned int intid, bool on)
+{
+	if (on) {
+		((volatile uint8_t *)gicr_sgi_frame(GICR_IPRIORITYR))[intid] = 0x80;
+		*gicr_sgi_frame(GICR_ISENABLER0) = 1U << intid;
+	} else {
+		*gicr_sgi_frame(GICR_ICENABLER0) = 1U << intid;
+	}
+	__asm__ volatile("dsb sy\n\tisb" ::: "memory");
 }

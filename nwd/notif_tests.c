@@ -15,12 +15,6 @@
 
 #define SRI 8U
 #define SPURIOUS 1023U
-#define GICR_SGI_BASE 0x080B0000UL /* core 0; each core's frames 128 KiB on */
-#define GICR_STRIDE 0x20000UL
-#define GICR_ISENABLER0 0x100
-#define GICR_ICENABLER0 0x180
-#define GICR_ICPENDR0 0x280
-#define GICR_IPRIORITYR 0x400
 #define B(n) (1ULL << (n))
 #define VM0 0U
 #define SP1 TEST_SP1_ID
@@ -28,31 +22,15 @@
 #define SP3 TEST_SP3_ID
 #define GET_NWD (FFA_NOTIF_GET_FROM_SP | FFA_NOTIF_GET_FROM_SPM)
 
-static unsigned int this_core(void)
-{
-	uint64_t mpidr;
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-	return (unsigned int)(mpidr & 0xFF);
-}
-
-static volatile uint32_t *gicr(unsigned long off)
-{
-	return (volatile uint32_t *)(GICR_SGI_BASE + this_core() * GICR_STRIDE + off);
-}
-
 /* The SRI on this core: the CPU interface, then the SGI in its own redistributor. */
 static void sri_enable(bool on)
 {
-	if (!on) {
-		*gicr(GICR_ICENABLER0) = 1U << SRI;
-		__asm__ volatile("dsb sy" ::: "memory");
-		return;
+	if (on) {
+		gic_nwd_init();
+		*gicr_sgi_frame(GICR_ICPENDR0) = 1U
+						 << SRI; /* whatever earlier suites left pending */
 	}
-	gic_nwd_init();
-	*gicr(GICR_ICPENDR0) = 1U << SRI; /* whatever earlier suites left pending */
-	((volatile uint8_t *)gicr(GICR_IPRIORITYR))[SRI] = 0x80;
-	*gicr(GICR_ISENABLER0) = 1U << SRI;
-	__asm__ volatile("dsb sy\n\tisb" ::: "memory");
+	gic_nwd_local_irq(SRI, on);
 }
 
 /* Takes every pending SRI (acknowledge + end of interrupt): how many there were. */
@@ -84,15 +62,6 @@ static void test_sri(const char *name, unsigned int want)
 static struct ffa_value nwd_notif(uint32_t fid, uint32_t w1, uint32_t w2, uint64_t bits)
 {
 	return ffa_call6(fid, w1, w2, (uint32_t)bits, bits >> 32, 0);
-}
-
-/* A notification call made by a test partition (TEST_CMD_NOTIF_CALL). */
-static struct ffa_value sp_notif(uint16_t sp, uint32_t fid, uint32_t w1, uint32_t w2, uint64_t bits)
-{
-	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0,
-				    TEST_CMD_NOTIF_CALL, fid, w1, w2, bits}};
-	nwd_smc(&v);
-	return v;
 }
 
 /* The partition's call answered FFA_SUCCESS_32 (want_err 0) or FFA_ERROR(want_err). */
@@ -211,10 +180,11 @@ static void setup_and_bitmaps(void)
 	test_ffa_error("notif.bad.bitmap_destroy_twice",
 		       ffa_call6(FFA_NOTIFICATION_BITMAP_DESTROY_32, 5, 0, 0, 0, 0), FFA_DENIED);
 	test_sp_result("notif.bad.bitmap_create_from_sp",
-		       sp_notif(SP1, FFA_NOTIFICATION_BITMAP_CREATE_32, 7, 1, 0),
+		       sp_notif_call(SP1, FFA_NOTIFICATION_BITMAP_CREATE_32, 7, 1, 0),
 		       FFA_NOT_SUPPORTED);
 	test_sp_result("notif.bad.info_get_from_sp",
-		       sp_notif(SP1, FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0), FFA_NOT_SUPPORTED);
+		       sp_notif_call(SP1, FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0),
+		       FFA_NOT_SUPPORTED);
 }
 
 /* Partitions notify the normal world. */
@@ -249,7 +219,7 @@ static void sp_to_nwd(void)
 
 	test_sri("notif.sri.quiet_before", 0);
 	test_sp_result("notif.sp_to_nwd.set",
-		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 0, B(40)), 0);
+		       sp_notif_call(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 0, B(40)), 0);
 	test_sri("notif.sp_to_nwd.sri_raised_once", 1);
 	static const uint16_t nwd_ids[] = {VM0};
 	static const uint8_t no_vcpu[] = {0};
@@ -284,8 +254,8 @@ static void sp_to_nwd(void)
 	};
 	for (unsigned int i = 0; i < sizeof(bad_set) / sizeof(bad_set[0]); i++) {
 		test_sp_result(bad_set[i].name,
-			       sp_notif(bad_set[i].sp, FFA_NOTIFICATION_SET_32, bad_set[i].w1,
-					bad_set[i].w2, bad_set[i].bits),
+			       sp_notif_call(bad_set[i].sp, FFA_NOTIFICATION_SET_32, bad_set[i].w1,
+					     bad_set[i].w2, bad_set[i].bits),
 			       bad_set[i].err);
 	}
 	test_sri("notif.bad.refused_sets_raise_no_sri", 0);
@@ -296,20 +266,20 @@ static void sp_to_nwd(void)
 static void nwd_to_sp(void)
 {
 	test_sp_result("notif.bind.sp1_from_nwd",
-		       sp_notif(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1, 0, B(3)), 0);
+		       sp_notif_call(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1, 0, B(3)), 0);
 	test_sp_result("notif.bind.sp1_per_vcpu_from_nwd",
-		       sp_notif(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1,
-				FFA_NOTIF_FLAG_PER_VCPU, B(4)),
+		       sp_notif_call(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1,
+				     FFA_NOTIF_FLAG_PER_VCPU, B(4)),
 		       0);
 	test_sp_result("notif.bad.sp_binds_for_another",
-		       sp_notif(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP2, 0, B(5)),
+		       sp_notif_call(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP2, 0, B(5)),
 		       FFA_INVALID_PARAMETERS);
 	test_sp_result("notif.bad.per_vcpu_bind_on_up_sp",
-		       sp_notif(SP2, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP2,
-				FFA_NOTIF_FLAG_PER_VCPU, B(5)),
+		       sp_notif_call(SP2, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP2,
+				     FFA_NOTIF_FLAG_PER_VCPU, B(5)),
 		       FFA_INVALID_PARAMETERS);
 	test_sp_result("notif.bad.sp3_has_no_notifications",
-		       sp_notif(SP3, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP3, 0, B(5)),
+		       sp_notif_call(SP3, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP3, 0, B(5)),
 		       FFA_NOT_SUPPORTED);
 	test_ffa_error("notif.bad.set_to_sp3",
 		       nwd_notif(FFA_NOTIFICATION_SET_32, VM0 << 16 | SP3, 0, B(5)),
@@ -366,24 +336,24 @@ static void nwd_to_sp(void)
 	test_ffa_success("notif.nwd_to_sp.set_again",
 			 nwd_notif(FFA_NOTIFICATION_SET_32, VM0 << 16 | SP1, 0, B(3)), 0);
 	test_sp_result("notif.bad.unbind_pending",
-		       sp_notif(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(3)),
+		       sp_notif_call(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(3)),
 		       FFA_DENIED);
-	struct ffa_value v =
-		sp_notif(SP1, FFA_NOTIFICATION_GET_32, 0U << 16 | SP1, FFA_NOTIF_GET_FROM_VM, 0);
+	struct ffa_value v = sp_notif_call(SP1, FFA_NOTIFICATION_GET_32, 0U << 16 | SP1,
+					   FFA_NOTIF_GET_FROM_VM, 0);
 	if (expect_u64("notif.sp_get_from_vm", "partition's x0", v.x[4], FFA_SUCCESS_32) &&
 	    expect_u64("notif.sp_get_from_vm", "VM bitmap", v.x[6], B(3))) {
 		test_pass("notif.sp_get_from_vm");
 	}
-	test_sp_result(
-		"notif.bad.sp_get_other_vcpu",
-		sp_notif(SP1, FFA_NOTIFICATION_GET_32, 1U << 16 | SP1, FFA_NOTIF_GET_FROM_VM, 0),
-		FFA_INVALID_PARAMETERS);
+	test_sp_result("notif.bad.sp_get_other_vcpu",
+		       sp_notif_call(SP1, FFA_NOTIFICATION_GET_32, 1U << 16 | SP1,
+				     FFA_NOTIF_GET_FROM_VM, 0),
+		       FFA_INVALID_PARAMETERS);
 	test_sp_result("notif.bad.unbind_wrong_sender",
-		       sp_notif(SP1, FFA_NOTIFICATION_UNBIND_32, 7U << 16 | SP1, 0, B(3)),
+		       sp_notif_call(SP1, FFA_NOTIFICATION_UNBIND_32, 7U << 16 | SP1, 0, B(3)),
 		       FFA_DENIED);
-	test_sp_result("notif.unbind",
-		       sp_notif(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(3) | B(4)),
-		       0);
+	test_sp_result(
+		"notif.unbind",
+		sp_notif_call(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(3) | B(4)), 0);
 	test_ffa_error("notif.bad.set_after_unbind",
 		       nwd_notif(FFA_NOTIFICATION_SET_32, VM0 << 16 | SP1, 0, B(3)), FFA_DENIED);
 	sri_take();
@@ -452,15 +422,15 @@ static void rx_full(void)
 static void sp_to_sp(void)
 {
 	test_sp_result("notif.sp_to_sp.bind",
-		       sp_notif(SP2, FFA_NOTIFICATION_BIND_32, SP1 << 16 | SP2, 0, B(9)), 0);
+		       sp_notif_call(SP2, FFA_NOTIFICATION_BIND_32, SP1 << 16 | SP2, 0, B(9)), 0);
 	test_sp_result("notif.bad.sp_to_sp.bind_unknown_sender",
-		       sp_notif(SP2, FFA_NOTIFICATION_BIND_32, 0x8009U << 16 | SP2, 0, B(10)),
+		       sp_notif_call(SP2, FFA_NOTIFICATION_BIND_32, 0x8009U << 16 | SP2, 0, B(10)),
 		       FFA_INVALID_PARAMETERS);
 	test_sp_result("notif.bad.sp_to_sp.set_by_unbound_sp",
-		       sp_notif(SP3, FFA_NOTIFICATION_SET_32, SP3 << 16 | SP2, 0, B(9)),
+		       sp_notif_call(SP3, FFA_NOTIFICATION_SET_32, SP3 << 16 | SP2, 0, B(9)),
 		       FFA_DENIED);
 	test_sp_result("notif.sp_to_sp.set",
-		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | SP2, 0, B(9)), 0);
+		       sp_notif_call(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | SP2, 0, B(9)), 0);
 	test_sri("notif.sp_to_sp.sri", 1);
 	static const uint16_t sp2_ids[] = {SP2};
 	static const uint8_t no_vcpu[] = {0};
@@ -469,7 +439,7 @@ static void sp_to_sp(void)
 		test_pass("notif.sp_to_sp.run_fetches");
 	}
 	test_sp_result("notif.sp_to_sp.unbind",
-		       sp_notif(SP2, FFA_NOTIFICATION_UNBIND_32, SP1 << 16 | SP2, 0, B(9)), 0);
+		       sp_notif_call(SP2, FFA_NOTIFICATION_UNBIND_32, SP1 << 16 | SP2, 0, B(9)), 0);
 }
 
 /*
@@ -480,7 +450,7 @@ static void delayed_sri(void)
 {
 	test_ffa_success("notif.bind.nwd_from_sp2",
 			 nwd_notif(FFA_NOTIFICATION_BIND_32, SP2 << 16 | VM0, 0, B(7)), 0);
-	struct ffa_value v = sp_notif(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, 0, B(7));
+	struct ffa_value v = sp_notif_call(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, 0, B(7));
 	if (expect_u64("notif.sri.preempts_signaled_sp", "x0", (uint32_t)v.x[0],
 		       FFA_INTERRUPT_32) &&
 	    expect_u64("notif.sri.preempts_signaled_sp", "SRIs", sri_take(), 1)) {
@@ -489,7 +459,8 @@ static void delayed_sri(void)
 	v = ffa_call6(FFA_RUN_32, (uint32_t)SP2 << 16, 0, 0, 0, 0);
 	test_sp_result("notif.sri.resumed_sp_set_succeeded", v, 0);
 
-	v = sp_notif(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, FFA_NOTIF_FLAG_DELAY_SRI, B(7));
+	v = sp_notif_call(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, FFA_NOTIF_FLAG_DELAY_SRI,
+			  B(7));
 	test_sp_result("notif.sri.delayed_no_preemption", v, 0);
 	if ((uint32_t)v.x[0] == FFA_INTERRUPT_32) {
 		/* Failed: let sp2 finish so that later tests see it waiting. */
@@ -512,7 +483,7 @@ static void delayed_sri(void)
 static void teardown(void)
 {
 	test_sp_result("notif.sp_to_nwd.set_before_destroy",
-		       sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 0, B(1)), 0);
+		       sp_notif_call(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0, 0, B(1)), 0);
 	test_ffa_error("notif.bad.bitmap_destroy_pending",
 		       ffa_call6(FFA_NOTIFICATION_BITMAP_DESTROY_32, VM0, 0, 0, 0, 0), FFA_DENIED);
 	test_ffa_error("notif.bad.unbind_nwd_pending",
@@ -527,7 +498,7 @@ static void teardown(void)
 			 ffa_call6(FFA_NOTIFICATION_BITMAP_DESTROY_32, VM0, 0, 0, 0, 0), 0);
 	sri_take(); /* pending, it would preempt sp2 */
 	test_sp_result("notif.bad.set_after_destroy",
-		       sp_notif(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, 0, B(7)),
+		       sp_notif_call(SP2, FFA_NOTIFICATION_SET_32, SP2 << 16 | VM0, 0, B(7)),
 		       FFA_NOT_SUPPORTED);
 	sri_take();
 	sri_enable(false);
@@ -543,10 +514,10 @@ void notif_smp_setup(bool on)
 		ffa_call6(FFA_NOTIFICATION_BITMAP_CREATE_32, VM0, 4, 0, 0, 0);
 		nwd_notif(FFA_NOTIFICATION_BIND_32, SP1 << 16 | VM0, FFA_NOTIF_FLAG_PER_VCPU,
 			  B(20));
-		sp_notif(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1, FFA_NOTIF_FLAG_PER_VCPU,
-			 B(4));
+		sp_notif_call(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1,
+			      FFA_NOTIF_FLAG_PER_VCPU, B(4));
 	} else {
-		sp_notif(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(4));
+		sp_notif_call(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(4));
 		nwd_notif(FFA_NOTIFICATION_UNBIND_32, SP1 << 16 | VM0, 0, B(20));
 		ffa_call6(FFA_NOTIFICATION_BITMAP_DESTROY_32, VM0, 0, 0, 0, 0);
 	}
@@ -558,8 +529,8 @@ unsigned int notif_on_core(unsigned int c)
 	unsigned int step = 0;
 
 	sri_enable(true);
-	struct ffa_value v = sp_notif(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0,
-				      c << 16 | FFA_NOTIF_FLAG_PER_VCPU, B(20));
+	struct ffa_value v = sp_notif_call(SP1, FFA_NOTIFICATION_SET_32, SP1 << 16 | VM0,
+					   c << 16 | FFA_NOTIF_FLAG_PER_VCPU, B(20));
 	if (v.x[0] != FFA_MSG_SEND_DIRECT_RESP_64 || v.x[4] != FFA_SUCCESS_32) {
 		step = 1;
 	} else if (sri_take() != 1) {

@@ -15,6 +15,8 @@ struct ffa_value ffa_call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, u
 			   uint64_t x5);
 /* A test partition command (test_cmd.h) as DIRECT_REQ_64 from the normal world. */
 struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2);
+/* TEST_CMD_NOTIF_CALL: the partition calls `fid` with w1, w2 and the bitmap in w3/w4. */
+struct ffa_value sp_notif_call(uint16_t sp, uint32_t fid, uint32_t w1, uint32_t w2, uint64_t bits);
 
 /* Report protocol, parsed by tests/qemu/run.py: one line per test. */
 void test_pass(const char *name);
@@ -53,6 +55,16 @@ unsigned int notif_on_core(unsigned int c);
 #define GICD_CTLR_ENABLE_G1NS (3U << 0)
 #define GICD_CTLR_RWP (1U << 31)
 void gic_nwd_init(void);
+/* This core's redistributor SGI/PPI frame (core 0's at GICR_SGI_BASE, the others 128 KiB on). */
+#define GICR_SGI_BASE 0x080B0000UL
+#define GICR_STRIDE 0x20000UL
+#define GICR_ISENABLER0 0x100
+#define GICR_ICENABLER0 0x180
+#define GICR_ICPENDR0 0x280
+#define GICR_IPRIORITYR 0x400
+volatile uint32_t *gicr_sgi_frame(unsigned long off);
+/* SGI/PPI `intid` of this core: priority 0x80 and enabled (on), or disabled. */
+void gic_nwd_local_irq(unsigned int intid, bool on);
 /* Core 0's EL2 physical timer interrupt: pending `after` ticks from now (on), or off. */
 void timer_interrupt(bool on, uint64_t after);
 

@@ -319,7 +319,7 @@ void suite_mem_perm(void)
 		test_pass("sp.mem_perm.bad.set_after_initialisation");
 	}
 	/* An S-EL1 partition keeps its own stage 1: DENIED. */
-	v = sp_cmd(TEST_SP1_ID, TEST_CMD_NOTIF_CALL, FFA_MEM_PERM_GET_32, 0x0e300000);
+	v = sp_notif_call(TEST_SP1_ID, FFA_MEM_PERM_GET_32, 0x0e300000, 0, 0);
 	if (expect_u64("sp.mem_perm.bad.s_el1_caller", "x0", v.x[4], FFA_ERROR_32) &&
 	    expect_u64("sp.mem_perm.bad.s_el1_caller", "error", (uint32_t)v.x[5],
 		       (uint32_t)FFA_DENIED)) {
