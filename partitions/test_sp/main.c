@@ -114,6 +114,12 @@ static struct {
 	uint64_t cpu_off, misbehave, plain_err, yield_err, req_err;
 } pm[8];
 
+/* A 64-bit value FF-A returns in two 32-bit registers (bitmaps: low word first). */
+static uint64_t join32(uint64_t lo, uint64_t hi)
+{
+	return (uint32_t)lo | hi << 32;
+}
+
 static uint64_t error_of(const struct ffa_value *v)
 {
 	return (uint32_t)v->x[0] == FFA_ERROR_32 ? (uint32_t)v->x[2] : 0;
@@ -288,9 +294,9 @@ static struct ffa_value handle(const struct ffa_value *req)
 			.x = {a[1], (uint32_t)a[2], (uint32_t)a[3], (uint32_t)a[4], a[4] >> 32}};
 		sp_ffa(&v);
 		out[1] = v.x[0];
-		out[2] = (uint32_t)v.x[2] | v.x[3] << 32;
-		out[3] = (uint32_t)v.x[4] | v.x[5] << 32;
-		out[4] = (uint32_t)v.x[6] | v.x[7] << 32;
+		out[2] = join32(v.x[2], v.x[3]);
+		out[3] = join32(v.x[4], v.x[5]);
+		out[4] = join32(v.x[6], v.x[7]);
 		break;
 	}
 	case TEST_CMD_NOTIF_SEEN:
@@ -361,8 +367,8 @@ static void on_run(void)
 	}
 	unsigned int ec = sp_vcpu_index() & 7;
 	seen[ec].runs++;
-	seen[ec].from_sp |= (uint32_t)g.x[2] | g.x[3] << 32;
-	seen[ec].from_vm |= (uint32_t)g.x[4] | g.x[5] << 32;
+	seen[ec].from_sp |= join32(g.x[2], g.x[3]);
+	seen[ec].from_vm |= join32(g.x[4], g.x[5]);
 	seen[ec].fwk |= (uint32_t)g.x[6];
 	if ((g.x[6] & FFA_NOTIF_FWK_RX_FULL) != 0) {
 		uint64_t before = msg_count;
