@@ -125,18 +125,13 @@ static int parse_receivers(const uint8_t *buf, size_t len, uint64_t emad_off, ui
 	return 0;
 }
 
-static int by_base(const struct ffa_mem_range *a, const struct ffa_mem_range *b)
-{
-	return a->base < b->base ? -1 : a->base > b->base;
-}
-
-/* Insertion sort by base (the array is bounded by the caller's max_ranges). */
+/* Insertion sort by base, as sort_u64 (src/lib) does for plain values; bounded by max_ranges. */
 static void sort_ranges(struct ffa_mem_range *r, unsigned int n)
 {
 	for (unsigned int i = 1; i < n; i++) {
 		struct ffa_mem_range x = r[i];
 		unsigned int j = i;
-		while (j > 0 && by_base(&r[j - 1], &x) > 0) {
+		while (j > 0 && r[j - 1].base > x.base) {
 			r[j] = r[j - 1];
 			j--;
 		}

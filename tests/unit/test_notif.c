@@ -334,7 +334,7 @@ static void random_operations(void **state)
 		case 2:
 			rc = ffa_notif_set(&n, s, bits, per_vcpu, per_vcpu ? vcpu : 0);
 			if (rc == 0) {
-				uint64_t *e = (s & 0x8000) != 0 ? expect_sp : expect_vm;
+				uint64_t *e = ffa_id_is_secure(s) ? expect_sp : expect_vm;
 				if (per_vcpu) {
 					e[vcpu] |= bits;
 				} else {
