@@ -161,6 +161,12 @@ def collect_dump(qemu, flash, build, name, timeout=60):
     return "\n".join(dump), log_path
 
 
+def record_dump_checks(checks, log_path):
+    for name, ok in checks:
+        record("PASS" if ok else "FAIL", name,
+               "" if ok else "not in the dump (log: %s)" % log_path)
+
+
 def run_panic_scenario(qemu, flash, build, fault_addr):
     """The self-test SPMC reads an unmapped address after its banner: the
     dump must name the exception, the data-abort class, FAR and all GPRs."""
@@ -176,9 +182,7 @@ def run_panic_scenario(qemu, flash, build, fault_addr):
         ("qemu.panic.all_gprs", all(re.search(r"\bx%-2d [0-9a-f]{16}" % i, text)
                                     for i in range(31))),
     ]
-    for name, ok in checks:
-        record("PASS" if ok else "FAIL", name,
-               "" if ok else "not in the dump (log: %s)" % log_path)
+    record_dump_checks(checks, log_path)
 
 
 def run_overflow_scenario(qemu, flash, build):
@@ -200,9 +204,7 @@ def run_overflow_scenario(qemu, flash, build):
          re.search(r"ESR_EL2\s+[0-9a-f]{16}\s+\(EC 0x25: data abort, same EL", text) is not None),
         ("qemu.overflow.far_in_guard", guard_far),
     ]
-    for name, ok in checks:
-        record("PASS" if ok else "FAIL", name,
-               "" if ok else "not in the dump (log: %s)" % log_path)
+    record_dump_checks(checks, log_path)
 
 
 def run_style(root):

@@ -98,10 +98,10 @@ void exception_stack_overflow(uint64_t sp)
 			       cpu_index(cpu_this()), (unsigned long long)slot,
 			       (unsigned long long)sp);
 	}
+	unsigned int ec = (unsigned int)((esr >> 26) & 0x3F);
 	console_printf(
 		"  ESR_EL2  %016llx  (EC 0x%02x: %s)\n  FAR_EL2  %016llx\n  ELR_EL2  %016llx\n",
-		(unsigned long long)esr, (unsigned int)((esr >> 26) & 0x3F),
-		ec_name((unsigned int)((esr >> 26) & 0x3F)), (unsigned long long)far,
+		(unsigned long long)esr, ec, ec_name(ec), (unsigned long long)far,
 		(unsigned long long)elr);
 	arch_halt();
 }
