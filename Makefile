@@ -40,6 +40,8 @@ CORE_SRCS := src/core/fmt.c src/core/console.c src/core/panic.c src/core/cpu.c \
 	src/core/palloc.c src/core/mm.c
 FFA_SRCS := src/ffa/version.c src/ffa/features.c src/ffa/dispatch.c src/ffa/partition_info.c \
 	src/ffa/rxtx.c src/ffa/indirect.c src/ffa/notif.c
+# Memory sharing: the core calls the role's mem_role_* functions (src/spmc/mem.c).
+FFA_MEM_SRCS := src/ffa/mem_desc.c src/ffa/mem_ledger.c src/ffa/mem_share.c
 ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S \
 	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S src/arch/aarch64/fp.S \
@@ -49,10 +51,10 @@ LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c src/spmc/notif.c src/spmc/fdt_blob.c
+	src/spmc/indirect.c src/spmc/notif.c src/spmc/fdt_blob.c src/spmc/mem.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
-SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
+SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
 	$(PLAT_SRCS) $(LIB_SRCS) $(SPMC_SRCS)) \
 	$(patsubst %,$(BUILD)/spmc/libfdt/%.o,$(LIBFDT_SRCS))
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
@@ -332,7 +334,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect notif mem_desc run
+HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect notif mem_desc \
+	mem_share run
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_palloc_SRCS := $(HOST_COMMON)
@@ -347,6 +350,9 @@ test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
 test_indirect_SRCS := $(HOST_COMMON) src/ffa/indirect.c
 test_notif_SRCS := $(HOST_COMMON) src/ffa/notif.c
 test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
+test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
+# Small tables, so that the tests reach every limit.
+test_mem_share_FLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
 test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
@@ -356,7 +362,7 @@ host-tests: $(HOST_BINS)
 $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(test_$*_SRCS) \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(test_$*_FLAGS) -o $@ $< $(test_$*_SRCS) \
 		$(if $(filter manifest sp_manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
 		$(HOST_LDLIBS)
 

@@ -73,8 +73,20 @@ static void suite_features(void)
 	t_success("ffa.features.w1_upper_bits_ignored", FFA_FEATURES_32,
 		  0xDEAD000000000000ULL | FFA_VERSION_32, 0);
 	t_error("ffa.features.bad.unknown_fid", FFA_FEATURES_32, 0x84000099, 0, FFA_NOT_SUPPORTED);
-	t_error("ffa.features.bad.not_implemented_mem_share", FFA_FEATURES_32, FFA_MEM_SHARE_64, 0,
-		FFA_NOT_SUPPORTED);
+	t_success("ffa.features.mem_share", FFA_FEATURES_32, FFA_MEM_SHARE_64, 0);
+	t_success("ffa.features.mem_lend", FFA_FEATURES_32, FFA_MEM_LEND_32, 0);
+	t_success("ffa.features.mem_donate", FFA_FEATURES_32, FFA_MEM_DONATE_64, 0);
+	t_success("ffa.features.mem_reclaim", FFA_FEATURES_32, FFA_MEM_RECLAIM_32, 0);
+	t_success("ffa.features.mem_frag_tx", FFA_FEATURES_32, FFA_MEM_FRAG_TX_32, 0);
+	t_success("ffa.features.mem_frag_rx", FFA_FEATURES_32, FFA_MEM_FRAG_RX_32, 0);
+	/* The normal world retrieves only as a hypervisor (by handle); NS bit support required. */
+	test_ffa_success("ffa.features.mem_retrieve_req",
+			 ffa_call8(FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_64, 2, 0), 6);
+	t_error("ffa.features.bad.mem_retrieve_req_without_ns_bit", FFA_FEATURES_32,
+		FFA_MEM_RETRIEVE_REQ_32, 0, FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.mem_relinquish_from_nwd", FFA_FEATURES_32, FFA_MEM_RELINQUISH_32,
+		0, FFA_NOT_SUPPORTED);
+	t_error("ffa.features.bad.mem_op_pause", FFA_FEATURES_32, 0x84000078, 0, FFA_NOT_SUPPORTED);
 	t_success("ffa.features.rxtx_map_properties", FFA_FEATURES_32, FFA_RXTX_MAP_64, 16U << 16);
 	t_error("ffa.features.bad.msg_wait_from_nwd", FFA_FEATURES_32, FFA_MSG_WAIT_32, 0,
 		FFA_NOT_SUPPORTED);
@@ -106,13 +118,9 @@ static void suite_unsupported(void)
 		const char *name;
 		uint32_t fid;
 	} calls[] = {
-		{"ffa.unsupported.mem_share_32", FFA_MEM_SHARE_32},
-		{"ffa.unsupported.mem_share_64", FFA_MEM_SHARE_64},
-		{"ffa.unsupported.mem_lend_64", FFA_MEM_LEND_64},
-		{"ffa.unsupported.mem_reclaim", FFA_MEM_RECLAIM_32},
-		{"ffa.unsupported.mem_donate", FFA_MEM_DONATE_32},
-		{"ffa.unsupported.mem_retrieve_req", FFA_MEM_RETRIEVE_REQ_64},
-		{"ffa.unsupported.unassigned_ffa_fid_0x78", 0x84000078},
+		{"ffa.unsupported.mem_op_pause", 0x84000078},
+		{"ffa.unsupported.mem_op_resume", 0x84000079},
+		{"ffa.unsupported.mem_relinquish_from_nwd", FFA_MEM_RELINQUISH_32},
 		{"ffa.unsupported.msg_wait_from_nwd", FFA_MSG_WAIT_32},
 	};
 	for (unsigned int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {

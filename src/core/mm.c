@@ -141,6 +141,7 @@ int mm_init(struct mm_ptable *pt, enum mm_stage stage, unsigned int va_bits, str
 	pt->start_level = 4U - levels;
 	pt->alloc = alloc;
 	pt->tlb_inval = NULL;
+	pt->tlb_ctx = 0;
 	pt->root = palloc_alloc(alloc);
 	return pt->root != NULL ? MM_OK : MM_ENOMEM;
 }

@@ -60,6 +60,7 @@ struct mm_ptable {
 	 * below it. May be NULL.
 	 */
 	void (*tlb_inval)(const struct mm_ptable *pt, uint64_t va, uint64_t size);
+	uintptr_t tlb_ctx; /* for the hook: e.g. the VTTBR_EL2 of a stage-2 table's owner */
 };
 
 int mm_init(struct mm_ptable *pt, enum mm_stage stage, unsigned int va_bits, struct palloc *alloc);

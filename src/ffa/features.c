@@ -7,7 +7,10 @@
  * clear) must have bits [30:8] and the input property zero, else
  * NOT_SUPPORTED. Of the feature IDs only the schedule-receiver interrupt
  * (SRI) is implemented, for the normal world; NPI and MEI need a virtual
- * GIC for partitions.
+ * GIC for partitions. The memory ABIs: no dynamically allocated buffers
+ * (w2 bit 0 clear); FFA_MEM_RETRIEVE_REQ takes and reports properties
+ * (below); FFA_MEM_OP_PAUSE/RESUME and FFA_MEM_RETRIEVE_RESP (an answer,
+ * not a call) are not supported.
  */
 #include "ffa/ffa_core.h"
 #include "ffa/rxtx.h"
@@ -103,6 +106,20 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_NOTIFICATION_UNBIND_32:
 	case FFA_NOTIFICATION_SET_32:
 	case FFA_NOTIFICATION_GET_32:
+	/* Memory: both worlds give memory and take it back, and fragment descriptors. */
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+	case FFA_MEM_DONATE_32:
+	case FFA_MEM_DONATE_64:
+	case FFA_MEM_FRAG_TX_32:
+	case FFA_MEM_RECLAIM_32:
+	/* Borrowers retrieve; the normal world too, as a hypervisor (retrieve request by handle).
+	 */
+	case FFA_MEM_RETRIEVE_REQ_32:
+	case FFA_MEM_RETRIEVE_REQ_64:
+	case FFA_MEM_FRAG_RX_32:
 		return true;
 	/*
 	 * The normal world schedules partitions, may take its RX buffer back,
@@ -126,10 +143,33 @@ static bool implemented(uint32_t fid, bool secure)
 	case FFA_YIELD_32:
 	case FFA_MEM_PERM_GET_32: /* S-EL0 partitions; S-EL1 ones get DENIED */
 	case FFA_MEM_PERM_SET_32:
+	case FFA_MEM_RELINQUISH_32: /* the normal world borrows nothing from the SPMC */
 		return secure;
 	default:
 		return false;
 	}
+}
+
+/*
+ * FFA_MEM_RETRIEVE_REQ's properties (FF-A v1.2 table 13.17). Input: bit 1,
+ * the caller handles the NS bit in retrieve responses (from v1.1 it must;
+ * a v1.0 caller asks for it this way); [31:2] and bit 0 MBZ. Output w2:
+ * bit 0 clear (no buffers other than the TX buffer), bit 1 the NS bit is
+ * set for non-secure memory, bit 2 hypervisor retrieve requests answered.
+ */
+#define RETRIEVE_NS_BIT (1U << 1)
+#define RETRIEVE_HYP_REQUESTS (1U << 2)
+
+static struct ffa_value retrieve_features(struct ffa_endpoint *ep, uint32_t input)
+{
+	if ((input & ~RETRIEVE_NS_BIT) != 0 ||
+	    (ffa_endpoint_version(ep) >= FFA_VERSION_1_1 && (input & RETRIEVE_NS_BIT) == 0)) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	if ((input & RETRIEVE_NS_BIT) != 0) {
+		__atomic_store_n(&ep->mem_ns_bit, true, __ATOMIC_RELAXED);
+	}
+	return ffa_success_value(RETRIEVE_NS_BIT | RETRIEVE_HYP_REQUESTS);
 }
 
 struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoint *ep, uint32_t id,
@@ -152,7 +192,10 @@ struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoi
 	    since > ffa_endpoint_version(ep)) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
-	/* No implemented ABI takes an input property yet: it must be zero. */
+	if (fid == FFA_MEM_RETRIEVE_REQ_32 || fid == FFA_MEM_RETRIEVE_REQ_64) {
+		return retrieve_features(ep, input);
+	}
+	/* No other implemented ABI takes an input property: it must be zero. */
 	if (input != 0) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}

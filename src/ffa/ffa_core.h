@@ -21,6 +21,8 @@ struct ffa_endpoint {
 	uint32_t version;
 	/* Set by the first FF-A call other than FFA_VERSION (FF-A v1.2 13.2.1). */
 	bool version_locked;
+	/* A v1.0 endpoint asked for the NS bit in retrieve responses (FFA_FEATURES). */
+	bool mem_ns_bit;
 };
 
 /* The FF-A instance tzvisor implements for a caller. */

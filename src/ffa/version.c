@@ -17,6 +17,7 @@ void ffa_endpoint_init(struct ffa_endpoint *ep, ffa_id_t id)
 	ep->id = id;
 	ep->version = FFA_VERSION_1_0;
 	ep->version_locked = false;
+	ep->mem_ns_bit = false;
 }
 
 static bool version_compatible(uint32_t requested)

@@ -13,6 +13,7 @@
 #include "core/palloc.h"
 #include "core/panic.h"
 #include "core/types.h"
+#include "ffa/mem_share.h"
 #include "plat/plat.h"
 #include "spmc/bench.h"
 #include "spmc/notif.h"
@@ -187,6 +188,7 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	partitions_cpu_init();
 	spmc_notif_cpu_init(index);
+	mem_share_init();
 	partitions_load(&spmc.manifest, &stage1);
 	banner(manifest_pa, core_id);
 #ifdef TZV_SELFTEST_PANIC

@@ -23,6 +23,8 @@
  */
 #include "spmc/discovery.h"
 
+#include "ffa/mem_share.h"
+
 #include "core/console.h"
 #include "core/types.h"
 #include "plat/plat.h"
@@ -128,9 +130,16 @@ struct ffa_value spmc_partition_info_get_regs(struct ffa_endpoint *ep, const str
 	return ffa_partition_info_regs(sel, n, start, (lo | hi) == 0);
 }
 
-/* Are [base, base+size) pages the partition owns, writable, normal memory? */
+/*
+ * Are [base, base+size) pages the partition owns and holds (not lent or
+ * shared away: the SPMC writes there), writable, normal memory? Under
+ * mem_share's lock.
+ */
 static bool sp_owns(const struct partition *sp, uint64_t base, uint64_t size)
 {
+	if (!mem_owns(sp->id, base, size)) {
+		return false;
+	}
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		uint64_t pa;
 		unsigned int attrs, level;
@@ -154,20 +163,22 @@ struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
 	uint32_t pages = 0;
 	int err;
 
+	/* Memory sharing's lock first: the buffers must stay the caller's while they are mapped. */
+	mem_share_lock();
 	sl_lock(&b->lock);
 	err = ffa_rxtx_map_check(b, tx, rx, ffa_w(args, 3), base, size, &pages);
-	if (err == 0 && sp != NULL &&
-	    (!sp_owns(sp, tx, (uint64_t)pages * PAGE_SIZE) ||
-	     !sp_owns(sp, rx, (uint64_t)pages * PAGE_SIZE))) {
-		err = FFA_INVALID_PARAMETERS;
+	uint64_t len = (uint64_t)pages * PAGE_SIZE;
+	if (err == 0 && (sp != NULL ? !sp_owns(sp, tx, len) || !sp_owns(sp, rx, len)
+				    : !mem_owns(FFA_NWD_ENDPOINT_ID, tx, len) ||
+					      !mem_owns(FFA_NWD_ENDPOINT_ID, rx, len))) {
+		err = FFA_INVALID_PARAMETERS; /* not its own, or lent or shared away */
 	}
 	if (err == 0) {
-		uint64_t bytes = (uint64_t)pages * PAGE_SIZE;
 		sl_lock(&spmc.stage1_lock);
-		if (mm_map(spmc.stage1, tx, tx, bytes, MM_R | ns) != MM_OK) {
+		if (mm_map(spmc.stage1, tx, tx, len, MM_R | ns) != MM_OK) {
 			err = FFA_NO_MEMORY;
-		} else if (mm_map(spmc.stage1, rx, rx, bytes, MM_RW | ns) != MM_OK) {
-			mm_unmap(spmc.stage1, tx, bytes);
+		} else if (mm_map(spmc.stage1, rx, rx, len, MM_RW | ns) != MM_OK) {
+			mm_unmap(spmc.stage1, tx, len);
 			err = FFA_NO_MEMORY;
 		}
 		sl_unlock(&spmc.stage1_lock);
@@ -176,6 +187,7 @@ struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
 		ffa_rxtx_set(b, tx, rx, pages);
 	}
 	sl_unlock(&b->lock);
+	mem_share_unlock();
 	if (err != 0) {
 		return ffa_error_value((enum ffa_error)err);
 	}

@@ -352,9 +352,19 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 			LOG("SP %s: not loaded\n", m->sps[i].debug_name);
 		}
 	}
-	/* Stage-2 tables were written with plain stores: make them visible to walks. */
+	/*
+	 * Stage-2 tables were written with plain stores: make them visible to
+	 * walks. From now on changes (memory sharing) invalidate as they go.
+	 */
 	for (unsigned int i = 0; i < partition_count; i++) {
-		arch_stage2_tlb_flush(sp_vttbr(&partitions[i]));
+		struct partition *sp = &partitions[i];
+		sp->vttbr = sp_vttbr(sp);
+		struct mm_ptable *tables[] = {&sp->s2, &sp->s2_ns, &sp->s1};
+		for (unsigned int t = 0; t < (sp->el0 ? 3U : 2U); t++) {
+			tables[t]->tlb_inval = arch_stage2_tlb_inval;
+			tables[t]->tlb_ctx = (uintptr_t)&sp->vttbr;
+		}
+		arch_stage2_tlb_flush(sp->vttbr);
 	}
 }
 
@@ -362,7 +372,7 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 {
 	struct arch_vcpu_cfg cfg = {
 		.hcr = SP_HCR,
-		.vttbr = sp_vttbr(sp),
+		.vttbr = sp->vttbr,
 		.vsttbr = (uint64_t)(uintptr_t)sp->s2.root,
 		/* MPIDR_EL1 as the SP reads it: bit 31 RES1, Aff0 = execution context. */
 		.vmpidr = (1ULL << 31) | v->index,
@@ -512,7 +522,7 @@ struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args
 			}
 		}
 	}
-	arch_stage2_tlb_flush(sp_vttbr(sp));
+	arch_stage2_tlb_flush(sp->vttbr);
 	return ffa_success_value(0);
 }
 

@@ -57,6 +57,7 @@ struct partition {
 	struct mm_ptable s2_ns; /* non-secure IPA space (VTTBR_EL2) */
 	struct mm_ptable s1; /* S-EL0 partitions: their EL1&0 stage 1, built by the SPMC */
 	uint16_t vmid;
+	uint64_t vttbr; /* VTTBR_EL2: s2_ns and the VMID (the secure stage 2 shares the VMID) */
 	struct ffa_endpoint ep;
 	struct ffa_rxtx rxtx;
 	struct ffa_notif notif; /* under notif_lock (spmc/notif.c) */
@@ -89,6 +90,14 @@ struct partition *partition_find(ffa_id_t id);
  * partition's own pages, in the stage 1 the SPMC keeps for it.
  */
 struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args);
+/*
+ * Partition memory (a package, or a secure memory region of a manifest)
+ * holding addr: its owner, where the piece ends, and its attributes (MM_W,
+ * MM_X). False for memory that is no partition's.
+ */
+bool partition_memory_at(uint64_t addr, ffa_id_t *owner, uint64_t *end, uint8_t *attrs);
+/* Does [base, end) overlap one of sp's non-secure memory or device regions? */
+bool partition_ns_region_overlaps(const struct partition *sp, uint64_t base, uint64_t end);
 /* The execution context that runs on this CPU: pinned (MP) or the only one (UP). */
 struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index);
 

@@ -1,6 +1,9 @@
 /* The partition table and its lookups, apart from the loader so that host tests can link them. */
 #include "spmc/partition.h"
 
+#include "core/mm.h"
+#include "core/types.h"
+
 struct partition partitions[SPMC_MAX_SPS];
 unsigned int partition_count;
 
@@ -20,4 +23,53 @@ struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index
 		return &sp->vcpus[0];
 	}
 	return cpu_index < sp->vcpu_count ? &sp->vcpus[cpu_index] : NULL;
+}
+
+/* A region's attributes as the ledger keeps them: write and execute. */
+static uint8_t owned_attrs(uint32_t region_attrs)
+{
+	return (uint8_t)(((region_attrs & SP_REGION_W) != 0 ? MM_W : 0U) |
+			 ((region_attrs & SP_REGION_X) != 0 ? MM_X : 0U));
+}
+
+bool partition_memory_at(uint64_t addr, ffa_id_t *owner, uint64_t *end, uint8_t *attrs)
+{
+	for (unsigned int i = 0; i < partition_count; i++) {
+		const struct partition *sp = &partitions[i];
+		*owner = sp->id;
+		/* The package: header and manifest read-only, the image read-write-execute. */
+		if (addr >= sp->load_address && addr < sp->image_base) {
+			*end = sp->image_base;
+			*attrs = 0;
+			return true;
+		}
+		if (addr >= sp->image_base && addr < sp->image_end) {
+			*end = sp->image_end;
+			*attrs = MM_W | MM_X;
+			return true;
+		}
+		for (unsigned int r = 0; r < sp->m.mem_count; r++) {
+			const struct sp_region *m = &sp->m.mem[r];
+			uint64_t m_end = m->base + (uint64_t)m->pages * PAGE_SIZE;
+			if ((m->attrs & SP_REGION_NS) == 0 && addr >= m->base && addr < m_end) {
+				*end = m_end;
+				*attrs = owned_attrs(m->attrs);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool partition_ns_region_overlaps(const struct partition *sp, uint64_t base, uint64_t end)
+{
+	for (unsigned int r = 0; r < sp->m.mem_count + sp->m.dev_count; r++) {
+		const struct sp_region *m =
+			r < sp->m.mem_count ? &sp->m.mem[r] : &sp->m.dev[r - sp->m.mem_count];
+		uint64_t m_end = m->base + (uint64_t)m->pages * PAGE_SIZE;
+		if ((m->attrs & SP_REGION_NS) != 0 && base < m_end && m->base < end) {
+			return true;
+		}
+	}
+	return false;
 }

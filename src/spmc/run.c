@@ -22,7 +22,7 @@
  * FFA_MSG_SEND2,
  * FFA_MSG_SEND_DIRECT_REQ/RESP (32, 64), FFA_MSG_SEND_DIRECT_REQ2/RESP2,
  * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, the notification
- * ABIs (spmc/notif.c), and the common
+ * ABIs (spmc/notif.c), the memory management ABIs (spmc/mem.c), and the common
  * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET). Sender IDs are
  * checked against the caller's identity. A stage-2 fault or an unexpected
  * trap stops the partition; whoever waited on it gets FFA_ERROR(ABORTED).
@@ -36,6 +36,7 @@
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/mem.h"
 #include "spmc/notif.h"
 #include "spmc/spmc.h"
 
@@ -229,9 +230,13 @@ static enum action abort_vcpu(struct vcpu *v, struct ffa_value *nwd, struct ffa_
 	struct ffa_value err = ffa_error_value(FFA_ABORTED);
 
 	sl_lock(&sp->lock);
+	bool first = !sp->aborted;
 	sp->aborted = true;
 	v->state = VCPU_ABORTED;
 	sl_unlock(&sp->lock);
+	if (first) {
+		spmc_mem_partition_stopped(sp); /* its lenders can reclaim */
+	}
 	if (!v->serving) {
 		*ret = err;
 		return LEAVE;
@@ -400,6 +405,10 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		return CONTINUE;
 	}
 	default:
+		if (spmc_is_mem_fid(fid)) {
+			*ret = spmc_mem_call(sp, args);
+			return RESUME;
+		}
 		*ret = ffa_is_notification_fid(fid) ? spmc_notif_call(v, args)
 						    : ffa_call(&spmc.inst, &sp->ep, args);
 		return RESUME;

@@ -18,6 +18,7 @@
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/mem.h"
 #include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/run.h"
@@ -138,6 +139,9 @@ static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 	}
 	if (ffa_is_notification_fid(fid)) {
 		return spmc_notif_call(NULL, req);
+	}
+	if (spmc_is_mem_fid(fid)) {
+		return spmc_mem_call(NULL, req);
 	}
 	return ffa_call(&spmc.inst, &spmc.nwd, req);
 }

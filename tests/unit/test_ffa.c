@@ -157,10 +157,17 @@ static void features_functions(void **state)
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i], 0), 0);
 		assert_success(call(&ep, FFA_FEATURES_32, yes[i] | SMCCC_SVE_HINT, 0), 0);
 	}
-	const uint32_t no[] = {FFA_MSG_WAIT_32,	   FFA_MEM_SHARE_32, FFA_MSG_SEND_DIRECT_RESP_32,
-			       FFA_CONSOLE_LOG_64, FFA_YIELD_32,     FFA_MEM_RECLAIM_32,
-			       0x84000078,	   0xC4000063,	     0x84000099,
-			       0x80000000};
+	const uint32_t no[] = {FFA_MSG_WAIT_32,
+			       FFA_MEM_RETRIEVE_RESP_32,
+			       FFA_MSG_SEND_DIRECT_RESP_32,
+			       FFA_CONSOLE_LOG_64,
+			       FFA_YIELD_32,
+			       FFA_MEM_RELINQUISH_32,
+			       0x84000078,
+			       0xC4000063,
+			       0x84000099,
+			       0x80000000,
+			       0x84000079};
 	/* Setup and discovery: implemented; RXTX_MAP reports 4 KiB minimum, 16 pages at most. */
 	assert_success(call(&ep, FFA_FEATURES_32, FFA_RXTX_MAP_64, 0), 16U << 16);
 	assert_success(call(&ep, FFA_FEATURES_32, FFA_RXTX_MAP_32, 0), 16U << 16);
@@ -296,6 +303,51 @@ static void dispatch_unsupported(void **state)
 	assert_int_equal(ffa_abi_since(FFA_MEM_SHARE_64), FFA_VERSION_1_0);
 }
 
+/*
+ * Memory management: both worlds send, reclaim and fragment; only partitions
+ * relinquish; FFA_MEM_RETRIEVE_REQ takes and reports its properties (NS
+ * bit: required from v1.1, how a v1.0 caller asks for it; hypervisor
+ * retrieve requests answered); no dynamic buffers; no pause/resume.
+ */
+static void features_memory(void **state)
+{
+	(void)state;
+	struct ffa_endpoint nwd, sp, sp10;
+	ffa_endpoint_init(&nwd, 0);
+	ffa_endpoint_init(&sp, 0x8001);
+	ffa_endpoint_init(&sp10, 0x8002);
+	call(&nwd, FFA_VERSION_32, FFA_VERSION_1_2, 0);
+	call(&sp, FFA_VERSION_32, FFA_VERSION_1_1, 0);
+	call(&sp10, FFA_VERSION_32, FFA_VERSION_1_0, 0);
+	const uint32_t both[] = {FFA_MEM_SHARE_32,   FFA_MEM_SHARE_64,	 FFA_MEM_LEND_32,
+				 FFA_MEM_LEND_64,    FFA_MEM_DONATE_32,	 FFA_MEM_DONATE_64,
+				 FFA_MEM_FRAG_TX_32, FFA_MEM_FRAG_RX_32, FFA_MEM_RECLAIM_32};
+	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		assert_success(call(&nwd, FFA_FEATURES_32, both[i], 0), 0);
+		assert_success(call(&sp, FFA_FEATURES_32, both[i], 0), 0);
+		assert_success(call(&sp10, FFA_FEATURES_32, both[i], 0), 0);
+		assert_error(call(&sp, FFA_FEATURES_32, both[i], 1), FFA_NOT_SUPPORTED);
+	}
+	assert_success(call(&sp, FFA_FEATURES_32, FFA_MEM_RELINQUISH_32, 0), 0);
+	assert_error(call(&nwd, FFA_FEATURES_32, FFA_MEM_RELINQUISH_32, 0), FFA_NOT_SUPPORTED);
+	/* Retrieve: NS bit (input bit 1) required from v1.1; reported with hypervisor requests. */
+	assert_error(call(&sp, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 0), FFA_NOT_SUPPORTED);
+	assert_success(call(&sp, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_64, 2), 6);
+	assert_success(call(&nwd, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 2), 6);
+	assert_error(call(&sp, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 3), FFA_NOT_SUPPORTED);
+	assert_error(call(&sp, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 1U << 31),
+		     FFA_NOT_SUPPORTED);
+	/* A v1.0 caller: without bit 1 it gets no NS bit; asking for it is recorded. */
+	assert_success(call(&sp10, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 0), 6);
+	assert_false(sp10.mem_ns_bit);
+	assert_success(call(&sp10, FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 2), 6);
+	assert_true(sp10.mem_ns_bit);
+	/* Answers and pause/resume are not calls tzvisor takes. */
+	assert_error(call(&sp, FFA_FEATURES_32, FFA_MEM_RETRIEVE_RESP_32, 0), FFA_NOT_SUPPORTED);
+	assert_error(call(&nwd, FFA_FEATURES_32, 0x84000078, 0), FFA_NOT_SUPPORTED);
+	assert_error(call(&nwd, FFA_FEATURES_32, 0x84000079, 0), FFA_NOT_SUPPORTED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +361,7 @@ int main(void)
 		cmocka_unit_test(v1_0_caller_sees_no_v1_1_abi),
 		cmocka_unit_test(features_functions),
 		cmocka_unit_test(features_by_caller),
+		cmocka_unit_test(features_memory),
 		cmocka_unit_test(features_sri),
 		cmocka_unit_test(features_feature_ids_and_input),
 		cmocka_unit_test(dispatch_unsupported),

@@ -1,8 +1,12 @@
 /*
- * Host tests for the memory transaction descriptor parser (src/ffa/mem_desc.c):
- * the v1.0, v1.1 and v1.2 layouts, and every refusal: truncation, offsets
- * and sizes that do not fit or wrap, reserved fields, receiver rules, and
- * range rules (alignment, emptiness, wrap, overlap, total).
+ * Host tests for the memory management descriptors (src/ffa/mem_desc.c):
+ * send descriptors in the v1.0, v1.1 and v1.2 layouts and every refusal
+ * (truncation, offsets and sizes that do not fit or wrap, reserved fields,
+ * receiver rules, range rules: alignment, emptiness, wrap, total); retrieve
+ * requests, hypervisor retrieve requests and relinquish descriptors; and
+ * the response writer, read back by the parser in every layout and
+ * fragment by fragment. Overlapping ranges are mem_share's to refuse (its
+ * tests).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,9 +89,25 @@ static void build(uint32_t version, unsigned int nrecv, unsigned int nranges, si
 	dlen = comp_at + 16 + nranges * 16;
 }
 
+/* A whole descriptor in one fragment, as mem_share takes it: head, length, ranges, total. */
 static int parse(uint32_t version)
 {
-	return ffa_mem_txn_parse(d, dlen, version, &t, r, MAX_RANGES);
+	uint64_t pages = 0;
+	int err = ffa_mem_desc_parse_head(d, dlen, version, &t);
+
+	if (err != 0) {
+		return err;
+	}
+	if ((uint64_t)t.ranges_offset + (uint64_t)t.range_count * FFA_MEM_CONSTITUENT_SIZE !=
+	    dlen) {
+		return FFA_INVALID_PARAMETERS;
+	}
+	assert_true(t.range_count <= MAX_RANGES);
+	err = ffa_mem_desc_parse_ranges(d + t.ranges_offset, dlen - t.ranges_offset, r, &pages);
+	if (err != 0) {
+		return err;
+	}
+	return pages == t.total_pages ? 0 : FFA_INVALID_PARAMETERS;
 }
 
 static void valid_v1_1(void **state)
@@ -104,12 +124,12 @@ static void valid_v1_1(void **state)
 	assert_int_equal(t.receivers[0].id, RECV_A);
 	assert_int_equal(t.receivers[1].id, RECV_B);
 	assert_int_equal(t.receivers[1].perms, FFA_MEM_PERM_DATA_RW);
-	assert_int_equal(t.composite_offset, comp_at);
+	assert_int_equal(t.ranges_offset, comp_at + 16);
 	assert_int_equal(t.total_pages, 6);
 	assert_int_equal(t.range_count, 3);
-	/* Returned sorted by address. */
+	/* In the sender's order (a borrower maps them in that order). */
 	for (unsigned int i = 0; i < 3; i++) {
-		assert_int_equal(r[i].base, 0x80000000ULL + i * 0x10000);
+		assert_int_equal(r[i].base, 0x80000000ULL + (2 - i) * 0x10000);
 		assert_int_equal(r[i].pages, 2);
 	}
 	/* The same descriptor from a v1.2 caller. */
@@ -123,7 +143,7 @@ static void valid_v1_0(void **state)
 	assert_int_equal(parse(FFA_VERSION_1_0), 0);
 	assert_int_equal(t.attributes, 0x2F);
 	assert_int_equal(t.receivers[0].id, RECV_A);
-	assert_int_equal(t.composite_offset, 48);
+	assert_int_equal(t.ranges_offset, 64);
 	/* Read as v1.1 it is garbage: emad_size (bytes 24-27) is 0. */
 	assert_int_equal(parse(FFA_VERSION_1_1), FFA_INVALID_PARAMETERS);
 	/* v1.0: byte 3 and bytes 24-27 are reserved. */
@@ -229,14 +249,14 @@ static void composite_offsets(void **state)
 		put32(emads_at + 4, bad[i]);
 		assert_int_equal(parse(FFA_VERSION_1_1), FFA_INVALID_PARAMETERS);
 	}
-	/* Moved by 8 bytes it is fine; by 4, only its alignment is wrong. */
-	for (unsigned int shift = 4; shift <= 8; shift += 4) {
+	/* Moved by 16 bytes it is fine; by 4 or 8, only its alignment (16) is wrong. */
+	for (unsigned int shift = 4; shift <= 16; shift += 4) {
 		build(FFA_VERSION_1_1, 1, 1, 16);
 		memmove(d + comp_at + shift, d + comp_at, dlen - comp_at);
 		memset(d + comp_at, 0, shift);
 		put32(emads_at + 4, (uint32_t)(comp_at + shift));
 		dlen += shift;
-		assert_int_equal(parse(FFA_VERSION_1_1), shift == 8 ? 0 : FFA_INVALID_PARAMETERS);
+		assert_int_equal(parse(FFA_VERSION_1_1), shift == 16 ? 0 : FFA_INVALID_PARAMETERS);
 	}
 	build(FFA_VERSION_1_1, 1, 1, 16);
 	d[comp_at + 8] = 1; /* composite reserved bytes */
@@ -259,8 +279,7 @@ static void range_rules(void **state)
 		{0, 5, 32}, /* total is not the sum */
 		{4, 0, 32}, /* no ranges */
 		{4, 0xFFFFFFFFU, 32}, /* more than the buffer holds */
-		{c0, 0x80000000ULL, 64}, /* the same range twice */
-		{c0, 0x80001000ULL, 64}, /* overlaps the other range by a page */
+		{0, 0, 32}, /* no pages at all */
 	};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		build(FFA_VERSION_1_1, 1, 2, 16);
@@ -278,13 +297,190 @@ static void range_rules(void **state)
 	assert_int_equal(parse(FFA_VERSION_1_1), 0);
 }
 
-static void too_many_ranges(void **state)
+/* EMAD flags: bit 0 (non-retrieval borrower) only. */
+static void emad_flags(void **state)
 {
 	(void)state;
-	build(FFA_VERSION_1_1, 1, MAX_RANGES, 16);
+	build(FFA_VERSION_1_1, 1, 1, 16);
+	d[emads_at + 3] = FFA_MEM_EMAD_FLAG_NON_RETRIEVAL;
 	assert_int_equal(parse(FFA_VERSION_1_1), 0);
-	build(FFA_VERSION_1_1, 1, MAX_RANGES + 1, 16);
-	assert_int_equal(parse(FFA_VERSION_1_1), FFA_NO_MEMORY);
+	assert_int_equal(t.receivers[0].flags, FFA_MEM_EMAD_FLAG_NON_RETRIEVAL);
+	d[emads_at + 3] = 2;
+	assert_int_equal(parse(FFA_VERSION_1_1), FFA_INVALID_PARAMETERS);
+}
+
+/* The first fragment only: head and composite header inside it, the ranges later. */
+static void first_fragment(void **state)
+{
+	(void)state;
+	build(FFA_VERSION_1_1, 1, 4, 16);
+	size_t head = comp_at + 16;
+	assert_int_equal(ffa_mem_desc_parse_head(d, head, FFA_VERSION_1_1, &t), 0);
+	assert_int_equal(t.range_count, 4);
+	assert_int_equal(t.ranges_offset, head);
+	assert_int_equal(ffa_mem_desc_parse_head(d, head - 1, FFA_VERSION_1_1, &t),
+			 FFA_INVALID_PARAMETERS);
+	/* Ranges come in whole constituents. */
+	uint64_t pages = 0;
+	assert_int_equal(ffa_mem_desc_parse_ranges(d + head, 24, r, &pages),
+			 FFA_INVALID_PARAMETERS);
+	assert_int_equal(ffa_mem_desc_parse_ranges(d + head, 32, r, &pages), 0);
+	assert_int_equal(pages, 4);
+	assert_int_equal(ffa_mem_desc_parse_ranges(d + head + 32, 32, r + 2, &pages), 0);
+	assert_int_equal(pages, 8);
+}
+
+/* A retrieve request: header and EMADs, exactly; 16- or 32-byte EMADs by version. */
+static size_t build_request(uint32_t version, unsigned int nrecv, size_t emad_size)
+{
+	build(version, nrecv, 1, emad_size);
+	put64(8, 0x1234500000007ULL); /* the handle */
+	for (unsigned int i = 0; i < nrecv; i++) {
+		put32(emads_at + i * emad_size + 4, 0); /* no composite */
+	}
+	return comp_at;
+}
+
+static void retrieve_requests(void **state)
+{
+	(void)state;
+	size_t len = build_request(FFA_VERSION_1_1, 2, 16);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len, FFA_VERSION_1_1, &t), 0);
+	assert_int_equal(t.handle, 0x1234500000007ULL);
+	assert_int_equal(t.receiver_count, 2);
+	assert_int_equal(t.receivers[1].id, RECV_B);
+	/* Exactly header and EMADs: not shorter, not longer. */
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len - 16, FFA_VERSION_1_1, &t),
+			 FFA_INVALID_PARAMETERS);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len + 16, FFA_VERSION_1_1, &t),
+			 FFA_INVALID_PARAMETERS);
+	/* A composite offset is an address hint: not supported. */
+	put32(emads_at + 4, (uint32_t)len);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len, FFA_VERSION_1_1, &t),
+			 FFA_INVALID_PARAMETERS);
+	len = build_request(FFA_VERSION_1_0, 1, 16);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len, FFA_VERSION_1_0, &t), 0);
+	assert_int_equal(len, 48);
+	len = build_request(FFA_VERSION_1_2, 1, 32);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len, FFA_VERSION_1_2, &t), 0);
+	assert_int_equal(t.receivers[0].impdef[0], 0x1111);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, len, FFA_VERSION_1_1, &t),
+			 FFA_INVALID_PARAMETERS);
+}
+
+/* A hypervisor's: the handle and every other byte zero. */
+static void hypervisor_requests(void **state)
+{
+	(void)state;
+	static const uint32_t versions[] = {FFA_VERSION_1_0, FFA_VERSION_1_1, FFA_VERSION_1_2};
+	for (unsigned int v = 0; v < 3; v++) {
+		memset(d, 0, sizeof(d));
+		put64(8, 0x77);
+		for (size_t len = 48; len <= 64; len += 16) {
+			assert_int_equal(ffa_mem_retrieve_req_parse(d, len, versions[v], &t), 0);
+			assert_int_equal(t.receiver_count, 0);
+			assert_int_equal(t.handle, 0x77);
+		}
+		for (size_t b = 0; b < 64; b++) {
+			if (b >= 8 && b < 16) {
+				continue; /* the handle */
+			}
+			d[b] = 1;
+			int err = ffa_mem_retrieve_req_parse(d, 64, versions[v], &t);
+			if (b >= 28 && b < 32) {
+				/* A receiver count: a borrower's request, and a broken one. */
+				assert_true(err == FFA_INVALID_PARAMETERS ||
+					    err == FFA_NOT_SUPPORTED);
+			} else {
+				assert_int_equal(err, FFA_INVALID_PARAMETERS);
+			}
+			d[b] = 0;
+		}
+	}
+	/* v1.0: the 32-byte header alone too. */
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, 32, FFA_VERSION_1_0, &t), 0);
+	assert_int_equal(ffa_mem_retrieve_req_parse(d, 32, FFA_VERSION_1_1, &t),
+			 FFA_INVALID_PARAMETERS);
+}
+
+static void relinquish_descriptors(void **state)
+{
+	(void)state;
+	struct ffa_mem_relinquish rel;
+	memset(d, 0, sizeof(d));
+	put64(0, 0xABCD0001);
+	put32(8, 1);
+	put32(12, 1);
+	put16(16, RECV_B);
+	assert_int_equal(ffa_mem_relinquish_parse(d, 18, &rel), 0);
+	assert_int_equal(rel.handle, 0xABCD0001);
+	assert_int_equal(rel.flags, 1);
+	assert_int_equal(rel.endpoint, RECV_B);
+	assert_int_equal(ffa_mem_relinquish_parse(d, 17, &rel), FFA_INVALID_PARAMETERS);
+	put32(12, 2); /* stream endpoints: not supported */
+	assert_int_equal(ffa_mem_relinquish_parse(d, 18, &rel), FFA_INVALID_PARAMETERS);
+	put32(12, 0);
+	assert_int_equal(ffa_mem_relinquish_parse(d, 18, &rel), FFA_INVALID_PARAMETERS);
+}
+
+/* Written for each version, read back by the parser, whole and in fragments. */
+static void writer_round_trip(void **state)
+{
+	(void)state;
+	static const uint32_t versions[] = {FFA_VERSION_1_0, FFA_VERSION_1_1, FFA_VERSION_1_2};
+	struct ffa_mem_range in[5];
+	struct ffa_mem_txn w = {
+		.sender = 0x8003,
+		.attributes = 0x6F, /* with the NS bit */
+		.flags = 2U << 3,
+		.handle = 0x4400000002ULL,
+		.tag = 99,
+		.receiver_count = 2,
+		.receivers = {{.id = RECV_A, .perms = 6, .impdef = {1, 2}},
+			      {.id = RECV_B, .perms = 5, .flags = 1}},
+		.total_pages = 15,
+		.range_count = 5,
+	};
+	for (unsigned int i = 0; i < 5; i++) {
+		in[i] = (struct ffa_mem_range){0x90000000ULL - i * 0x100000ULL, i + 1};
+	}
+	for (unsigned int v = 0; v < 3; v++) {
+		uint32_t head = ffa_mem_desc_head_size(versions[v], 2);
+		uint32_t total = head + 5 * 16;
+		memset(d, 0xEE, sizeof(d));
+		assert_int_equal(ffa_mem_desc_write(&w, in, versions[v], 0, d, sizeof(d)), total);
+		dlen = total;
+		assert_int_equal(parse(versions[v]), 0);
+		assert_int_equal(t.sender, 0x8003);
+		assert_int_equal(t.attributes, 0x6F);
+		assert_int_equal(t.flags, 2U << 3);
+		assert_int_equal(t.handle, 0x4400000002ULL);
+		assert_int_equal(t.tag, 99);
+		assert_int_equal(t.receivers[0].perms, 6);
+		assert_int_equal(t.receivers[1].flags, 1);
+		assert_int_equal(t.receivers[0].impdef[1], versions[v] >= FFA_VERSION_1_2 ? 2 : 0);
+		for (unsigned int i = 0; i < 5; i++) {
+			assert_int_equal(r[i].base, in[i].base);
+			assert_int_equal(r[i].pages, in[i].pages);
+		}
+		/* Fragments of the head and two constituents, then two, then one. */
+		uint8_t frag[512];
+		uint32_t size = head + 32, at = 0;
+		for (unsigned int f = 0; f < 3; f++) {
+			memset(frag, 0xEE, sizeof(frag));
+			uint32_t n = ffa_mem_desc_write(&w, in, versions[v], at, frag, size);
+			assert_int_equal(n, f == 0 ? head + 32 : f == 1 ? 32 : 16);
+			assert_memory_equal(frag, d + at, n);
+			at += n;
+			size = 32;
+		}
+		assert_int_equal(at, total);
+		/* Offsets that are not a fragment boundary, and a buffer too small for the head. */
+		assert_int_equal(ffa_mem_desc_write(&w, in, versions[v], 8, frag, 64), 0);
+		assert_int_equal(ffa_mem_desc_write(&w, in, versions[v], head + 8, frag, 64), 0);
+		assert_int_equal(ffa_mem_desc_write(&w, in, versions[v], total, frag, 64), 0);
+		assert_int_equal(ffa_mem_desc_write(&w, in, versions[v], 0, frag, head - 1), 0);
+	}
 }
 
 int main(void)
@@ -299,7 +495,12 @@ int main(void)
 		cmocka_unit_test(receiver_rules),
 		cmocka_unit_test(composite_offsets),
 		cmocka_unit_test(range_rules),
-		cmocka_unit_test(too_many_ranges),
+		cmocka_unit_test(emad_flags),
+		cmocka_unit_test(first_fragment),
+		cmocka_unit_test(retrieve_requests),
+		cmocka_unit_test(hypervisor_requests),
+		cmocka_unit_test(relinquish_descriptors),
+		cmocka_unit_test(writer_round_trip),
 	};
 	return cmocka_run_group_tests_name("mem_desc", tests, NULL, NULL);
 }

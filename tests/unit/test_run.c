@@ -15,6 +15,7 @@
 #include "fake_arch.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/mem.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
 
@@ -64,6 +65,25 @@ struct trace_entry {
 static struct trace_entry trace[TRACE_MAX];
 static unsigned int trace_len;
 static unsigned int restore_calls;
+
+/* Memory sharing is spmc/mem.c's: the run loop routes its ABIs there and tells it of stopped SPs.
+ */
+static unsigned int mem_calls;
+static const struct partition *mem_stopped[NUM_SPS];
+static unsigned int mem_stops;
+
+struct ffa_value spmc_mem_call(struct partition *sp, const struct ffa_value *args)
+{
+	assert_non_null(sp);
+	mem_calls++;
+	return ffa_success_value(ffa_fid(args));
+}
+
+void spmc_mem_partition_stopped(struct partition *sp)
+{
+	assert_true(mem_stops < NUM_SPS);
+	mem_stopped[mem_stops++] = sp;
+}
 
 /* The EL1 shim's exception registers (S-EL0 partitions). */
 static uint64_t el1_esr, el1_far, el1_elr;
@@ -446,6 +466,7 @@ static int setup(void **state)
 	stub_calls = 0;
 	stub_ep = NULL;
 	el1_esr = el1_far = el1_elr = 0;
+	mem_calls = mem_stops = 0;
 	fake_console_reset();
 	return 0;
 }
@@ -1734,8 +1755,8 @@ static struct arch_exit routed_a(struct vcpu *v, unsigned int n)
 		return smc(v, CALL(fids[n]));
 	}
 	if (n == 6) {
-		/* Not implemented: NOT_SUPPORTED from the common code. */
-		return smc(v, CALL(FFA_MEM_RECLAIM_32));
+		/* Not implemented (FFA_MEM_OP_PAUSE): NOT_SUPPORTED from the common code. */
+		return smc(v, CALL(0x84000078));
 	}
 	assert_error_regs(seen(), FFA_NOT_SUPPORTED);
 	return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0)));
@@ -1749,6 +1770,50 @@ static void calls_routed(void **state)
 	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(stub_calls, 6);
 	assert_true(SP_A->ep.version_locked);
+}
+
+/* The memory management ABIs go to spmc/mem.c with the calling partition. */
+static const uint32_t mem_fids[] = {
+	FFA_MEM_SHARE_32,	 FFA_MEM_SHARE_64,   FFA_MEM_LEND_32,	    FFA_MEM_LEND_64,
+	FFA_MEM_DONATE_32,	 FFA_MEM_DONATE_64,  FFA_MEM_FRAG_TX_32,    FFA_MEM_RETRIEVE_REQ_32,
+	FFA_MEM_RETRIEVE_REQ_64, FFA_MEM_FRAG_RX_32, FFA_MEM_RELINQUISH_32, FFA_MEM_RECLAIM_32,
+};
+#define MEM_FIDS (sizeof(mem_fids) / sizeof(mem_fids[0]))
+
+static struct arch_exit routed_mem_a(struct vcpu *v, unsigned int n)
+{
+	if (n > 0) {
+		assert_answer(CALL(FFA_SUCCESS_32, 0, mem_fids[n - 1]));
+	}
+	if (n < MEM_FIDS) {
+		return hvc(v, CALL(mem_fids[n] | (n % 2 == 0 ? SMCCC_SVE_HINT : 0)));
+	}
+	/* Then it faults: spmc/mem.c hears once that it stopped (its lenders may reclaim). */
+	return data_abort();
+}
+
+static struct arch_exit fault_at_once(struct vcpu *v, unsigned int n)
+{
+	(void)v;
+	(void)n;
+	return data_abort();
+}
+
+static void mem_calls_routed(void **state)
+{
+	(void)state;
+	script[0] = routed_mem_a;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
+	assert_int_equal(mem_calls, MEM_FIDS);
+	assert_int_equal(mem_stops, 1);
+	assert_ptr_equal(mem_stopped[0], SP_A);
+	/* Another partition that stops is news again. */
+	script[1] = fault_at_once;
+	req = nwd_req64(ID_B);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
+	assert_int_equal(mem_stops, 2);
+	assert_ptr_equal(mem_stopped[1], SP_B);
 }
 
 /* Notification ABIs go to spmc/notif.c with the calling vCPU (which refuses the NWd's ones). */
@@ -2000,6 +2065,7 @@ int main(void)
 		cmocka_unit_test_setup(secondary_ep_register, setup),
 		cmocka_unit_test_setup(calls_routed, setup),
 		cmocka_unit_test_setup(notif_calls_routed, setup),
+		cmocka_unit_test_setup(mem_calls_routed, setup),
 		cmocka_unit_test_setup(mem_perm_routed, setup),
 		cmocka_unit_test_setup(pm_message_answered, setup),
 		cmocka_unit_test_setup(pm_message_not_delivered, setup),

@@ -10,6 +10,7 @@
 #include "fake_arch.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/mem.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
 
@@ -90,6 +91,15 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 	(void)ep, (void)tx, (void)args;
 	discovery_calls++;
 	return ffa_success_value(8);
+}
+
+static unsigned int mem_calls;
+
+struct ffa_value spmc_mem_call(struct partition *sp, const struct ffa_value *args)
+{
+	assert_null(sp); /* the normal world */
+	mem_calls++;
+	return ffa_success_value(ffa_fid(args));
 }
 
 static unsigned int notif_calls;

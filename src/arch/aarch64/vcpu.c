@@ -11,6 +11,7 @@
 
 #include "arch/aarch64/sysreg.h"
 #include "core/cpu.h"
+#include "core/mm.h"
 
 uint64_t arch_vcpu_enter(struct arch_regs *regs, uint64_t *host_ctx);
 void arch_fpv_save(struct arch_fpv *f);
@@ -228,4 +229,11 @@ void arch_stage2_tlb_flush(uint64_t vttbr)
 	dsb(ish);
 	write_sysreg(vttbr_el2, saved);
 	isb();
+}
+
+void arch_stage2_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size)
+{
+	(void)va;
+	(void)size;
+	arch_stage2_tlb_flush(*(const uint64_t *)pt->tlb_ctx);
 }

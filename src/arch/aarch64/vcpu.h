@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct mm_ptable;
+
 /* General-purpose state; layout used by vcpu.S (offsets.c). */
 struct arch_regs {
 	uint64_t x[31];
@@ -118,7 +120,13 @@ void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr);
  * world's, or another vCPU's) is saved, v's loaded; v then runs with FP.
  */
 void arch_vcpu_fp_claim(struct arch_vcpu *v);
-/* Invalidates all stage-1/2 TLB entries of the VMID in vttbr. */
+/* Invalidates all stage-1/2 TLB entries of the VMID in vttbr, on every CPU. */
 void arch_stage2_tlb_flush(uint64_t vttbr);
+/*
+ * The struct mm_ptable hook for tables of a lower EL's regime (its stage 2
+ * or the stage 1 tzvisor keeps for it): pt->tlb_ctx points to the owner's
+ * VTTBR_EL2 value; all of that VMID's entries go, on every CPU.
+ */
+void arch_stage2_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size);
 
 #endif /* ARCH_AARCH64_VCPU_H */
