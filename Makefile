@@ -60,7 +60,9 @@ SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_S
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
 SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
 
-NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c nwd/smccc_tests.c tests/target/smccc_check.c \
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c \
+	nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c nwd/smccc_tests.c nwd/mem_tests.c \
+	tests/target/smccc_check.c tests/target/mem_build.c \
 	src/core/fmt.c src/lib/string.c src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
 NWD_ELF := $(BUILD)/nwd/nwd-test.elf
@@ -182,8 +184,8 @@ SP_IMG_OFFSET := 0x4000
 SP_BSS_OFFSET := 0x40000
 SP_BSS_SIZE := 0x40000
 SP_SRCS := partitions/runtime/start.S src/arch/aarch64/smc.S partitions/runtime/lib.c \
-	partitions/test_sp/main.c src/core/fmt.c src/lib/string.c src/lib/sort.c \
-	tests/target/smccc_check.c
+	partitions/test_sp/main.c partitions/test_sp/mem.c src/core/fmt.c src/lib/string.c \
+	src/lib/sort.c tests/target/smccc_check.c tests/target/mem_build.c
 SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp -Isrc/lib \
 	-Itests/target
 

@@ -337,6 +337,7 @@ void nwd_main(void)
 	suite_fp();
 	suite_notifications();
 	suite_mem_perm();
+	suite_memory();
 	suite_partitions();
 	suite_smccc();
 	suite_smp();

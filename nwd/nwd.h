@@ -57,6 +57,7 @@ void suite_fp(void);
 void suite_notifications(void);
 void suite_mem_perm(void);
 void suite_smccc(void);
+void suite_memory(void);
 /* What the checks found on every call so far: in the partitions, in this payload. */
 void suite_smccc_partitions_report(void);
 void suite_smccc_nwd_report(void);

@@ -11,13 +11,17 @@
 #include "sp.h"
 #include "sort.h"
 #include "test_cmd.h"
+#include "test_sp.h"
 
 /* FF-A boot information (FF-A v1.2 section 5.4): header, then descriptors. */
 #define BOOT_INFO_SIGNATURE 0x0FFAU
 #define BOOT_INFO_TYPE_FDT 0x0U
 
-static uint8_t rx_buf[4096] __attribute__((aligned(4096)));
-static uint8_t tx_buf[4096] __attribute__((aligned(4096)));
+uint8_t sp_rx_buf[4096] __attribute__((aligned(4096)));
+uint8_t sp_tx_buf[4096] __attribute__((aligned(4096)));
+#define rx_buf sp_rx_buf
+#define tx_buf sp_tx_buf
+uint16_t sp_id;
 static bool buffers_mapped;
 static uint64_t boot_info_status;
 static uint64_t msg_sender, msg_size, msg_head, msg_count;
@@ -357,7 +361,9 @@ static struct ffa_value handle(const struct ffa_value *req)
 		break;
 	}
 	default:
-		out[0] = TEST_STATUS_UNKNOWN_CMD;
+		if (!mem_command(a[0], a, out)) {
+			out[0] = TEST_STATUS_UNKNOWN_CMD;
+		}
 		break;
 	}
 	return r;
@@ -464,6 +470,7 @@ void sp_main(uint64_t boot_info)
 	mem_perm_tests();
 	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint16_t id = own_id();
+	sp_id = id;
 	struct ffa_value m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
 				     (uint64_t)(uintptr_t)rx_buf, 1);
 	buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;

@@ -97,6 +97,36 @@
 /* x4 = 0 turns those checks off in every context (benchmarks), 1 on again. */
 #define TEST_CMD_SMCCC_CHECKS 24U
 
+/*
+ * Memory sharing (partitions/test_sp/mem.c), the partition retrieving in its
+ * own version (v1.2):
+ * MEM_RETRIEVE: x4 = handle, x5 = sender | permissions << 16, x6 = retrieve
+ *   flags: FFA_MEM_RETRIEVE_REQ and every fragment (FFA_MEM_FRAG_RX):
+ *   x4 = the answer's x0 | error << 32, x5 = total pages | ranges << 32,
+ *   x6 = attributes | permissions << 16 | fragments << 32,
+ *   x7 = the first range's address ^ (sum of address + pages) << 20.
+ * MEM_CYCLE: x4 = handle, x5 = sender | permissions << 16: retrieve, then
+ *   relinquish, touching nothing (benchmarks): x4 = retrieve's x0 | error
+ *   << 32, x5 = relinquish's, x6 = pages | ranges << 32.
+ * MEM_RELINQUISH: x4 = handle, x5 = flags: x4 = x0, x5 = error.
+ * MEM_READ: x4 = address: x4 = the 64-bit value there (a fault stops it).
+ * MEM_WRITE: x4 = address, x5 = value.
+ * MEM_PAGE: x4 = i: x4 = the address of its i-th page to give (0 beyond).
+ * MEM_GIVE: x4 = the ABI, x5 = receiver | receiver2 << 16 | permissions
+ *   << 32 | permissions2 << 40 | attributes << 48, x6 = first page | pages
+ *   << 16 | flags << 32: x4 = x0, x5 = the handle or the error.
+ * MEM_RECLAIM: x4 = handle, x5 = flags: x4 = x0, x5 = error.
+ */
+#define TEST_CMD_MEM_RETRIEVE 25U
+#define TEST_CMD_MEM_CYCLE 26U
+#define TEST_CMD_MEM_RELINQUISH 27U
+#define TEST_CMD_MEM_READ 28U
+#define TEST_CMD_MEM_WRITE 29U
+#define TEST_CMD_MEM_PAGE 30U
+#define TEST_CMD_MEM_GIVE 31U
+#define TEST_CMD_MEM_RECLAIM 32U
+#define TEST_SHARE_PAGES 16U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 
