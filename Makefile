@@ -414,10 +414,10 @@ run: setup
 	@$(MAKE) --no-print-directory firmware
 	@python3 scripts/run.py "$(QEMU) $(QEMU_MACHINE)" $(BUILD)/flash.bin $(BUILD)
 
-test: setup
-	@$(MAKE) --no-print-directory all
+test: setup $(LINUX_TEST_PREP)
+	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
-		--panic-addr $(SELFTEST_FAULT_ADDR)
+		--panic-addr $(SELFTEST_FAULT_ADDR) $(LINUX_TEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
@@ -450,5 +450,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+include mk/linux.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
