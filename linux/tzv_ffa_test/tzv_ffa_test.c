@@ -456,6 +456,122 @@ static void t_cpu_off_messages(struct tzv_sp *sp, bool snapshot)
 }
 
 /*
+ * Notifications through the driver's notifier_ops, both ways with sp1 (FF-A
+ * v1.2 chapter 10; tzvisor raises the schedule-receiver interrupt, SGI 8, on
+ * the CPU that set a notification; the driver takes it, calls
+ * FFA_NOTIFICATION_INFO_GET and the scheduler callbacks).
+ */
+#define FFA_SUCCESS_32 0x84000061U
+#define NOTIF_BIND 0x8400007FU
+#define NOTIF_UNBIND 0x84000080U
+#define NOTIF_SET 0x84000081U
+#define NOTIF_ID_FROM_SP 3
+#define NOTIF_ID_TO_SP 5
+
+static struct completion notif_done;
+static int notif_got = -1;
+static int sched_cpu = -1, sched_run_ret;
+
+static void notif_cb(int notify_id, void *data)
+{
+	notif_got = notify_id;
+	complete(&notif_done);
+}
+
+/* A partition's call made through TEST_CMD_NOTIF_CALL: its x0, FFA_SUCCESS_32 expected. */
+static bool sp_notif_call(const char *name, struct tzv_sp *sp, u32 fid, u32 w1, u32 w2, u64 bits)
+{
+	struct ffa_send_direct_data d = {TEST_CMD_NOTIF_CALL, fid, w1, w2, bits};
+	char what[48];
+
+	snprintf(what, sizeof(what), "partition's call 0x%x: x0", fid);
+	return expect_ok(name, "sync_send_receive", sp_req(sp, true, &d)) &&
+	       expect(name, "status (w3)", d.data0, TEST_STATUS_OK) &&
+	       expect(name, what, d.data1, FFA_SUCCESS_32);
+}
+
+/* sp1 sets a global notification for Linux (VM 0): the driver must call us back. */
+static void t_notif_sp_to_linux(struct tzv_sp *sp1)
+{
+	const struct ffa_notifier_ops *ops = sp1->dev->ops->notifier_ops;
+	const char *name = "notif.sp1_to_linux";
+	int ret;
+
+	init_completion(&notif_done);
+	notif_got = -1;
+	ret = ops->notify_request(sp1->dev, false, notif_cb, NULL, NOTIF_ID_FROM_SP);
+	if (!expect_ok(name, "notify_request (FFA_NOTIFICATION_BIND)", ret))
+		return;
+	if (sp_notif_call(name, sp1, NOTIF_SET, (u32)sp1->id << 16 | 0, 0, BIT(NOTIF_ID_FROM_SP))) {
+		if (!wait_for_completion_timeout(&notif_done, 5 * HZ))
+			tzv_fail(name, "no callback within 5 s (SRI, INFO_GET, GET)");
+		else if (expect(name, "notification ID", notif_got, NOTIF_ID_FROM_SP))
+			tzv_pass(name);
+	}
+	ret = ops->notify_relinquish(sp1->dev, NOTIF_ID_FROM_SP);
+	if (expect_ok("notif.relinquish", "notify_relinquish (FFA_NOTIFICATION_UNBIND)", ret))
+		tzv_pass("notif.relinquish");
+}
+
+/*
+ * The scheduler's side: INFO_GET listed sp1, the driver calls this; run sp1's
+ * EC on this CPU (FFA_RUN), so that it fetches its notifications.
+ */
+static void sched_cb(u16 vcpu, bool is_per_vcpu, void *data)
+{
+	struct tzv_sp *sp = data;
+	int cpu = get_cpu();
+
+	sched_run_ret = sp->dev->ops->cpu_ops->run(sp->dev, sp->ecs > 1 ? cpu : 0);
+	sched_cpu = cpu;
+	put_cpu();
+	complete(&notif_done);
+}
+
+static long notif_seen_fn(void *arg)
+{
+	struct whoami *w = arg;
+
+	w->ret = sp_cmd(w->sp, TEST_CMD_NOTIF_SEEN, 0, 0, &w->d);
+	return 0;
+}
+
+/* Linux notifies sp1 (bound by sp1); Linux as scheduler runs it; sp1 saw the bit. */
+static void t_notif_linux_to_sp(struct tzv_sp *sp1)
+{
+	const struct ffa_notifier_ops *ops = sp1->dev->ops->notifier_ops;
+	const char *name = "notif.linux_to_sp1";
+	struct whoami w = {.sp = sp1};
+	int ret;
+
+	if (!sp_notif_call(name, sp1, NOTIF_BIND, 0 << 16 | sp1->id, 0, BIT(NOTIF_ID_TO_SP)))
+		return;
+	init_completion(&notif_done);
+	sched_cpu = -1;
+	ret = ops->sched_recv_cb_register(sp1->dev, sched_cb, sp1);
+	if (!expect_ok(name, "sched_recv_cb_register", ret))
+		goto unbind;
+	ret = ops->notify_send(sp1->dev, NOTIF_ID_TO_SP, false, 0);
+	if (!expect_ok(name, "notify_send (FFA_NOTIFICATION_SET)", ret))
+		goto unregister;
+	if (!wait_for_completion_timeout(&notif_done, 5 * HZ)) {
+		tzv_fail(name, "no scheduler callback within 5 s (SRI, INFO_GET)");
+		goto unregister;
+	}
+	if (!expect_ok(name, "FFA_RUN from the callback", sched_run_ret))
+		goto unregister;
+	work_on_cpu(sched_cpu, notif_seen_fn, &w);
+	if (expect_ok(name, "NOTIF_SEEN", w.ret) &&
+	    expect(name, "fetched from VMs", w.d.data2, BIT(NOTIF_ID_TO_SP)))
+		tzv_pass(name);
+unregister:
+	ops->sched_recv_cb_unregister(sp1->dev);
+unbind:
+	sp_notif_call("notif.linux_to_sp1.unbind", sp1, NOTIF_UNBIND, 0 << 16 | sp1->id, 0,
+		      BIT(NOTIF_ID_TO_SP));
+}
+
+/*
  * Memory sharing: tzvisor does not implement it yet (FFA_MEM_SHARE answers
  * NOT_SUPPORTED, which the driver turns into -EOPNOTSUPP).
  *
@@ -543,6 +659,8 @@ static void tzv_run_suite(void)
 		/* Linux 6.12's driver is v1.1; tzvisor (v1.2) must let it downgrade. */
 		if (expect("ffa.version", "negotiated version", v, FFA_PACK_VERSION_INFO(1, 1)))
 			tzv_pass("ffa.version");
+		t_notif_sp_to_linux(sp1);
+		t_notif_linux_to_sp(sp1);
 		tzv_mem_tests(sp1);
 	}
 }
