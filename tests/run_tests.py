@@ -334,6 +334,8 @@ def main():
     ap.add_argument("--linux-flash", help="flash image with TF-A, tzvisor, Linux as BL33")
     ap.add_argument("--linux-args", default="", help="QEMU options: DTB, kernel, initramfs")
     ap.add_argument("--linux-timeout", type=int, default=180)
+    ap.add_argument("--linux-pkvm-args", default="",
+                    help="QEMU options of the pKVM variant (kvm-arm.mode=protected): runs qemu.linux_pkvm")
     ap.add_argument("--only-linux", action="store_true",
                     help="run the Linux scenario alone (make test-linux-nwd)")
     args = ap.parse_args()
@@ -353,6 +355,10 @@ def main():
     if args.linux_qemu:
         facts["linux"] = run_linux_scenario("linux", args.linux_qemu, args.linux_flash,
                                             args.linux_args, args.build, args.linux_timeout)
+    if args.linux_qemu and args.linux_pkvm_args:
+        facts["linux_pkvm"] = run_linux_scenario("linux_pkvm", args.linux_qemu, args.linux_flash,
+                                                 args.linux_pkvm_args, args.build,
+                                                 args.linux_timeout)
     if not args.only_linux:
         run_style(root)
         run_cppcheck(root, os.path.abspath(args.build))
