@@ -43,26 +43,35 @@ linux-setup: setup
 # BTF for modules needs pahole and is of no use here: off.
 KBUILD_MAKE = $(MAKE) --no-print-directory -C $(LINUX_KDIR) CONFIG_DEBUG_INFO_BTF_MODULES=
 
-define linux_module_dir # $(1): folder under $(LINUX_MODS), $(2): files to copy, $(3): extra make args
-$(LINUX_MODS)/$(1)/.built: $(LINUX_STAMP) $(2) mk/linux.mk
-	@echo "  KBUILD $(1)"
-	$(Q)rm -rf $$(dir $$@) && mkdir -p $$(dir $$@)
-	$(Q)cp -r $(2) $$(dir $$@)
-	$(Q)$(4)
-	$(Q)$$(KBUILD_MAKE) M=$$(abspath $$(dir $$@)) $(3) modules >$$(dir $$@)build.log 2>&1 \
-		|| { tail -20 $$(dir $$@)build.log; exit 1; }
-	$(Q)touch $$@
-endef
-$(eval $(call linux_module_dir,arm_ffa,$(LINUX_CACHE)/src/arm_ffa/*.[ch] linux/kbuild/arm_ffa.Kbuild,,\
-	mv $$(dir $$@)arm_ffa.Kbuild $$(dir $$@)Kbuild))
-$(eval $(call linux_module_dir,tee,$(LINUX_CACHE)/src/tee/*.[ch] $(LINUX_CACHE)/src/tee/optee \
-	linux/kbuild/tee.Kbuild linux/kbuild/optee.Kbuild $(LINUX_MODS)/arm_ffa/.built,\
-	KBUILD_EXTRA_SYMBOLS=$(abspath $(LINUX_MODS))/arm_ffa/Module.symvers,\
-	mv $$(dir $$@)tee.Kbuild $$(dir $$@)Kbuild && mv $$(dir $$@)optee.Kbuild $$(dir $$@)optee/Kbuild \
-	&& rm -f $$(dir $$@)optee/Makefile $$(dir $$@).built))
-$(eval $(call linux_module_dir,tzv_ffa_test,linux/tzv_ffa_test/tzv_ffa_test.c \
-	linux/tzv_ffa_test/Kbuild partitions/test_sp/test_cmd.h $(LINUX_MODS)/arm_ffa/.built,\
-	KBUILD_EXTRA_SYMBOLS=$(abspath $(LINUX_MODS))/arm_ffa/Module.symvers,rm -f $$(dir $$@).built))
+# $(1): the folder, $(2): extra make arguments
+kbuild = $(KBUILD_MAKE) M=$(abspath $(1)) $(2) modules >$(1)/build.log 2>&1 \
+	|| { tail -20 $(1)/build.log; exit 1; }
+FFA_SYMVERS = KBUILD_EXTRA_SYMBOLS=$(abspath $(LINUX_MODS))/arm_ffa/Module.symvers
+
+$(LINUX_MODS)/arm_ffa/.built: $(LINUX_STAMP) linux/kbuild/arm_ffa.Kbuild mk/linux.mk
+	@echo "  KBUILD ffa-core, ffa-module (drivers/firmware/arm_ffa)"
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)cp $(LINUX_CACHE)/src/arm_ffa/*.[ch] $(@D)/ && cp linux/kbuild/arm_ffa.Kbuild $(@D)/Kbuild
+	$(Q)$(call kbuild,$(@D))
+	$(Q)touch $@
+
+$(LINUX_MODS)/tee/.built: $(LINUX_MODS)/arm_ffa/.built linux/kbuild/tee.Kbuild \
+		linux/kbuild/optee.Kbuild
+	@echo "  KBUILD tee, optee (drivers/tee, with the FF-A ABI)"
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)/optee
+	$(Q)cp $(LINUX_CACHE)/src/tee/*.[ch] $(@D)/ && cp linux/kbuild/tee.Kbuild $(@D)/Kbuild
+	$(Q)cp $(LINUX_CACHE)/src/tee/optee/*.[ch] $(@D)/optee/ && \
+		cp linux/kbuild/optee.Kbuild $(@D)/optee/Kbuild
+	$(Q)$(call kbuild,$(@D),$(FFA_SYMVERS))
+	$(Q)touch $@
+
+$(LINUX_MODS)/tzv_ffa_test/.built: $(LINUX_MODS)/arm_ffa/.built linux/tzv_ffa_test/tzv_ffa_test.c \
+		linux/tzv_ffa_test/Kbuild partitions/test_sp/test_cmd.h
+	@echo "  KBUILD tzv_ffa_test (linux/tzv_ffa_test)"
+	$(Q)rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)cp $(filter-out %.built,$^) $(@D)/
+	$(Q)$(call kbuild,$(@D),$(FFA_SYMVERS))
+	$(Q)touch $@
 
 # In the order init loads them (test module last).
 LINUX_KOS := $(LINUX_MODS)/arm_ffa/ffa-core.ko $(LINUX_MODS)/arm_ffa/ffa-module.ko \

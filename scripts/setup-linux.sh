@@ -32,7 +32,8 @@ LINUX_FLAVOUR=${LINUX_ABI}-arm64                   # the kernel release (uname -
 # trixie arm64 userland (the newest version in trixie, recorded in manifest.txt)
 USERLAND_PKGS="busybox-static tee-supplicant libteec2 libckteec0t64 optee-test-qemu
 	libc6 libssl3t64 zlib1g libzstd1"
-HOST_PKGS="cpio gcc-12-aarch64-linux-gnu device-tree-compiler xz-utils make"
+# linux-kbuild's host tools (modpost, ...) link libelf, libcrypto (libssl3) and zlib.
+HOST_PKGS="cpio gcc-12-aarch64-linux-gnu device-tree-compiler xz-utils make libelf1 libssl3"
 
 CACHE=${TZV_CACHE:-$HOME/.cache/tzvisor}
 L=$CACHE/linux-nwd
