@@ -414,7 +414,7 @@ run: setup
 	@$(MAKE) --no-print-directory firmware
 	@python3 scripts/run.py "$(QEMU) $(QEMU_MACHINE)" $(BUILD)/flash.bin $(BUILD)
 
-test: setup $(LINUX_TEST_PREP)
+test: setup
 	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
 		--panic-addr $(SELFTEST_FAULT_ADDR) $(LINUX_TEST_ARGS)

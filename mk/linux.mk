@@ -118,9 +118,9 @@ $(LINUX_OUT)/flash-linux.bin: $(TFA_LINUX_OUT)/.stamp $(SPMC_BIN)
 $(LINUX_OUT)/qemu-virt.dtb: $(LINUX_OUT)/flash-linux.bin mk/linux.mk
 	$(Q)$(QEMU) $(QEMU_LINUX_MACHINE) -machine dumpdtb=$@ -bios $< -display none
 
-# $(1): variant, $(2): extra kernel command line
+# $(1): variant, $(2): extra kernel command line, $(3): extra prerequisites
 define linux_dtb
-$(LINUX_OUT)/linux-$(1).dtb: $(LINUX_OUT)/qemu-virt.dtb $(LINUX_OUT)/initramfs.cpio mk/linux.mk
+$(LINUX_OUT)/linux-$(1).dtb: $(LINUX_OUT)/qemu-virt.dtb $(LINUX_OUT)/initramfs.cpio mk/linux.mk $(3)
 	$(Q)cp $$< $$@.tmp
 	$(Q)fdtput -t s $$@.tmp /chosen bootargs "$(LINUX_BOOTARGS) $(2)"
 	$(Q)fdtput -t x $$@.tmp /chosen linux,initrd-start 0 $(LINUX_INITRD_ADDR)
@@ -129,7 +129,8 @@ $(LINUX_OUT)/linux-$(1).dtb: $(LINUX_OUT)/qemu-virt.dtb $(LINUX_OUT)/initramfs.c
 	$(Q)mv $$@.tmp $$@
 endef
 $(eval $(call linux_dtb,test,))
-$(eval $(call linux_dtb,shell,tzv.shell=1 $(LINUX_CMDLINE)))
+# LINUX_CMDLINE: more options for the interactive boot (e.g. tzv.optee=1); always rewritten.
+$(eval $(call linux_dtb,shell,tzv.shell=1 $(LINUX_CMDLINE),FORCE))
 # pKVM: the kernel's hypervisor at EL2 in protected mode proxies the host's FF-A calls.
 $(eval $(call linux_dtb,pkvm,kvm-arm.mode=protected))
 
@@ -150,7 +151,7 @@ run-linux-nwd: linux-setup
 
 # For make test (tests/run_tests.py --linux-*).
 ifeq ($(LINUX_TEST),1)
-LINUX_TEST_PREP := linux-setup
+test: linux-setup
 LINUX_TEST_BUILD := linux-nwd
 LINUX_TEST_ARGS = --linux-qemu "$(QEMU) $(QEMU_LINUX_MACHINE)" \
 	--linux-flash $(LINUX_OUT)/flash-linux.bin --linux-args "$(call linux_qemu_args,test)" \
