@@ -58,8 +58,8 @@ SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
 SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
 
-NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c src/core/fmt.c src/lib/string.c \
-	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c nwd/smccc_tests.c tests/target/smccc_check.c \
+	src/core/fmt.c src/lib/string.c src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
 NWD_ELF := $(BUILD)/nwd/nwd-test.elf
 NWD_BIN := $(BUILD)/nwd/nwd-test.bin
@@ -143,7 +143,7 @@ $(eval $(call selftest_image,overflow,-DTZV_SELFTEST_STACK))
 # --- normal-world test payload ------------------------------------------------
 $(BUILD)/nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Itests/target -MMD -c -o $@ $<
 
 $(BUILD)/nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)
@@ -180,12 +180,15 @@ SP_IMG_OFFSET := 0x4000
 SP_BSS_OFFSET := 0x40000
 SP_BSS_SIZE := 0x40000
 SP_SRCS := partitions/runtime/start.S src/arch/aarch64/smc.S partitions/runtime/lib.c \
-	partitions/test_sp/main.c src/core/fmt.c src/lib/string.c src/lib/sort.c
-SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp -Isrc/lib
+	partitions/test_sp/main.c src/core/fmt.c src/lib/string.c src/lib/sort.c \
+	tests/target/smccc_check.c
+SP_CFLAGS = $(FW_CFLAGS) $(WARNINGS) -Ipartitions/runtime -Ipartitions/test_sp -Isrc/lib \
+	-Itests/target
 
 define sp_rules # $(1): SP name
 $(1)_OBJS := $$(patsubst %,$(BUILD)/sp/$(1)/%.o,$(SP_SRCS))
-$(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC) $$($(1)_EXTRA)
+$(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC) $$($(1)_EXTRA) \
+	-DSP_CANARY_OWNER=0x5$(subst sp,,$(1))U
 
 $(BUILD)/sp/$(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
@@ -278,7 +281,7 @@ BENCH_SPMC_OBJS := $(patsubst $(BUILD)/spmc/src/%,$(BUILD)/spmc-bench/src/%,$(SP
 BENCH_SPMC_ELF := $(BUILD)/spmc-bench/tzvisor-spmc-bench.elf
 BENCH_SPMC_BIN := $(BUILD)/spmc-bench/tzvisor-spmc-bench.bin
 BENCH_NWD_SRCS := nwd/start.S bench/bench_nwd.c nwd/lib.c src/core/fmt.c src/lib/string.c \
-	src/lib/sort.c \
+	src/lib/sort.c tests/target/smccc_check.c \
 	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 BENCH_NWD_OBJS := $(patsubst %,$(BUILD)/bench-nwd/%.o,$(BENCH_NWD_SRCS))
 BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
@@ -299,7 +302,7 @@ $(BENCH_SPMC_BIN): $(BENCH_SPMC_ELF)
 
 $(BUILD)/bench-nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -Itests/target -MMD -c -o $@ $<
 
 $(BUILD)/bench-nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)

@@ -6,6 +6,7 @@
 #include "nwd.h"
 #include "test_cmd.h"
 #include "plat/plat.h"
+#include "smccc_check.h"
 
 void nwd_printf(const char *fmt, ...)
 {
@@ -26,9 +27,25 @@ void nwd_printf(const char *fmt, ...)
 	}
 }
 
+/* Every core's record of the SMCCC register rules (smccc_check.h), kept per core. */
+static struct smccc_check_stats smccc_stats[8];
+
+unsigned int nwd_smc_checked(struct ffa_value *v)
+{
+	uint64_t mpidr;
+
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return smccc_checked_call(v, arch_smc, NWD_CANARY_OWNER, &smccc_stats[mpidr & 7]);
+}
+
 void nwd_smc(struct ffa_value *v)
 {
-	arch_smc(v);
+	nwd_smc_checked(v);
+}
+
+void smccc_stats_sum(struct smccc_check_stats *sum)
+{
+	smccc_check_sum(smccc_stats, 8, sum);
 }
 
 struct ffa_value ffa_call6(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,

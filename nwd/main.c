@@ -330,8 +330,11 @@ void nwd_main(void)
 	suite_notifications();
 	suite_mem_perm();
 	suite_partitions();
+	suite_smccc();
 	suite_smp();
+	suite_smccc_partitions_report(); /* before the isolation tests stop the partitions */
 	suite_isolation();
+	suite_smccc_nwd_report();
 	nwd_printf("TEST END %u\n", tests_count());
 	struct ffa_value v = {.x = {PSCI_SYSTEM_OFF}};
 	nwd_smc(&v);

@@ -7,7 +7,17 @@
 
 #include "ffa/ffa.h"
 
-void nwd_smc(struct ffa_value *v); /* arch_smc, linked from src/arch */
+/*
+ * Every call of the payload: SMC with x0-x17 in and out, the SMCCC register
+ * rules checked (tests/target/smccc_check.h; canaries owned by 'N').
+ * nwd_smc_checked() returns how many registers broke them.
+ */
+#define NWD_CANARY_OWNER 0x4EU
+void nwd_smc(struct ffa_value *v);
+unsigned int nwd_smc_checked(struct ffa_value *v);
+struct smccc_check_stats;
+/* What the checks found on all cores so far. */
+void smccc_stats_sum(struct smccc_check_stats *sum);
 void nwd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct ffa_value ffa_call8(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
@@ -46,6 +56,10 @@ void suite_isolation(void);
 void suite_fp(void);
 void suite_notifications(void);
 void suite_mem_perm(void);
+void suite_smccc(void);
+/* What the checks found on every call so far: in the partitions, in this payload. */
+void suite_smccc_partitions_report(void);
+void suite_smccc_nwd_report(void);
 /* SMP: bitmap and per-vCPU bindings for the secondaries (on), and their removal (off). */
 void notif_smp_setup(bool on);
 /* A secondary core's per-vCPU notifications both ways: 0, or the step that failed. */

@@ -158,6 +158,35 @@ struct ffa_value {
 	uint64_t x[FFA_VALUE_REGS];
 };
 
+/*
+ * Answers are written over the caller's registers: SMCCC v1.1 and later
+ * (DEN0028) make the callee preserve x4-x17 unless they hold results. FF-A
+ * answers use x0-x7, unused ones zero; only a few ABIs (DIRECT_REQ2/RESP2,
+ * PARTITION_INFO_GET_REGS) return results in x8-x17, so every other answer
+ * leaves the caller's x8-x17 as they were.
+ */
+#define FFA_ANSWER_REGS 8
+static inline void ffa_answer(uint64_t *regs, const struct ffa_value *r)
+{
+	/* Unrolled: four register pairs on every answer path (make bench). */
+	regs[0] = r->x[0];
+	regs[1] = r->x[1];
+	regs[2] = r->x[2];
+	regs[3] = r->x[3];
+	regs[4] = r->x[4];
+	regs[5] = r->x[5];
+	regs[6] = r->x[6];
+	regs[7] = r->x[7];
+}
+
+/* An answer with results in x8-x17 too (DIRECT_REQ2/RESP2, PARTITION_INFO_GET_REGS). */
+static inline void ffa_answer_wide(uint64_t *regs, const struct ffa_value *r)
+{
+	for (unsigned int i = 0; i < FFA_VALUE_REGS; i++) {
+		regs[i] = r->x[i];
+	}
+}
+
 static inline struct ffa_value ffa_error_value(enum ffa_error code)
 {
 	struct ffa_value v = {.x = {FFA_ERROR_32, 0, (uint32_t)(int32_t)code}};

@@ -6,9 +6,22 @@
 #include "core/fmt.h"
 #include "sp.h"
 
+/* Per execution context: the SMCCC register rules, checked on every call (smccc_check.h). */
+static struct smccc_check_stats smccc_stats[8];
+bool sp_smccc_checks = true;
+
 void sp_ffa(struct ffa_value *v)
 {
-	arch_smc(v);
+	if (!sp_smccc_checks) {
+		arch_smc(v);
+		return;
+	}
+	smccc_checked_call(v, arch_smc, SP_CANARY_OWNER, &smccc_stats[sp_vcpu_index() & 7]);
+}
+
+void sp_smccc_stats(struct smccc_check_stats *sum)
+{
+	smccc_check_sum(smccc_stats, 8, sum);
 }
 
 struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)

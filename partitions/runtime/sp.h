@@ -9,9 +9,17 @@
 #include <stdint.h>
 
 #include "ffa/ffa.h"
+#include "smccc_check.h"
 
-/* One FF-A call: x0-x17 in and out. */
+/*
+ * One FF-A call: x0-x17 in and out, the SMCCC register rules checked
+ * (registers above its arguments get this partition's canaries).
+ */
 void sp_ffa(struct ffa_value *v);
+/* What the checks found so far, over all execution contexts. */
+void sp_smccc_stats(struct smccc_check_stats *sum);
+/* The checks are on unless turned off (make bench: not what is measured). */
+extern bool sp_smccc_checks;
 struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 void sp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 unsigned int sp_vcpu_index(void);

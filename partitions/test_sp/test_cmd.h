@@ -87,6 +87,16 @@
  */
 #define TEST_CMD_MEM_PERM_RESULTS 22U
 
+/*
+ * The SMCCC register checks of every call this partition made, over all its
+ * execution contexts (tests/target/smccc_check.h): x4 = calls, x5 = calls
+ * that broke a rule | the first one's register << 56, x6 = that call's
+ * function ID | its answer's x0 << 32, x7 = the register's value.
+ */
+#define TEST_CMD_SMCCC_STATS 23U
+/* x4 = 0 turns those checks off in every context (benchmarks), 1 on again. */
+#define TEST_CMD_SMCCC_CHECKS 24U
+
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU
 

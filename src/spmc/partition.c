@@ -426,7 +426,8 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		uint64_t pc = first || sp->secondary_ep == 0 ? sp->entry : sp->secondary_ep;
 		vcpu_start(sp, v, pc, first ? sp->boot_info : 0);
 		v->state = VCPU_RUNNING;
-		struct ffa_value r = spmc_run(v);
+		struct ffa_value r = {0};
+		spmc_run(v, &r);
 		if ((uint32_t)r.x[0] == FFA_MSG_WAIT_32) {
 			sp->initialised = true; /* FFA_MEM_PERM_SET is over for it */
 			if (cold) {

@@ -39,17 +39,19 @@
 #include "spmc/notif.h"
 #include "spmc/spmc.h"
 
+/*
+ * What the run loop does after an exit. Answers are written over the
+ * registers of whoever made the call (ffa_answer): a vCPU's x0-x7, or those
+ * of the normal world's call (`nwd`), so that everyone's x8-x17 stay theirs
+ * unless the ABI returns results there.
+ */
 enum action {
-	CONTINUE, /* run the same vCPU again, registers untouched */
-	RESUME, /* give `ret` to the same vCPU and run it again */
+	CONTINUE, /* run the same vCPU again, registers as they are */
+	RESUME, /* give `ret` (x0-x7) to the same vCPU and run it again */
 	SWITCH, /* run `next` (its registers are set) */
-	LEAVE, /* stop: `ret` goes to the normal world (or to the boot code) */
+	LEAVE, /* stop: `ret` (x0-x7) goes to the normal world (or to the boot code) */
+	ANSWERED, /* stop: the answer is already in *nwd (a direct response) */
 };
-
-static void set_regs(struct vcpu *v, const struct ffa_value *r)
-{
-	memcpy(v->arch.regs.x, r->x, sizeof(r->x));
-}
 
 static bool is_direct_req(uint32_t fid)
 {
@@ -64,10 +66,11 @@ static bool is_direct_resp(uint32_t fid)
 }
 
 /*
- * Writes a direct message into its destination's x0-x17 (a vCPU's
- * registers or the answer to the normal world): x0-x7 (x0-x17 for the v1.2
- * REQ2/RESP2), the rest cleared, SMC32 arguments cut to 32 bits. Built in
- * place: this is the hot path (make bench).
+ * Writes a direct message over its destination's registers (a vCPU's, or
+ * the normal world's call): x0-x7, and x8-x17 only for the v1.2 REQ2/RESP2,
+ * which carry a message there; otherwise the destination keeps its own
+ * x8-x17 (SMCCC). SMC32 arguments are cut to 32 bits. Built in place: this
+ * is the hot path (make bench).
  */
 static void direct_msg(const struct ffa_value *args, uint64_t *dst)
 {
@@ -76,11 +79,13 @@ static void direct_msg(const struct ffa_value *args, uint64_t *dst)
 	bool w32 = fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_RESP_32;
 
 	dst[0] = fid;
-	for (unsigned int i = 1; i < 8; i++) {
+	for (unsigned int i = 1; i < FFA_ANSWER_REGS; i++) {
 		dst[i] = w32 ? (uint32_t)args->x[i] : args->x[i];
 	}
-	for (unsigned int i = 8; i < FFA_VALUE_REGS; i++) {
-		dst[i] = wide ? args->x[i] : 0;
+	if (wide) {
+		for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+			dst[i] = args->x[i];
+		}
 	}
 }
 
@@ -195,11 +200,11 @@ static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *f
 	return tv;
 }
 
-/* Where the answer to v's requester goes: the normal world's (*ret) or the calling SP's registers.
+/* Where the answer to v's requester goes: the normal world's (*nwd) or the calling SP's registers.
  */
-static uint64_t *requester_regs(struct vcpu *v, struct ffa_value *ret)
+static uint64_t *requester_regs(struct vcpu *v, struct ffa_value *nwd)
 {
-	return v->caller != NULL ? v->caller->arch.regs.x : ret->x;
+	return v->caller != NULL ? v->caller->arch.regs.x : nwd->x;
 }
 
 /* The answer has been written to requester_regs(v): continue with the requester. */
@@ -209,7 +214,7 @@ static enum action resume_requester(struct vcpu *v, struct vcpu **next)
 
 	v->caller = NULL;
 	if (c == NULL) {
-		return LEAVE;
+		return ANSWERED;
 	}
 	c->state = VCPU_RUNNING;
 	*next = c;
@@ -217,7 +222,8 @@ static enum action resume_requester(struct vcpu *v, struct vcpu **next)
 }
 
 /* Stops v's partition; the requester it was serving, if any, gets ABORTED. */
-static enum action abort_vcpu(struct vcpu *v, struct ffa_value *ret, struct vcpu **next)
+static enum action abort_vcpu(struct vcpu *v, struct ffa_value *nwd, struct ffa_value *ret,
+			      struct vcpu **next)
 {
 	struct partition *sp = v->sp;
 	struct ffa_value err = ffa_error_value(FFA_ABORTED);
@@ -231,12 +237,12 @@ static enum action abort_vcpu(struct vcpu *v, struct ffa_value *ret, struct vcpu
 		return LEAVE;
 	}
 	v->serving = false;
-	memcpy(requester_regs(v, ret), err.x, sizeof(err.x));
+	ffa_answer(requester_regs(v, nwd), &err);
 	return resume_requester(v, next);
 }
 
-static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, struct ffa_value *ret,
-			       struct vcpu **next)
+static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, struct ffa_value *nwd,
+			       struct ffa_value *ret, struct vcpu **next)
 {
 	uint32_t fid = ffa_fid(args);
 	uint32_t w1 = ffa_w(args, 1);
@@ -261,7 +267,7 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 		return RESUME;
 	}
-	direct_msg(args, requester_regs(v, ret));
+	direct_msg(args, requester_regs(v, nwd));
 	v->serving = false;
 	v->req_fwk = false;
 	sl_lock(&v->sp->lock);
@@ -295,8 +301,8 @@ static struct ffa_value console_log(struct partition *sp, const struct ffa_value
 	return ffa_success_value(0);
 }
 
-static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct ffa_value *ret,
-			   struct vcpu **next)
+static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct ffa_value *nwd,
+			   struct ffa_value *ret, struct vcpu **next)
 {
 	struct partition *sp = v->sp;
 	uint32_t fid = ffa_fid(args);
@@ -316,7 +322,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		return SWITCH;
 	}
 	if (is_direct_resp(fid)) {
-		return direct_resp(v, args, ret, next);
+		return direct_resp(v, args, nwd, ret, next);
 	}
 	switch (fid) {
 	case FFA_MSG_WAIT_32:
@@ -334,7 +340,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		if (!v->serving) {
 			LOG("SP %04x: FFA_ERROR %d during initialisation\n", sp->id,
 			    (int)(int32_t)args->x[2]);
-			return abort_vcpu(v, ret, next);
+			return abort_vcpu(v, nwd, ret, next);
 		}
 		*ret = ffa_error_value(FFA_DENIED);
 		return RESUME;
@@ -365,10 +371,10 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		if (args->x[1] < sp->image_base || args->x[1] >= sp->image_end ||
 		    (args->x[1] & 3) != 0) {
 			*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
-		} else {
-			sp->secondary_ep = args->x[1];
-			*ret = (struct ffa_value){.x = {FFA_SUCCESS_64}};
+			return RESUME;
 		}
+		sp->secondary_ep = args->x[1];
+		*ret = (struct ffa_value){.x = {FFA_SUCCESS_64}};
 		return RESUME;
 	case FFA_RXTX_MAP_32:
 	case FFA_RXTX_MAP_64:
@@ -383,9 +389,16 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	case FFA_PARTITION_INFO_GET_32:
 		*ret = spmc_partition_info_get(&sp->ep, &sp->rxtx, args);
 		return RESUME;
-	case FFA_PARTITION_INFO_GET_REGS_64:
-		*ret = spmc_partition_info_get_regs(&sp->ep, args);
-		return RESUME;
+	case FFA_PARTITION_INFO_GET_REGS_64: {
+		/* Results in x3-x17. */
+		struct ffa_value r = spmc_partition_info_get_regs(&sp->ep, args);
+		if ((uint32_t)r.x[0] != FFA_SUCCESS_64) {
+			*ret = r;
+			return RESUME;
+		}
+		ffa_answer_wide(v->arch.regs.x, &r);
+		return CONTINUE;
+	}
 	default:
 		*ret = ffa_is_notification_fid(fid) ? spmc_notif_call(v, args)
 						    : ffa_call(&spmc.inst, &sp->ep, args);
@@ -393,8 +406,8 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	}
 }
 
-static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct ffa_value *ret,
-			       struct vcpu **next)
+static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct ffa_value *nwd,
+			       struct ffa_value *ret, struct vcpu **next)
 {
 	unsigned int ec = (unsigned int)(e->esr >> 26) & 0x3FU;
 	struct ffa_value args;
@@ -405,20 +418,20 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		arch_vcpu_el1_exception(&esr1, &far1, &elr1);
 		if (((esr1 >> 26) & 0x3FU) == ESR_EC_SVC64) {
 			memcpy(&args, v->arch.regs.x, sizeof(args));
-			return sp_call(v, &args, ret, next);
+			return sp_call(v, &args, nwd, ret, next);
 		}
 		LOG("SP %04x EC %u: S-EL0 exception (ESR_EL1 0x%llx, FAR 0x%llx, PC 0x%llx): "
 		    "partition stopped\n",
 		    v->sp->id, v->index, (unsigned long long)esr1, (unsigned long long)far1,
 		    (unsigned long long)elr1);
-		return abort_vcpu(v, ret, next);
+		return abort_vcpu(v, nwd, ret, next);
 	}
 	if (e->kind == EXIT_SYNC && !v->sp->el0 && (ec == ESR_EC_SMC64 || ec == ESR_EC_HVC64)) {
 		if (ec == ESR_EC_SMC64) {
 			v->arch.regs.pc += 4; /* a trapped SMC returns to itself */
 		}
 		memcpy(&args, v->arch.regs.x, sizeof(args));
-		return sp_call(v, &args, ret, next);
+		return sp_call(v, &args, nwd, ret, next);
 	}
 	if (e->kind == EXIT_SYNC && ec == ESR_EC_FP) {
 		/* First FP/SIMD use since this CPU last held its state: switch, retry. */
@@ -446,12 +459,12 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		    v->sp->id, v->index, e->kind, (unsigned long long)e->esr,
 		    (unsigned long long)v->arch.regs.pc);
 	}
-	return abort_vcpu(v, ret, next);
+	return abort_vcpu(v, nwd, ret, next);
 }
 
-struct ffa_value spmc_run(struct vcpu *v)
+void spmc_run(struct vcpu *v, struct ffa_value *nwd)
 {
-	struct ffa_value ret; /* written by whichever handler says LEAVE or RESUME */
+	struct ffa_value ret; /* written by whichever handler says RESUME or LEAVE */
 
 	for (;;) {
 		bench_guest_begin();
@@ -459,59 +472,63 @@ struct ffa_value spmc_run(struct vcpu *v)
 		bench_guest_end();
 		struct vcpu *next = v;
 
-		switch (handle_exit(v, &e, &ret, &next)) {
+		switch (handle_exit(v, &e, nwd, &ret, &next)) {
 		case CONTINUE:
 			break;
 		case RESUME:
-			set_regs(v, &ret);
+			ffa_answer(v->arch.regs.x, &ret);
 			break;
 		case SWITCH:
 			v = next;
 			break;
 		case LEAVE:
-			return ret;
+			ffa_answer(nwd->x, &ret);
+			return;
+		case ANSWERED:
+			return;
 		}
 	}
 }
 
-struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
+void spmc_run_from_nwd(struct ffa_value *nwd)
 {
-	uint32_t w1 = ffa_w(args, 1);
+	uint32_t w1 = ffa_w(nwd, 1);
 	struct partition *sp = partition_find((ffa_id_t)(w1 >> 16));
 	unsigned int idx = w1 & 0xFFFF;
-	struct ffa_value resume = {0};
+	struct ffa_value r = {0};
 
 	if (sp == NULL || idx >= sp->vcpu_count ||
 	    (sp->vcpu_count > 1 && idx != cpu_this()->index)) {
 		/* An MP partition's contexts are pinned: only this CPU's can run here. */
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
+		r = ffa_error_value(FFA_INVALID_PARAMETERS);
+		ffa_answer(nwd->x, &r);
+		return;
 	}
 	struct vcpu *v = &sp->vcpus[idx];
 	sl_lock(&sp->lock);
-	if (sp->aborted || v->state == VCPU_ABORTED) {
-		sl_unlock(&sp->lock);
-		return ffa_error_value(FFA_ABORTED);
+	enum vcpu_state was = v->state;
+	if (sp->aborted || was == VCPU_ABORTED) {
+		r = ffa_error_value(FFA_ABORTED);
+	} else if (was == VCPU_PREEMPTED) {
+		r.x[0] = FFA_SUCCESS_32; /* the return of its FFA_YIELD */
+	} else if (was == VCPU_WAITING) {
+		r.x[0] = FFA_RUN_32; /* the return of its FFA_MSG_WAIT */
+		r.x[1] = w1;
+	} else if (was != VCPU_INTERRUPTED) {
+		r = ffa_error_value(FFA_BUSY);
 	}
-	bool interrupted = v->state == VCPU_INTERRUPTED;
-	if (interrupted) {
-		/* Stopped between two instructions: its registers stay as they are. */
-	} else if (v->state == VCPU_PREEMPTED) {
-		resume.x[0] = FFA_SUCCESS_32; /* the return of its FFA_YIELD */
-	} else if (v->state == VCPU_WAITING) {
-		resume.x[0] = FFA_RUN_32; /* the return of its FFA_MSG_WAIT */
-		resume.x[1] = w1;
-	} else {
+	if ((uint32_t)r.x[0] == FFA_ERROR_32) {
 		sl_unlock(&sp->lock);
-		return ffa_error_value(FFA_BUSY);
+		ffa_answer(nwd->x, &r);
+		return;
 	}
 	v->state = VCPU_RUNNING;
 	sl_unlock(&sp->lock);
-	if (!interrupted) {
-		set_regs(v, &resume);
-	}
-	struct ffa_value r = spmc_run(v);
+	if (was != VCPU_INTERRUPTED) {
+		ffa_answer(v->arch.regs.x, &r);
+	} /* else: stopped between two instructions, its registers stay as they are */
+	spmc_run(v, nwd);
 	arch_vcpu_restore_nwd();
-	return r;
 }
 
 int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid)
@@ -519,27 +536,29 @@ int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid)
 	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32,
 				      FFA_MSG_ENDPOINTS(spmc.inst.spmc_id, v->sp->id),
 				      FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ, psci_fid}};
+	struct ffa_value r = {0};
 
 	if (claim_waiting(v->sp, v) != VCPU_WAITING) {
 		return SPMC_PM_NOT_DELIVERED;
 	}
 	start_request(v, &req, spmc.inst.spmc_id, NULL, true);
-	struct ffa_value r = spmc_run(v);
+	spmc_run(v, &r);
 	arch_vcpu_restore_nwd();
 	v->req_fwk = false;
 	return (uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 ? (int32_t)r.x[3]
 							       : SPMC_PM_NOT_ANSWERED;
 }
 
-struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)
+void spmc_direct_req_from_nwd(struct ffa_value *nwd)
 {
 	enum ffa_error err;
-	struct vcpu *tv = deliver_request(args, NULL, &err);
+	struct vcpu *tv = deliver_request(nwd, NULL, &err);
 
 	if (tv == NULL) {
-		return ffa_error_value(err);
+		struct ffa_value r = ffa_error_value(err);
+		ffa_answer(nwd->x, &r);
+		return;
 	}
-	struct ffa_value r = spmc_run(tv);
+	spmc_run(tv, nwd);
 	arch_vcpu_restore_nwd();
-	return r;
 }

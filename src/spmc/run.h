@@ -10,12 +10,14 @@
 /*
  * Runs v, and whatever it hands control to, until an answer is due to the
  * normal world (a direct response, an error) or v waits (FFA_MSG_WAIT at
- * boot: the answer is then {FFA_MSG_WAIT_32}).
+ * boot: the answer is then {FFA_MSG_WAIT_32}). The answer is written over
+ * *nwd, the normal world's call (ffa_answer: x0-x7, and x8-x17 only for
+ * ABIs with results there).
  */
-struct ffa_value spmc_run(struct vcpu *v);
+void spmc_run(struct vcpu *v, struct ffa_value *nwd);
 
-/* FFA_RUN from the normal world: resumes a yielded vCPU or gives a waiting one cycles. */
-struct ffa_value spmc_run_from_nwd(const struct ffa_value *args);
+/* FFA_RUN from the normal world (*nwd): resumes a yielded vCPU or gives a waiting one cycles. */
+void spmc_run_from_nwd(struct ffa_value *nwd);
 
 /*
  * A power-management framework message (FF-A v1.2 section 18.2) to a
@@ -28,7 +30,7 @@ struct ffa_value spmc_run_from_nwd(const struct ffa_value *args);
 #define SPMC_PM_NOT_ANSWERED (INT32_MIN + 1) /* stopped, interrupted, ... instead */
 int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid);
 
-/* FFA_MSG_SEND_DIRECT_REQ(2) from the normal world (not a framework message). */
-struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args);
+/* FFA_MSG_SEND_DIRECT_REQ(2) from the normal world (not a framework message), answered in place. */
+void spmc_direct_req_from_nwd(struct ffa_value *nwd);
 
 #endif

@@ -28,8 +28,12 @@ extern struct spmc spmc;
 /* Per-CPU loop: ends initialisation with FFA_MSG_WAIT, then serves requests forever. */
 __attribute__((noreturn)) void spmc_serve(void);
 
-/* One request from the SPMD (normal-world call or framework message) to its answer. */
-struct ffa_value spmc_handle(const struct ffa_value *req);
+/*
+ * One request from the SPMD (normal-world call or framework message),
+ * answered in place: x0-x7 written, x8-x17 kept unless the ABI returns
+ * results there (the SPMD passes x0-x17 through both ways).
+ */
+void spmc_handle(struct ffa_value *v);
 
 /* Entry points (entry.S). */
 void spmc_entry(void);

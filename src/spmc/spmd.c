@@ -75,39 +75,51 @@ static bool is_framework_msg(const struct ffa_value *req)
 
 static struct ffa_value spmc_nwd_call(const struct ffa_value *req);
 
-struct ffa_value spmc_handle(const struct ffa_value *req)
+void spmc_handle(struct ffa_value *v)
 {
-	if (is_framework_msg(req)) {
-		return framework_msg(req);
+	uint32_t fid = ffa_fid(v);
+	struct ffa_value r;
+
+	if (is_framework_msg(v)) {
+		r = framework_msg(v);
+	} else if (fid == FFA_INTERRUPT_32) {
+		r = (struct ffa_value){.x = {FFA_NORMAL_WORLD_RESUME_32}};
+	} else if (bench_query(v, &r)) {
+		/* r holds the benchmark figures */
+	} else if (!ffa_call_begin(&spmc.nwd, fid)) {
+		r = ffa_error_value(FFA_NOT_SUPPORTED);
+	} else {
+		switch (fid) {
+		/* Calls that run partitions: the answer comes from wherever they stop. */
+		case FFA_MSG_SEND_DIRECT_REQ_32:
+		case FFA_MSG_SEND_DIRECT_REQ_64:
+		case FFA_MSG_SEND_DIRECT_REQ2_64:
+			spmc_direct_req_from_nwd(v);
+			return;
+		case FFA_RUN_32:
+			spmc_run_from_nwd(v);
+			return;
+		case FFA_PARTITION_INFO_GET_REGS_64:
+			r = spmc_partition_info_get_regs(&spmc.nwd, v);
+			if ((uint32_t)r.x[0] == FFA_SUCCESS_64) {
+				ffa_answer_wide(v->x, &r); /* results in x3-x17 */
+				return;
+			}
+			break;
+		default:
+			r = spmc_nwd_call(v);
+			break;
+		}
 	}
-	switch (ffa_fid(req)) {
-	case FFA_INTERRUPT_32: {
-		struct ffa_value r = {.x = {FFA_NORMAL_WORLD_RESUME_32}};
-		return r;
-	}
-	default:
-		break;
-	}
-	return spmc_nwd_call(req);
+	ffa_answer(v->x, &r);
 }
 
-/* A normal-world FF-A call (not a framework message). */
+/* A normal-world FF-A call (not a framework message) that runs no partition. */
 static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 {
 	uint32_t fid = ffa_fid(req);
-	struct ffa_value bench;
 
-	if (bench_query(req, &bench)) {
-		return bench;
-	}
-	if (!ffa_call_begin(&spmc.nwd, fid)) {
-		return ffa_error_value(FFA_NOT_SUPPORTED);
-	}
 	switch (fid) {
-	case FFA_MSG_SEND_DIRECT_REQ_32:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-	case FFA_MSG_SEND_DIRECT_REQ2_64:
-		return spmc_direct_req_from_nwd(req);
 	case FFA_RXTX_MAP_32:
 	case FFA_RXTX_MAP_64:
 		return spmc_rxtx_map(NULL, &spmc.nwd_rxtx, req);
@@ -117,14 +129,10 @@ static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 		return spmc_rx_release(spmc.nwd.id, &spmc.nwd_rxtx, req);
 	case FFA_PARTITION_INFO_GET_32:
 		return spmc_partition_info_get(&spmc.nwd, &spmc.nwd_rxtx, req);
-	case FFA_PARTITION_INFO_GET_REGS_64:
-		return spmc_partition_info_get_regs(&spmc.nwd, req);
 	case FFA_RX_ACQUIRE_32:
 		return spmc_rx_acquire(spmc.nwd.id, &spmc.nwd_rxtx, req);
 	case FFA_MSG_SEND2_32:
 		return spmc_msg_send2(&spmc.nwd, &spmc.nwd_rxtx, req);
-	case FFA_RUN_32:
-		return spmc_run_from_nwd(req);
 	default:
 		break;
 	}
@@ -143,6 +151,6 @@ void spmc_serve(void)
 		bench_request_end();
 		arch_smc(&v);
 		bench_request_begin();
-		v = spmc_handle(&v);
+		spmc_handle(&v);
 	}
 }

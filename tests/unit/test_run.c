@@ -193,9 +193,13 @@ struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args
 	return ffa_success_value(ffa_fid(args));
 }
 
+/* The last call each vCPU made (its x8-x17 must survive the answer). */
+static struct ffa_value last_call[NUM_SPS][SP_MAX_EXEC_CTX];
+
 static struct arch_exit trap(struct vcpu *v, unsigned int ec, struct ffa_value call)
 {
 	memcpy(v->arch.regs.x, call.x, sizeof(call.x));
+	last_call[v->sp - partitions][v->index] = call;
 	return (struct arch_exit){.kind = EXIT_SYNC, .esr = (uint64_t)ec << 26};
 }
 
@@ -242,6 +246,29 @@ static struct ffa_value echo_of(const struct vcpu *v)
 	for (unsigned int i = first; i < last; i++) {
 		r.x[i] = x[i];
 	}
+	return r;
+}
+
+/* Normal-world calls, answered in place over the caller's registers: the registers after. */
+static struct ffa_value nwd_direct(const struct ffa_value *req)
+{
+	struct ffa_value v = *req;
+	spmc_direct_req_from_nwd(&v);
+	return v;
+}
+
+static struct ffa_value nwd_run(const struct ffa_value *req)
+{
+	struct ffa_value v = *req;
+	spmc_run_from_nwd(&v);
+	return v;
+}
+
+/* Runs a vCPU as the boot code does (the answer over zeroed registers). */
+static struct ffa_value run_vcpu(struct vcpu *v)
+{
+	struct ffa_value r = {0};
+	spmc_run(v, &r);
 	return r;
 }
 
@@ -292,6 +319,21 @@ static const uint64_t *seen(void)
 	return trace[trace_len - 1].x;
 }
 
+/*
+ * The answer the entering vCPU sees to its last call: x0-x7 as expected,
+ * x8-x17 still its own (SMCCC: they hold no results).
+ */
+static void assert_answer(struct ffa_value expect)
+{
+	const struct trace_entry *t = &trace[trace_len - 1];
+	const struct ffa_value *call = &last_call[partition_find(t->id) - partitions][t->index];
+
+	for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+		expect.x[i] = call->x[i];
+	}
+	assert_regs(t->x, expect);
+}
+
 static void assert_idle(struct vcpu *v)
 {
 	assert_int_equal(v->state, VCPU_WAITING);
@@ -317,7 +359,7 @@ static void assert_nwd_refused(struct ffa_value req, enum ffa_error err)
 	unsigned int runs = trace_len, restores = restore_calls;
 
 	take_snapshot();
-	assert_error(spmc_direct_req_from_nwd(&req), err);
+	assert_error(nwd_direct(&req), err);
 	assert_memory_equal(partitions, snapshot, sizeof(partitions));
 	assert_int_equal(trace_len, runs);
 	assert_int_equal(restore_calls, restores);
@@ -329,7 +371,7 @@ static void assert_run_refused(uint32_t w1, enum ffa_error err)
 	struct ffa_value req = CALL(FFA_RUN_32, w1);
 
 	take_snapshot();
-	assert_error(spmc_run_from_nwd(&req), err);
+	assert_error(nwd_run(&req), err);
 	assert_memory_equal(partitions, snapshot, sizeof(partitions));
 	assert_int_equal(trace_len, runs);
 	assert_int_equal(restore_calls, restores);
@@ -422,7 +464,7 @@ static void nwd_echo(void **state)
 	(void)state;
 	script[0] = echo_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 
 	assert_value(r, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0x33, 0x44,
 			     0x55, 0x66, 0x77));
@@ -434,13 +476,13 @@ static void nwd_echo(void **state)
 	assert_int_equal(restore_calls, 1);
 
 	/* Again: the same vCPU takes the next request. */
-	r = spmc_direct_req_from_nwd(&req);
+	r = nwd_direct(&req);
 	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(trace_len, 2);
 	assert_int_equal(restore_calls, 2);
 }
 
-/* SMC32: x1-x7 cut to 32 bits both ways, x8-x17 cleared; SMC64 REQ keeps x1-x7 only. */
+/* SMC32: x1-x7 cut to 32 bits both ways; x8-x17 never cross (SMCCC); SMC64 REQ keeps x1-x7. */
 static void req32_truncates(void **state)
 {
 	(void)state;
@@ -452,7 +494,7 @@ static void req32_truncates(void **state)
 	for (unsigned int i = 3; i < FFA_VALUE_REGS; i++) {
 		req.x[i] = 0xA5A5A5A500000000ULL | (0x1000U + i);
 	}
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 
 	struct ffa_value expect = {0};
 	expect.x[0] = FFA_MSG_SEND_DIRECT_REQ_32;
@@ -461,23 +503,30 @@ static void req32_truncates(void **state)
 		expect.x[i] = 0x1000U + i;
 	}
 	assert_regs(trace[0].x, expect);
-	/* The echo (RESP_32) comes back cut to 32 bits too. */
+	/* The echo (RESP_32) comes back cut to 32 bits too, over the caller's own x8-x17. */
 	expect.x[0] = FFA_MSG_SEND_DIRECT_RESP_32;
 	expect.x[1] = FFA_MSG_ENDPOINTS(ID_A, 0);
+	for (unsigned int i = 8; i < FFA_VALUE_REGS; i++) {
+		expect.x[i] = req.x[i];
+	}
 	assert_value(r, expect);
 
-	/* REQ_64: 64-bit x1-x7, x8-x17 still cleared. */
+	/* REQ_64: 64-bit x1-x7; the SP's x8-x17 are its own, not the normal world's. */
 	req.x[0] = FFA_MSG_SEND_DIRECT_REQ_64;
 	req.x[1] = FFA_MSG_ENDPOINTS(0, ID_A);
 	req.x[2] = 0;
-	r = spmc_direct_req_from_nwd(&req);
+	r = nwd_direct(&req);
 	expect = (struct ffa_value){0};
 	for (unsigned int i = 0; i < 8; i++) {
 		expect.x[i] = req.x[i];
 	}
 	assert_regs(trace[1].x, expect);
 	assert_int_equal(r.x[7], req.x[7]);
-	assert_int_equal(r.x[8], 0);
+	/* The normal world's x8-x17 are its own again (SMCCC); the SP never saw them. */
+	for (unsigned int i = 8; i < FFA_VALUE_REGS; i++) {
+		assert_int_equal(r.x[i], req.x[i]);
+		assert_int_equal(trace[1].x[i], 0);
+	}
 	assert_int_equal(restore_calls, 2);
 }
 
@@ -500,7 +549,7 @@ static void resp32_truncates(void **state)
 	(void)state;
 	script[0] = wide_resp32_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 	assert_value(
 		r, CALL(FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 3, 4, 5, 6, 7));
 	assert_idle(&SP_A->vcpus[0]);
@@ -522,7 +571,7 @@ static void req2_keeps_x4_x17(void **state)
 		for (unsigned int i = 4; i < FFA_VALUE_REGS; i++) {
 			req.x[i] = 0xC0DE000000000000ULL | i;
 		}
-		struct ffa_value r = spmc_direct_req_from_nwd(&req);
+		struct ffa_value r = nwd_direct(&req);
 		assert_int_equal(trace_len, u + 1);
 		assert_regs(trace[u].x, req);
 		struct ffa_value expect = req;
@@ -589,7 +638,7 @@ static void nwd_invalid_parameters(void **state)
 	/* A non-secure sender other than 0 (a VM ID) is accepted and answered. */
 	set_cpu(0);
 	req.x[1] = FFA_MSG_ENDPOINTS(5, ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[1], FFA_MSG_ENDPOINTS(ID_A, 5));
+	assert_int_equal(nwd_direct(&req).x[1], FFA_MSG_ENDPOINTS(ID_A, 5));
 }
 
 /* A receiver whose manifest does not accept the ABI: DENIED. */
@@ -601,7 +650,7 @@ static void receiver_without_receive_bit(void **state)
 	struct ffa_value req = CALL(FFA_MSG_SEND_DIRECT_REQ2_64, FFA_MSG_ENDPOINTS(0, ID_C));
 	assert_nwd_refused(req, FFA_DENIED);
 	req = nwd_req64(ID_C);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 
 	SP_A->m.messaging_method = MSG_ALL & ~SP_MSG_DIRECT_REQ_RECV;
 	req = nwd_req64(ID_A);
@@ -609,7 +658,7 @@ static void receiver_without_receive_bit(void **state)
 	req.x[0] = FFA_MSG_SEND_DIRECT_REQ_32;
 	assert_nwd_refused(req, FFA_DENIED);
 	req = CALL(FFA_MSG_SEND_DIRECT_REQ2_64, FFA_MSG_ENDPOINTS(0, ID_A));
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP2_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP2_64);
 	assert_int_equal(trace_len, 2);
 }
 
@@ -643,7 +692,7 @@ static void busy_receiver(void **state)
 	SP_B->vcpus[1].state = VCPU_RUNNING;
 	script[1] = echo_sp;
 	struct ffa_value req = nwd_req64(ID_B);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	SP_B->vcpus[0].state = VCPU_BLOCKED;
 	assert_nwd_refused(req, FFA_BUSY);
 }
@@ -656,7 +705,7 @@ static void mp_and_up_vcpu_choice(void **state)
 	set_cpu(2);
 	take_snapshot();
 	struct ffa_value req = nwd_req64(ID_B);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 	assert_int_equal(r.x[1], FFA_MSG_ENDPOINTS(ID_B, 0));
 	assert_int_equal(trace_len, 1);
 	assert_int_equal(trace[0].id, ID_B);
@@ -671,7 +720,7 @@ static void mp_and_up_vcpu_choice(void **state)
 	}
 
 	req = nwd_req64(ID_A);
-	r = spmc_direct_req_from_nwd(&req);
+	r = nwd_direct(&req);
 	assert_int_equal(r.x[1], FFA_MSG_ENDPOINTS(ID_A, 0));
 	assert_int_equal(trace[1].id, ID_A);
 	assert_int_equal(trace[1].index, 0);
@@ -719,7 +768,7 @@ static void sp_to_sp(void **state)
 	script[0] = chain_a;
 	script[1] = chain_b;
 	struct ffa_value req = nwd_req64(ID_A);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 	assert_value(r, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0xB3 + 1));
 	assert_int_equal(trace_len, 3);
 	assert_int_equal(trace[0].id, ID_A);
@@ -775,7 +824,7 @@ static void loop_denied(void **state)
 	script[0] = loop_a;
 	script[1] = loop_b;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0xA0A));
 	assert_int_equal(trace_len, 5);
 	assert_idle(&SP_A->vcpus[0]);
@@ -825,7 +874,7 @@ static void loop_denied_deeper(void **state)
 	script[2] = loop3_c;
 	SP_C->m.messaging_method |= SP_MSG_DIRECT_REQ_SEND;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0xC));
 	assert_int_equal(trace_len, 6);
 	assert_idle(&SP_A->vcpus[0]);
@@ -872,7 +921,7 @@ static void sp_bad_requests(void **state)
 	script[0] = bad_req_a;
 	script[1] = script[2] = echo_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0)));
 	assert_int_equal(trace_len, BAD_SP_REQUESTS + 1);
 	assert_int_equal(entries[1], 0);
@@ -903,7 +952,7 @@ static void sender_without_send_bit(void **state)
 	script[0] = echo_sp;
 	script[2] = no_send_c;
 	struct ffa_value run = CALL(FFA_RUN_32, ID_C << 16);
-	assert_value(spmc_run_from_nwd(&run), CALL(FFA_MSG_WAIT_32));
+	assert_value(nwd_run(&run), CALL(FFA_MSG_WAIT_32));
 	assert_int_equal(entries[0], 0);
 	assert_idle(&SP_C->vcpus[0]);
 }
@@ -942,7 +991,7 @@ static void sp_bad_responses(void **state)
 	(void)state;
 	script[0] = bad_resp_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0x600D));
 	assert_int_equal(trace_len, BAD_RESPS + 1);
 	assert_idle(&SP_A->vcpus[0]);
@@ -972,7 +1021,7 @@ static void resp_to_req2(void **state)
 	(void)state;
 	script[0] = resp_to_req2_a;
 	struct ffa_value req = CALL(FFA_MSG_SEND_DIRECT_REQ2_64, FFA_MSG_ENDPOINTS(0, ID_A));
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP2_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0, 4, 5, 6,
 			  7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17));
 	assert_idle(&SP_A->vcpus[0]);
@@ -1004,7 +1053,7 @@ static void wait_or_error_while_serving(void **state)
 	(void)state;
 	script[0] = wait_while_serving_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 1));
 	assert_idle(&SP_A->vcpus[0]);
 	assert_false(SP_A->aborted);
@@ -1023,7 +1072,7 @@ static void abort_serving_nwd(void **state)
 	(void)state;
 	script[0] = fault_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_error(spmc_direct_req_from_nwd(&req), FFA_ABORTED);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
 	assert_true(SP_A->aborted);
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
 	assert_false(SP_A->vcpus[0].serving);
@@ -1038,7 +1087,7 @@ static void abort_serving_nwd(void **state)
 	/* Other partitions still work. */
 	script[1] = echo_sp;
 	req = nwd_req64(ID_B);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 }
 
 /* A fault after FFA_RUN (no request being served): ABORTED to the normal world. */
@@ -1047,7 +1096,7 @@ static void abort_after_run(void **state)
 	(void)state;
 	script[0] = fault_sp;
 	struct ffa_value run = CALL(FFA_RUN_32, ID_A << 16);
-	assert_error(spmc_run_from_nwd(&run), FFA_ABORTED);
+	assert_error(nwd_run(&run), FFA_ABORTED);
 	assert_true(SP_A->aborted);
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
 	assert_int_equal(restore_calls, 1);
@@ -1074,11 +1123,11 @@ static void other_exits_abort(void **state)
 	script[0] = iabt_sp;
 	script[1] = serror_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_error(spmc_direct_req_from_nwd(&req), FFA_ABORTED);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
 	assert_true(SP_A->aborted);
 	assert_non_null(strstr(fake_console, "stage-2 instruction abort"));
 	req = nwd_req64(ID_B);
-	assert_error(spmc_direct_req_from_nwd(&req), FFA_ABORTED);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
 	assert_true(SP_B->aborted);
 	assert_int_equal(SP_B->vcpus[0].state, VCPU_ABORTED);
 	assert_non_null(strstr(fake_console, "SP 8002 EC 0: unexpected exit (kind 3"));
@@ -1109,18 +1158,18 @@ static void ns_interrupt_signaled(void **state)
 	SP_A->m.ns_interrupts_action = SP_NS_INT_SIGNALED;
 	script[0] = fiq_then_echo;
 	struct ffa_value req = nwd_req64(ID_A);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 	assert_value(r, CALL(FFA_INTERRUPT_32, (uint32_t)ID_A << 16));
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_INTERRUPTED);
 	assert_true(SP_A->vcpus[0].serving);
 	assert_int_equal(restore_calls, 1);
 
 	struct ffa_value again = nwd_req64(ID_A);
-	assert_error(spmc_direct_req_from_nwd(&again), FFA_BUSY);
+	assert_error(nwd_direct(&again), FFA_BUSY);
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_INTERRUPTED);
 
 	struct ffa_value run = CALL(FFA_RUN_32, (uint32_t)ID_A << 16);
-	r = spmc_run_from_nwd(&run);
+	r = nwd_run(&run);
 	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(r.x[1], FFA_MSG_ENDPOINTS(ID_A, 0));
 	assert_int_equal(r.x[5], 0xF1F1);
@@ -1145,7 +1194,7 @@ static void fp_trap_resumes(void **state)
 	(void)state;
 	script[0] = fp_then_echo;
 	struct ffa_value req = nwd_req64(ID_A);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(r.x[3], 0x33);
 	assert_int_equal(trace_len, 2);
@@ -1170,7 +1219,7 @@ static void ns_interrupt_queued_never_exits(void **state)
 	(void)state;
 	script[0] = fiq_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_error(spmc_direct_req_from_nwd(&req), FFA_ABORTED);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
 	assert_non_null(strstr(fake_console, "unexpected exit (kind 2"));
 }
@@ -1203,7 +1252,7 @@ static void abort_in_chain(void **state)
 	script[0] = abort_chain_a;
 	script[1] = fault_sp;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0xE));
 	assert_int_equal(trace_len, 4);
 	assert_int_equal(entries[1], 1);
@@ -1235,13 +1284,13 @@ static void boot_exits(void **state)
 	script[0] = boot_error_sp;
 	script[1] = boot_wait_sp;
 	SP_A->vcpus[0].state = VCPU_RUNNING;
-	assert_error(spmc_run(&SP_A->vcpus[0]), FFA_ABORTED);
+	assert_error(run_vcpu(&SP_A->vcpus[0]), FFA_ABORTED);
 	assert_true(SP_A->aborted);
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
 	assert_non_null(strstr(fake_console, "SP 8001: FFA_ERROR -3 during initialisation"));
 
 	SP_B->vcpus[0].state = VCPU_RUNNING;
-	assert_value(spmc_run(&SP_B->vcpus[0]), CALL(FFA_MSG_WAIT_32));
+	assert_value(run_vcpu(&SP_B->vcpus[0]), CALL(FFA_MSG_WAIT_32));
 	assert_idle(&SP_B->vcpus[0]);
 	assert_int_equal(restore_calls, 0); /* spmc_run leaves that to its caller */
 }
@@ -1271,7 +1320,7 @@ static void yield_and_resume(void **state)
 	script[1] = yield_b;
 	set_cpu(2);
 	struct ffa_value req = nwd_req64(ID_B);
-	struct ffa_value r = spmc_direct_req_from_nwd(&req);
+	struct ffa_value r = nwd_direct(&req);
 	assert_value(r, CALL(FFA_YIELD_32, ID_B << 16 | 2, 0x10, 0x20));
 	assert_int_equal(SP_B->vcpus[2].state, VCPU_PREEMPTED);
 	assert_int_equal(restore_calls, 1);
@@ -1280,7 +1329,7 @@ static void yield_and_resume(void **state)
 	assert_nwd_refused(req, FFA_BUSY);
 
 	struct ffa_value run = CALL(FFA_RUN_32, ID_B << 16 | 2);
-	r = spmc_run_from_nwd(&run);
+	r = nwd_run(&run);
 	assert_value(r, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_B, 0), 0, 0x1D));
 	assert_idle(&SP_B->vcpus[2]);
 	assert_int_equal(trace_len, 2);
@@ -1314,7 +1363,7 @@ static void run_waiting(void **state)
 	(void)state;
 	script[0] = run_waiting_a;
 	struct ffa_value run = CALL(FFA_RUN_32, ID_A << 16);
-	assert_value(spmc_run_from_nwd(&run), CALL(FFA_MSG_WAIT_32));
+	assert_value(nwd_run(&run), CALL(FFA_MSG_WAIT_32));
 	assert_idle(&SP_A->vcpus[0]);
 	assert_int_equal(trace_len, 3);
 	assert_int_equal(restore_calls, 1);
@@ -1369,7 +1418,7 @@ static void yield_in_chain_denied(void **state)
 	script[0] = chain_a;
 	script[1] = yield_chain_b;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_value(spmc_direct_req_from_nwd(&req),
+	assert_value(nwd_direct(&req),
 		     CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0), 0, 0xB3 + 1));
 	assert_int_equal(trace_len, 4);
 	assert_idle(&SP_A->vcpus[0]);
@@ -1405,7 +1454,7 @@ static void smc_and_hvc_pc(void **state)
 	script[0] = conduit_a;
 	SP_A->vcpus[0].arch.regs.pc = 0x4000;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(SP_A->vcpus[0].arch.regs.pc, 0x4008);
 }
 
@@ -1413,7 +1462,7 @@ static void smc_and_hvc_pc(void **state)
 static struct arch_exit console_a(struct vcpu *v, unsigned int n)
 {
 	if (n > 0 && n != 4 && n != 5 && n != 6) {
-		assert_regs(seen(), CALL(FFA_SUCCESS_32));
+		assert_answer(CALL(FFA_SUCCESS_32));
 	}
 	switch (n) {
 	case 0:
@@ -1433,13 +1482,13 @@ static struct arch_exit console_a(struct vcpu *v, unsigned int n)
 		assert_non_null(strstr(fake_console, "SP 8001: abcdefg???\r\n"));
 		return smc(v, CALL(FFA_CONSOLE_LOG_32, 0, chars("x\n")));
 	case 4:
-		assert_error_regs(seen(), FFA_INVALID_PARAMETERS);
+		assert_answer(ffa_error_value(FFA_INVALID_PARAMETERS));
 		return smc(v, CALL(FFA_CONSOLE_LOG_32, 25, chars("x\n")));
 	case 5:
-		assert_error_regs(seen(), FFA_INVALID_PARAMETERS);
+		assert_answer(ffa_error_value(FFA_INVALID_PARAMETERS));
 		return smc(v, CALL(FFA_CONSOLE_LOG_64, 129, chars("x\n")));
 	case 6:
-		assert_error_regs(seen(), FFA_INVALID_PARAMETERS);
+		assert_answer(ffa_error_value(FFA_INVALID_PARAMETERS));
 		assert_null(strstr(fake_console, "SP 8001: x"));
 		assert_int_equal(SP_A->log_len, 0);
 		/* The limits themselves: 24 (SMC32) and 128 (SMC64) characters. */
@@ -1471,12 +1520,125 @@ static struct arch_exit console_a(struct vcpu *v, unsigned int n)
 	}
 }
 
+/* --- SMCCC: x8-x17 stay with their owner -------------------------------------- */
+
+/* A canary: its owner in the top byte, which of the owner's calls, the register. */
+static uint64_t canary(unsigned int owner, unsigned int call, unsigned int reg)
+{
+	return (uint64_t)owner << 56 | (uint64_t)call << 8 | reg;
+}
+
+static struct ffa_value with_canaries(struct ffa_value c, unsigned int owner, unsigned int call)
+{
+	for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+		c.x[i] = canary(owner, call, i);
+	}
+	return c;
+}
+
+static void assert_canaries(const uint64_t *x, unsigned int owner, unsigned int call)
+{
+	for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+		if (x[i] != canary(owner, call, i)) {
+			fail_msg("x%u: 0x%llx, expected %02x's canary 0x%llx", i,
+				 (unsigned long long)x[i], owner,
+				 (unsigned long long)canary(owner, call, i));
+		}
+	}
+}
+
+enum { OWN_NWD = 0xA0, OWN_A = 0xA1, OWN_B = 0xB1 };
+
+static struct arch_exit canary_a(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0: /* the normal world's request, over A's own x8-x17 (of its FFA_MSG_WAIT) */
+		assert_int_equal(seen()[0], FFA_MSG_SEND_DIRECT_REQ_64);
+		assert_canaries(seen(), OWN_A, 0);
+		return smc(v, with_canaries(CALL(FFA_MSG_SEND_DIRECT_REQ_64,
+						 FFA_MSG_ENDPOINTS(ID_A, ID_B), 0, 1),
+					    OWN_A, 1));
+	case 1: /* B's response over A's x8-x17 of its request */
+		assert_int_equal(seen()[0], FFA_MSG_SEND_DIRECT_RESP_64);
+		assert_int_equal(seen()[3], 2);
+		assert_canaries(seen(), OWN_A, 1);
+		return smc(v, with_canaries(CALL(FFA_ID_GET_32), OWN_A, 2));
+	case 2:
+		assert_answer(ffa_success_value(ID_A));
+		return hvc(v, with_canaries(CALL(FFA_YIELD_32), OWN_A, 3));
+	case 3: /* resumed by the normal world's FFA_RUN */
+		assert_answer(CALL(FFA_SUCCESS_32));
+		return smc(v, with_canaries(CALL(FFA_MSG_SEND_DIRECT_RESP_64,
+						 FFA_MSG_ENDPOINTS(ID_A, 0), 0, 7),
+					    OWN_A, 4));
+	case 4: /* the next request finds A's x8-x17 of its response */
+		assert_canaries(seen(), OWN_A, 4);
+		return smc(v, with_canaries(CALL(FFA_MSG_SEND_DIRECT_RESP_64,
+						 FFA_MSG_ENDPOINTS(ID_A, 0), 0, 8),
+					    OWN_A, 5));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static struct arch_exit canary_b(struct vcpu *v, unsigned int n)
+{
+	if (n != 0) {
+		return unexpected(v, n);
+	}
+	assert_canaries(seen(), OWN_B, 0);
+	return smc(v, with_canaries(CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_B, ID_A),
+					 0, 2),
+				    OWN_B, 1));
+}
+
+/*
+ * SMCCC v1.1+: an answer leaves the caller's x8-x17 alone unless the ABI
+ * returns results there. Every endpoint fills x8-x17 with its own canaries
+ * on every call; whatever answers it, and whatever message wakes it, it must
+ * find its own: the normal world through a chain A -> B, a yield and FFA_RUN,
+ * a second request and a refused one; A and B for requests, responses and
+ * their own calls.
+ */
+static void x8_x17_stay_with_their_owner(void **state)
+{
+	(void)state;
+	script[0] = canary_a;
+	script[1] = canary_b;
+	for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+		SP_A->vcpus[0].arch.regs.x[i] = canary(OWN_A, 0, i);
+		SP_B->vcpus[0].arch.regs.x[i] = canary(OWN_B, 0, i);
+	}
+	struct ffa_value req = with_canaries(nwd_req64(ID_A), OWN_NWD, 0);
+	struct ffa_value r = nwd_direct(&req);
+	assert_int_equal(r.x[0], FFA_YIELD_32);
+	assert_int_equal(r.x[1], (uint64_t)ID_A << 16);
+	assert_canaries(r.x, OWN_NWD, 0);
+
+	struct ffa_value run = with_canaries(CALL(FFA_RUN_32, (uint32_t)ID_A << 16), OWN_NWD, 1);
+	r = nwd_run(&run);
+	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(r.x[3], 7);
+	assert_canaries(r.x, OWN_NWD, 1);
+
+	req = with_canaries(nwd_req64(ID_A), OWN_NWD, 2);
+	r = nwd_direct(&req);
+	assert_int_equal(r.x[3], 8);
+	assert_canaries(r.x, OWN_NWD, 2);
+
+	req = with_canaries(nwd_req64(0x8999), OWN_NWD, 3);
+	r = nwd_direct(&req);
+	assert_int_equal(r.x[0], FFA_ERROR_32);
+	assert_canaries(r.x, OWN_NWD, 3);
+	assert_int_equal(trace_len, 6);
+}
+
 static void console_log(void **state)
 {
 	(void)state;
 	script[0] = console_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(trace_len, 9);
 }
 
@@ -1497,11 +1659,11 @@ static struct arch_exit long_line_a(struct vcpu *v, unsigned int n)
 		}
 		return smc(v, c); /* 120 characters */
 	case 1:
-		assert_regs(seen(), CALL(FFA_SUCCESS_32));
+		assert_answer(CALL(FFA_SUCCESS_32));
 		assert_int_equal(fake_console_len, 0);
 		return smc(v, CALL(FFA_CONSOLE_LOG_64, 8, chars("ABCDEFG\n")));
 	case 2:
-		assert_regs(seen(), CALL(FFA_SUCCESS_32));
+		assert_answer(CALL(FFA_SUCCESS_32));
 		return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(ID_A, 0)));
 	default:
 		return unexpected(v, n);
@@ -1513,7 +1675,7 @@ static void console_log_full_line(void **state)
 	(void)state;
 	script[0] = long_line_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	char expect[160] = "[tzv c0] SP 8001: ";
 	size_t len = strlen(expect);
 	for (unsigned int i = 0; i < 120; i++) {
@@ -1551,7 +1713,7 @@ static void secondary_ep_register(void **state)
 	(void)state;
 	script[0] = secondary_ep_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(trace_len, 7);
 	assert_int_equal(SP_A->secondary_ep, IMAGE_END - 4);
 }
@@ -1584,7 +1746,7 @@ static void calls_routed(void **state)
 	(void)state;
 	script[0] = routed_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(stub_calls, 6);
 	assert_true(SP_A->ep.version_locked);
 }
@@ -1615,7 +1777,7 @@ static void notif_calls_routed(void **state)
 	notif_calls = 0;
 	script[0] = routed_notif_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(notif_calls, 8);
 	assert_int_equal(stub_calls, 0);
 }
@@ -1676,7 +1838,7 @@ static void pm_message_answered(void **state)
 	/* The next request from the normal world is an ordinary one again. */
 	script[1] = echo_sp;
 	struct ffa_value req = nwd_req64(ID_B);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 }
 
 static void pm_message_not_delivered(void **state)
@@ -1730,7 +1892,7 @@ static void mem_perm_routed(void **state)
 	mem_perm_calls = 0;
 	script[0] = mem_perm_a;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(mem_perm_calls, 2);
 }
 
@@ -1760,7 +1922,7 @@ static void version_gates_calls(void **state)
 	script[1] = echo_sp;
 	SP_A->ep.version = FFA_VERSION_1_1;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(spmc_direct_req_from_nwd(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
 	assert_int_equal(entries[1], 0);
 	assert_null(strstr(fake_console, "SP 8001: x"));
 }
@@ -1792,7 +1954,7 @@ static void el0_partition(void **state)
 	SP_A->el0 = true;
 	SP_A->vcpus[0].arch.regs.pc = 0x4000;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_error(spmc_direct_req_from_nwd(&req), FFA_ABORTED);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
 	assert_true(SP_A->aborted);
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
 	assert_non_null(strstr(fake_console, "S-EL0 exception (ESR_EL1 0x94000000, FAR 0xbad, "
@@ -1832,6 +1994,7 @@ int main(void)
 		cmocka_unit_test_setup(run_refused, setup),
 		cmocka_unit_test_setup(yield_in_chain_denied, setup),
 		cmocka_unit_test_setup(smc_and_hvc_pc, setup),
+		cmocka_unit_test_setup(x8_x17_stay_with_their_owner, setup),
 		cmocka_unit_test_setup(console_log, setup),
 		cmocka_unit_test_setup(console_log_full_line, setup),
 		cmocka_unit_test_setup(secondary_ep_register, setup),

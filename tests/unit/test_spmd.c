@@ -42,9 +42,16 @@ struct ffa_value spmc_partition_info_get(struct ffa_endpoint *ep, struct ffa_rxt
 
 struct ffa_value spmc_partition_info_get_regs(struct ffa_endpoint *ep, const struct ffa_value *args)
 {
-	(void)ep, (void)args;
+	(void)ep;
 	discovery_calls++;
-	return ffa_success_value(3);
+	if (args->x[3] == 99) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS); /* a start index past the end */
+	}
+	struct ffa_value r = {.x = {FFA_SUCCESS_64, 0, 3}};
+	for (unsigned int i = 3; i < FFA_VALUE_REGS; i++) {
+		r.x[i] = 0x5EC0000000000000ULL | i; /* descriptors in x3-x17 */
+	}
+	return r;
 }
 
 struct ffa_value spmc_rxtx_map(struct partition *sp, struct ffa_rxtx *b,
@@ -100,19 +107,27 @@ void spmc_sri_flush_slow(void)
 {
 }
 
-struct ffa_value spmc_run_from_nwd(const struct ffa_value *args)
+void spmc_run_from_nwd(struct ffa_value *nwd)
 {
-	(void)args;
+	struct ffa_value r = ffa_success_value(9);
 	discovery_calls++;
-	return ffa_success_value(9);
+	ffa_answer(nwd->x, &r);
 }
 
-struct ffa_value spmc_direct_req_from_nwd(const struct ffa_value *args)
+void spmc_direct_req_from_nwd(struct ffa_value *nwd)
 {
 	direct_req_calls++;
 	struct ffa_value r = {
-		.x = {FFA_MSG_SEND_DIRECT_RESP_32, args->x[1] >> 16 | args->x[1] << 16}};
-	return r;
+		.x = {FFA_MSG_SEND_DIRECT_RESP_32, nwd->x[1] >> 16 | nwd->x[1] << 16}};
+	ffa_answer(nwd->x, &r);
+}
+
+/* A request from the SPMD, answered in place as spmc_serve does: the registers after. */
+static struct ffa_value handle(const struct ffa_value *req)
+{
+	struct ffa_value v = *req;
+	spmc_handle(&v);
+	return v;
 }
 
 static int setup(void **state)
@@ -137,7 +152,7 @@ static struct ffa_value fwk(uint32_t type, uint64_t w3)
 	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32,
 				      FFA_MSG_ENDPOINTS(FFA_SPMD_ENDPOINT_ID, 0x8000),
 				      FFA_FWK_MSG_BIT | type, w3}};
-	return spmc_handle(&req);
+	return handle(&req);
 }
 
 static void assert_fwk_resp(struct ffa_value v, uint32_t type, uint64_t w3)
@@ -171,7 +186,7 @@ static void version_locked_after_call(void **state)
 	(void)state;
 	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2);
 	struct ffa_value req = {.x = {FFA_FEATURES_32, FFA_VERSION_32}};
-	assert_int_equal(spmc_handle(&req).x[0], FFA_SUCCESS_32);
+	assert_int_equal(handle(&req).x[0], FFA_SUCCESS_32);
 	assert_fwk_resp(fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_0), FFA_FWK_MSG_VERSION_RESP,
 			0xFFFFFFFFU);
 	assert_fwk_resp(fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2), FFA_FWK_MSG_VERSION_RESP,
@@ -205,12 +220,12 @@ static void direct_request_routed(void **state)
 	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2);
 	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_64 | SMCCC_SVE_HINT,
 				      FFA_MSG_ENDPOINTS(0, 0x8001), 0, 7}};
-	struct ffa_value v = spmc_handle(&req);
+	struct ffa_value v = handle(&req);
 	assert_int_equal(direct_req_calls, 1);
 	assert_int_equal(v.x[0], FFA_MSG_SEND_DIRECT_RESP_32);
 	assert_true(spmc.nwd.version_locked);
 	req.x[0] = FFA_MSG_SEND_DIRECT_REQ2_64;
-	spmc_handle(&req);
+	handle(&req);
 	assert_int_equal(direct_req_calls, 2);
 	assert_int_equal(cpu_off_calls, 0);
 }
@@ -222,9 +237,9 @@ static void framework_bit_from_others(void **state)
 	struct ffa_value req = {.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, 0x8000),
 				      FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_REQ, 0x84000002}};
 	/* Not a framework message: an ordinary request (the partition layer refuses w2 != 0). */
-	spmc_handle(&req);
+	handle(&req);
 	req.x[1] = FFA_MSG_ENDPOINTS(FFA_SPMD_ENDPOINT_ID, 0x8001);
-	spmc_handle(&req);
+	handle(&req);
 	assert_int_equal(direct_req_calls, 2);
 	assert_int_equal(cpu_off_calls, 0);
 	assert_true(cpus[2].on);
@@ -237,21 +252,21 @@ static void discovery_routed_by_version(void **state)
 	(void)state;
 	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_1);
 	struct ffa_value req = {.x = {FFA_PARTITION_INFO_GET_32}};
-	assert_int_equal(spmc_handle(&req).x[2], 2);
+	assert_int_equal(handle(&req).x[2], 2);
 	req.x[0] = FFA_RXTX_MAP_64;
-	assert_int_equal(spmc_handle(&req).x[2], 4);
+	assert_int_equal(handle(&req).x[2], 4);
 	req.x[0] = FFA_RXTX_UNMAP_32;
-	assert_int_equal(spmc_handle(&req).x[2], 5);
+	assert_int_equal(handle(&req).x[2], 5);
 	req.x[0] = FFA_RX_RELEASE_32;
-	assert_int_equal(spmc_handle(&req).x[2], 6);
+	assert_int_equal(handle(&req).x[2], 6);
 	assert_int_equal(discovery_calls, 4);
 	/* PARTITION_INFO_GET_REGS and DIRECT_REQ2 are v1.2 ABIs: a v1.1 caller is refused. */
 	req.x[0] = FFA_PARTITION_INFO_GET_REGS_64;
-	struct ffa_value v = spmc_handle(&req);
+	struct ffa_value v = handle(&req);
 	assert_int_equal(v.x[0], FFA_ERROR_32);
 	assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
 	req.x[0] = FFA_MSG_SEND_DIRECT_REQ2_64;
-	v = spmc_handle(&req);
+	v = handle(&req);
 	assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
 	assert_int_equal(discovery_calls, 4);
 	assert_int_equal(direct_req_calls, 0);
@@ -270,7 +285,7 @@ static void notifications_routed_by_version(void **state)
 	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_0);
 	for (unsigned int i = 0; i < 8; i++) {
 		struct ffa_value req = {.x = {fids[i]}};
-		struct ffa_value v = spmc_handle(&req);
+		struct ffa_value v = handle(&req);
 		assert_int_equal(v.x[0], FFA_ERROR_32);
 		assert_int_equal((int32_t)v.x[2], FFA_NOT_SUPPORTED);
 	}
@@ -279,7 +294,7 @@ static void notifications_routed_by_version(void **state)
 	fwk(FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_1);
 	for (unsigned int i = 0; i < 8; i++) {
 		struct ffa_value req = {.x = {fids[i]}};
-		assert_int_equal(spmc_handle(&req).x[2], fids[i]);
+		assert_int_equal(handle(&req).x[2], fids[i]);
 	}
 	assert_int_equal(notif_calls, 8);
 }
@@ -289,10 +304,54 @@ static void interrupt_resumes_nwd(void **state)
 {
 	(void)state;
 	struct ffa_value req = {.x = {FFA_INTERRUPT_32}};
-	struct ffa_value v = spmc_handle(&req);
+	struct ffa_value v = handle(&req);
 	assert_int_equal(v.x[0], FFA_NORMAL_WORLD_RESUME_32);
 	for (int i = 1; i < FFA_VALUE_REGS; i++) {
 		assert_int_equal(v.x[i], 0);
+	}
+}
+
+/*
+ * SMCCC v1.1+: answers leave the caller's x8-x17 alone, whatever the path
+ * (framework message, setup and discovery, notifications, errors, partitions
+ * run, secure interrupts); PARTITION_INFO_GET_REGS returns results there.
+ */
+static void answers_keep_x8_x17(void **state)
+{
+	(void)state;
+	const struct ffa_value calls[] = {
+		{.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(FFA_SPMD_ENDPOINT_ID, 0x8000),
+		       FFA_FWK_MSG_BIT | FFA_FWK_MSG_VERSION_REQ, FFA_VERSION_1_2}},
+		{.x = {FFA_FEATURES_32, FFA_VERSION_32}},
+		{.x = {FFA_ID_GET_32}},
+		{.x = {FFA_RXTX_MAP_64, 0x1000, 0x2000, 1}},
+		{.x = {FFA_NOTIFICATION_GET_32}},
+		{.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, 0x8001)}},
+		{.x = {FFA_RUN_32, 0x80010000}},
+		{.x = {FFA_INTERRUPT_32}},
+		{.x = {FFA_MEM_SHARE_64}},
+		{.x = {FFA_PARTITION_INFO_GET_REGS_64, 0, 0, 99}}, /* refused: not a result */
+		{.x = {0x8400007F | 0x1000}},
+	};
+	for (unsigned int c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+		struct ffa_value req = calls[c];
+		for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+			req.x[i] = 0xCA9A000000000000ULL | (uint64_t)c << 8 | i;
+		}
+		struct ffa_value v = handle(&req);
+		for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+			assert_int_equal(v.x[i], req.x[i]);
+		}
+	}
+	assert_int_equal(direct_req_calls, 1);
+	struct ffa_value req = {.x = {FFA_PARTITION_INFO_GET_REGS_64}};
+	for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+		req.x[i] = 0xCA9A000000000000ULL | i;
+	}
+	struct ffa_value v = handle(&req);
+	assert_int_equal(v.x[0], FFA_SUCCESS_64);
+	for (unsigned int i = 3; i < FFA_VALUE_REGS; i++) {
+		assert_int_equal(v.x[i], 0x5EC0000000000000ULL | i);
 	}
 }
 
@@ -308,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup(framework_bit_from_others, setup),
 		cmocka_unit_test_setup(discovery_routed_by_version, setup),
 		cmocka_unit_test_setup(interrupt_resumes_nwd, setup),
+		cmocka_unit_test_setup(answers_keep_x8_x17, setup),
 	};
 	return cmocka_run_group_tests_name("spmd", tests, NULL, NULL);
 }
