@@ -30,9 +30,10 @@ QEMU_LINUX_MACHINE = -machine virt,secure=on,virtualization=on,gic-version=3 -cp
 	-m 1G -nic none -accel $(LINUX_QEMU_ACCEL)
 LINUX_BOOTARGS := console=ttyAMA0 earlycon rdinit=/init panic=-1
 LINUX_TEST ?= 1
-# The pKVM variant (qemu.linux_pkvm) fails until tzvisor preserves the caller's
-# x8-x17 (SMCCC v1.2); make test runs it with LINUX_PKVM_TEST=1.
-LINUX_PKVM_TEST ?= 0
+# The pKVM variant (qemu.linux_pkvm): the same checks with the kernel's
+# hypervisor in protected mode proxying FF-A; needs tzvisor to preserve the
+# caller's x8-x17 (SMCCC v1.2), as it does since issue #11. LINUX_PKVM_TEST=0 leaves it out.
+LINUX_PKVM_TEST ?= 1
 
 .PHONY: linux-setup linux-nwd run-linux-nwd
 linux-setup: setup

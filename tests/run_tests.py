@@ -383,11 +383,12 @@ def main():
     if "first_ffa_s" in smp:
         print("  timing: first FF-A answer %.2f s after QEMU start; scenario %.2f s"
               % (smp["first_ffa_s"], smp["wall_s"]))
-    lx = facts.get("linux", {})
-    if "test_end_s" in lx:
-        print("  timing: Linux scenario: kernel entered %.2f s, init %.2f s, TEST END %.2f s; "
-              "scenario %.2f s" % (lx.get("kernel_s", 0), lx.get("init_s", 0), lx["test_end_s"],
-                                   lx["wall_s"]))
+    for key in ("linux", "linux_pkvm"):
+        lx = facts.get(key, {})
+        if "test_end_s" in lx:
+            print("  timing: %s: kernel entered %.2f s, init %.2f s, TEST END %.2f s; "
+                  "scenario %.2f s" % (key, lx.get("kernel_s", 0), lx.get("init_s", 0),
+                                       lx["test_end_s"], lx["wall_s"]))
     print("report: %s" % os.path.join(args.build, "test-report.txt"))
     summary = "%d passed, %d failed" % (counts["PASS"], counts["FAIL"])
     if counts["SKIP"]:
