@@ -426,9 +426,9 @@ run: setup
 	@python3 scripts/run.py "$(QEMU) $(QEMU_MACHINE)" $(BUILD)/flash.bin $(BUILD)
 
 test: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
-		--panic-addr $(SELFTEST_FAULT_ADDR)
+		--panic-addr $(SELFTEST_FAULT_ADDR) $(LINUX_TEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
@@ -461,5 +461,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+include mk/linux.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -18,8 +18,14 @@
 #define UUID1 0xee114c2fU
 #define UUID2 0x42022b9aU
 #define UUID3 0x0200a1acU
-/* The test SPs: direct REQ/REQ2 send and receive, indirect messages, AArch64. */
-#define TEST_SP_PROPS 0x707ULL
+/*
+ * The test SPs: direct REQ/REQ2 send and receive, indirect messages, AArch64;
+ * sp1 and sp2 also receive notifications (bit 3), sp3 has no notification-support.
+ */
+static uint64_t test_sp_props(uint64_t id)
+{
+	return id == TEST_SP3_ID ? 0x707ULL : 0x70FULL;
+}
 
 static bool regs_entry(const char *name, const struct ffa_value *v, unsigned int slot, uint64_t id,
 		       uint64_t ec, uint32_t uuid0, bool with_uuid)
@@ -27,7 +33,7 @@ static bool regs_entry(const char *name, const struct ffa_value *v, unsigned int
 	uint64_t lo = with_uuid ? ((uint64_t)UUID1 << 32 | uuid0) : 0;
 	uint64_t hi = with_uuid ? ((uint64_t)UUID3 << 32 | UUID2) : 0;
 	return expect_u64(name, "ID/ECs/properties", v->x[3 + 3 * slot],
-			  id | ec << 16 | TEST_SP_PROPS << 32) &&
+			  id | ec << 16 | test_sp_props(id) << 32) &&
 	       expect_u64(name, "UUID low", v->x[4 + 3 * slot], lo) &&
 	       expect_u64(name, "UUID high", v->x[5 + 3 * slot], hi);
 }
@@ -80,7 +86,7 @@ static bool rx_desc(const char *name, unsigned int i, uint16_t id, uint16_t ec, 
 	memcpy(&props, d + 4, 4);
 	if (!expect_u64(name, "descriptor ID", got_id, id) ||
 	    !expect_u64(name, "descriptor ECs", got_ec, ec) ||
-	    !expect_u64(name, "descriptor properties", props, TEST_SP_PROPS)) {
+	    !expect_u64(name, "descriptor properties", props, test_sp_props(id))) {
 		return false;
 	}
 	if (memcmp(d + 8, uuid0 != 0 ? (const void *)want_uuid : (const void *)(uint32_t[4]){0},

@@ -16,6 +16,7 @@ import glob
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -141,6 +142,85 @@ def run_qemu_scenario(name, qemu, flash, build, timeout):
     return facts
 
 
+# Kernel log lines carry a timestamp ("[    5.309701] TEST PASS ..."): the
+# test module's results come that way, the init script's without.
+KERNEL_TS = re.compile(r"^\[\s*\d+\.\d+\] ")
+KERNEL_FAILURES = ("Kernel panic", "Internal error:", "Unable to handle kernel",
+                   "BUG:", "WARNING:", "Call trace:", "rcu_preempt detected stalls")
+
+
+def run_linux_scenario(name, qemu, flash, extra, build, timeout):
+    """Boots Debian's kernel over tzvisor with the initramfs of linux/: the
+    init script and tzv_ffa_test.ko print the TEST lines (UART0). Fails as a
+    whole on a tzvisor panic (UART1), a kernel oops, warning or panic, a
+    timeout, a missing or wrong TEST END, or QEMU not exiting by itself."""
+    log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
+    con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-%s-uart1.log" % name),
+                      extra=shlex.split(extra))
+    facts = {}
+    seen = {}
+    end_count = None
+    failure = None
+    fail_at = None
+    poweroff_seen = False
+    with open(log_path, "w") as log:
+        log.write("# %s\n" % " ".join(con.cmd))
+        for src, line in con.lines(timeout):
+            now = con.elapsed()
+            if fail_at is not None and now - fail_at > 2.0:
+                break  # the oops or dump had two seconds to arrive
+            if line is None:
+                continue
+            log.write("%s| %s\n" % (src, line))
+            if is_benign_tfa_poweroff_panic(src, line, poweroff_seen):
+                continue
+            if src == "swd" and "PANIC" in line and failure is None:
+                failure = "tzvisor or TF-A panic: " + line.strip()
+                fail_at = now
+            if "System Power off" in line or "reboot: Power down" in line:
+                poweroff_seen = True
+            if src != "nwd":
+                continue
+            if "Booting Linux" in line and "kernel_s" not in facts:
+                facts["kernel_s"] = round(now, 3)
+            if "tzv-init:" in line and "init_s" not in facts:
+                facts["init_s"] = round(now, 3)
+            text = KERNEL_TS.sub("", line)
+            if failure is None and any(text.startswith(k) or (" " + k) in text
+                                       for k in KERNEL_FAILURES):
+                failure = "kernel: " + text.strip()
+                fail_at = now
+            m = re.match(r"TEST (PASS|FAIL|SKIP) (\S+?)(?:: (.*))?$", text)
+            if m:
+                tname = "qemu.%s.%s" % (name, m.group(2))
+                if tname in seen:
+                    record("FAIL", tname, "reported twice")
+                seen[tname] = True
+                record(m.group(1), tname, m.group(3) or "")
+            m = re.match(r"TEST END (\d+)", text)
+            if m:
+                end_count = int(m.group(1))
+                facts["test_end_s"] = round(now, 3)
+        if failure is None and con.proc.poll() is None and end_count is None:
+            failure = "timed out after %d s" % timeout
+    exited = con.finish(grace=15 if end_count is not None and not failure else 0.5)
+    facts["wall_s"] = round(con.elapsed(), 3)
+    scenario = "qemu.%s.completed" % name
+    if failure:
+        record("FAIL", scenario, "%s (log: %s)" % (failure, log_path))
+    elif end_count is None:
+        record("FAIL", scenario, "no TEST END line: results missing (log: %s)" % log_path)
+    elif end_count != len(seen):
+        record("FAIL", scenario, "init reported %d tests, %d lines seen" % (end_count, len(seen)))
+    elif not exited:
+        record("FAIL", scenario, "QEMU did not exit by itself after TEST END")
+    elif con.proc.returncode != 0:
+        record("FAIL", scenario, "QEMU exit code %d" % con.proc.returncode)
+    else:
+        record("PASS", scenario)
+    return facts
+
+
 def collect_dump(qemu, flash, build, name, timeout=60):
     """Boots a self-test image; returns tzvisor's panic dump (text) and the log path."""
     log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
@@ -230,7 +310,7 @@ def run_cppcheck(root, build):
     cmd = ["cppcheck", "--quiet", "--enable=warning,portability,performance", "--std=c11",
            "-Isrc", "-Iinclude", "-Isrc/lib/include", "-I" + os.path.join(build, "gen"),
            "--suppress=missingIncludeSystem", "--error-exitcode=1",
-           "src", "nwd", "partitions", "bench"]
+           "src", "nwd", "partitions", "bench", "linux"]
     try:
         p = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600)
     except FileNotFoundError:
@@ -250,20 +330,38 @@ def main():
     ap.add_argument("--timeout", type=int, default=240)
     ap.add_argument("--panic-addr", default=None,
                     help="address the self-test SPMC faults on (runs the panic scenario)")
+    ap.add_argument("--linux-qemu", help="QEMU command for the Linux scenario (mk/linux.mk)")
+    ap.add_argument("--linux-flash", help="flash image with TF-A, tzvisor, Linux as BL33")
+    ap.add_argument("--linux-args", default="", help="QEMU options: DTB, kernel, initramfs")
+    ap.add_argument("--linux-timeout", type=int, default=180)
+    ap.add_argument("--linux-pkvm-args", default="",
+                    help="QEMU options of the pKVM variant (kvm-arm.mode=protected): runs qemu.linux_pkvm")
+    ap.add_argument("--only-linux", action="store_true",
+                    help="run the Linux scenario alone (make test-linux-nwd)")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     os.makedirs(os.path.join(args.build, "logs"), exist_ok=True)
 
-    run_host_tests(args.build)
-    facts = {"smp": run_qemu_scenario("smp", args.qemu, os.path.join(args.build, "flash.bin"),
-                                      args.build, args.timeout)}
-    if args.panic_addr:
+    facts = {}
+    if not args.only_linux:
+        run_host_tests(args.build)
+        facts["smp"] = run_qemu_scenario("smp", args.qemu, os.path.join(args.build, "flash.bin"),
+                                         args.build, args.timeout)
+    if args.panic_addr and not args.only_linux:
         run_panic_scenario(args.qemu, os.path.join(args.build, "flash-panic.bin"), args.build,
                            args.panic_addr)
         run_overflow_scenario(args.qemu, os.path.join(args.build, "flash-overflow.bin"),
                               args.build)
-    run_style(root)
-    run_cppcheck(root, os.path.abspath(args.build))
+    if args.linux_qemu:
+        facts["linux"] = run_linux_scenario("linux", args.linux_qemu, args.linux_flash,
+                                            args.linux_args, args.build, args.linux_timeout)
+    if args.linux_qemu and args.linux_pkvm_args:
+        facts["linux_pkvm"] = run_linux_scenario("linux_pkvm", args.linux_qemu, args.linux_flash,
+                                                 args.linux_pkvm_args, args.build,
+                                                 args.linux_timeout)
+    if not args.only_linux:
+        run_style(root)
+        run_cppcheck(root, os.path.abspath(args.build))
 
     with open(os.path.join(args.build, "test-report.txt"), "w") as f:
         for status, name, reason in RESULTS:
@@ -281,10 +379,16 @@ def main():
     for status, name, reason in RESULTS:
         if status == "FAIL":
             print("FAIL %s: %s" % (name, reason))
-    smp = facts["smp"]
+    smp = facts.get("smp", {})
     if "first_ffa_s" in smp:
         print("  timing: first FF-A answer %.2f s after QEMU start; scenario %.2f s"
               % (smp["first_ffa_s"], smp["wall_s"]))
+    for key in ("linux", "linux_pkvm"):
+        lx = facts.get(key, {})
+        if "test_end_s" in lx:
+            print("  timing: %s: kernel entered %.2f s, init %.2f s, TEST END %.2f s; "
+                  "scenario %.2f s" % (key, lx.get("kernel_s", 0), lx.get("init_s", 0),
+                                       lx["test_end_s"], lx["wall_s"]))
     print("report: %s" % os.path.join(args.build, "test-report.txt"))
     summary = "%d passed, %d failed" % (counts["PASS"], counts["FAIL"])
     if counts["SKIP"]:

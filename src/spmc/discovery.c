@@ -44,6 +44,8 @@ static uint32_t sp_props(const struct partition *sp)
 	p |= (mm & SP_MSG_INDIRECT) != 0 ? FFA_PROP_INDIRECT_MSG : 0U;
 	p |= (mm & SP_MSG_DIRECT_REQ2_RECV) != 0 ? FFA_PROP_DIRECT_REQ2_RECV : 0U;
 	p |= (mm & SP_MSG_DIRECT_REQ2_SEND) != 0 ? FFA_PROP_DIRECT_REQ2_SEND : 0U;
+	/* Bit 3 (v1.1 on): the partition can receive notifications (its manifest says so). */
+	p |= sp->m.notification_support ? FFA_PROP_NOTIFICATIONS : 0U;
 	return p;
 }
 
