@@ -114,10 +114,14 @@ static __attribute__((noinline)) uint64_t selftest_recurse(uint64_t depth)
 }
 #endif
 
+/* Notice level: the banner, the manifest summary and the partition table. */
 static void banner(uintptr_t manifest_pa, uint64_t core_id)
 {
 	const struct spmc_manifest *m = &spmc.manifest;
 
+	if (!LOG_ENABLED(LOG_LEVEL_NOTICE)) {
+		return;
+	}
 	console_printf(
 		"\n"
 		"tzvisor %s -- FF-A v%u.%u SPMC at S-EL2 (%s)\n"
@@ -191,12 +195,12 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	banner(manifest_pa, core_id);
 #ifdef TZV_SELFTEST_PANIC
 	/* Self-test image only (make test): an unmapped read must give a readable dump. */
-	LOG("self-test: reading unmapped address 0x%x\n", TZV_SELFTEST_PANIC);
+	LOG_NOTICE("self-test: reading unmapped address 0x%x\n", TZV_SELFTEST_PANIC);
 	(void)*(volatile uint64_t *)(uintptr_t)TZV_SELFTEST_PANIC;
 #endif
 #ifdef TZV_SELFTEST_STACK
 	/* Self-test image only (make test): runaway recursion must hit the guard and say so. */
-	LOG("self-test: recursing until the stack overflows\n");
+	LOG_NOTICE("self-test: recursing until the stack overflows\n");
 	selftest_recurse(0);
 #endif
 
@@ -209,11 +213,11 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	}
 	spmd_call(FFA_SECONDARY_EP_REGISTER_64, (uintptr_t)spmc_secondary_entry,
 		  "FFA_SECONDARY_EP_REGISTER");
-	LOG("SPMD speaks FF-A %u.%u; secondary entry 0x%llx registered\n",
-	    FFA_VERSION_MAJOR_OF(spmd_version), FFA_VERSION_MINOR_OF(spmd_version),
-	    (unsigned long long)(uintptr_t)spmc_secondary_entry);
+	LOG_INFO("SPMD speaks FF-A %u.%u; secondary entry 0x%llx registered\n",
+		 FFA_VERSION_MAJOR_OF(spmd_version), FFA_VERSION_MINOR_OF(spmd_version),
+		 (unsigned long long)(uintptr_t)spmc_secondary_entry);
 	partitions_boot_cpu(index, true);
-	LOG("core %u ready: FFA_MSG_WAIT\n", index);
+	LOG_INFO("core %u ready: FFA_MSG_WAIT\n", index);
 	spmc_serve();
 }
 
@@ -225,6 +229,6 @@ void spmc_boot_secondary(unsigned int index)
 	partitions_cpu_init();
 	spmc_notif_cpu_init(index);
 	partitions_boot_cpu(index, false);
-	LOG("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);
+	LOG_INFO("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);
 	spmc_serve();
 }
