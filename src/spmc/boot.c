@@ -15,6 +15,7 @@
 #include "core/types.h"
 #include "plat/plat.h"
 #include "spmc/bench.h"
+#include "spmc/boot_record.h"
 #include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
@@ -25,17 +26,36 @@
 #define TABLE_POOL_PAGES 64U
 
 struct spmc spmc;
-#ifdef TZV_BENCH
-struct spmc_bench_cpu spmc_bench[MAX_CPUS];
-#endif
+struct boot_record boot_record;
 
 static struct palloc table_pool;
 static struct mm_ptable stage1;
-static uint8_t table_pages[TABLE_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t table_pages[TABLE_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 static uint8_t manifest_copy[SPMC_MANIFEST_MAX_SIZE] __attribute__((aligned(8)));
 
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[],
-	__data_start[], __image_end[], __bss_start[], __bss_end[];
+	__data_start[], __noinit_start[], __image_end[], __bss_start[], __bss_end[];
+
+/*
+ * What the primary core writes with the MMU off and reads with it on: .data,
+ * .bss, its own stack and the first `table_bytes` of the stage-1 table pool
+ * (palloc hands a fresh pool out from its start). Invalidated before the
+ * tables are written (no dirty line may be written back over them later)
+ * and again before the MMU goes on (no stale line may be read). Only these
+ * ranges: the whole image was ~20,000 lines, ~150,000 instructions for the
+ * two passes (make bench, boot.tzvisor.cold.stage1_and_mmu).
+ */
+static void boot_dcache_inval(unsigned int index, size_t table_bytes)
+{
+	uintptr_t stack = (uintptr_t)cpu_stacks + (uintptr_t)index * CPU_STACK_SLOT;
+
+	arch_dcache_inval_range((uintptr_t)__data_start,
+				(uintptr_t)__noinit_start - (uintptr_t)__data_start);
+	arch_dcache_inval_range((uintptr_t)__bss_start,
+				(uintptr_t)__bss_end - (uintptr_t)__bss_start);
+	arch_dcache_inval_range(stack + CPU_STACK_BYTES, CPU_STACK_BYTES);
+	arch_dcache_inval_range((uintptr_t)table_pages, table_bytes);
+}
 
 static void map_or_panic(uint64_t base, uint64_t size, unsigned int attrs, const char *what)
 {
@@ -168,22 +188,115 @@ static void cpu_up(unsigned int index, bool cold)
 	(void)cold;
 }
 
+#ifdef TZV_BENCH
+struct spmc_bench_cpu spmc_bench[MAX_CPUS];
+
+static struct palloc *pool_of(unsigned int which)
+{
+	return which == SPMC_POOL_STAGE1 ? &table_pool : partitions_pool(which);
+}
+
+bool bench_query(const struct ffa_value *req, struct ffa_value *ret)
+{
+	if ((uint32_t)req->x[0] != FFA_FEATURES_32 || (uint32_t)req->x[1] != TZV_BENCH_FEATURE_ID) {
+		return false;
+	}
+	uint32_t sel = (uint32_t)req->x[2], n = sel & ~TZV_BENCH_SELECTOR_KIND;
+	const struct boot_record *r = &boot_record;
+	struct spmc_bench_cpu *b = bench_this();
+	struct palloc *pool;
+
+	*ret = (struct ffa_value){.x = {FFA_SUCCESS_32}};
+	switch (sel & TZV_BENCH_SELECTOR_KIND) {
+	case TZV_BENCH_LAST_CALL:
+		if (n != 0) {
+			break;
+		}
+		ret->x[2] = b->last_total;
+		ret->x[3] = b->last_guest;
+		return true;
+	case TZV_BENCH_BOOT_STEP:
+		if (n >= BOOT_STEPS) {
+			break;
+		}
+		ret->x[2] = r->step[n];
+		return true;
+	case TZV_BENCH_SP_LOADED:
+		if (n >= SPMC_MAX_SPS) {
+			break;
+		}
+		ret->x[2] = r->loaded[n];
+		ret->x[3] = r->loaded_id[n];
+		return true;
+	case TZV_BENCH_SP_BOOTED:
+		if (n >= SPMC_MAX_SPS) {
+			break;
+		}
+		ret->x[2] = r->booted[n];
+		ret->x[3] = r->booted_id[n];
+		ret->x[4] = r->booted_inside[n];
+		return true;
+	case TZV_BENCH_WARM:
+		if (n >= MAX_CPUS) {
+			break;
+		}
+		for (unsigned int i = 0; i < WARM_STEPS; i++) {
+			ret->x[2 + i] = r->warm[n].step[i];
+		}
+		ret->x[2 + WARM_STEPS] = r->warm[n].boots;
+		return true;
+	case TZV_BENCH_POOL:
+		if (n >= SPMC_POOLS) {
+			break;
+		}
+		pool = pool_of(n);
+		ret->x[2] = palloc_used(pool);
+		ret->x[3] = pool->pages;
+		ret->x[4] = palloc_peak(pool);
+		return true;
+	default:
+		break;
+	}
+	*ret = ffa_error_value(FFA_NOT_SUPPORTED);
+	return true;
+}
+#endif
+
+/* Info level: the primary's boot, step by step (counter ticks: instructions under -icount). */
+static void boot_report(void)
+{
+	const uint64_t *t = boot_record.step;
+
+	LOG_INFO("boot: %llu ticks from entry to FFA_MSG_WAIT: bss and stack %llu, stage 1 and "
+		 "MMU %llu, manifest %llu, partitions loaded %llu, banner %llu, SPMD %llu, "
+		 "partitions booted %llu, rest %llu\n",
+		 (unsigned long long)(t[BOOT_MSG_WAIT] - t[BOOT_ENTRY]),
+		 (unsigned long long)(t[BOOT_C_ENTRY] - t[BOOT_ENTRY]),
+		 (unsigned long long)(t[BOOT_STAGE1] - t[BOOT_C_ENTRY]),
+		 (unsigned long long)(t[BOOT_MANIFEST] - t[BOOT_STAGE1]),
+		 (unsigned long long)(t[BOOT_LOADED] - t[BOOT_MANIFEST]),
+		 (unsigned long long)(t[BOOT_BANNER] - t[BOOT_LOADED]),
+		 (unsigned long long)(t[BOOT_SPMD] - t[BOOT_BANNER]),
+		 (unsigned long long)(t[BOOT_BOOTED] - t[BOOT_SPMD]),
+		 (unsigned long long)(t[BOOT_MSG_WAIT] - t[BOOT_BOOTED]));
+}
+
 void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core_id,
-		       unsigned int index);
+		       unsigned int index, uint64_t entry_ticks);
 void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core_id,
-		       unsigned int index)
+		       unsigned int index, uint64_t entry_ticks)
 {
 	(void)hw_config;
+	boot_record.step[BOOT_ENTRY] = entry_ticks;
+	boot_mark(BOOT_C_ENTRY);
 	cpu_up(index, true);
 	plat_console_init(plat.secure_uart_base);
 
-	/* Tables are written with the MMU off; drop any stale cache lines first. */
-	arch_dcache_inval_range((uintptr_t)__data_start,
-				(uintptr_t)__image_end - (uintptr_t)__data_start);
+	boot_dcache_inval(index, sizeof(table_pages));
 	stage1_build(manifest_pa);
-	arch_dcache_inval_range((uintptr_t)__data_start,
-				(uintptr_t)__image_end - (uintptr_t)__data_start);
+	boot_dcache_inval(index, palloc_used(&table_pool) * PAGE_SIZE);
 	arch_mm_enable(&stage1);
+	boot_mark(BOOT_STAGE1);
 
 	manifest_load(manifest_pa);
 	spmc.inst.spmc_id = spmc.manifest.spmc_id;
@@ -191,8 +304,11 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	partitions_cpu_init();
 	spmc_notif_cpu_init(index);
+	boot_mark(BOOT_MANIFEST);
 	partitions_load(&spmc.manifest, &stage1);
+	boot_mark(BOOT_LOADED);
 	banner(manifest_pa, core_id);
+	boot_mark(BOOT_BANNER);
 #ifdef TZV_SELFTEST_PANIC
 	/* Self-test image only (make test): an unmapped read must give a readable dump. */
 	LOG_NOTICE("self-test: reading unmapped address 0x%x\n", TZV_SELFTEST_PANIC);
@@ -216,19 +332,36 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	LOG_INFO("SPMD speaks FF-A %u.%u; secondary entry 0x%llx registered\n",
 		 FFA_VERSION_MAJOR_OF(spmd_version), FFA_VERSION_MINOR_OF(spmd_version),
 		 (unsigned long long)(uintptr_t)spmc_secondary_entry);
+	boot_mark(BOOT_SPMD);
 	partitions_boot_cpu(index, true);
+	boot_mark(BOOT_BOOTED);
 	LOG_INFO("core %u ready: FFA_MSG_WAIT\n", index);
+	boot_mark(BOOT_MSG_WAIT);
+	boot_report();
 	spmc_serve();
 }
 
-void spmc_boot_secondary(unsigned int index);
-void spmc_boot_secondary(unsigned int index)
+void spmc_boot_secondary(unsigned int index, uint64_t entry_ticks);
+void spmc_boot_secondary(unsigned int index, uint64_t entry_ticks)
 {
+	uintptr_t stack = (uintptr_t)cpu_stacks + (uintptr_t)index * CPU_STACK_SLOT;
+
 	cpu_up(index, false);
+	/*
+	 * Its stack was written with the MMU off just now, and cached when this
+	 * core last ran: no stale line of it may be read once the MMU is on.
+	 */
+	arch_dcache_inval_range(stack + CPU_STACK_BYTES, CPU_STACK_BYTES);
 	arch_mm_enable(&stage1);
+	/* Written once the MMU is on, so that no cached copy of the record goes stale. */
+	boot_record.warm[index].step[WARM_ENTRY] = entry_ticks;
+	boot_mark_warm(index, WARM_MMU);
 	partitions_cpu_init();
 	spmc_notif_cpu_init(index);
 	partitions_boot_cpu(index, false);
+	boot_mark_warm(index, WARM_BOOTED);
 	LOG_INFO("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);
+	boot_record.warm[index].boots = cpus[index].boots;
+	boot_mark_warm(index, WARM_MSG_WAIT);
 	spmc_serve();
 }

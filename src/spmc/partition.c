@@ -27,6 +27,8 @@
 #include "core/panic.h"
 #include "core/types.h"
 #include "plat/plat.h"
+#include "spmc/bench.h"
+#include "spmc/boot_record.h"
 #include "spmc/run.h"
 #include "spmc/sp_pkg.h"
 #include "spmc/spmc.h"
@@ -79,9 +81,9 @@ static struct palloc s2_pool;
  * reach it (its stage 1 does not map it) and EL1 runs only the shim.
  */
 static struct palloc el0_pool;
-static uint8_t el0_pages[EL0_S1_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t el0_pages[EL0_S1_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 extern char el0_shim_vectors[];
-static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 static uint8_t manifest_buf[SP_MANIFEST_MAX] __attribute__((aligned(8)));
 
 struct range {
@@ -330,6 +332,11 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	return true;
 }
 
+struct palloc *partitions_pool(unsigned int which)
+{
+	return which == SPMC_POOL_SP_STAGE2 ? &s2_pool : &el0_pool;
+}
+
 void partitions_cpu_init(void)
 {
 	arch_vcpu_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_WALK_WBWA_ISH |
@@ -352,8 +359,10 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 		memset(sp, 0, sizeof(*sp));
 		if (load_one(&m->sps[i], stage1, sp)) {
 			partition_count++;
+			boot_mark_loaded(i, sp->id);
 		} else {
 			LOG_ERROR("SP %s: not loaded\n", m->sps[i].debug_name);
+			boot_mark_loaded(i, 0);
 		}
 	}
 	/* Stage-2 tables were written with plain stores: make them visible to walks. */
@@ -431,6 +440,9 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		vcpu_start(sp, v, pc, first ? sp->boot_info : 0);
 		v->state = VCPU_RUNNING;
 		struct ffa_value r = spmc_run(v);
+		if (cold) {
+			boot_mark_booted(n, sp->id, bench_inside());
+		}
 		if ((uint32_t)r.x[0] == FFA_MSG_WAIT_32) {
 			sp->initialised = true; /* FFA_MEM_PERM_SET is over for it */
 			if (cold) {
