@@ -23,23 +23,31 @@
 #include "version.h" /* generated: TZV_VERSION */
 
 #define STAGE1_VA_BITS 39U
-#define TABLE_POOL_PAGES 64U
+/* The most table pages the stage-1 map built at boot may take (checked). */
+#define STAGE1_BOOT_PAGES 16U
 
 struct spmc spmc;
 struct boot_record boot_record;
 
+/*
+ * tzvisor's stage-1 tables: pages of the SPMC's own memory past its image,
+ * [__image_end, __spmc_region_end), handed out as needed (palloc zeroes each).
+ * The pool is the memory the manifest gives the SPMC, not a fixed array: what
+ * tzvisor takes is its image plus the pages its mappings need (9 with the
+ * test partitions after the normal world maps its buffers; make bench).
+ */
 static struct palloc table_pool;
 static struct mm_ptable stage1;
-static uint8_t table_pages[TABLE_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 static uint8_t manifest_copy[SPMC_MANIFEST_MAX_SIZE] __attribute__((aligned(8)));
 
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[],
-	__data_start[], __noinit_start[], __image_end[], __bss_start[], __bss_end[];
+	__data_start[], __noinit_start[], __image_end[], __bss_start[], __bss_end[],
+	__spmc_region_end[];
 
 /*
  * What the primary core writes with the MMU off and reads with it on: .data,
  * .bss, its own stack and the first `table_bytes` of the stage-1 table pool
- * (palloc hands a fresh pool out from its start). Invalidated before the
+ * (palloc hands a fresh pool out from its start; never written before). Invalidated before the
  * tables are written (no dirty line may be written back over them later)
  * and again before the MMU goes on (no stale line may be read). Only these
  * ranges: the whole image was ~20,000 lines, ~150,000 instructions for the
@@ -54,7 +62,7 @@ static void boot_dcache_inval(unsigned int index, size_t table_bytes)
 	arch_dcache_inval_range((uintptr_t)__bss_start,
 				(uintptr_t)__bss_end - (uintptr_t)__bss_start);
 	arch_dcache_inval_range(stack + CPU_STACK_BYTES, CPU_STACK_BYTES);
-	arch_dcache_inval_range((uintptr_t)table_pages, table_bytes);
+	arch_dcache_inval_range((uintptr_t)__image_end, table_bytes);
 }
 
 static void map_or_panic(uint64_t base, uint64_t size, unsigned int attrs, const char *what)
@@ -72,11 +80,11 @@ static void stage1_build(uintptr_t manifest_pa)
 	uintptr_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
 	uintptr_t data = (uintptr_t)__data_start, end = (uintptr_t)__image_end;
 
-	CHECK(palloc_init(&table_pool, (uintptr_t)table_pages, TABLE_POOL_PAGES) == 0);
+	CHECK(palloc_init(&table_pool, end, ((uintptr_t)__spmc_region_end - end) / PAGE_SIZE) == 0);
 	CHECK(mm_init(&stage1, MM_STAGE1, STAGE1_VA_BITS, &table_pool) == MM_OK);
 	map_or_panic(text, (uintptr_t)__text_end - text, MM_RX, "text");
 	map_or_panic(rodata, (uintptr_t)__rodata_end - rodata, MM_R, "rodata");
-	map_or_panic(data, end - data, MM_RW, "data/bss");
+	map_or_panic(data, (uintptr_t)__spmc_region_end - data, MM_RW, "data, bss, table pages");
 	/* Stack guards (cpu.h): the lower half of each CPU's stack slot stays unmapped. */
 	for (unsigned int i = 0; i < MAX_CPUS; i++) {
 		CHECK(mm_unmap(&stage1, (uintptr_t)cpu_stacks + (uintptr_t)i * CPU_STACK_SLOT,
@@ -96,6 +104,7 @@ static void stage1_build(uintptr_t manifest_pa)
 		     "manifest");
 	stage1.tlb_inval = arch_mm_tlb_inval;
 	spmc.stage1 = &stage1;
+	CHECK(palloc_used(&table_pool) <= STAGE1_BOOT_PAGES);
 }
 
 static void manifest_load(uintptr_t manifest_pa)
@@ -116,6 +125,16 @@ static void manifest_load(uintptr_t manifest_pa)
 	if (e != SPMC_MANIFEST_OK) {
 		panic("SPMC manifest at 0x%llx: %s: %s", (unsigned long long)manifest_pa,
 		      field != NULL ? field : "?", spmc_manifest_strerror(e));
+	}
+	/* Its memory must hold the image and the table pages past it (spmc.ld). */
+	const struct spmc_manifest *m = &spmc.manifest;
+	if (m->load_address > (uintptr_t)__image_start ||
+	    m->load_address + m->binary_size < (uintptr_t)__spmc_region_end) {
+		panic("SPMC manifest: load_address 0x%llx + binary_size 0x%llx does not cover "
+		      "[0x%llx, 0x%llx), tzvisor's image and table pages",
+		      (unsigned long long)m->load_address, (unsigned long long)m->binary_size,
+		      (unsigned long long)(uintptr_t)__image_start,
+		      (unsigned long long)(uintptr_t)__spmc_region_end);
 	}
 }
 
@@ -157,8 +176,10 @@ static void banner(uintptr_t manifest_pa, uint64_t core_id)
 		       (unsigned long long)manifest_pa, m->spmc_id, m->maj_ver, m->min_ver,
 		       m->exec_state, (unsigned long long)m->load_address,
 		       (unsigned long long)m->entrypoint, (unsigned long long)m->binary_size);
-	console_printf("  stage-1: %u-bit VA, %zu table pages used of %u\n", STAGE1_VA_BITS,
-		       palloc_used(&table_pool), TABLE_POOL_PAGES);
+	console_printf(
+		"  stage-1: %u-bit VA, %zu table pages used, taken from the %zu free past the "
+		"image\n",
+		STAGE1_VA_BITS, palloc_used(&table_pool), table_pool.pages);
 	console_printf("  notifications: schedule-receiver interrupt SGI %u (non-secure), "
 		       "bitmaps for up to %u VMs\n",
 		       SPMC_SRI_INTID, SPMC_MAX_VMS);
@@ -292,7 +313,7 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	cpu_up(index, true);
 	plat_console_init(plat.secure_uart_base);
 
-	boot_dcache_inval(index, sizeof(table_pages));
+	boot_dcache_inval(index, STAGE1_BOOT_PAGES * PAGE_SIZE);
 	stage1_build(manifest_pa);
 	boot_dcache_inval(index, palloc_used(&table_pool) * PAGE_SIZE);
 	arch_mm_enable(&stage1);
