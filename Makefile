@@ -358,7 +358,7 @@ BENCH_FLASH := $(BUILD)/flash-bench.bin $(BUILD)/flash-bench-instrumented.bin
 BENCH_ARGS = --qemu "$(QEMU_BENCH)" --build $(BUILD) --cross $(CROSS_COMPILE) \
 	--flash $(BUILD)/flash-bench.bin --elf $(SPMC_ELF) \
 	--flash-instrumented $(BUILD)/flash-bench-instrumented.bin --elf-instrumented $(spmc-bench_ELF) \
-	--flags "$(FW_ARCH) -O2" --log-level $(LOG_LEVEL)
+	--flags "$(FW_ARCH) -O2" --log-level $(LOG_LEVEL_NUM)
 
 # --- host unit tests (cmocka, ASan + UBSan) ----------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \

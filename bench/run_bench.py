@@ -144,7 +144,7 @@ def entries(run, build):
     return table
 
 
-def print_tables(default, instr, fp, pools):
+def print_tables(default, instr, fp, pools, image_bytes):
     d, i = default["results"], instr["results"]
     print("%-46s %10s %10s %10s %6s %14s" % ("benchmark (instructions, default build)", "median",
                                             "min", "max", "n", "instrumented"))
@@ -184,8 +184,9 @@ def print_tables(default, instr, fp, pools):
         dr = d.get("boot.reset_to_nwd_entry", {}).get("value")
         ir = i.get("boot.reset_to_nwd_entry", {}).get("value")
         if dr is not None and ir is not None:
-            print("  reset to BL33 entry: default build %d, instrumented %d (%+d)" %
-                  (dr, ir, ir - dr))
+            extra = image_bytes["instrumented"] - image_bytes["default"]
+            print("  reset to BL33 entry: default build %d, instrumented %d (%+d; its image is "
+                  "%+d bytes, which BL2 loads before tzvisor runs)" % (dr, ir, ir - dr, extra))
         for name, v in i.items():
             if name.startswith("boot.tzvisor.warm."):
                 print("  warm boot %-30s %10d (MMU %d, partitions %d, rest %d)" % (
@@ -270,7 +271,7 @@ def main():
     ap.add_argument("--elf-instrumented", required=True)
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--flags", default="")
-    ap.add_argument("--log-level", default="warning")
+    ap.add_argument("--log-level", type=int, default=30, help="the build's LOG_LEVEL, as a number")
     ap.add_argument("--check", help="baseline JSON: fail if a median grows past --margin")
     ap.add_argument("--margin", type=float, default=0.05)
     args = ap.parse_args()
@@ -312,7 +313,7 @@ def main():
         "qemu_flags": args.qemu, "build_flags": args.flags, "log_level": args.log_level,
         "builds": {
             "default": {"elf": args.elf, "flash": args.flash,
-                        "what": "the build make run boots (LOG_LEVEL=%s)" % args.log_level},
+                        "what": "the build make run boots (LOG_LEVEL %d)" % args.log_level},
             "instrumented": {"elf": args.elf_instrumented, "flash": args.flash_instrumented,
                              "what": "the same with -DTZV_BENCH: per-call split, boot steps"},
         },
@@ -324,7 +325,9 @@ def main():
     with open(os.path.join(args.build, "bench.json"), "w") as f:
         json.dump(doc, f, indent=1)
 
-    print_tables(default, instr, fp, instr["pools"])
+    image_bytes = {b: os.path.getsize(os.path.splitext(e)[0] + ".bin")
+                   for b, e in (("default", args.elf), ("instrumented", args.elf_instrumented))}
+    print_tables(default, instr, fp, instr["pools"], image_bytes)
     print("\n%d runs of each build; largest difference between runs: default %.4f%%, "
           "instrumented %.4f%%; %s" % (args.runs, worst["default"] * 100,
                                        worst["instrumented"] * 100,
