@@ -228,8 +228,8 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	}
 	sp->el0 = m->exception_level == SP_EL_S_EL0;
 	if (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT) {
-		LOG_ERROR("SP %s: manifest: ns-interrupts-action: managed exit is not supported "
-			  "yet\n",
+		LOG_ERROR("SP %s: manifest: ns-interrupts-action: managed exit is not "
+			  "supported yet\n",
 			  sp->name);
 		return false;
 	}
@@ -284,8 +284,8 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 			     claim(rr);
 		}
 		if (!ok) {
-			LOG_ERROR("SP %s: manifest: %s/%s: 0x%llx+%u pages is not memory it may "
-				  "own\n",
+			LOG_ERROR("SP %s: manifest: %s/%s: 0x%llx+%u pages is not memory "
+				  "it may own\n",
 				  sp->name, dev ? "device-regions" : "memory-regions", r->name,
 				  (unsigned long long)r->base, r->pages);
 			claimed_count = claimed_before;

@@ -443,8 +443,7 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 			  (unsigned long long)e->esr);
 	} else {
 		LOG_ERROR("SP %04x EC %u: unexpected exit (kind %u, ESR 0x%llx, PC 0x%llx): "
-			  "partition "
-			  "stopped\n",
+			  "partition stopped\n",
 			  v->sp->id, v->index, e->kind, (unsigned long long)e->esr,
 			  (unsigned long long)v->arch.regs.pc);
 	}
