@@ -217,69 +217,65 @@ static struct palloc *pool_of(unsigned int which)
 	return which == SPMC_POOL_STAGE1 ? &table_pool : partitions_pool(which);
 }
 
-bool bench_query(const struct ffa_value *req, struct ffa_value *ret)
+struct ffa_value bench_query_answer(const struct ffa_value *req)
 {
-	if ((uint32_t)req->x[0] != FFA_FEATURES_32 || (uint32_t)req->x[1] != TZV_BENCH_FEATURE_ID) {
-		return false;
-	}
 	uint32_t sel = (uint32_t)req->x[2], n = sel & ~TZV_BENCH_SELECTOR_KIND;
-	const struct boot_record *r = &boot_record;
-	struct spmc_bench_cpu *b = bench_this();
+	const struct boot_record *rec = &boot_record;
+	const struct spmc_bench_cpu *b = bench_this();
+	struct ffa_value ans = {.x = {FFA_SUCCESS_32}};
 	struct palloc *pool;
 
-	*ret = (struct ffa_value){.x = {FFA_SUCCESS_32}};
 	switch (sel & TZV_BENCH_SELECTOR_KIND) {
 	case TZV_BENCH_LAST_CALL:
 		if (n != 0) {
 			break;
 		}
-		ret->x[2] = b->last_total;
-		ret->x[3] = b->last_guest;
-		return true;
+		ans.x[2] = b->last_total;
+		ans.x[3] = b->last_guest;
+		return ans;
 	case TZV_BENCH_BOOT_STEP:
 		if (n >= BOOT_STEPS) {
 			break;
 		}
-		ret->x[2] = r->step[n];
-		return true;
+		ans.x[2] = rec->step[n];
+		return ans;
 	case TZV_BENCH_SP_LOADED:
 		if (n >= SPMC_MAX_SPS) {
 			break;
 		}
-		ret->x[2] = r->loaded[n];
-		ret->x[3] = r->loaded_id[n];
-		return true;
+		ans.x[2] = rec->loaded[n];
+		ans.x[3] = rec->loaded_id[n];
+		return ans;
 	case TZV_BENCH_SP_BOOTED:
 		if (n >= SPMC_MAX_SPS) {
 			break;
 		}
-		ret->x[2] = r->booted[n];
-		ret->x[3] = r->booted_id[n];
-		ret->x[4] = r->booted_inside[n];
-		return true;
+		ans.x[2] = rec->booted[n];
+		ans.x[3] = rec->booted_id[n];
+		ans.x[4] = rec->booted_inside[n];
+		return ans;
 	case TZV_BENCH_WARM:
 		if (n >= MAX_CPUS) {
 			break;
 		}
 		for (unsigned int i = 0; i < WARM_STEPS; i++) {
-			ret->x[2 + i] = r->warm[n].step[i];
+			ans.x[2 + i] = rec->warm[n].step[i];
 		}
-		ret->x[2 + WARM_STEPS] = r->warm[n].boots;
-		return true;
+		ans.x[2 + WARM_STEPS] = rec->warm[n].boots;
+		return ans;
 	case TZV_BENCH_POOL:
 		if (n >= SPMC_POOLS) {
 			break;
 		}
 		pool = pool_of(n);
-		ret->x[2] = palloc_used(pool);
-		ret->x[3] = pool->pages;
-		ret->x[4] = palloc_peak(pool);
-		return true;
+		ans.x[2] = palloc_used(pool);
+		ans.x[3] = pool->pages;
+		ans.x[4] = palloc_peak(pool);
+		return ans;
 	default:
 		break;
 	}
-	*ret = ffa_error_value(FFA_NOT_SUPPORTED);
-	return true;
+	return ffa_error_value(FFA_NOT_SUPPORTED);
 }
 #endif
 
