@@ -3,10 +3,15 @@
 #   make            build everything: SPMC (BL32), test payload (BL33), TF-A, flash.bin, host tests
 #   make run        set up, build and boot the stack in QEMU (BL33=<image> swaps the normal world)
 #   make test       set up, build and run all tests; summary line "N passed, N failed"
-#   make debug      boot QEMU halted with a gdb stub on :1234
+#   make debug      boot QEMU halted with a gdb stub on :1234 (LOG_LEVEL verbose)
+#   make bench      benchmark the build make run boots (bench/run_bench.py)
 #   make format     reformat the tree with clang-format
 #
 # Downloaded sources live outside git, in $(TZV_CACHE) (see scripts/setup.sh).
+#
+# LOG_LEVEL=<level> chooses what tzvisor prints (TF-A's names, or its numbers):
+#   error (10) < notice (20) < warning (30, the default) < info (40) < verbose (50).
+# The default build says nothing per successful call; see src/core/console.h.
 
 CROSS_COMPILE ?= aarch64-linux-gnu-
 TZV_CACHE ?= $(HOME)/.cache/tzvisor
@@ -20,6 +25,18 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 SIZE := $(CROSS_COMPILE)size
 HOSTCC ?= gcc
 
+LOG_LEVEL ?= warning
+DEBUG_LOG_LEVEL ?= verbose
+LOG_LEVEL_MAP := none:0 error:10 notice:20 warning:30 info:40 verbose:50
+# $(1): a level's name or number -> its number; empty if it is neither.
+log_level_num = $(or $(patsubst $(1):%,%,$(filter $(1):%,$(LOG_LEVEL_MAP))),$(if \
+	$(filter %:$(1),$(LOG_LEVEL_MAP)),$(1)))
+LOG_LEVEL_NUM := $(call log_level_num,$(LOG_LEVEL))
+DEBUG_LOG_LEVEL_NUM := $(call log_level_num,$(DEBUG_LOG_LEVEL))
+ifeq ($(and $(LOG_LEVEL_NUM),$(DEBUG_LOG_LEVEL_NUM)),)
+$(error LOG_LEVEL=$(LOG_LEVEL) DEBUG_LOG_LEVEL=$(DEBUG_LOG_LEVEL): each must be one of \
+	none error notice warning info verbose, or 0 10 20 30 40 50)
+endif
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wconversion -Wno-sign-conversion -Wformat=2 -Wundef -Wcast-align
@@ -99,26 +116,52 @@ $(VERSION_H): FORCE
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 FORCE:
 
-$(BUILD)/spmc/%.c.o: %.c | $(OFFSETS_H) $(VERSION_H)
-	@mkdir -p $(dir $@)
-	@echo "  CC     $<"
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
+# SPMC builds, each in its own folder with its own generated log_level.h
+# (rewritten only when the level changes, so that exactly the files that log
+# are rebuilt then):
+#   spmc        the default build: make run boots it, make test tests it,
+#               make bench measures it (LOG_LEVEL);
+#   spmc-bench  the same with -DTZV_BENCH, whose counters split each call into
+#               tzvisor / partition / EL3 (make bench runs it second);
+#   spmc-debug  make debug's, at DEBUG_LOG_LEVEL.
+# $(1): folder, $(2): log level number, $(3): extra flags
+define spmc_build
+$(1)_OBJS := $$(patsubst $(BUILD)/spmc/src/%,$(BUILD)/$(1)/src/%,$$(SPMC_OBJS))
+$(1)_ELF := $(BUILD)/$(1)/tzvisor-$(1).elf
+$(1)_BIN := $(BUILD)/$(1)/tzvisor-$(1).bin
 
-$(BUILD)/spmc/%.S.o: %.S $(OFFSETS_H)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+$(BUILD)/$(1)/gen/log_level.h: FORCE
+	@mkdir -p $$(dir $$@)
+	@echo '#define TZV_LOG_LEVEL $(2)' > $$@.tmp
+	@cmp -s $$@.tmp $$@ && rm $$@.tmp || mv $$@.tmp $$@
+
+$(BUILD)/$(1)/src/%.c.o: src/%.c | $(OFFSETS_H) $(VERSION_H) $(BUILD)/$(1)/gen/log_level.h
+	@mkdir -p $$(dir $$@)
+	@echo "  CC     $$< ($(1))"
+	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/$(1)/gen $$(WARNINGS) $$(LIBFDT_INC) $(3) -MMD -c -o $$@ $$<
+
+$(BUILD)/$(1)/src/%.S.o: src/%.S $(OFFSETS_H)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(FW_CFLAGS) $(3) -MMD -c -o $$@ $$<
+
+$$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
+	@echo "  LD     $$@"
+	$$(Q)$$(CC) $$(FW_CFLAGS) $$(FW_LDFLAGS) -T src/spmc/spmc.ld -o $$@ $$($(1)_OBJS)
+
+$$($(1)_BIN): $$($(1)_ELF)
+	$$(Q)$$(OBJCOPY) -O binary $$< $$@
+endef
+$(eval $(call spmc_build,spmc,$(LOG_LEVEL_NUM),))
+$(eval $(call spmc_build,spmc-bench,$(LOG_LEVEL_NUM),-DTZV_BENCH))
+$(eval $(call spmc_build,spmc-debug,$(DEBUG_LOG_LEVEL_NUM),))
 
 # libfdt is a dependency (Debian's device-tree-compiler source), built with its own warnings.
-$(BUILD)/spmc/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
+# It only runs with the MMU on (Normal memory), so without -mstrict-align: its
+# byte-by-byte big-endian loads (fdt32_ld) become one load each, which more than
+# halved the cost of reading the four manifests at boot (make bench).
+$(BUILD)/spmc/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(LIBFDT_INC) -Wno-sign-compare -c -o $@ $<
-
-$(SPMC_ELF): $(SPMC_OBJS) src/spmc/spmc.ld
-	@echo "  LD     $@"
-	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(SPMC_OBJS)
-
-$(SPMC_BIN): $(SPMC_ELF)
-	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)$(CC) $(FW_CFLAGS) -mno-strict-align $(LIBFDT_INC) -Wno-sign-compare -c -o $@ $<
 
 # Self-test images: identical but for boot.c, which after the banner either
 # reads an unmapped address (panic) or recurses until the stack hits its guard
@@ -131,9 +174,11 @@ $(1)_BIN := $(BUILD)/spmc-$(1)/tzvisor-spmc-$(1).bin
 $(1)_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
 	$(BUILD)/spmc-$(1)/boot.c.o
 
-$(BUILD)/spmc-$(1)/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H)
+$(BUILD)/spmc-$(1)/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H) \
+	$(BUILD)/spmc/gen/log_level.h
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(FW_CFLAGS) $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/spmc/gen $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -c \
+		-o $$@ $$<
 
 $$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
 	$$(Q)$$(CC) $$(FW_CFLAGS) $$(FW_LDFLAGS) -T src/spmc/spmc.ld -o $$@ $$($(1)_OBJS)
@@ -279,30 +324,14 @@ $(BUILD)/flash-overflow.bin: $(TFA_OUT)/.stamp $(overflow_BIN) $(NWD_BIN)
 	$(call make_flash,$(overflow_BIN),$(NWD_BIN))
 
 # --- benchmark configuration (make bench) -------------------------------------
-# The SPMC again, with -DTZV_BENCH (per-request instruction counters, no
-# per-call log lines), and its own BL33: bench/bench_nwd.c.
-BENCH_SPMC_OBJS := $(patsubst $(BUILD)/spmc/src/%,$(BUILD)/spmc-bench/src/%,$(SPMC_OBJS))
-BENCH_SPMC_ELF := $(BUILD)/spmc-bench/tzvisor-spmc-bench.elf
-BENCH_SPMC_BIN := $(BUILD)/spmc-bench/tzvisor-spmc-bench.bin
+# The benchmark payload (bench/bench_nwd.c) as BL33, run twice over: with the
+# default SPMC (every headline figure: the build make run boots) and with the
+# instrumented one (spmc-bench: the split of each figure, and boot's steps).
 BENCH_NWD_SRCS := nwd/start.S bench/bench_nwd.c nwd/lib.c src/core/fmt.c src/lib/string.c \
-	src/lib/sort.c tests/target/smccc_check.c \
+	src/lib/sort.c tests/target/smccc_check.c tests/target/mem_build.c \
 	src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 BENCH_NWD_OBJS := $(patsubst %,$(BUILD)/bench-nwd/%.o,$(BENCH_NWD_SRCS))
 BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
-
-$(BUILD)/spmc-bench/%.c.o: %.c | $(OFFSETS_H) $(VERSION_H)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -DTZV_BENCH -MMD -c -o $@ $<
-
-$(BUILD)/spmc-bench/%.S.o: %.S $(OFFSETS_H)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -DTZV_BENCH -MMD -c -o $@ $<
-
-$(BENCH_SPMC_ELF): $(BENCH_SPMC_OBJS) src/spmc/spmc.ld
-	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/spmc/spmc.ld -o $@ $(BENCH_SPMC_OBJS)
-
-$(BENCH_SPMC_BIN): $(BENCH_SPMC_ELF)
-	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(BUILD)/bench-nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -318,32 +347,46 @@ $(BUILD)/bench-nwd/bench-nwd.elf: $(BENCH_NWD_OBJS) nwd/nwd.ld
 $(BENCH_NWD_BIN): $(BUILD)/bench-nwd/bench-nwd.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-$(BUILD)/flash-bench.bin: $(TFA_OUT)/.stamp $(BENCH_SPMC_BIN) $(BENCH_NWD_BIN)
-	$(call make_flash,$(BENCH_SPMC_BIN),$(BENCH_NWD_BIN))
+$(BUILD)/flash-bench.bin: $(TFA_OUT)/.stamp $(SPMC_BIN) $(BENCH_NWD_BIN)
+	$(call make_flash,$(SPMC_BIN),$(BENCH_NWD_BIN))
+
+$(BUILD)/flash-bench-instrumented.bin: $(TFA_OUT)/.stamp $(spmc-bench_BIN) $(BENCH_NWD_BIN)
+	$(call make_flash,$(spmc-bench_BIN),$(BENCH_NWD_BIN))
+
+$(BUILD)/flash-debug.bin: $(TFA_OUT)/.stamp $(spmc-debug_BIN) $(BL33)
+	$(call make_flash,$(spmc-debug_BIN),$(BL33))
 
 # -icount makes counts deterministic: one counter tick per instruction.
 QEMU_BENCH := $(QEMU) -machine virt,secure=on,virtualization=on,gic-version=3 -cpu max -smp 4 \
 	-m 1G -nic none -icount shift=0,align=off,sleep=off
 BENCH_BASELINE := bench/baseline.json
 BENCH_MARGIN ?= 0.05
-BENCH_ARGS = --qemu "$(QEMU_BENCH)" --flash $(BUILD)/flash-bench.bin --build $(BUILD) \
-	--elf $(BENCH_SPMC_ELF) --cross $(CROSS_COMPILE) --flags "$(FW_ARCH) -O2"
+BENCH_FLASH := $(BUILD)/flash-bench.bin $(BUILD)/flash-bench-instrumented.bin
+BENCH_ARGS = --qemu "$(QEMU_BENCH)" --build $(BUILD) --cross $(CROSS_COMPILE) \
+	--flash $(BUILD)/flash-bench.bin --elf $(SPMC_ELF) \
+	--flash-instrumented $(BUILD)/flash-bench-instrumented.bin --elf-instrumented $(spmc-bench_ELF) \
+	--flags "$(FW_ARCH) -O2" --log-level $(LOG_LEVEL_NUM)
 
 # --- host unit tests (cmocka, ASan + UBSan) ----------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Isrc -Iinclude -Itests/unit $(LIBFDT_INC) -DTZV_HOST_TEST \
+	-DTZV_LOG_LEVEL=50 \
 	$(WARNINGS) -Wno-missing-prototypes
 HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
-HOST_TESTS := fmt palloc mm ffa spmd manifest sp_manifest sp_pkg partition_info rxtx indirect notif mem_desc \
-	mem_share run
+HOST_TESTS := fmt console palloc mm ffa spmd fdt_blob manifest sp_manifest sp_pkg partition_info \
+	rxtx indirect notif mem_desc mem_share run
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
+test_console_SRCS := $(HOST_COMMON)
+# At the default build's level: the test checks what is compiled out.
+test_console_CFLAGS := -UTZV_LOG_LEVEL -DTZV_LOG_LEVEL=30
 test_palloc_SRCS := $(HOST_COMMON)
 test_mm_SRCS := $(HOST_COMMON)
 test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
 test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
+test_fdt_blob_SRCS := $(HOST_COMMON) src/spmc/fdt_blob.c
 test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/spmc/fdt_blob.c
 test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/spmc/fdt_blob.c
 test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
@@ -354,7 +397,7 @@ test_notif_SRCS := $(HOST_COMMON) src/ffa/notif.c
 test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
 test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
-test_mem_share_FLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
+test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
 test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
@@ -364,8 +407,8 @@ host-tests: $(HOST_BINS)
 $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(test_$*_FLAGS) -o $@ $< $(test_$*_SRCS) \
-		$(if $(filter manifest sp_manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(test_$*_CFLAGS) -o $@ $< $(test_$*_SRCS) \
+		$(if $(filter fdt_blob manifest sp_manifest,$*),$(HOST_LIBFDT) -Wno-sign-compare -Wno-conversion -Wno-cast-align) \
 		$(HOST_LDLIBS)
 
 # --- fuzzing ------------------------------------------------------------------------
@@ -428,29 +471,30 @@ run: setup
 test: setup
 	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
-		--panic-addr $(SELFTEST_FAULT_ADDR) $(LINUX_TEST_ARGS)
+		--panic-addr $(SELFTEST_FAULT_ADDR) --log-level $(LOG_LEVEL) $(LINUX_TEST_ARGS)
 
 bench: setup
-	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
+	@$(MAKE) --no-print-directory firmware $(BENCH_FLASH)
 	@python3 bench/run_bench.py $(BENCH_ARGS)
 
 # Fails when a median is more than BENCH_MARGIN (5%) above bench/baseline.json.
 bench-check: setup
-	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
+	@$(MAKE) --no-print-directory firmware $(BENCH_FLASH)
 	@python3 bench/run_bench.py $(BENCH_ARGS) --check $(BENCH_BASELINE) --margin $(BENCH_MARGIN)
 
 # Records the current figures as the baseline (commit the result).
 bench-baseline: bench
 	cp $(BUILD)/bench.json $(BENCH_BASELINE)
 
+# The default build at DEBUG_LOG_LEVEL (verbose: every call logged), in its own folders.
 debug: setup
 	@scripts/setup.sh --with-gdb
-	@$(MAKE) --no-print-directory firmware
+	@$(MAKE) --no-print-directory $(BUILD)/flash-debug.bin
 	@echo "QEMU is halted at reset with a gdb stub on :1234. In another shell:"
-	@echo "  gdb-multiarch $(SPMC_ELF) -ex 'target remote :1234' -ex 'add-symbol-file $(NWD_ELF)'"
+	@echo "  gdb-multiarch $(spmc-debug_ELF) -ex 'target remote :1234' -ex 'add-symbol-file $(NWD_ELF)'"
 	@echo "  (break spmc_boot_primary, continue). Quit QEMU with Ctrl-a x."
 	@echo "  The SPMC's console (UART1) goes to $(BUILD)/uart1-secure.log: tail -f it."
-	$(QEMU) $(QEMU_MACHINE) -bios $(BUILD)/flash.bin -nographic -serial mon:stdio \
+	$(QEMU) $(QEMU_MACHINE) -bios $(BUILD)/flash-debug.bin -nographic -serial mon:stdio \
 		-serial file:$(BUILD)/uart1-secure.log -s -S
 
 FORMAT_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)

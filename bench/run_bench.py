@@ -1,12 +1,22 @@
 #!/usr/bin/env python3
-"""`make bench`: deterministic instruction counts for tzvisor's hot paths.
+"""`make bench`: deterministic instruction counts for tzvisor, measured on the
+build that `make run` boots.
 
 QEMU runs with -icount shift=0,align=off,sleep=off: virtual time advances one
 nanosecond per instruction executed, and QEMU virt's counter runs at 1 GHz,
 so one counter tick is one instruction. The benchmark payload (bench/
-bench_nwd.c) prints "BENCH name key=value" lines; this script runs it
-`--runs` times, checks that the runs agree, prints a table and writes
-build/bench.json. With --check it compares medians with a baseline file.
+bench_nwd.c) prints "BENCH name key=value" lines. It is booted over two
+builds of tzvisor, `--runs` times each (the runs must agree):
+
+  default       the build make run boots (same binary, same LOG_LEVEL): every
+                headline figure, the scaling benchmark and the footprint;
+  instrumented  the same sources with -DTZV_BENCH: its counters split each
+                call into tzvisor / partition / EL3 and give boot's steps.
+                Its figures are reported beside the default ones, never
+                instead of them.
+
+Every figure in build/bench.json says which build it came from ("build");
+--check compares both builds' medians with a baseline file.
 """
 import argparse
 import json
@@ -19,148 +29,313 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
                                 "scripts"))
 from qemu_console import QemuConsole  # noqa: E402
 
-NOT_YET = [
-    ("mem_share_cycle", "memory sharing has not landed"),
-]
+NOT_YET = []
+BUILDS = ("default", "instrumented")
 
 
-def run_once(qemu, flash, build, n):
-    con = QemuConsole(qemu, flash, os.path.join(build, "logs", "bench-uart1-%d.log" % n))
-    results, attrs, errors, done = {}, {}, [], False
-    log = open(os.path.join(build, "logs", "bench-%d.log" % n), "w")
-    for src, line in con.lines(600):
-        if line is None:
-            continue
-        log.write("%s| %s\n" % (src, line))
-        if src != "nwd":
-            continue
-        m = re.match(r"BENCH (\S+) (.*)$", line)
-        if m and m.group(1) != "END":
-            results[m.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
-        m = re.match(r"BENCH_ATTR (\S+) (.*)$", line)
-        if m:
-            attrs[m.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
-        if line.startswith("BENCH_ERROR"):
-            errors.append(line)
-        if line.startswith("BENCH END"):
-            done = True
+def kv(text):
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", text)}
+
+
+def run_once(qemu, flash, build_dir, tag):
+    log_path = os.path.join(build_dir, "logs", "bench-%s.log" % tag)
+    con = QemuConsole(qemu, flash, os.path.join(build_dir, "logs", "bench-%s-uart1.log" % tag))
+    out = {"results": {}, "attrs": {}, "pools": {}, "build": None, "errors": [], "swd": []}
+    done = False
+    with open(log_path, "w") as log:
+        for src, line in con.lines(600):
+            if line is None:
+                continue
+            log.write("%s| %s\n" % (src, line))
+            if src == "swd":
+                out["swd"].append(line)
+                continue
+            m = re.match(r"BENCH (\S+) (.*)$", line)
+            if m and m.group(1) != "END":
+                out["results"][m.group(1)] = kv(m.group(2))
+            m = re.match(r"BENCH_ATTR (\S+) (.*)$", line)
+            if m:
+                out["attrs"][m.group(1)] = kv(m.group(2))
+            m = re.match(r"BENCH_POOL (\S+) (.*)$", line)
+            if m:
+                out["pools"][m.group(1)] = kv(m.group(2))
+            m = re.match(r"BENCH_BUILD (\S+)", line)
+            if m:
+                out["build"] = m.group(1)
+            if line.startswith("BENCH_ERROR"):
+                out["errors"].append("%s: %s" % (tag, line))
+            if line.startswith("BENCH END"):
+                done = True
     con.finish(grace=10)
-    log.close()
     if not done:
-        errors.append("run %d: no BENCH END (see build/logs/bench-%d.log)" % (n, n))
-    return results, attrs, errors
+        out["errors"].append("%s: no BENCH END (see %s)" % (tag, log_path))
+    return out
 
 
-def image_sizes(elf, cross):
+def max_difference(runs, errors, tag):
+    """The largest relative difference of any figure between runs of one build."""
+    worst = 0.0
+    first = runs[0]["results"]
+    for other in runs[1:]:
+        for name, vals in first.items():
+            for k, v in vals.items():
+                o = other["results"].get(name, {}).get(k)
+                if o is None:
+                    errors.append("%s: %s.%s missing from a later run" % (tag, name, k))
+                elif v != o:
+                    worst = max(worst, abs(v - o) / max(v, 1))
+    return worst
+
+
+def symbols(elf, cross):
+    nm = subprocess.run([cross + "nm", "-S", elf], capture_output=True, text=True).stdout
+    sym = {}
+    for m in re.finditer(r"^([0-9a-f]+)(?: ([0-9a-f]+))? \w (\S+)$", nm, re.M):
+        sym[m.group(3)] = (int(m.group(1), 16), int(m.group(2), 16) if m.group(2) else 0)
+    return sym
+
+
+def footprint(elf, cross):
+    """Secure memory the default build takes, by part (bytes, from the ELF)."""
     out = subprocess.run([cross + "size", "-A", elf], capture_output=True, text=True).stdout
     sec = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\.\w+)\s+(\d+)", out, re.M)}
-    nm = subprocess.run([cross + "nm", elf], capture_output=True, text=True).stdout
-    sym = {m.group(2): int(m.group(1), 16)
-           for m in re.finditer(r"^([0-9a-f]+) \w (__image_start|__image_end)$", nm, re.M)}
-    return {
+    sym = symbols(elf, cross)
+
+    def addr(name):
+        return sym.get(name, (0, 0))[0]
+
+    def size(name):
+        return sym.get(name, (0, 0))[1]
+
+    fp = {
         "spmc_text_bytes": sec.get(".text", 0),
         "spmc_rodata_bytes": sec.get(".rodata", 0),
         "spmc_data_bytes": sec.get(".data", 0),
         "spmc_bss_bytes": sec.get(".bss", 0),
-        "spmc_secure_memory_bytes": sym.get("__image_end", 0) - sym.get("__image_start", 0),
+        "spmc_noinit_bytes": sec.get(".noinit", 0),
+        "spmc_stacks_bytes": size("cpu_stacks") + size("cpu_overflow_stacks"),
+        "spmc_pool_sp_stage2_bytes": size("s2_pages"),
+        "spmc_pool_sp_el0_stage1_bytes": size("el0_pages"),
+        "spmc_percpu_state_bytes": size("cpus"),
+        "spmc_partition_table_bytes": size("partitions"),
+        "spmc_secure_memory_bytes": addr("__image_end") - addr("__image_start"),
+        "spmc_manifest_region_bytes": addr("__spmc_region_end") - addr("__image_start"),
     }
+    return fp
+
+
+def entries(run, build):
+    table = []
+    for name, vals in run["results"].items():
+        e = {"name": name, "build": build, "unit": "instructions",
+             "median": vals.get("median", vals.get("value")),
+             "min": vals.get("min", vals.get("value")),
+             "max": vals.get("max", vals.get("value")),
+             "samples": vals.get("samples", 1)}
+        extra = {k: v for k, v in vals.items() if k not in ("median", "min", "max", "samples",
+                                                             "value")}
+        if extra:
+            e["detail"] = extra
+        if name in run["attrs"]:
+            e["attribution"] = run["attrs"][name]
+        table.append(e)
+    return table
+
+
+def print_tables(default, instr, fp, pools, image_bytes):
+    d, i = default["results"], instr["results"]
+    print("%-46s %10s %10s %10s %6s %14s" % ("benchmark (instructions, default build)", "median",
+                                            "min", "max", "n", "instrumented"))
+    for name, vals in d.items():
+        if name.startswith("scaling."):
+            continue
+        med = vals.get("median", vals.get("value"))
+        other = i.get(name, {})
+        om = other.get("median", other.get("value"))
+        print("%-46s %10d %10d %10d %6d %14s" % (
+            name, med, vals.get("min", med), vals.get("max", med), vals.get("samples", 1),
+            "" if om is None else "%d" % om))
+
+    attrs = instr["attrs"]
+    print("\n%-46s %9s %9s %9s %9s %9s" % ("attribution of one call (instrumented build)",
+                                          "default", "total", "tzvisor", "partition", "EL3+NWd"))
+    for name, a in attrs.items():
+        dm = d.get(name, {}).get("median")
+        print("%-46s %9s %9d %9d %9d %9d" % (name, "" if dm is None else dm, a["total"],
+                                              a["tzvisor"], a["partition"], a["el3_nwd"]))
+
+    cold = {k[len("boot.tzvisor.cold."):]: v for k, v in i.items()
+            if k.startswith("boot.tzvisor.cold.")}
+    if "boot.tzvisor.cold" in i:
+        total = i["boot.tzvisor.cold"]["value"]
+        print("\nboot, primary core: tzvisor entry to its first FFA_MSG_WAIT "
+              "(instrumented build)")
+        print("  %-40s %10s %7s %12s" % ("step", "instr.", "share", "in partition"))
+        for step, v in cold.items():
+            print("  %-40s %10d %6.1f%% %12s" % (step, v["value"], 100.0 * v["value"] / total,
+                                                 v.get("partition", "")))
+        print("  %-40s %10d" % ("total", total))
+        print("  %-40s %10d" % ("TF-A before tzvisor (reset to entry)",
+                                i["boot.tfa.before_tzvisor"]["value"]))
+        print("  %-40s %10d" % ("TF-A after tzvisor (to BL33 entry)",
+                                i["boot.tfa.after_tzvisor"]["value"]))
+        dr = d.get("boot.reset_to_nwd_entry", {}).get("value")
+        ir = i.get("boot.reset_to_nwd_entry", {}).get("value")
+        if dr is not None and ir is not None:
+            extra = image_bytes["instrumented"] - image_bytes["default"]
+            print("  reset to BL33 entry: default build %d, instrumented %d (%+d; its image is "
+                  "%+d bytes, which BL2 loads before tzvisor runs)" % (dr, ir, ir - dr, extra))
+        for name, v in i.items():
+            if name.startswith("boot.tzvisor.warm."):
+                print("  warm boot %-30s %10d (MMU %d, partitions %d, rest %d)" % (
+                    name[len("boot.tzvisor.warm."):], v["value"], v["mmu"], v["partitions"],
+                    v["rest"]))
+
+    scaling = [(k, v) for k, v in d.items() if k.startswith("scaling.")]
+    if scaling:
+        print("\nscaling (default build): direct requests per core, one core alone, then four "
+              "at once")
+        print("  %-36s %8s %8s %9s %6s %7s %5s %7s" % ("", "median", "vs 1core", "max", "cut",
+                                                       "busy", "bad", "served"))
+        for name, v in scaling:
+            base = name.split(".")[1]
+            solo = d.get("scaling.%s.1core.core0" % base, {}).get("median")
+            solo_t = d.get("scaling.%s.1core.throughput" % base, {}).get("value")
+            if name.endswith(".throughput"):
+                med = v["value"]
+                ref = solo_t
+                print("  %-36s %8d %+7.1f%% %9s %6s %7d %5d %4d/%d" % (
+                    name[len("scaling."):], med, 100.0 * (med / ref - 1) if ref else 0, "", "",
+                    v["busy"], v["bad"], v["served"], v["sent"]))
+            else:
+                med = v["median"]
+                print("  %-36s %8d %+7.1f%% %9d %6d %7d %5d %7s" % (
+                    name[len("scaling."):], med, 100.0 * (med / solo - 1) if solo else 0,
+                    v["max"], v["cut"], v["busy"], v["bad"], v["served"] or ""))
+
+    print("\nfootprint (default build)")
+    for name, value in fp.items():
+        print("  %-44s %10d bytes" % (name, value))
+    s1 = pools.get("tzvisor_stage1", {}).get("peak", 0)
+    print("  %-44s %10d bytes (image + %d stage-1 table pages)" % (
+        "spmc_secure_memory_in_use_bytes", fp["spmc_secure_memory_bytes"] + s1 * 4096, s1))
+    for name, p in pools.items():
+        print("  pool %-39s %4d pages, %d used at the end, at most %d at once" % (
+            name, p["pages"], p["used"], p["peak"]))
+    for n, r in NOT_YET:
+        print("%-46s not measured: %s" % (n, r))
+
+
+def check(table, config, baseline_path, margin):
+    base_doc = json.load(open(baseline_path))
+    base = {(e.get("build", "default"), e["name"]): e for e in base_doc["benchmarks"]}
+    problems = []
+    bcfg = base_doc.get("config", {})
+    for key in ("log_level", "qemu_flags"):
+        if key in bcfg and bcfg[key] != config[key]:
+            problems.append("configuration: %s is %r, the baseline's %r (figures not "
+                            "comparable)" % (key, config[key], bcfg[key]))
+    now = {(e["build"], e["name"]): e for e in table}
+    worse = []
+    for key, e in now.items():
+        b = base.get(key)
+        if b is not None and e["median"] > b["median"] * (1 + margin):
+            worse.append("%s %s: %d > %d (+%.1f%%)" % (key[0], key[1], e["median"], b["median"],
+                                                       100.0 * (e["median"] / b["median"] - 1)))
+    missing = sorted("%s %s" % k for k in set(base) - set(now))
+    if problems or worse or missing:
+        print("bench-check: FAILED (margin %.0f%%)" % (margin * 100))
+        for p in problems:
+            print("  " + p)
+        for w in worse:
+            print("  worse: " + w)
+        for m in missing:
+            print("  missing: " + m)
+        return 1
+    builds = sorted({k[0] for k in now})
+    print("bench-check: every median of the %s build%s within %.0f%% of %s" % (
+        " and ".join(builds), "s" if len(builds) > 1 else "", margin * 100, baseline_path))
+    return 0
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--qemu", required=True)
-    ap.add_argument("--flash", required=True)
     ap.add_argument("--build", default="build")
-    ap.add_argument("--elf", required=True, help="the benchmark SPMC ELF (sizes)")
     ap.add_argument("--cross", default="aarch64-linux-gnu-")
+    ap.add_argument("--flash", required=True, help="default tzvisor + benchmark payload")
+    ap.add_argument("--elf", required=True, help="the default tzvisor ELF (footprint)")
+    ap.add_argument("--flash-instrumented", required=True)
+    ap.add_argument("--elf-instrumented", required=True)
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--flags", default="")
+    ap.add_argument("--log-level", type=int, default=30, help="the build's LOG_LEVEL, as a number")
     ap.add_argument("--check", help="baseline JSON: fail if a median grows past --margin")
     ap.add_argument("--margin", type=float, default=0.05)
     args = ap.parse_args()
     os.makedirs(os.path.join(args.build, "logs"), exist_ok=True)
 
-    runs = [run_once(args.qemu, args.flash, args.build, i) for i in range(args.runs)]
-    errors = [e for _, _, errs in runs for e in errs]
-    results, attrs, _ = runs[0]
-    # Reproducibility: the largest relative difference of any figure between runs.
-    worst = 0.0
-    for other, _, _ in runs[1:]:
-        for name, vals in results.items():
-            for k, v in vals.items():
-                o = other.get(name, {}).get(k)
-                if o is None:
-                    errors.append("%s.%s missing from a later run" % (name, k))
-                elif v != o:
-                    worst = max(worst, abs(v - o) / max(v, 1))
+    errors = []
+    runs = {}
+    worst = {}
+    for build, flash in zip(BUILDS, (args.flash, args.flash_instrumented)):
+        runs[build] = [run_once(args.qemu, flash, args.build, "%s-%d" % (build, n))
+                       for n in range(args.runs)]
+        for r in runs[build]:
+            errors += r["errors"]
+            # The payload tells the builds apart by the query: a swapped image is caught here.
+            if r["build"] != build:
+                errors.append("%s run reports build %r" % (build, r["build"]))
+        worst[build] = max_difference(runs[build], errors, build)
+    default, instr = runs["default"][0], runs["instrumented"][0]
 
     qemu_version = subprocess.run(args.qemu.split()[:1] + ["--version"], capture_output=True,
                                   text=True).stdout.splitlines()[0]
-    sizes = image_sizes(args.elf, args.cross)
-    table = []
-    for name, vals in results.items():
-        entry = {"name": name, "unit": "instructions",
-                 "median": vals.get("median", vals.get("value")),
-                 "min": vals.get("min", vals.get("value")),
-                 "max": vals.get("max", vals.get("value")),
-                 "samples": vals.get("samples", 1)}
-        if name in attrs:
-            entry["attribution"] = attrs[name]
-        table.append(entry)
-    for name, value in sizes.items():
-        table.append({"name": name, "unit": "bytes", "median": value, "min": value,
-                      "max": value, "samples": 1})
-    doc = {
-        "config": {"qemu": qemu_version, "tfa": "2.12.1 (Debian arm-trusted-firmware source)",
-                   "qemu_flags": args.qemu, "build_flags": args.flags,
-                   "runs": args.runs, "max_relative_difference_between_runs": worst},
-        "benchmarks": table,
-        "not_measured": [{"name": n, "reason": r} for n, r in NOT_YET],
+    fp = footprint(args.elf, args.cross)
+    table = entries(default, "default") + entries(instr, "instrumented")
+    for name, value in fp.items():
+        table.append({"name": name, "build": "default", "unit": "bytes", "median": value,
+                      "min": value, "max": value, "samples": 1})
+    for name, p in instr["pools"].items():
+        table.append({"name": "pool.%s.peak_pages" % name, "build": "instrumented",
+                      "unit": "pages", "median": p["peak"], "min": p["peak"], "max": p["peak"],
+                      "samples": 1, "detail": p})
+    # tzvisor's stage-1 tables come from its region past the image, as needed.
+    s1 = instr["pools"].get("tzvisor_stage1", {}).get("peak", 0) * 4096
+    in_use = fp["spmc_secure_memory_bytes"] + s1
+    table.append({"name": "spmc_secure_memory_in_use_bytes", "build": "default", "unit": "bytes",
+                  "median": in_use, "min": in_use, "max": in_use, "samples": 1,
+                  "detail": {"image": fp["spmc_secure_memory_bytes"], "stage1_tables": s1}})
+    config = {
+        "qemu": qemu_version, "tfa": "2.12.1 (Debian arm-trusted-firmware source)",
+        "qemu_flags": args.qemu, "build_flags": args.flags, "log_level": args.log_level,
+        "builds": {
+            "default": {"elf": args.elf, "flash": args.flash,
+                        "what": "the build make run boots (LOG_LEVEL %d)" % args.log_level},
+            "instrumented": {"elf": args.elf_instrumented, "flash": args.flash_instrumented,
+                             "what": "the same with -DTZV_BENCH: per-call split, boot steps"},
+        },
+        "runs": args.runs,
+        "max_relative_difference_between_runs": worst,
     }
+    doc = {"config": config, "benchmarks": table,
+           "not_measured": [{"name": n, "reason": r} for n, r in NOT_YET]}
     with open(os.path.join(args.build, "bench.json"), "w") as f:
         json.dump(doc, f, indent=1)
 
-    print("%-46s %10s %10s %10s %7s" % ("benchmark (instructions)", "median", "min", "max", "n"))
-    for e in table:
-        if e["unit"] == "instructions":
-            print("%-46s %10d %10d %10d %7d" % (e["name"], e["median"], e["min"], e["max"],
-                                                e["samples"]))
-    print("\n%-46s %10s %10s %10s %10s" % ("attribution of one call", "total", "tzvisor",
-                                          "partition", "EL3+NWd"))
-    for name, a in attrs.items():
-        print("%-46s %10d %10d %10d %10d" % (name, a["total"], a["tzvisor"], a["partition"],
-                                              a["el3_nwd"]))
-    print()
-    for name, value in sizes.items():
-        print("%-46s %10d bytes" % (name, value))
-    for n, r in NOT_YET:
-        print("%-46s not measured: %s" % (n, r))
-    print("\n%d runs; largest difference between runs: %.4f%%; %s" %
-          (args.runs, worst * 100, os.path.join(args.build, "bench.json")))
-
+    image_bytes = {b: os.path.getsize(os.path.splitext(e)[0] + ".bin")
+                   for b, e in (("default", args.elf), ("instrumented", args.elf_instrumented))}
+    print_tables(default, instr, fp, instr["pools"], image_bytes)
+    print("\n%d runs of each build; largest difference between runs: default %.4f%%, "
+          "instrumented %.4f%%; %s" % (args.runs, worst["default"] * 100,
+                                       worst["instrumented"] * 100,
+                                       os.path.join(args.build, "bench.json")))
     rc = 0
     if errors:
         print("\n".join("error: " + e for e in errors))
         rc = 1
     if args.check:
-        base = {e["name"]: e for e in json.load(open(args.check))["benchmarks"]}
-        worse = []
-        for e in table:
-            b = base.get(e["name"])
-            if b is not None and e["median"] > b["median"] * (1 + args.margin):
-                worse.append("%s: %d > %d (+%.1f%%)" % (e["name"], e["median"], b["median"],
-                                                         100.0 * (e["median"] / b["median"] - 1)))
-        missing = sorted(set(base) - {e["name"] for e in table})
-        if worse or missing:
-            print("bench-check: FAILED (margin %.0f%%)" % (args.margin * 100))
-            for w in worse:
-                print("  worse: " + w)
-            for m in missing:
-                print("  missing: " + m)
-            rc = 1
-        else:
-            print("bench-check: every median within %.0f%% of %s" % (args.margin * 100,
-                                                                     args.check))
+        rc |= check(table, config, args.check, args.margin)
     return rc
 
 

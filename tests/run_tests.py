@@ -80,7 +80,39 @@ def is_benign_tfa_poweroff_panic(src, line, poweroff_seen):
             and not line.lstrip().startswith("[tzv"))
 
 
-def run_qemu_scenario(name, qemu, flash, build, timeout):
+# What the default build (LOG_LEVEL warning) may print after its banner: the
+# partitions' own FFA_CONSOLE_LOG lines, and errors and warnings.
+SP_CONSOLE_LINE = re.compile(r"\[tzv c\d\] SP [0-9a-f]{4}: ")
+TZV_TAGGED_LINE = re.compile(r"\[tzv c\d\] (ERROR|WARNING): ")
+
+
+def check_quiet_console(name, tzv_lines, log_level, log_path):
+    """At the default level nothing is printed per successful call: the smp
+    scenario's tzvisor lines are its partitions' boot lines (one each) and the
+    three errors for the partitions it makes fault, nothing else."""
+    tname = "qemu.%s.quiet_console" % name
+    if log_level not in ("warning", "30"):
+        record("SKIP", tname, "LOG_LEVEL=%s (the check is for the default, warning)" % log_level)
+        return
+    sp = [l for l in tzv_lines if SP_CONSOLE_LINE.match(l)]
+    tagged = [l for l in tzv_lines if TZV_TAGGED_LINE.match(l)]
+    other = [l for l in tzv_lines if l not in sp and l not in tagged]
+    stopped = [l for l in tagged if l.startswith("[tzv c0] ERROR: ") and
+               l.endswith("partition stopped")]
+    if other:
+        record("FAIL", tname, "%d untagged line(s), first: %s (log: %s)"
+               % (len(other), other[0], log_path))
+    elif len(sp) != 3 or not all("boot info ok" in l for l in sp):
+        record("FAIL", tname, "%d partition lines, want the 3 boot lines (log: %s)"
+               % (len(sp), log_path))
+    elif len(tagged) != 3 or len(stopped) != 3:
+        record("FAIL", tname, "%d error/warning lines, want the 3 'partition stopped' "
+               "(log: %s)" % (len(tagged), log_path))
+    else:
+        record("PASS", tname)
+
+
+def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
     """Boots one flash image; returns timing facts for the closing report."""
     log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
     con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-%s-uart1.log" % name))
@@ -90,6 +122,7 @@ def run_qemu_scenario(name, qemu, flash, build, timeout):
     failure = None
     fail_at = None
     poweroff_seen = False
+    tzv_lines = []
     with open(log_path, "w") as log:
         log.write("# %s\n" % " ".join(con.cmd))
         for src, line in con.lines(timeout):
@@ -106,6 +139,8 @@ def run_qemu_scenario(name, qemu, flash, build, timeout):
                 fail_at = now
             if "System Power off" in line:
                 poweroff_seen = True
+            if src == "swd" and line.startswith("[tzv c"):
+                tzv_lines.append(line)
             if src != "nwd":
                 continue
             if "first FF-A answer" in line and "first_ffa_s" not in facts:
@@ -139,6 +174,7 @@ def run_qemu_scenario(name, qemu, flash, build, timeout):
         record("FAIL", scenario, "QEMU exit code %d" % con.proc.returncode)
     else:
         record("PASS", scenario)
+    check_quiet_console(name, tzv_lines, log_level, log_path)
     return facts
 
 
@@ -328,6 +364,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--qemu", required=True, help="QEMU command with machine options")
     ap.add_argument("--timeout", type=int, default=240)
+    ap.add_argument("--log-level", default="warning", help="the firmware's make LOG_LEVEL")
     ap.add_argument("--panic-addr", default=None,
                     help="address the self-test SPMC faults on (runs the panic scenario)")
     ap.add_argument("--linux-qemu", help="QEMU command for the Linux scenario (mk/linux.mk)")
@@ -346,7 +383,7 @@ def main():
     if not args.only_linux:
         run_host_tests(args.build)
         facts["smp"] = run_qemu_scenario("smp", args.qemu, os.path.join(args.build, "flash.bin"),
-                                         args.build, args.timeout)
+                                         args.build, args.timeout, args.log_level)
     if args.panic_addr and not args.only_linux:
         run_panic_scenario(args.qemu, os.path.join(args.build, "flash-panic.bin"), args.build,
                            args.panic_addr)

@@ -13,10 +13,10 @@ SECTIONS
 	.rodata : { *(.rodata .rodata.*) }
 	.data : { *(.data .data.*) }
 	. = SP_LOAD_ADDRESS + SP_BSS_OFFSET;
-	.bss (NOLOAD) : ALIGN(16) {
+	.bss (NOLOAD) : ALIGN(64) {
 		__bss_start = .;
 		*(.bss.stacks) *(.bss .bss.* COMMON)
-		. = ALIGN(16);
+		. = ALIGN(64);
 		__bss_end = .;
 	}
 	ASSERT(__bss_end <= SP_LOAD_ADDRESS + SP_BSS_OFFSET + SP_BSS_SIZE, "bss too big")

@@ -38,13 +38,13 @@ void console_write(const char *s, size_t len)
 	}
 }
 
-static void vprint(bool prefix, const char *fmt, va_list ap)
+static void vprint(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[256];
 	int n = 0;
 
-	if (prefix) {
-		n = fmt_snprintf(buf, sizeof(buf), "[tzv c%u] ", cpu_index(cpu_this()));
+	if (prefix != NULL) {
+		n = fmt_snprintf(buf, sizeof(buf), "[tzv c%u] %s", cpu_index(cpu_this()), prefix);
 	}
 	int m = fmt_vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	size_t len = (size_t)n + (size_t)m;
@@ -55,11 +55,14 @@ static void vprint(bool prefix, const char *fmt, va_list ap)
 	console_write(buf, len);
 }
 
-void log_print(const char *fmt, ...)
+void log_print(unsigned int level, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vprint(true, fmt, ap);
+	vprint(level == LOG_LEVEL_ERROR	    ? "ERROR: "
+	       : level == LOG_LEVEL_WARNING ? "WARNING: "
+					    : "",
+	       fmt, ap);
 	va_end(ap);
 }
 
@@ -67,6 +70,6 @@ void console_printf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vprint(false, fmt, ap);
+	vprint(NULL, fmt, ap);
 	va_end(ap);
 }

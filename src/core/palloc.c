@@ -27,6 +27,7 @@ void *palloc_alloc(struct palloc *p)
 		if ((p->bitmap[i / 64] & bit) == 0) {
 			p->bitmap[i / 64] |= bit;
 			p->used++;
+			p->peak = p->used > p->peak ? p->used : p->peak;
 			p->next = i + 1;
 			page = (void *)(p->base + i * PAGE_SIZE);
 			break;
@@ -51,6 +52,14 @@ void palloc_free(struct palloc *p, void *page)
 	p->bitmap[i / 64] &= ~BIT(i % 64);
 	p->used--;
 	sl_unlock(&p->lock);
+}
+
+size_t palloc_peak(struct palloc *p)
+{
+	sl_lock(&p->lock);
+	size_t peak = p->peak;
+	sl_unlock(&p->lock);
+	return peak;
 }
 
 size_t palloc_used(struct palloc *p)

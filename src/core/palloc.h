@@ -17,6 +17,7 @@ struct palloc {
 	uintptr_t base; /* page-aligned */
 	size_t pages;
 	size_t used;
+	size_t peak; /* the most pages ever used at once */
 	size_t next; /* where the next search starts */
 	uint64_t bitmap[PALLOC_MAX_PAGES / 64];
 };
@@ -27,5 +28,6 @@ void *palloc_alloc(struct palloc *p);
 /* Frees a page that palloc_alloc returned; anything else is a bug (CHECK). */
 void palloc_free(struct palloc *p, void *page);
 size_t palloc_used(struct palloc *p);
+size_t palloc_peak(struct palloc *p);
 
 #endif /* CORE_PALLOC_H */

@@ -14,6 +14,12 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) ((uint64_t)1 << (n))
 #define UNUSED(x) ((void)(x))
+/*
+ * Static memory that boot does not zero (spmc.ld: .noinit), for memory whose
+ * users initialise it before use: page pools (palloc zeroes the pages it
+ * hands out). Zeroing them cost more instructions than the rest of boot.
+ */
+#define NOINIT __attribute__((section(".bss.noinit")))
 
 /*
  * Typed addresses, as in Hafnium: a physical address cannot be passed where a

@@ -22,6 +22,7 @@
 #include "core/mm.h"
 #include "core/panic.h"
 #include "core/spinlock.h"
+#include "core/types.h"
 #include "ffa/mem_ledger.h"
 
 enum borrower_state {
@@ -56,16 +57,20 @@ struct txn {
 };
 
 static struct spinlock lock;
-static struct txn txns[MEM_MAX_TXNS];
-static struct ffa_mem_range pool[MEM_MAX_RANGES];
-static uint8_t pool_attrs[MEM_MAX_RANGES]; /* the lender's mapping of each range */
-static struct mem_span spans_a[MEM_MAX_SPANS], spans_b[MEM_MAX_SPANS];
+/*
+ * Not zeroed at boot (NOINIT): mem_share_init clears the transaction table;
+ * everything else is written before it is read.
+ */
+static struct txn txns[MEM_MAX_TXNS] NOINIT;
+static struct ffa_mem_range pool[MEM_MAX_RANGES] NOINIT;
+static uint8_t pool_attrs[MEM_MAX_RANGES] NOINIT; /* the lender's mapping of each range */
+static struct mem_span spans_a[MEM_MAX_SPANS] NOINIT, spans_b[MEM_MAX_SPANS] NOINIT;
 static struct mem_ledger ledger;
 static uint64_t next_generation;
 /* Scratch for one operation (under the lock): a transaction's ranges sorted by address. */
-static uint16_t order[MEM_MAX_RANGES];
-static struct mem_pfns sorted[MEM_MAX_RANGES];
-static uint8_t sorted_attrs[MEM_MAX_RANGES];
+static uint16_t order[MEM_MAX_RANGES] NOINIT;
+static struct mem_pfns sorted[MEM_MAX_RANGES] NOINIT;
+static uint8_t sorted_attrs[MEM_MAX_RANGES] NOINIT;
 
 void mem_share_init(void)
 {

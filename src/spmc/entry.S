@@ -11,6 +11,7 @@
 	.section .text.head, "ax"
 	.global spmc_entry
 spmc_entry:
+	mrs	x22, cntpct_el0		/* boot_record.h: the first instruction's count */
 	mov	x19, x0
 	mov	x20, x1
 	mov	x21, x4
@@ -21,11 +22,14 @@ spmc_entry:
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
+	mov	x4, x22
 	bl	spmc_boot_primary
 	b	.
 
 	.global spmc_secondary_entry
 spmc_secondary_entry:
+	mrs	x19, cntpct_el0
 	bl	arch_entry_cpu_setup
+	mov	x1, x19
 	bl	spmc_boot_secondary
 	b	.

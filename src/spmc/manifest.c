@@ -20,10 +20,10 @@
 
 static const char *const COMPATIBLE = "arm,ffa-core-manifest-1.0";
 
-static bool read_u32(const void *fdt, int node, const char *name, uint32_t *out)
+static bool read_u32(const struct fdt_props *props, const char *name, uint32_t *out)
 {
 	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	const fdt32_t *p = fdt_props_get(props, name, &len);
 
 	if (p == NULL || len != (int)sizeof(*p)) {
 		return false;
@@ -33,10 +33,10 @@ static bool read_u32(const void *fdt, int node, const char *name, uint32_t *out)
 }
 
 /* One cell or two (big-endian high word first), as TF-A's fdt_read_uint64 accepts. */
-static bool read_u64(const void *fdt, int node, const char *name, uint64_t *out)
+static bool read_u64(const struct fdt_props *props, const char *name, uint64_t *out)
 {
 	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	const fdt32_t *p = fdt_props_get(props, name, &len);
 
 	if (p == NULL) {
 		return false;
@@ -56,20 +56,23 @@ static enum spmc_manifest_err parse_hypervisor(const void *fdt, struct spmc_mani
 {
 	int hyp = fdt_subnode_offset(fdt, 0, "hypervisor");
 	int node;
+	struct fdt_props props;
 
 	if (hyp < 0) {
 		return SPMC_MANIFEST_OK;
 	}
 	*field = "hypervisor";
-	if (fdt_node_check_compatible(fdt, hyp, "hafnium,hafnium") != 0) {
+	fdt_props_read(fdt, hyp, &props);
+	if (!fdt_props_compatible(&props, "hafnium,hafnium")) {
 		return SPMC_MANIFEST_BAD_COMPAT;
 	}
 	fdt_for_each_subnode (node, fdt, hyp) {
 		struct spmc_sp_entry *sp = &m->sps[m->sp_count];
 		int len;
 
+		fdt_props_read(fdt, node, &props);
 		*field = "is_ffa_partition";
-		if (fdt_getprop(fdt, node, "is_ffa_partition", NULL) == NULL) {
+		if (fdt_props_get(&props, "is_ffa_partition", NULL) == NULL) {
 			return SPMC_MANIFEST_MISSING;
 		}
 		*field = "hypervisor";
@@ -77,7 +80,7 @@ static enum spmc_manifest_err parse_hypervisor(const void *fdt, struct spmc_mani
 			return SPMC_MANIFEST_BAD_VALUE;
 		}
 		*field = "load_address";
-		if (!read_u64(fdt, node, "load_address", &sp->load_address)) {
+		if (!read_u64(&props, "load_address", &sp->load_address)) {
 			return SPMC_MANIFEST_MISSING;
 		}
 		if (!IS_ALIGNED(sp->load_address, PAGE_SIZE) || sp->load_address == 0) {
@@ -88,7 +91,7 @@ static enum spmc_manifest_err parse_hypervisor(const void *fdt, struct spmc_mani
 				return SPMC_MANIFEST_BAD_VALUE;
 			}
 		}
-		const char *name = fdt_getprop(fdt, node, "debug_name", &len);
+		const char *name = fdt_props_get(&props, "debug_name", &len);
 		if (name == NULL || len <= 0 || memchr(name, '\0', (size_t)len) == NULL) {
 			name = fdt_get_name(fdt, node, NULL);
 		}
@@ -114,7 +117,9 @@ enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct 
 		return SPMC_MANIFEST_BAD_FDT;
 	}
 	*field = "compatible";
-	if (fdt_node_check_compatible(fdt, 0, COMPATIBLE) != 0) {
+	struct fdt_props props;
+	fdt_props_read(fdt, 0, &props);
+	if (!fdt_props_compatible(&props, COMPATIBLE)) {
 		return SPMC_MANIFEST_BAD_COMPAT;
 	}
 	memset(&tmp, 0, sizeof(tmp));
@@ -123,12 +128,13 @@ enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct 
 	if (node < 0) {
 		return SPMC_MANIFEST_NO_ATTRIBUTE;
 	}
+	fdt_props_read(fdt, node, &props);
 
 	const char *const u32_names[] = {"spmc_id", "maj_ver", "min_ver", "exec_state"};
 	uint32_t *u32_dsts[] = {&id, &tmp.maj_ver, &tmp.min_ver, &tmp.exec_state};
 	for (size_t i = 0; i < ARRAY_SIZE(u32_dsts); i++) {
 		*field = u32_names[i];
-		if (!read_u32(fdt, node, u32_names[i], u32_dsts[i])) {
+		if (!read_u32(&props, u32_names[i], u32_dsts[i])) {
 			return SPMC_MANIFEST_MISSING;
 		}
 	}
@@ -136,7 +142,7 @@ enum spmc_manifest_err spmc_manifest_parse(const void *fdt, size_t size, struct 
 	uint64_t *u64_dsts[] = {&tmp.load_address, &tmp.entrypoint, &tmp.binary_size};
 	for (size_t i = 0; i < ARRAY_SIZE(u64_dsts); i++) {
 		*field = u64_names[i];
-		if (!read_u64(fdt, node, u64_names[i], u64_dsts[i])) {
+		if (!read_u64(&props, u64_names[i], u64_dsts[i])) {
 			return SPMC_MANIFEST_MISSING;
 		}
 	}

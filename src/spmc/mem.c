@@ -36,7 +36,7 @@
 #include "spmc/spmc.h"
 
 /* A private copy of the largest fragment: a whole TX buffer. */
-static uint8_t desc_copy[FFA_RXTX_MAX_PAGES * PAGE_SIZE] __attribute__((aligned(16)));
+static uint8_t desc_copy[FFA_RXTX_MAX_PAGES * PAGE_SIZE] NOINIT __attribute__((aligned(16)));
 
 /* Zeroing goes through a 2 MiB window of tzvisor's stage 1, away from its identity maps. */
 #define ZERO_WINDOW_VA (1ULL << 38)
@@ -204,7 +204,8 @@ int mem_role_borrower_map(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n
 		if (!ok) {
 			/* Unmapping what this call mapped needs no table page. */
 			borrower_unmap(sp, r, i + 1, ns);
-			LOG("SP %04x: out of stage-2 table pages for borrowed memory\n", id);
+			LOG_WARNING("SP %04x: out of stage-2 table pages for borrowed memory\n",
+				    id);
 			return FFA_NO_MEMORY;
 		}
 	}

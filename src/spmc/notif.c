@@ -142,8 +142,8 @@ static struct ffa_value bitmap_create(const struct ffa_value *args)
 	}
 	sl_unlock(&notif_lock);
 	if (err == 0) {
-		LOG("notification bitmap created for VM 0x%x (%u vCPU%s)\n", id, vcpus,
-		    vcpus == 1 ? "" : "s");
+		LOG_VERBOSE("notification bitmap created for VM 0x%x (%u vCPU%s)\n", id, vcpus,
+			    vcpus == 1 ? "" : "s");
 	}
 	return result(err);
 }
@@ -166,7 +166,7 @@ static struct ffa_value bitmap_destroy(const struct ffa_value *args)
 	}
 	sl_unlock(&notif_lock);
 	if (err == 0) {
-		LOG("notification bitmap destroyed for VM 0x%x\n", w1);
+		LOG_VERBOSE("notification bitmap destroyed for VM 0x%x\n", w1);
 	}
 	return result(err);
 }

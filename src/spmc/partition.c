@@ -27,6 +27,8 @@
 #include "core/panic.h"
 #include "core/types.h"
 #include "plat/plat.h"
+#include "spmc/bench.h"
+#include "spmc/boot_record.h"
 #include "spmc/run.h"
 #include "spmc/sp_pkg.h"
 #include "spmc/spmc.h"
@@ -84,9 +86,9 @@ static struct palloc s2_pool;
  * reach it (its stage 1 does not map it) and EL1 runs only the shim.
  */
 static struct palloc el0_pool;
-static uint8_t el0_pages[EL0_S1_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t el0_pages[EL0_S1_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 extern char el0_shim_vectors[];
-static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 static uint8_t manifest_buf[SP_MANIFEST_MAX] __attribute__((aligned(8)));
 
 struct range {
@@ -188,26 +190,26 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	if (load < sd->base || load >= sd->base + sd->size ||
 	    overlaps((struct range){load, load + PAGE_SIZE},
 		     (struct range){sm->load_address, sm->load_address + sm->binary_size})) {
-		LOG("SP %s: package address 0x%llx is not free secure memory\n", e->debug_name,
-		    (unsigned long long)load);
+		LOG_ERROR("SP %s: package address 0x%llx is not free secure memory\n",
+			  e->debug_name, (unsigned long long)load);
 		return false;
 	}
 	if (mm_map(stage1, load, load, PAGE_SIZE, MM_RW) != MM_OK) {
-		LOG("SP %s: cannot map its package header\n", e->debug_name);
+		LOG_ERROR("SP %s: cannot map its package header\n", e->debug_name);
 		return false;
 	}
 	memcpy(&h, (const void *)(uintptr_t)load, sizeof(h));
 	uint64_t room = sd->base + sd->size - load;
 	enum sp_pkg_err pe = sp_pkg_check(&h, room < SP_PKG_MAX_SIZE ? room : SP_PKG_MAX_SIZE);
 	if (pe != SP_PKG_OK) {
-		LOG("SP %s: package at 0x%llx: %s\n", e->debug_name, (unsigned long long)load,
-		    sp_pkg_strerror(pe));
+		LOG_ERROR("SP %s: package at 0x%llx: %s\n", e->debug_name, (unsigned long long)load,
+			  sp_pkg_strerror(pe));
 		return false;
 	}
 	uint64_t img_end = load + h.img_offset + ALIGN_UP((uint64_t)h.img_size, PAGE_SIZE);
 	if (h.pm_size > SP_MANIFEST_MAX ||
 	    mm_map(stage1, load, load, img_end - load, MM_RW) != MM_OK) {
-		LOG("SP %s: manifest too big or package not mappable\n", e->debug_name);
+		LOG_ERROR("SP %s: manifest too big or package not mappable\n", e->debug_name);
 		return false;
 	}
 	/* The manifest is input: parse a private copy. */
@@ -215,7 +217,8 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	enum sp_manifest_err me =
 		sp_manifest_parse(manifest_buf, h.pm_size, &sp->m, field, sizeof(field));
 	if (me != SP_MANIFEST_OK) {
-		LOG("SP %s: manifest: %s: %s\n", e->debug_name, field, sp_manifest_strerror(me));
+		LOG_ERROR("SP %s: manifest: %s: %s\n", e->debug_name, field,
+			  sp_manifest_strerror(me));
 		return false;
 	}
 	const struct sp_manifest *m = &sp->m;
@@ -223,34 +226,36 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		sp->name = m->description;
 	}
 	if (m->load_address != load) {
-		LOG("SP %s: manifest: load-address 0x%llx differs from the package's 0x%llx\n",
-		    sp->name, (unsigned long long)m->load_address, (unsigned long long)load);
+		LOG_ERROR(
+			"SP %s: manifest: load-address 0x%llx differs from the package's 0x%llx\n",
+			sp->name, (unsigned long long)m->load_address, (unsigned long long)load);
 		return false;
 	}
 	sp->el0 = m->exception_level == SP_EL_S_EL0;
 	if (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT) {
-		LOG("SP %s: manifest: ns-interrupts-action: managed exit is not supported yet\n",
-		    sp->name);
+		LOG_ERROR("SP %s: manifest: ns-interrupts-action: managed exit is not "
+			  "supported yet\n",
+			  sp->name);
 		return false;
 	}
 	sp->image_base = load + h.img_offset;
 	sp->image_end = img_end;
 	sp->entry = load + m->entrypoint_offset;
 	if (sp->entry < sp->image_base || sp->entry >= load + h.img_offset + h.img_size) {
-		LOG("SP %s: manifest: entrypoint-offset: entry 0x%llx is outside the image\n",
-		    sp->name, (unsigned long long)sp->entry);
+		LOG_ERROR("SP %s: manifest: entrypoint-offset: entry 0x%llx is outside the image\n",
+			  sp->name, (unsigned long long)sp->entry);
 		return false;
 	}
 	sp->id = m->id_present ? m->id : (ffa_id_t)(0x8001U + partition_count);
 	if (sp->id == spmc.inst.spmc_id || partition_find(sp->id) != NULL) {
-		LOG("SP %s: manifest: id: 0x%x is already taken\n", sp->name, sp->id);
+		LOG_ERROR("SP %s: manifest: id: 0x%x is already taken\n", sp->name, sp->id);
 		return false;
 	}
 	for (unsigned int i = 0; i < partition_count; i++) {
 		if (m->boot_order_present && partitions[i].m.boot_order_present &&
 		    partitions[i].m.boot_order == m->boot_order) {
-			LOG("SP %s: manifest: boot-order: %u is also %s's\n", sp->name,
-			    m->boot_order, partitions[i].name);
+			LOG_ERROR("SP %s: manifest: boot-order: %u is also %s's\n", sp->name,
+				  m->boot_order, partitions[i].name);
 			return false;
 		}
 	}
@@ -258,7 +263,7 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	/* Memory: the package, then each region, all disjoint from everything claimed. */
 	unsigned int claimed_before = claimed_count;
 	if (!claim((struct range){load, img_end})) {
-		LOG("SP %s: package overlaps another partition\n", sp->name);
+		LOG_ERROR("SP %s: package overlaps another partition\n", sp->name);
 		return false;
 	}
 	for (unsigned int i = 0; i < m->mem_count + m->dev_count; i++) {
@@ -284,9 +289,10 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 			     claim(rr);
 		}
 		if (!ok) {
-			LOG("SP %s: manifest: %s/%s: 0x%llx+%u pages is not memory it may own\n",
-			    sp->name, dev ? "device-regions" : "memory-regions", r->name,
-			    (unsigned long long)r->base, r->pages);
+			LOG_ERROR("SP %s: manifest: %s/%s: 0x%llx+%u pages is not memory "
+				  "it may own\n",
+				  sp->name, dev ? "device-regions" : "memory-regions", r->name,
+				  (unsigned long long)r->base, r->pages);
 			claimed_count = claimed_before;
 			return false;
 		}
@@ -299,7 +305,7 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 			 !el0_map_shim(sp))) ||
 	    !sp_map(sp, false, load, h.img_offset, MM_R) ||
 	    !sp_map(sp, false, sp->image_base, img_end - sp->image_base, MM_RW | MM_X)) {
-		LOG("SP %s: out of stage-2 table pages\n", sp->name);
+		LOG_ERROR("SP %s: out of stage-2 table pages\n", sp->name);
 		claimed_count = claimed_before;
 		return false;
 	}
@@ -308,7 +314,7 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		const struct sp_region *r = dev ? &m->dev[i - m->mem_count] : &m->mem[i];
 		if (!sp_map(sp, (r->attrs & SP_REGION_NS) != 0, r->base,
 			    (uint64_t)r->pages * PAGE_SIZE, region_attrs(r->attrs, dev))) {
-			LOG("SP %s: out of stage-2 table pages\n", sp->name);
+			LOG_ERROR("SP %s: out of stage-2 table pages\n", sp->name);
 			claimed_count = claimed_before;
 			return false;
 		}
@@ -329,6 +335,11 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		sp->vcpus[i].state = VCPU_OFF;
 	}
 	return true;
+}
+
+struct palloc *partitions_pool(unsigned int which)
+{
+	return which == SPMC_POOL_SP_STAGE2 ? &s2_pool : &el0_pool;
 }
 
 void partitions_cpu_init(void)
@@ -353,8 +364,10 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 		memset(sp, 0, sizeof(*sp));
 		if (load_one(&m->sps[i], stage1, sp)) {
 			partition_count++;
+			boot_mark_loaded(i, sp->id);
 		} else {
-			LOG("SP %s: not loaded\n", m->sps[i].debug_name);
+			LOG_ERROR("SP %s: not loaded\n", m->sps[i].debug_name);
+			boot_mark_loaded(i, 0);
 		}
 	}
 	/*
@@ -443,15 +456,18 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		v->state = VCPU_RUNNING;
 		struct ffa_value r = {0};
 		spmc_run(v, &r);
+		if (cold) {
+			boot_mark_booted(n, sp->id, bench_inside());
+		}
 		if ((uint32_t)r.x[0] == FFA_MSG_WAIT_32) {
 			sp->initialised = true; /* FFA_MEM_PERM_SET is over for it */
 			if (cold) {
-				LOG("SP %04x %s: EC %u ready\n", sp->id, sp->name, v->index);
+				LOG_INFO("SP %04x %s: EC %u ready\n", sp->id, sp->name, v->index);
 			}
 		} else {
-			LOG("SP %04x %s: EC %u failed to boot (%s %d)\n", sp->id, sp->name,
-			    v->index, (uint32_t)r.x[0] == FFA_ERROR_32 ? "FFA_ERROR" : "0x",
-			    (int)(int32_t)r.x[2]);
+			LOG_ERROR("SP %04x %s: EC %u failed to boot (%s %d)\n", sp->id, sp->name,
+				  v->index, (uint32_t)r.x[0] == FFA_ERROR_32 ? "FFA_ERROR" : "0x",
+				  (int)(int32_t)r.x[2]);
 		}
 	}
 	arch_vcpu_restore_nwd();
@@ -522,7 +538,8 @@ struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args
 			user_page(sp, p, &pa, &attrs);
 			unsigned int a = pass == 0 ? attrs : (attrs & ~(MM_W | MM_X)) | set;
 			if (mm_map(&sp->s1, p, pa, PAGE_SIZE, a) != MM_OK) {
-				LOG("SP %04x: FFA_MEM_PERM_SET ran out of table pages\n", sp->id);
+				LOG_WARNING("SP %04x: FFA_MEM_PERM_SET ran out of table pages\n",
+					    sp->id);
 				return ffa_error_value(FFA_NO_MEMORY);
 			}
 		}
@@ -543,13 +560,13 @@ void partitions_cpu_off(unsigned int cpu_index)
 		if ((sp->m.power_management_messages & SP_PM_CPU_OFF) != 0) {
 			int32_t status = spmc_pm_message(v, PSCI_CPU_OFF_FID);
 			if (status == SPMC_PM_NOT_DELIVERED || status == SPMC_PM_NOT_ANSWERED) {
-				LOG("SP %04x EC %u: CPU_OFF message %s\n", sp->id, v->index,
-				    status == SPMC_PM_NOT_DELIVERED ? "not delivered (busy)"
-								    : "not answered");
+				LOG_WARNING("SP %04x EC %u: CPU_OFF message %s\n", sp->id, v->index,
+					    status == SPMC_PM_NOT_DELIVERED ? "not delivered (busy)"
+									    : "not answered");
 				unanswered = status == SPMC_PM_NOT_ANSWERED;
 			} else if (status != 0) {
-				LOG("SP %04x EC %u: CPU_OFF answered with PSCI error %d\n", sp->id,
-				    v->index, (int)status);
+				LOG_WARNING("SP %04x EC %u: CPU_OFF answered with PSCI error %d\n",
+					    sp->id, v->index, (int)status);
 			}
 		}
 		sl_lock(&sp->lock);

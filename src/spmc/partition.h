@@ -82,6 +82,8 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold);
 /* The power-off of this CPU: its pinned execution contexts stop. */
 void partitions_cpu_off(unsigned int cpu_index);
 void partitions_print_table(void);
+/* The table pool of SPMC_POOL_SP_STAGE2 or SPMC_POOL_SP_EL0_STAGE1 (bench.h), for make bench. */
+struct palloc *partitions_pool(unsigned int which);
 
 struct partition *partition_find(ffa_id_t id);
 /*

@@ -296,7 +296,7 @@ static struct ffa_value console_log(struct partition *sp, const struct ffa_value
 		/* A newline ends the line; a full buffer is printed before it grows. */
 		if (c == '\n' || sp->log_len == sizeof(sp->log) - 1) {
 			sp->log[sp->log_len] = '\0';
-			LOG("SP %04x: %s\n", sp->id, sp->log);
+			LOG_NOTICE("SP %04x: %s\n", sp->id, sp->log);
 			sp->log_len = 0;
 		}
 		if (c != '\n') {
@@ -343,8 +343,8 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		return LEAVE;
 	case FFA_ERROR_32:
 		if (!v->serving) {
-			LOG("SP %04x: FFA_ERROR %d during initialisation\n", sp->id,
-			    (int)(int32_t)args->x[2]);
+			LOG_ERROR("SP %04x: FFA_ERROR %d during initialisation\n", sp->id,
+				  (int)(int32_t)args->x[2]);
 			return abort_vcpu(v, nwd, ret, next);
 		}
 		*ret = ffa_error_value(FFA_DENIED);
@@ -429,10 +429,10 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 			memcpy(&args, v->arch.regs.x, sizeof(args));
 			return sp_call(v, &args, nwd, ret, next);
 		}
-		LOG("SP %04x EC %u: S-EL0 exception (ESR_EL1 0x%llx, FAR 0x%llx, PC 0x%llx): "
-		    "partition stopped\n",
-		    v->sp->id, v->index, (unsigned long long)esr1, (unsigned long long)far1,
-		    (unsigned long long)elr1);
+		LOG_ERROR("SP %04x EC %u: S-EL0 exception (ESR_EL1 0x%llx, FAR 0x%llx, PC 0x%llx): "
+			  "partition stopped\n",
+			  v->sp->id, v->index, (unsigned long long)esr1, (unsigned long long)far1,
+			  (unsigned long long)elr1);
 		return abort_vcpu(v, nwd, ret, next);
 	}
 	if (e->kind == EXIT_SYNC && !v->sp->el0 && (ec == ESR_EC_SMC64 || ec == ESR_EC_HVC64)) {
@@ -457,16 +457,17 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		return LEAVE;
 	}
 	if (e->kind == EXIT_SYNC && (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_IABT_LOWER)) {
-		LOG("SP %04x EC %u: stage-2 %s abort at IPA 0x%llx (VA 0x%llx, PC 0x%llx, "
-		    "ESR 0x%llx): partition stopped\n",
-		    v->sp->id, v->index, ec == ESR_EC_DABT_LOWER ? "data" : "instruction",
-		    (unsigned long long)e->hpfar_ipa | (e->far & 0xFFF), (unsigned long long)e->far,
-		    (unsigned long long)v->arch.regs.pc, (unsigned long long)e->esr);
+		LOG_ERROR("SP %04x EC %u: stage-2 %s abort at IPA 0x%llx (VA 0x%llx, PC 0x%llx, "
+			  "ESR 0x%llx): partition stopped\n",
+			  v->sp->id, v->index, ec == ESR_EC_DABT_LOWER ? "data" : "instruction",
+			  (unsigned long long)e->hpfar_ipa | (e->far & 0xFFF),
+			  (unsigned long long)e->far, (unsigned long long)v->arch.regs.pc,
+			  (unsigned long long)e->esr);
 	} else {
-		LOG("SP %04x EC %u: unexpected exit (kind %u, ESR 0x%llx, PC 0x%llx): partition "
-		    "stopped\n",
-		    v->sp->id, v->index, e->kind, (unsigned long long)e->esr,
-		    (unsigned long long)v->arch.regs.pc);
+		LOG_ERROR("SP %04x EC %u: unexpected exit (kind %u, ESR 0x%llx, PC 0x%llx): "
+			  "partition stopped\n",
+			  v->sp->id, v->index, e->kind, (unsigned long long)e->esr,
+			  (unsigned long long)v->arch.regs.pc);
 	}
 	return abort_vcpu(v, nwd, ret, next);
 }

@@ -37,10 +37,10 @@ struct ctx {
 };
 
 /* Reads a u32 property: 1 if present and well-formed, 0 if absent, -1 if malformed. */
-static int get_u32(const void *fdt, int node, const char *name, uint32_t *out)
+static int get_u32(const struct fdt_props *props, const char *name, uint32_t *out)
 {
 	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	const fdt32_t *p = fdt_props_get(props, name, &len);
 
 	if (p == NULL) {
 		return 0;
@@ -53,10 +53,10 @@ static int get_u32(const void *fdt, int node, const char *name, uint32_t *out)
 }
 
 /* As get_u32 for u64 properties (one or two cells). */
-static int get_u64(const void *fdt, int node, const char *name, uint64_t *out)
+static int get_u64(const struct fdt_props *props, const char *name, uint64_t *out)
 {
 	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	const fdt32_t *p = fdt_props_get(props, name, &len);
 
 	if (p == NULL) {
 		return 0;
@@ -71,10 +71,10 @@ static int get_u64(const void *fdt, int node, const char *name, uint64_t *out)
 	return 1;
 }
 
-static void get_string(const void *fdt, int node, const char *name, char *out, size_t out_len)
+static void get_string(const struct fdt_props *props, const char *name, char *out, size_t out_len)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, name, &len);
+	const char *s = fdt_props_get(props, name, &len);
 
 	out[0] = '\0';
 	if (s != NULL && len > 0 && memchr(s, '\0', (size_t)len) != NULL) {
@@ -92,12 +92,14 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, const st
 	const char *what = device ? "device-regions" : "memory-regions";
 	int parent = fdt_subnode_offset(fdt, 0, what);
 	int node;
+	struct fdt_props props;
 
 	if (parent < 0) {
 		return SP_MANIFEST_OK; /* optional */
 	}
 	fmt_snprintf(field, field_len, "%s/compatible", what);
-	if (fdt_node_check_compatible(fdt, parent, compat) != 0) {
+	fdt_props_read(fdt, parent, &props);
+	if (!fdt_props_compatible(&props, compat)) {
 		return SP_MANIFEST_BAD_COMPAT;
 	}
 	*count = 0;
@@ -113,21 +115,22 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, const st
 			return SP_MANIFEST_TOO_MANY;
 		}
 		memset(&r, 0, sizeof(r));
+		fdt_props_read(fdt, node, &props);
 		fmt_snprintf(r.name, sizeof(r.name), "%s", name != NULL ? name : "");
-		get_string(fdt, node, "description", r.name, sizeof(r.name));
+		get_string(&props, "description", r.name, sizeof(r.name));
 		if (r.name[0] == '\0') {
 			fmt_snprintf(r.name, sizeof(r.name), "%s", name != NULL ? name : "");
 		}
-		if (get_u32(fdt, node, "pages-count", &r.pages) != 1) {
+		if (get_u32(&props, "pages-count", &r.pages) != 1) {
 			fmt_snprintf(field, field_len, "%s/%s/pages-count", what, name);
 			return SP_MANIFEST_MISSING;
 		}
-		if (get_u32(fdt, node, "attributes", &r.attrs) != 1) {
+		if (get_u32(&props, "attributes", &r.attrs) != 1) {
 			fmt_snprintf(field, field_len, "%s/%s/attributes", what, name);
 			return SP_MANIFEST_MISSING;
 		}
-		has_base = get_u64(fdt, node, "base-address", &base);
-		has_off = device ? 0 : get_u64(fdt, node, "load-address-relative-offset", &off);
+		has_base = get_u64(&props, "base-address", &base);
+		has_off = device ? 0 : get_u64(&props, "load-address-relative-offset", &off);
 		fmt_snprintf(field, field_len, "%s/%s/base-address", what, name);
 		if (has_base < 0 || has_off < 0 || (has_base == 1 && has_off == 1)) {
 			return SP_MANIFEST_BAD_VALUE;
@@ -167,17 +170,19 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 
 	memset(&m, 0, sizeof(m));
 	CHECK_FIELD(fdt_blob_ok(fdt, size), SP_MANIFEST_BAD_FDT, "header");
-	CHECK_FIELD(fdt_node_check_compatible(fdt, 0, "arm,ffa-manifest-1.0") == 0,
-		    SP_MANIFEST_BAD_COMPAT, "compatible");
+	struct fdt_props root;
+	fdt_props_read(fdt, 0, &root);
+	CHECK_FIELD(fdt_props_compatible(&root, "arm,ffa-manifest-1.0"), SP_MANIFEST_BAD_COMPAT,
+		    "compatible");
 
-	CHECK_FIELD(get_u32(fdt, 0, "ffa-version", &m.ffa_version) == 1, SP_MANIFEST_MISSING,
+	CHECK_FIELD(get_u32(&root, "ffa-version", &m.ffa_version) == 1, SP_MANIFEST_MISSING,
 		    "ffa-version");
 	CHECK_FIELD(FFA_VERSION_MAJOR_OF(m.ffa_version) == 1 &&
 			    FFA_VERSION_MINOR_OF(m.ffa_version) <= 2 &&
 			    (m.ffa_version & FFA_VERSION_MBZ_BIT) == 0,
 		    SP_MANIFEST_BAD_VALUE, "ffa-version");
 
-	const fdt32_t *u = fdt_getprop(fdt, 0, "uuid", &len);
+	const fdt32_t *u = fdt_props_get(&root, "uuid", &len);
 	CHECK_FIELD(u != NULL && len > 0 && len % 16 == 0, SP_MANIFEST_MISSING, "uuid");
 	CHECK_FIELD((unsigned int)len / 16 <= SP_MAX_UUIDS, SP_MANIFEST_TOO_MANY, "uuid");
 	m.uuid_count = (unsigned int)len / 16;
@@ -191,7 +196,7 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 		CHECK_FIELD(!nil, SP_MANIFEST_BAD_VALUE, "uuid");
 	}
 
-	rc = get_u32(fdt, 0, "id", &v);
+	rc = get_u32(&root, "id", &v);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "id");
 	if (rc == 1) {
 		CHECK_FIELD(v <= 0xFFFF && ffa_id_is_secure((ffa_id_t)v) && v != 0xFFFF,
@@ -199,37 +204,37 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 		m.id_present = true;
 		m.id = (uint16_t)v;
 	}
-	get_string(fdt, 0, "description", m.description, sizeof(m.description));
+	get_string(&root, "description", m.description, sizeof(m.description));
 
-	CHECK_FIELD(get_u32(fdt, 0, "execution-ctx-count", &v) == 1, SP_MANIFEST_MISSING,
+	CHECK_FIELD(get_u32(&root, "execution-ctx-count", &v) == 1, SP_MANIFEST_MISSING,
 		    "execution-ctx-count");
 	CHECK_FIELD(v >= 1 && v <= SP_MAX_EXEC_CTX, SP_MANIFEST_BAD_VALUE, "execution-ctx-count");
 	m.exec_ctx_count = (uint16_t)v;
 
-	CHECK_FIELD(get_u32(fdt, 0, "exception-level", &m.exception_level) == 1,
-		    SP_MANIFEST_MISSING, "exception-level");
+	CHECK_FIELD(get_u32(&root, "exception-level", &m.exception_level) == 1, SP_MANIFEST_MISSING,
+		    "exception-level");
 	CHECK_FIELD(m.exception_level == SP_EL_S_EL1 || m.exception_level == SP_EL_S_EL0,
 		    SP_MANIFEST_BAD_VALUE, "exception-level");
 	/* An S-EL0 partition has one execution context it migrates (FF-A v1.2 5.2.1). */
 	CHECK_FIELD(m.exception_level != SP_EL_S_EL0 || m.exec_ctx_count == 1,
 		    SP_MANIFEST_BAD_VALUE, "execution-ctx-count");
 
-	CHECK_FIELD(get_u32(fdt, 0, "execution-state", &v) == 1, SP_MANIFEST_MISSING,
+	CHECK_FIELD(get_u32(&root, "execution-state", &v) == 1, SP_MANIFEST_MISSING,
 		    "execution-state");
 	CHECK_FIELD(v == 0, SP_MANIFEST_UNSUPPORTED, "execution-state");
 
-	rc = get_u32(fdt, 0, "xlat-granule", &v);
+	rc = get_u32(&root, "xlat-granule", &v);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "xlat-granule");
 	CHECK_FIELD(rc == 0 || v == 0, SP_MANIFEST_UNSUPPORTED, "xlat-granule");
 
-	CHECK_FIELD(get_u64(fdt, 0, "load-address", &m.load_address) == 1, SP_MANIFEST_MISSING,
+	CHECK_FIELD(get_u64(&root, "load-address", &m.load_address) == 1, SP_MANIFEST_MISSING,
 		    "load-address");
 	CHECK_FIELD(IS_ALIGNED(m.load_address, PAGE_SIZE), SP_MANIFEST_BAD_VALUE, "load-address");
-	rc = get_u64(fdt, 0, "entrypoint-offset", &m.entrypoint_offset);
+	rc = get_u64(&root, "entrypoint-offset", &m.entrypoint_offset);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "entrypoint-offset");
 	CHECK_FIELD(IS_ALIGNED(m.entrypoint_offset, 4), SP_MANIFEST_BAD_VALUE, "entrypoint-offset");
 
-	rc = get_u32(fdt, 0, "boot-order", &v);
+	rc = get_u32(&root, "boot-order", &v);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "boot-order");
 	if (rc == 1) {
 		CHECK_FIELD(v <= 0xFFFF, SP_MANIFEST_BAD_VALUE, "boot-order");
@@ -237,25 +242,25 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 		m.boot_order = (uint16_t)v;
 	}
 
-	CHECK_FIELD(get_u32(fdt, 0, "messaging-method", &m.messaging_method) == 1,
+	CHECK_FIELD(get_u32(&root, "messaging-method", &m.messaging_method) == 1,
 		    SP_MANIFEST_MISSING, "messaging-method");
 	CHECK_FIELD((m.messaging_method & ~SP_MSG_VALID_MASK) == 0, SP_MANIFEST_BAD_VALUE,
 		    "messaging-method");
 
-	rc = get_u32(fdt, 0, "ns-interrupts-action", &m.ns_interrupts_action);
+	rc = get_u32(&root, "ns-interrupts-action", &m.ns_interrupts_action);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "ns-interrupts-action");
 	CHECK_FIELD(m.ns_interrupts_action <= 2, SP_MANIFEST_BAD_VALUE, "ns-interrupts-action");
 
-	rc = get_u32(fdt, 0, "gp-register-num", &m.gp_register_num);
+	rc = get_u32(&root, "gp-register-num", &m.gp_register_num);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "gp-register-num");
 	CHECK_FIELD(rc == 0 || m.gp_register_num <= 3, SP_MANIFEST_BAD_VALUE, "gp-register-num");
 	m.gp_register_present = rc == 1;
 
-	rc = get_u32(fdt, 0, "power-management-messages", &m.power_management_messages);
+	rc = get_u32(&root, "power-management-messages", &m.power_management_messages);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "power-management-messages");
 	CHECK_FIELD((m.power_management_messages & ~0x7U) == 0, SP_MANIFEST_BAD_VALUE,
 		    "power-management-messages");
-	m.notification_support = fdt_getprop(fdt, 0, "notification-support", NULL) != NULL;
+	m.notification_support = fdt_props_get(&root, "notification-support", NULL) != NULL;
 
 	enum sp_manifest_err e =
 		parse_regions(fdt, false, &m, m.mem, &m.mem_count, field, field_len);

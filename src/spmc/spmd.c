@@ -53,13 +53,13 @@ static struct ffa_value framework_msg(const struct ffa_value *req)
 			struct cpu *c = cpu_this();
 			c->on = false;
 			partitions_cpu_off(c->index);
-			LOG("CPU_OFF: core %u going down\n", c->index);
+			LOG_INFO("CPU_OFF: core %u going down\n", c->index);
 			return framework_resp(FFA_FWK_MSG_PSCI_RESP, PSCI_SUCCESS);
 		}
-		LOG("PSCI framework message 0x%x not supported\n", w3);
+		LOG_WARNING("PSCI framework message 0x%x not supported\n", w3);
 		return framework_resp(FFA_FWK_MSG_PSCI_RESP, (uint32_t)PSCI_NOT_SUPPORTED);
 	default:
-		LOG("unknown framework message type 0x%x\n", type);
+		LOG_WARNING("unknown framework message type 0x%x\n", type);
 		return ffa_error_value(FFA_INVALID_PARAMETERS);
 	}
 }

@@ -105,6 +105,7 @@ static void free_then_realloc(void **state)
 
 	palloc_free(&p, pages[1]);
 	assert_int_equal(palloc_used(&p), 3);
+	assert_int_equal(palloc_peak(&p), 4); /* the high-water mark stays */
 	void *again = palloc_alloc(&p);
 	assert_ptr_equal(again, pages[1]); /* the only free page */
 	assert_true(page_is_zero(again));
@@ -117,6 +118,7 @@ static void free_then_realloc(void **state)
 	palloc_free(&p, pages[2]);
 	palloc_free(&p, pages[1]);
 	assert_int_equal(palloc_used(&p), 0);
+	assert_int_equal(palloc_peak(&p), 4);
 	bool seen[4] = {false};
 	for (size_t i = 0; i < 4; i++) {
 		uint8_t *pg = palloc_alloc(&p);

@@ -38,14 +38,21 @@ arch_entry_cpu_setup:
 	b	1b
 	.size arch_entry_cpu_setup, . - arch_entry_cpu_setup
 
-	/* Slots aligned to their size: the guard half is found by one address bit. */
-	.section .bss.stacks, "aw", %nobits
+	/*
+	 * Slots aligned to their size: the guard half is found by one address
+	 * bit. Not zeroed at boot (.bss.noinit, see spmc.ld).
+	 */
+	.section .bss.noinit.stacks, "aw", %nobits
 	.balign CPU_STACK_SLOT_SIZE
 	.global cpu_stacks
+	.type cpu_stacks, %object
 cpu_stacks:
 	.space	CPU_STACK_SLOT_SIZE * MAX_CPUS_ASM
+	.size cpu_stacks, . - cpu_stacks
 	/* Where a CPU whose stack overflowed prints its dump. */
 	.balign 16
 	.global cpu_overflow_stacks
+	.type cpu_overflow_stacks, %object
 cpu_overflow_stacks:
 	.space	CPU_OVERFLOW_STACK_SIZE * MAX_CPUS_ASM
+	.size cpu_overflow_stacks, . - cpu_overflow_stacks
