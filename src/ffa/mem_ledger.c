@@ -121,18 +121,14 @@ int mem_ledger_claim(struct mem_ledger *l, const struct mem_pfns *r, uint32_t n,
 			out = s; /* untouched */
 			s.first = s.end;
 		} else if (have_c && (!have_s || c.end <= s.first)) {
-			uint8_t a = 0;
-			uint16_t owner = mem_role_default_owner(c.first, c.end, &a);
-			out = (struct mem_span){c.first, c.end, owner, txn, 0};
+			out = (struct mem_span){c.first, c.end, MEM_OWNER_DEFAULT, txn, 0};
 			c.first = c.end;
 		} else if (s.first < c.first) {
 			out = s;
 			out.end = c.first;
 			s.first = c.first;
 		} else if (c.first < s.first) {
-			uint8_t a = 0;
-			uint16_t owner = mem_role_default_owner(c.first, s.first, &a);
-			out = (struct mem_span){c.first, s.first, owner, txn, 0};
+			out = (struct mem_span){c.first, s.first, MEM_OWNER_DEFAULT, txn, 0};
 			c.first = s.first;
 		} else {
 			uint32_t e = s.end < c.end ? s.end : c.end;
@@ -157,7 +153,7 @@ int mem_ledger_claim(struct mem_ledger *l, const struct mem_pfns *r, uint32_t n,
 	return 0;
 }
 
-/* Rewrites every span of txn with f, dropping what goes back to its default owner. */
+/* Takes txn's spans out of it (to new_owner when transferring), dropping what needs no entry. */
 static void rewrite(struct mem_ledger *l, uint16_t txn, uint16_t new_owner, uint8_t attrs,
 		    bool transfer)
 {
@@ -170,10 +166,13 @@ static void rewrite(struct mem_ledger *l, uint16_t txn, uint16_t new_owner, uint
 			if (transfer) {
 				s.owner = new_owner;
 				s.attrs = attrs;
-			}
-			uint8_t a = 0;
-			if (mem_role_default_owner(s.first, s.end, &a) == s.owner) {
-				continue; /* its default owner's again: no entry */
+				uint8_t a = 0;
+				if (mem_role_default_owner(s.first, s.end, &a) == new_owner &&
+				    a == attrs) {
+					continue; /* back with its default owner, as it was */
+				}
+			} else if (s.owner == MEM_OWNER_DEFAULT) {
+				continue; /* its default owner's again */
 			}
 		}
 		/* Merging only shrinks the array: emit cannot run out here. */

@@ -4,9 +4,9 @@
  * sorted by address. Memory without an entry belongs to its default owner
  * (the role says who: the normal world for non-secure RAM, a partition for
  * its own memory, nobody for anything else) and is in no transaction. An
- * entry exists while its pages are in a transaction (txn set) or belong to
- * someone other than their default owner after a donation (owner set,
- * txn MEM_NO_TXN).
+ * entry exists while its pages are in a transaction (txn set) or, after a
+ * donation, belong to someone other than their default owner or to it with
+ * other attributes (owner set, txn MEM_NO_TXN).
  *
  * Operations rebuild the array in one merge pass into a scratch array of
  * the same size (O(entries + ranges)); one that would overflow it changes
@@ -25,6 +25,13 @@
 #define MEM_NO_TXN 0xFFFFU
 #define MEM_OWNER_NONE 0xFFFFU /* nobody may give it (not RAM, tzvisor's own) */
 #define MEM_OWNER_NWD 0xFFFEU /* the normal world (any of its endpoints) */
+/*
+ * In a transaction, and its default owner's before it: the transaction's
+ * end takes the entry away. (Asking the role again then would be wrong:
+ * adjacent pieces merge into one entry, and a range over two pieces of
+ * memory has no single default owner.)
+ */
+#define MEM_OWNER_DEFAULT 0xFFFDU
 
 struct mem_span {
 	uint32_t first, end; /* page frame numbers, [first, end) */

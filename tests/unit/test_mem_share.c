@@ -521,6 +521,62 @@ static void donate(void **state)
 	assert_false(mem_owns(A, 0x0e350000, PG));
 }
 
+/*
+ * Found by fuzz_mem: two constituents side by side, each in one piece of A's
+ * memory but the pieces of different kinds (image RWX, data RW). The ledger
+ * merges them into one entry while lent; the reclaim must still leave A its
+ * memory as it was (it once asked the role who owned the merged entry, got
+ * MEM_OWNER_NONE, and kept an entry that made A's image page read-only data).
+ */
+static void lend_across_kinds(void **state)
+{
+	(void)state;
+	struct send s = share_to(A, B, RW, 0x0e33f000, 1);
+	ranges[1] = (struct ffa_mem_range){0x0e340000, 1};
+	s.nranges = 2;
+	s.attributes = 0;
+	snapshot();
+	uint64_t h = send_ok(&SA, FFA_MEM_TYPE_LEND, &s);
+	retrieve_ok(&SB, A, h, RW | NX);
+	assert_ok(relinquish(&SB, h, 0, B));
+	assert_ok(mem_reclaim(&SA, h, 0));
+	assert_empty();
+	assert_true(mem_owns(A, 0x0e33f000, PG) && mem_owns(A, 0x0e340000, PG));
+	/* Its image page still executable: lent alone, B may execute it. */
+	s = share_to(A, B, RW, 0x0e33f000, 1);
+	s.attributes = 0;
+	h = send_ok(&SA, FFA_MEM_TYPE_LEND, &s);
+	retrieve_ok(&SB, A, h, RW | XX);
+	assert_int_equal(mapped(B, 0x0e33f000), MM_W | MM_X);
+	assert_ok(relinquish(&SB, h, 0, B));
+	assert_ok(mem_reclaim(&SA, h, 0));
+	assert_empty();
+}
+
+/* A donation back to the default owner with fewer rights leaves it those rights. */
+static void donate_back_read_only(void **state)
+{
+	(void)state;
+	struct send s = share_to(A, B, 0, 0x0e350000, 1);
+	s.attributes = 0;
+	retrieve_ok(&SB, A, send_ok(&SA, FFA_MEM_TYPE_DONATE, &s), RW | NX);
+	s = share_to(B, A, 0, 0x0e350000, 1);
+	s.attributes = 0;
+	retrieve_ok(&SA, B, send_ok(&SB, FFA_MEM_TYPE_DONATE, &s), RO | NX);
+	assert_true(mem_owns(A, 0x0e350000, PG));
+	struct mem_share_stats st;
+	mem_share_stats(&st);
+	assert_int_equal(st.spans, 1); /* A's, read-only: not as it was by default */
+	/* A can give it read-only, not read-write. */
+	struct send rw = share_to(A, C, RW, 0x0e350000, 1);
+	snapshot();
+	assert_refused(send(&SA, FFA_MEM_TYPE_SHARE, &rw), FFA_DENIED);
+	struct send ro = share_to(A, C, RO, 0x0e350000, 1);
+	assert_ok(mem_reclaim(&SA, send_ok(&SA, FFA_MEM_TYPE_SHARE, &ro), 0));
+	mem_share_stats(&st);
+	assert_int_equal(st.spans, 1);
+}
+
 /* Several borrowers with their own permissions; reclaim waits for all of them. */
 static void several_borrowers(void **state)
 {
@@ -1417,6 +1473,8 @@ int main(void)
 		cmocka_unit_test_setup(lend_sp_to_sp, setup),
 		cmocka_unit_test_setup(lend_executable, setup),
 		cmocka_unit_test_setup(donate, setup),
+		cmocka_unit_test_setup(lend_across_kinds, setup),
+		cmocka_unit_test_setup(donate_back_read_only, setup),
 		cmocka_unit_test_setup(several_borrowers, setup),
 		cmocka_unit_test_setup(request_with_all_borrowers, setup),
 		cmocka_unit_test_setup(fragments_both_ways, setup),
