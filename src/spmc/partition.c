@@ -42,8 +42,12 @@
 #define VTCR_WALK_WBWA_ISH ((1ULL << 8) | (1ULL << 10) | (3ULL << 12))
 #define VTCR_PS_40BIT (2ULL << 16)
 #define VTCR_RES1 (1ULL << 31)
-#define VTCR_NSW (1ULL << 29) /* non-secure IPA space: walks in NS memory */
-#define VTCR_NSA (1ULL << 30) /* non-secure IPA space: outputs NS PAs */
+/*
+ * The Non-secure IPA space (VTTBR_EL2) outputs Non-secure PAs (NSA), but its
+ * tables are the SPMC's, in secure memory: its walks stay in the Secure PA
+ * space (NSW clear). With NSW set every walk of it took an external abort.
+ */
+#define VTCR_NSA (1ULL << 30)
 
 #define SP_HCR (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
 
@@ -329,7 +333,7 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 void partitions_cpu_init(void)
 {
 	arch_vcpu_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_WALK_WBWA_ISH |
-				   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSW | VTCR_NSA,
+				   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSA,
 			   VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
 }
 
