@@ -11,6 +11,9 @@
 #include "sp.h"
 #include "sort.h"
 #include "test_cmd.h"
+#ifndef SP_EL0
+#include "core/types.h"
+#endif
 
 /* FF-A boot information (FF-A v1.2 section 5.4): header, then descriptors. */
 #define BOOT_INFO_SIGNATURE 0x0FFAU
@@ -202,9 +205,23 @@ static struct ffa_value handle(const struct ffa_value *req)
 		}
 		break;
 	}
-	case TEST_CMD_FAULT:
-		out[1] = *(volatile uint64_t *)(uintptr_t)a[1];
+	case TEST_CMD_FAULT: {
+#ifndef SP_EL0
+		/* Past its own stage 1 (if that does not have the page), to the SPMC's stage 2. */
+		unsigned int attrs;
+		if (!sp_mmu_lookup(a[1], &attrs)) {
+			sp_map(ALIGN_DOWN(a[1], PAGE_SIZE), PAGE_SIZE, a[2] == 1 ? MM_RW : MM_R);
+		}
+#endif
+		volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)a[1];
+		if (a[2] == 1) {
+			uint8_t b = *p;
+			*p = b;
+		} else {
+			out[1] = *(volatile uint64_t *)(uintptr_t)a[1];
+		}
 		break;
+	}
 	case TEST_CMD_VERSION:
 		out[1] = sp_call(FFA_VERSION_32, a[1], 0, 0).x[0];
 		break;
@@ -474,8 +491,14 @@ void sp_main(uint64_t boot_info)
 			sp_log("FFA_SECONDARY_EP_REGISTER failed: %d\n", (int)(int32_t)r.x[2]);
 		}
 	}
+#ifdef SP_EL0
 	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s\n", SP_NAME, id, (unsigned int)v.x[0],
 	       boot_info_status == 0 ? "ok" : "BAD");
+#else
+	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s, stage 1 on (%u table pages)\n", SP_NAME,
+	       id, (unsigned int)v.x[0], boot_info_status == 0 ? "ok" : "BAD",
+	       (unsigned int)sp_mmu_table_pages());
+#endif
 	serve();
 }
 

@@ -14,7 +14,14 @@
  * w3 (status), x4, x5.
  */
 #define TEST_CMD_CALL 3U
-#define TEST_CMD_FAULT 4U /* reads address x4: must stop the partition */
+/*
+ * Reads address x4 (x5 = 1: writes back the byte there instead): must stop
+ * the partition. An S-EL1 partition whose own stage 1 does not map x4 maps
+ * it first (read-only, or read-write for a write), so that the access
+ * reaches the SPMC's stage 2; one that maps it read-only (its text) faults
+ * at stage 1 on a write, and its runtime stops it.
+ */
+#define TEST_CMD_FAULT 4U
 #define TEST_CMD_VERSION 5U /* x4 = FFA_VERSION(x4) */
 #define TEST_CMD_COUNTER 6U /* x4 = how many requests this EC has served */
 #define TEST_CMD_SPOOF 7U /* sends a DIRECT_RESP claiming sender x4: must be refused */

@@ -50,7 +50,18 @@
  */
 #define VTCR_NSA (1ULL << 30)
 
-#define SP_HCR (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
+/*
+ * HCR_EL2 for partitions. No HCR_EL2.DC: it would force the EL1&0 stage 1
+ * off, and S-EL1 partitions (OP-TEE, Trusted Services, the test partitions)
+ * run their own stage 1, which is also their only way to reach the
+ * Non-secure IPA space (memory the normal world shares: descriptor NS bit).
+ * S-EL0 partitions run under the stage 1 the SPMC builds (vcpu_start). So a
+ * partition's accesses with its MMU off are what the architecture makes
+ * them: data Device-nGnRnE, instructions Normal non-cacheable (SCTLR_EL1.I
+ * clear): whatever the SPMC writes for it to read that early (the boot
+ * information) is cleaned to the point of coherency first (write_boot_info).
+ */
+#define SP_HCR (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
 
 /* The boot information blob the SPMC writes: FF-A v1.2 section 5.4, one descriptor. */
 struct boot_info_blob {
@@ -356,9 +367,6 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 		.vmpidr = (1ULL << 31) | v->index,
 	};
 
-	if (sp->el0) {
-		cfg.hcr &= ~HCR_DC; /* DC would turn the stage 1 below off */
-	}
 	/*
 	 * Non-secure interrupts reach the secure world as FIQs. "Signaled"
 	 * (ns-interrupts-action 2): they preempt the partition (to EL2, which
