@@ -58,7 +58,7 @@ SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS
 SPMC_ELF := $(BUILD)/spmc/tzvisor-spmc.elf
 SPMC_BIN := $(BUILD)/spmc/tzvisor-spmc.bin
 
-NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c nwd/smccc_tests.c tests/target/smccc_check.c \
+NWD_SRCS := nwd/start.S nwd/main.c nwd/lib.c nwd/sp_tests.c nwd/discovery_tests.c nwd/msg_tests.c nwd/irq_tests.c nwd/fp_tests.c nwd/notif_tests.c nwd/smccc_tests.c nwd/mmu_tests.c tests/target/smccc_check.c \
 	src/core/fmt.c src/lib/string.c src/plat/qemu/plat.c src/plat/qemu/pl011.c src/arch/aarch64/smc.S
 NWD_OBJS := $(patsubst %,$(BUILD)/nwd/%.o,$(NWD_SRCS))
 NWD_ELF := $(BUILD)/nwd/nwd-test.elf
