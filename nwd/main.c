@@ -153,6 +153,7 @@ struct core_slot {
 	volatile uint32_t release; /* round+1 when the core may turn itself off */
 	volatile uint64_t version, id, spm_id, features, unknown, hammer_bad;
 	volatile uint64_t sp1_ec, sp1_id, sp2_ec, sp2_id, sp2_busy, notif_step;
+	volatile uint64_t sp1_sctlr, watch_fault, watch_reads;
 };
 
 static struct core_slot slots[8];
@@ -200,6 +201,14 @@ void nwd_secondary_main(uint64_t index)
 	s->sp2_id = v.x[4];
 	s->sp2_ec = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[5] : ~0ULL;
 	s->notif_step = notif_on_core((unsigned int)index);
+	/* sp1's context here turned its MMU on when it (re)started on this core. */
+	v = sp_cmd(TEST_SP1_ID, TEST_CMD_MMU_STATE, 0, 0);
+	s->sp1_sctlr = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[4] : ~0ULL;
+	/* Until core 0 unmaps the page (mmu_smp_unmap). */
+	v = sp_cmd(TEST_SP1_ID, TEST_CMD_MMU_WATCH, TEST_AREA_MAP_PAGE, s->round + 1);
+	bool watched = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64;
+	s->watch_fault = watched ? v.x[4] : ~0ULL;
+	s->watch_reads = watched ? v.x[5] : ~0ULL;
 	barrier();
 	s->done = s->round + 1;
 	barrier();
@@ -236,6 +245,7 @@ static void suite_smp(void)
 	sp_cmd(TEST_SP1_ID, TEST_CMD_PM_MISBEHAVE, 0, 0);
 
 	for (uint32_t round = 0; round < ROUNDS; round++) {
+		mmu_smp_round_start();
 		for (uint32_t c = 1; c <= SECONDARIES; c++) {
 			struct core_slot *s = &slots[c];
 			s->round = round;
@@ -247,6 +257,7 @@ static void suite_smp(void)
 			}
 			test_pass(name);
 		}
+		mmu_smp_unmap(SECONDARIES, round);
 		for (uint32_t c = 1; c <= SECONDARIES; c++) {
 			struct core_slot *s = &slots[c];
 			fmt_snprintf(name, sizeof(name), "ffa.smp.core%u.round%u", c, round);
@@ -272,6 +283,7 @@ static void suite_smp(void)
 			if (expect_u64(name, "first failed step (0: none)", s->notif_step, 0)) {
 				test_pass(name);
 			}
+			mmu_smp_check(c, round, s->sp1_sctlr, s->watch_fault, s->watch_reads);
 			/* While it waits for release the core is on: CPU_ON must say so. */
 			fmt_snprintf(name, sizeof(name), "psci.cpu_on_already_on.core%u.round%u", c,
 				     round);
@@ -294,6 +306,7 @@ static void suite_smp(void)
 				test_pass(name);
 			}
 		}
+		mmu_smp_round_end(round);
 	}
 	uint64_t busy = 0;
 	for (uint32_t c = 1; c <= SECONDARIES; c++) {
@@ -339,6 +352,7 @@ void nwd_main(void)
 	suite_mem_perm();
 	suite_memory();
 	suite_partitions();
+	suite_mmu();
 	suite_smccc();
 	suite_smp();
 	suite_smccc_partitions_report(); /* before the isolation tests stop the partitions */

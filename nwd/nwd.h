@@ -56,6 +56,15 @@ void suite_isolation(void);
 void suite_fp(void);
 void suite_notifications(void);
 void suite_mem_perm(void);
+/* The S-EL1 partitions' own stage 1 (nwd/mmu_tests.c). */
+void suite_mmu(void);
+/* Its SMP part: watch words cleared, the page unmapped on core 0 once every watcher runs, */
+void mmu_smp_round_start(void);
+void mmu_smp_unmap(unsigned int cores, uint32_t round);
+/* one secondary's results (sp1's SCTLR_EL1, its watch), the page mapped again. */
+void mmu_smp_check(unsigned int core, uint32_t round, uint64_t sctlr, uint64_t fault,
+		   uint64_t reads);
+void mmu_smp_round_end(uint32_t round);
 void suite_smccc(void);
 void suite_memory(void);
 /* What the checks found on every call so far: in the partitions, in this payload. */

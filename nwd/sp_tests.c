@@ -233,10 +233,20 @@ void suite_partitions(void)
 	t_echo("sp.after_hostile.sp3", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, true);
 }
 
-/* Runs last: sp2 is stopped by it. */
+/*
+ * Runs last: it stops sp2, then sp1, then sp3. A partition stops once and
+ * for good, so the two S-EL1 partitions carry two fatal faults: sp2 one at
+ * the SPMC's stage 2 (another partition's memory), sp1 one at its own
+ * stage 1 (a write to its text). The SPMC's memory, absent from every
+ * partition's stage 2 like anything else a partition does not own, is left
+ * to the S-EL0 case.
+ */
 void suite_isolation(void)
 {
-	/* sp2 reads memory it does not own (sp1's rw-data): a stage-2 fault stops it. */
+	/*
+	 * sp2 maps memory it does not own (sp1's rw-data) in its own stage 1
+	 * and reads it: the SPMC's stage 2 has no such page, the fault stops it.
+	 */
 	struct ffa_value v =
 		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_FAULT, 0x0e340000, 0, 0, 0);
 	if (expect_ffa_error("sp.isolation.fault_aborts_sp", &v, FFA_ABORTED)) {
@@ -256,10 +266,18 @@ void suite_isolation(void)
 	    expect_u64("sp.isolation.sp_to_stopped_sp", "code", v.x[5], (uint32_t)FFA_ABORTED)) {
 		test_pass("sp.isolation.sp_to_stopped_sp");
 	}
-	/* The fault inside sp1's own EC: sp1 reads the SPMC's image. */
-	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_FAULT, 0x0e100000, 0, 0, 0);
-	if (expect_ffa_error("sp.isolation.spmc_memory_unreachable", &v, FFA_ABORTED)) {
-		test_pass("sp.isolation.spmc_memory_unreachable");
+	/*
+	 * The fault inside sp1's own EC, at its own stage 1: a write to its
+	 * read-only text (its entry page, load-address + entrypoint-offset).
+	 * Its runtime reports it and stops the partition (runtime/start.S).
+	 */
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_FAULT, 0x0e304000, 1, 0, 0);
+	if (expect_ffa_error("sp.isolation.text_write_aborts_sp", &v, FFA_ABORTED)) {
+		test_pass("sp.isolation.text_write_aborts_sp");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_ECHO, 1, 2, 3, 4);
+	if (expect_ffa_error("sp.isolation.text_write_stopped_sp_refuses", &v, FFA_ABORTED)) {
+		test_pass("sp.isolation.text_write_stopped_sp_refuses");
 	}
 	/* The S-EL0 partition touching the SPMC: its stage 1 has no such page; the shim reports it.
 	 */

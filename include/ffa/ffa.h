@@ -150,6 +150,38 @@ struct ffa_msg_header {
 _Static_assert(sizeof(struct ffa_msg_header) == FFA_MSG_HEADER_SIZE_V1_2, "FF-A v1.2 table 6.2");
 
 /*
+ * FF-A boot information (FF-A v1.2 section 5.4): a header (table 5.9), then
+ * desc_count descriptors of desc_size bytes from desc_offset (table 5.8).
+ * The SPMC writes it for a partition that asks for it; the partition finds
+ * its manifest there.
+ */
+struct ffa_boot_info_desc {
+	char name[16];
+	uint8_t type; /* bit 7: implementation defined; [6:0]: standard type */
+	uint8_t reserved;
+	uint16_t flags; /* [3:2]: content format (0: an address) */
+	uint32_t size;
+	uint64_t content;
+};
+struct ffa_boot_info_header {
+	uint32_t signature; /* [15:0] FFA_BOOT_INFO_SIGNATURE */
+	uint32_t version;
+	uint32_t blob_size;
+	uint32_t desc_size;
+	uint32_t desc_count;
+	uint32_t desc_offset;
+	uint64_t reserved;
+};
+_Static_assert(sizeof(struct ffa_boot_info_desc) == 32, "FF-A v1.2 table 5.8");
+_Static_assert(sizeof(struct ffa_boot_info_header) == 32, "FF-A v1.2 table 5.9");
+#define FFA_BOOT_INFO_SIGNATURE 0x0FFAU
+#define FFA_BOOT_INFO_TYPE_IMPDEF 0x80U
+#define FFA_BOOT_INFO_TYPE_MASK 0x7FU
+#define FFA_BOOT_INFO_TYPE_FDT 0x00U /* standard type 0: the partition manifest (an FDT) */
+#define FFA_BOOT_INFO_FLAG_CONTENT_ADDR (0U << 2)
+#define FFA_BOOT_INFO_FLAG_CONTENT_MASK (3U << 2)
+
+/*
  * The register block of one FF-A call: x0 (function ID) to x17 (SMCCC v1.2).
  * Callers of v1.0/v1.1 interfaces only use x0-x7; the rest are zero.
  */

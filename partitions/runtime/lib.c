@@ -1,9 +1,11 @@
-/* Partition runtime helpers: FF-A calls and FFA_CONSOLE_LOG output. */
+/* Partition runtime helpers: FF-A calls, FFA_CONSOLE_LOG output, fatal errors. */
 #include <stdarg.h>
 #include <string.h>
 
 #include "arch/arch.h"
+#include "arch/aarch64/sysreg.h"
 #include "core/fmt.h"
+#include "core/panic.h"
 #include "sp.h"
 
 /* Per execution context: the SMCCC register rules, checked on every call (smccc_check.h). */
@@ -63,3 +65,62 @@ void sp_log(const char *fmt, ...)
 		off += chunk;
 	}
 }
+
+/* The spinlock's back-off (core/spinlock.h). */
+void arch_cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
+#ifndef SP_EL0
+/* CHECK() in the shared core code (page tables, page allocator): report, stop. */
+void panic(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sp_log("EC %u: panic: %s: stopping\n", sp_vcpu_index(), buf);
+	sp_abort();
+}
+
+#define ESR_EC_IABT_EL1 0x21U
+#define ESR_EC_DABT_EL1 0x25U
+#define ESR_WNR (1ULL << 6)
+
+/* What a data or instruction abort's fault status code (ESR_ELx.DFSC/IFSC) says. */
+static const char *fault_status(uint64_t esr)
+{
+	static const char *const kinds[] = {"address size", "translation", "access flag",
+					    "permission"};
+	unsigned int fsc = (unsigned int)esr & 0x3FU;
+
+	return fsc < 16U ? kinds[fsc >> 2] : "other";
+}
+
+void sp_exception(uint64_t vector, uint64_t esr, uint64_t far, uint64_t elr)
+{
+	static const char *const from[] = {"EL1 on SP_EL0", "EL1", "EL0 (AArch64)",
+					   "EL0 (AArch32)"};
+	static const char *const kind[] = {"synchronous exception", "IRQ", "FIQ", "SError"};
+	unsigned int ec = ESR_EC(esr);
+	bool abort = ec == ESR_EC_IABT_EL1 || ec == ESR_EC_DABT_EL1;
+
+	if (vector == 4 && abort) {
+		sp_log("EC %u: stage-1 %s fault on %s at 0x%llx (ESR_EL1 0x%llx, ELR 0x%llx): "
+		       "stopping\n",
+		       sp_vcpu_index(), fault_status(esr),
+		       ec == ESR_EC_IABT_EL1  ? "instruction fetch"
+		       : (esr & ESR_WNR) != 0 ? "write"
+					      : "read",
+		       (unsigned long long)far, (unsigned long long)esr, (unsigned long long)elr);
+	} else {
+		sp_log("EC %u: %s from %s (ESR_EL1 0x%llx, FAR 0x%llx, ELR 0x%llx): stopping\n",
+		       sp_vcpu_index(), kind[vector & 3], from[(vector >> 2) & 3],
+		       (unsigned long long)esr, (unsigned long long)far, (unsigned long long)elr);
+	}
+	sp_abort();
+}
+#endif

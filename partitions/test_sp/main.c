@@ -1,7 +1,9 @@
 /*
  * A test partition. The same code is built as each test SP; the manifest
  * decides its ID, execution contexts and exception level. It serves
- * direct requests (test_cmd.h) until it is stopped.
+ * direct requests (test_cmd.h) until it is stopped. Built for S-EL1 it runs
+ * its own stage 1 (runtime/mmu.c), which the TEST_CMD_MMU_* commands show
+ * and change.
  */
 #include <string.h>
 
@@ -12,6 +14,12 @@
 #include "sort.h"
 #include "test_cmd.h"
 #include "test_sp.h"
+#ifndef SP_EL0
+#include "arch/aarch64/sysreg.h"
+#include "core/types.h"
+#include "mmu_regs.h"
+#include "spmc/sp_manifest.h"
+#endif
 
 /* FF-A boot information (FF-A v1.2 section 5.4): header, then descriptors. */
 #define BOOT_INFO_SIGNATURE 0x0FFAU
@@ -53,6 +61,7 @@ static uint64_t served[8];
 /* FFA_MEM_PERM_* while initialising (S-EL0 only): see TEST_CMD_MEM_PERM_RESULTS. */
 static uint8_t perm_results[24];
 static uint8_t scratch[2 * 4096] __attribute__((aligned(4096)));
+static uint64_t boot_info_addr, manifest_addr;
 /* What FFA_RUN fetched, per execution context (they run on different cores at once). */
 static struct {
 	uint64_t from_sp, from_vm, fwk, runs, rx_full_reads;
@@ -84,6 +93,7 @@ static uint64_t check_boot_info(uint64_t addr)
 	if (fdt[0] != 0xd0 || fdt[1] != 0x0d || fdt[2] != 0xfe || fdt[3] != 0xed) {
 		return 5;
 	}
+	manifest_addr = content;
 	return 0;
 }
 
@@ -161,6 +171,171 @@ static struct ffa_value power_message(const struct ffa_value *req)
 					FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP, 0}};
 }
 
+#ifndef SP_EL0
+/* Only the map tests change its mapping (and TEST_CMD_MMU_WATCH's other side unmaps it). */
+static uint8_t map_page[4096] __attribute__((aligned(4096)));
+
+/* The base of the manifest's first device region, or of its first NS memory region. */
+static uint64_t first_region(bool device)
+{
+	const struct sp_manifest *m = sp_own_manifest();
+
+	if (m == NULL) {
+		return TEST_AREA_NONE;
+	}
+	if (device) {
+		return m->dev_count != 0 ? m->dev[0].base : TEST_AREA_NONE;
+	}
+	for (unsigned int i = 0; i < m->mem_count; i++) {
+		if ((m->mem[i].attrs & SP_REGION_NS) != 0) {
+			return m->mem[i].base;
+		}
+	}
+	return TEST_AREA_NONE;
+}
+
+/* test_cmd.h: TEST_AREA_* or an address. */
+static uint64_t area_addr(uint64_t area)
+{
+	extern char _start[], __rodata_start[], __data_start[];
+	uint64_t sp;
+
+	switch (area) {
+	case TEST_AREA_TEXT:
+		return (uintptr_t)_start;
+	case TEST_AREA_RODATA:
+		return (uintptr_t)__rodata_start;
+	case TEST_AREA_DATA:
+		return (uintptr_t)__data_start;
+	case TEST_AREA_BSS:
+		return (uintptr_t)scratch;
+	case TEST_AREA_STACK:
+		__asm__ volatile("mov %0, sp" : "=r"(sp));
+		return ALIGN_DOWN(sp, PAGE_SIZE);
+	case TEST_AREA_BOOT_INFO:
+		return boot_info_addr != 0 ? boot_info_addr : TEST_AREA_NONE;
+	case TEST_AREA_MANIFEST:
+		return manifest_addr != 0 ? manifest_addr : TEST_AREA_NONE;
+	case TEST_AREA_TABLES:
+		return read_sysreg(ttbr0_el1) & 0x0000FFFFFFFFF000ULL; /* the root table */
+	case TEST_AREA_DEVICE:
+		return first_region(true);
+	case TEST_AREA_NS:
+		return first_region(false);
+	case TEST_AREA_MAP_PAGE:
+		return (uintptr_t)map_page;
+	default:
+		return area >= 0x1000 ? area : TEST_AREA_NONE;
+	}
+}
+
+/* PAR_EL1 after a stage-1 address translation of va, for a read or a write at EL1. */
+static uint64_t at_s1e1(uint64_t va, bool write)
+{
+	uint64_t par;
+
+	if (write) {
+		__asm__ volatile("at s1e1w, %1\n\tisb\n\tmrs %0, par_el1"
+				 : "=r"(par)
+				 : "r"(va)
+				 : "memory");
+	} else {
+		__asm__ volatile("at s1e1r, %1\n\tisb\n\tmrs %0, par_el1"
+				 : "=r"(par)
+				 : "r"(va)
+				 : "memory");
+	}
+	return par;
+}
+
+/* TEST_CMD_MMU_* and the commands on the manifest's regions (test_cmd.h). */
+static void mmu_command(const uint64_t *a, uint64_t *out, unsigned int ec)
+{
+	uint64_t va = area_addr(a[1]);
+	unsigned int attrs;
+
+	switch (a[0]) {
+	case TEST_CMD_MMU_STATE:
+		out[1] = read_sysreg(sctlr_el1);
+		out[2] = read_sysreg(tcr_el1);
+		out[3] = read_sysreg(mair_el1);
+		out[4] = sp_mmu_table_pages() |
+			 (uint64_t)(read_sysreg(ttbr0_el1) == sp_mmu_regs[SP_MMU_TTBR0]) << 32;
+		break;
+	case TEST_CMD_MMU_QUERY:
+		out[1] = va;
+		if (va != TEST_AREA_NONE) {
+			out[2] = at_s1e1(va, false);
+			out[3] = at_s1e1(va, true);
+			out[4] = sp_mmu_lookup(va, &attrs) ? attrs | TEST_MMU_MAPPED : 0;
+		}
+		break;
+	case TEST_CMD_MMU_PROBE:
+		if (va == TEST_AREA_NONE) {
+			out[1] = TEST_AREA_NONE;
+		} else if (a[2] == 0) {
+			out[1] = sp_probe_read(va);
+		} else {
+			/* 1: write back the byte there (harmless if it works); 2: byte x6. */
+			uint64_t b = a[2] == 1 ? sp_probe_read(va) : a[3];
+			out[1] = (b & SP_PROBE_FAULT) != 0 ? b : sp_probe_write(va, (uint8_t)b);
+		}
+		break;
+	case TEST_CMD_MMU_MAP:
+		va = area_addr(a[2]);
+		out[1] = (uint64_t)(int64_t)(a[1] != 0 ? sp_map(va, a[3] * PAGE_SIZE,
+								(unsigned int)a[4])
+						       : sp_unmap(va, a[3] * PAGE_SIZE));
+		break;
+	case TEST_CMD_MMU_WATCH: {
+		volatile uint64_t *mbox = (volatile uint64_t *)(uintptr_t)area_addr(TEST_AREA_NS);
+		uint64_t r = va == TEST_AREA_NONE ? SP_PROBE_FAULT : sp_probe_read(va), n = 0;
+		if ((r & SP_PROBE_FAULT) == 0 && (uintptr_t)mbox != TEST_AREA_NONE) {
+			uint64_t freq, end;
+			__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+			end = counter() + 10 * freq;
+			n = 1;
+			mbox[TEST_NS_MAILBOX_WATCH + (ec & 7)] = a[2];
+			dsb(sy);
+			while (((r = sp_probe_read(va)) & SP_PROBE_FAULT) == 0 && counter() < end) {
+				n++;
+			}
+		}
+		out[1] = (r & SP_PROBE_FAULT) != 0 ? r : 0;
+		out[2] = n;
+		break;
+	}
+	case TEST_CMD_DEVICE_ID: {
+		uint64_t dev = area_addr(TEST_AREA_DEVICE);
+		if (dev == TEST_AREA_NONE) {
+			out[0] = TEST_STATUS_UNKNOWN_CMD;
+			break;
+		}
+		/* 32-bit reads of the PrimeCell identification registers. */
+		const volatile uint32_t *id = (const volatile uint32_t *)(uintptr_t)(dev + 0xFE0);
+		for (unsigned int i = 0; i < 4; i++) {
+			out[2] |= (uint64_t)(id[i] & 0xFF) << (8 * i);
+			out[1] |= (uint64_t)(id[4 + i] & 0xFF) << (8 * i);
+		}
+		break;
+	}
+	case TEST_CMD_NS_READ: {
+		volatile uint64_t *ns = (volatile uint64_t *)(uintptr_t)area_addr(TEST_AREA_NS);
+		if ((uintptr_t)ns == TEST_AREA_NONE) {
+			out[0] = TEST_STATUS_UNKNOWN_CMD;
+			break;
+		}
+		out[1] = ns[0];
+		ns[1] = ~out[1];
+		dsb(sy);
+		break;
+	}
+	default:
+		break;
+	}
+}
+#endif
+
 static struct ffa_value handle(const struct ffa_value *req)
 {
 	uint32_t fid = (uint32_t)req->x[0];
@@ -206,9 +381,23 @@ static struct ffa_value handle(const struct ffa_value *req)
 		}
 		break;
 	}
-	case TEST_CMD_FAULT:
-		out[1] = *(volatile uint64_t *)(uintptr_t)a[1];
+	case TEST_CMD_FAULT: {
+#ifndef SP_EL0
+		/* Past its own stage 1 (if that does not have the page), to the SPMC's stage 2. */
+		unsigned int attrs;
+		if (!sp_mmu_lookup(a[1], &attrs)) {
+			sp_map(ALIGN_DOWN(a[1], PAGE_SIZE), PAGE_SIZE, a[2] == 1 ? MM_RW : MM_R);
+		}
+#endif
+		volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)a[1];
+		if (a[2] == 1) {
+			uint8_t b = *p;
+			*p = b;
+		} else {
+			out[1] = *(volatile uint64_t *)(uintptr_t)a[1];
+		}
 		break;
+	}
 	case TEST_CMD_VERSION:
 		out[1] = sp_call(FFA_VERSION_32, a[1], 0, 0).x[0];
 		break;
@@ -360,6 +549,17 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[4] = sp_call(FFA_RX_RELEASE_32, 0, 0, 0).x[0];
 		break;
 	}
+#ifndef SP_EL0
+	case TEST_CMD_MMU_STATE:
+	case TEST_CMD_MMU_QUERY:
+	case TEST_CMD_MMU_PROBE:
+	case TEST_CMD_MMU_MAP:
+	case TEST_CMD_MMU_WATCH:
+	case TEST_CMD_DEVICE_ID:
+	case TEST_CMD_NS_READ:
+		mmu_command(a, out, ec);
+		break;
+#endif
 	default:
 		if (!mem_command(a[0], a, out)) {
 			out[0] = TEST_STATUS_UNKNOWN_CMD;
@@ -464,9 +664,35 @@ static void mem_perm_tests(void)
 }
 #endif
 
+#ifndef SP_EL0
+/*
+ * The normal world reads and writes the NS pages of the manifest with its
+ * MMU off (non-cacheable): the same attributes here (the runtime mapped them
+ * write-back), or on hardware neither side would see the other's writes.
+ */
+static void ns_regions_uncached(void)
+{
+	const struct sp_manifest *m = sp_own_manifest();
+
+	for (unsigned int i = 0; m != NULL && i < m->mem_count; i++) {
+		if ((m->mem[i].attrs & SP_REGION_NS) != 0) {
+			int rc = sp_map(m->mem[i].base, (uint64_t)m->mem[i].pages * PAGE_SIZE,
+					MM_RW | MM_NS | MM_NC);
+			if (rc != MM_OK) {
+				sp_log("cannot map %s non-cacheable: %d\n", m->mem[i].name, rc);
+			}
+		}
+	}
+}
+#endif
+
 void sp_main(uint64_t boot_info)
 {
+	boot_info_addr = boot_info;
 	boot_info_status = check_boot_info(boot_info);
+#ifndef SP_EL0
+	ns_regions_uncached();
+#endif
 	mem_perm_tests();
 	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint16_t id = own_id();
@@ -481,8 +707,14 @@ void sp_main(uint64_t boot_info)
 			sp_log("FFA_SECONDARY_EP_REGISTER failed: %d\n", (int)(int32_t)r.x[2]);
 		}
 	}
+#ifdef SP_EL0
 	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s\n", SP_NAME, id, (unsigned int)v.x[0],
 	       boot_info_status == 0 ? "ok" : "BAD");
+#else
+	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s, stage 1 on (%u table pages)\n", SP_NAME,
+	       id, (unsigned int)v.x[0], boot_info_status == 0 ? "ok" : "BAD",
+	       (unsigned int)sp_mmu_table_pages());
+#endif
 	serve();
 }
 

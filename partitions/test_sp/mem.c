@@ -8,6 +8,12 @@
  * The partition has one RX/TX pair for all its execution contexts: they
  * take turns (buffer_lock), and a retrieve that finds the RX buffer still
  * owned (BUSY: another context has not released it yet) tries again.
+ *
+ * An S-EL1 partition runs its own stage 1: what it retrieves it maps there
+ * itself (sp_map: read-write or read-only, executable if granted, the NS
+ * bit choosing the IPA space) and unmaps once it has relinquished it. (The
+ * SPMC maps an S-EL0 partition's stage 1 for it.) MEM_CYCLE, the benchmark's
+ * command, maps nothing: it measures the SPMC.
  */
 #include <string.h>
 
@@ -40,16 +46,51 @@ static uint32_t my_version(void)
 
 /* What a retrieve saw, in the test command's terms. */
 struct seen {
-	uint64_t x0; /* RETRIEVE_RESP, or FFA_ERROR */
-	uint64_t err;
+	uint64_t x0; /* RETRIEVE_RESP, or FFA_ERROR (or 0: a response it could not read) */
+	uint64_t err; /* FFA_ERROR's code; or the first sp_map failure | 1 << 31 */
 	uint32_t pages, ranges, fragments;
 	uint16_t attrs;
 	uint8_t perms;
+	bool donated;
 	uint64_t first, check; /* the first range's address; sum of base + pages over all */
 };
 
-/* Reads constituents [done, done + n) of the response in rx at `at`. */
-static void take_ranges(struct seen *s, const uint8_t *at, uint32_t n, uint32_t done)
+struct held;
+#ifndef SP_EL0
+/* What it holds mapped, by handle, to unmap after relinquishing. */
+#define HELD_MAX 4U
+#define HELD_RANGES 128U
+static struct held {
+	uint64_t handle; /* 0: free */
+	uint32_t n;
+	struct mb_range r[HELD_RANGES];
+} held[HELD_MAX];
+
+static struct held *held_slot(uint64_t handle)
+{
+	for (unsigned int i = 0; i < HELD_MAX; i++) {
+		if (held[i].handle == handle) {
+			return &held[i];
+		}
+	}
+	return NULL;
+}
+
+/* The stage-1 attributes of retrieved memory: never writable and executable at once. */
+static unsigned int map_attrs(const struct seen *s)
+{
+	unsigned int a = (s->perms & 3U) == MB_RW ? MM_W : 0U;
+
+	if ((s->perms & 0xCU) == MB_X) {
+		a = MM_X;
+	}
+	return a | ((s->attrs & MB_ATTR_NS) != 0 ? MM_NS : 0U);
+}
+#endif
+
+/* Reads constituents [done, done + n) of the response in rx at `at`; maps them (S-EL1). */
+static void take_ranges(struct seen *s, const uint8_t *at, uint32_t n, uint32_t done,
+			struct held *h)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct mb_range r = mb_range_at(at, i);
@@ -58,14 +99,31 @@ static void take_ranges(struct seen *s, const uint8_t *at, uint32_t n, uint32_t 
 		}
 		s->check += r.base + r.pages;
 		s->ranges++;
+#ifndef SP_EL0
+		if (h == NULL) {
+			continue;
+		}
+		int err = sp_map((uintptr_t)r.base, (size_t)r.pages * MB_PAGE, map_attrs(s));
+		if (err != 0 && s->err == 0) {
+			s->err = (uint32_t)err | 1U << 31;
+		}
+		if (h->n < HELD_RANGES) {
+			h->r[h->n] = r;
+		}
+		h->n++;
+#else
+		(void)h;
+#endif
 	}
 }
 
 /*
  * FFA_MEM_RETRIEVE_REQ for `handle` from `sender`, asking for `perms` with
- * `flags`; then FFA_MEM_FRAG_RX until the whole response is read.
+ * `flags`; then FFA_MEM_FRAG_RX until the whole response is read. With
+ * `map`, an S-EL1 partition maps the ranges in its stage 1.
  */
-static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uint32_t flags)
+static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uint32_t flags,
+			    bool map)
 {
 	struct seen s = {0};
 	struct mb_desc d = {.sender = sender,
@@ -97,8 +155,19 @@ static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uin
 	s.pages = r.total_pages;
 	s.attrs = r.attrs;
 	s.perms = r.recv_perms;
+	s.donated = (r.flags & MB_TYPE_DONATE) == MB_TYPE_DONATE;
 	s.fragments = 1;
-	take_ranges(&s, sp_rx_buf + r.ranges_at, (got - r.ranges_at) / 16, 0);
+	struct held *h = NULL;
+#ifndef SP_EL0
+	h = map ? held_slot(0) : NULL;
+	if (h != NULL) {
+		h->handle = handle;
+		h->n = 0;
+	}
+#else
+	(void)map;
+#endif
+	take_ranges(&s, sp_rx_buf + r.ranges_at, (got - r.ranges_at) / 16, 0, h);
 	while (got < total) {
 		sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
 		v = sp_call(FFA_MEM_FRAG_RX_32, (uint32_t)handle, handle >> 32, got);
@@ -107,20 +176,35 @@ static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uin
 			s.err = (uint32_t)v.x[2];
 			break;
 		}
-		take_ranges(&s, sp_rx_buf, (uint32_t)v.x[3] / 16, s.ranges);
+		take_ranges(&s, sp_rx_buf, (uint32_t)v.x[3] / 16, s.ranges, h);
 		got += (uint32_t)v.x[3];
 		s.fragments++;
 	}
 	sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
+#ifndef SP_EL0
+	if (h != NULL && s.donated) {
+		h->handle = 0; /* its own memory now, mapped for good */
+	}
+#endif
 	unlock();
 	return s;
 }
 
+/* FFA_MEM_RELINQUISH; then (S-EL1) the ranges leave its stage 1. */
 static struct ffa_value relinquish(uint64_t handle, uint32_t flags)
 {
 	lock();
 	mb_relinquish(sp_tx_buf, handle, flags, sp_id);
 	struct ffa_value v = sp_call(FFA_MEM_RELINQUISH_32, 0, 0, 0);
+#ifndef SP_EL0
+	struct held *h = held_slot(handle);
+	if ((uint32_t)v.x[0] == FFA_SUCCESS_32 && h != NULL && handle != 0) {
+		for (uint32_t i = 0; i < h->n && i < HELD_RANGES; i++) {
+			sp_unmap((uintptr_t)h->r[i].base, (size_t)h->r[i].pages * MB_PAGE);
+		}
+		h->handle = 0;
+	}
+#endif
 	unlock();
 	return v;
 }
@@ -160,7 +244,7 @@ bool mem_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	switch (cmd) {
 	case TEST_CMD_MEM_RETRIEVE: {
 		struct seen s =
-			retrieve(a[1], (uint16_t)a[2], (uint8_t)(a[2] >> 16), (uint32_t)a[3]);
+			retrieve(a[1], (uint16_t)a[2], (uint8_t)(a[2] >> 16), (uint32_t)a[3], true);
 		out[1] = s.x0 | s.err << 32;
 		out[2] = s.pages | (uint64_t)s.ranges << 32;
 		out[3] = s.attrs | (uint64_t)s.perms << 16 | (uint64_t)s.fragments << 32;
@@ -169,7 +253,7 @@ bool mem_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	}
 	case TEST_CMD_MEM_CYCLE: {
 		/* Retrieve and relinquish, touching nothing: what the benchmark measures. */
-		struct seen s = retrieve(a[1], (uint16_t)a[2], (uint8_t)(a[2] >> 16), 0);
+		struct seen s = retrieve(a[1], (uint16_t)a[2], (uint8_t)(a[2] >> 16), 0, false);
 		struct ffa_value v = relinquish(a[1], 0);
 		out[1] = s.x0 | s.err << 32;
 		out[2] = (uint32_t)v.x[0] | error_or_zero(&v) << 32;

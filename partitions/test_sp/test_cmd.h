@@ -14,7 +14,14 @@
  * w3 (status), x4, x5.
  */
 #define TEST_CMD_CALL 3U
-#define TEST_CMD_FAULT 4U /* reads address x4: must stop the partition */
+/*
+ * Reads address x4 (x5 = 1: writes back the byte there instead): must stop
+ * the partition. An S-EL1 partition whose own stage 1 does not map x4 maps
+ * it first (read-only, or read-write for a write), so that the access
+ * reaches the SPMC's stage 2; one that maps it read-only (its text) faults
+ * at stage 1 on a write, and its runtime stops it.
+ */
+#define TEST_CMD_FAULT 4U
 #define TEST_CMD_VERSION 5U /* x4 = FFA_VERSION(x4) */
 #define TEST_CMD_COUNTER 6U /* x4 = how many requests this EC has served */
 #define TEST_CMD_SPOOF 7U /* sends a DIRECT_RESP claiming sender x4: must be refused */
@@ -126,6 +133,68 @@
 #define TEST_CMD_MEM_GIVE 31U
 #define TEST_CMD_MEM_RECLAIM 32U
 #define TEST_SHARE_PAGES 16U
+
+/*
+ * The own stage 1 of an S-EL1 partition (partitions/runtime/mmu.c). An
+ * "area" argument is a TEST_AREA_* index, or an address (>= 0x1000).
+ */
+#define TEST_AREA_TEXT 0U /* the entry page (_start): read-only, executable */
+#define TEST_AREA_RODATA 1U
+#define TEST_AREA_DATA 2U
+#define TEST_AREA_BSS 3U /* a .bss page of the test partition */
+#define TEST_AREA_STACK 4U /* this context's stack */
+#define TEST_AREA_BOOT_INFO 5U
+#define TEST_AREA_MANIFEST 6U
+#define TEST_AREA_TABLES 7U /* the stage-1 tables' pool */
+#define TEST_AREA_DEVICE 8U /* the manifest's first device region */
+#define TEST_AREA_NS 9U /* the manifest's first NS memory region */
+#define TEST_AREA_MAP_PAGE 10U /* a .bss page that only the map tests change */
+#define TEST_AREA_COUNT 11U
+#define TEST_AREA_NONE 0xFFFFFFFFU /* the partition has no such area */
+
+/* x4 = SCTLR_EL1, x5 = TCR_EL1, x6 = MAIR_EL1, x7 = table pages used | TTBR0 is the root << 32. */
+#define TEST_CMD_MMU_STATE 33U
+/*
+ * Area x4: x4 = its address (or TEST_AREA_NONE), x5 = PAR_EL1 after AT
+ * S1E1R, x6 = after AT S1E1W, x7 = its MM_* attributes (core/mm.h) in the
+ * partition's tables | TEST_MMU_MAPPED, or 0 if they do not map it.
+ */
+#define TEST_CMD_MMU_QUERY 34U
+#define TEST_MMU_MAPPED (1ULL << 32)
+/*
+ * An access to area x4 that reports a stage-1 fault instead of stopping
+ * the partition (sp_probe_read/write): x5 = 0 reads a byte, 1 writes back
+ * the byte there (read first), 2 writes byte x6. x4 = the byte read (0 for
+ * a write) or TEST_PROBE_FAULT | ESR_EL1 of the access that faulted.
+ */
+#define TEST_CMD_MMU_PROBE 35U
+#define TEST_PROBE_FAULT (1ULL << 63)
+/* sp_map (x4 = 1, attributes x7) or sp_unmap (x4 = 0) of x6 pages at area x5: x4 = its result. */
+#define TEST_CMD_MMU_MAP 36U
+/*
+ * Reads area x4 until a read takes a stage-1 fault (another context
+ * unmapped it), for at most 10 s. Once the first read worked it writes x5
+ * into its slot of the NS mailbox (TEST_NS_MAILBOX_WATCH + EC): the page
+ * is in this core's TLB. x4 = that fault (TEST_PROBE_FAULT | ESR_EL1),
+ * or 0 on a timeout; x5 = reads that worked.
+ */
+#define TEST_CMD_MMU_WATCH 37U
+/*
+ * The first device region, through the partition's Device mapping: x4 = its
+ * PrimeCell ID (CID0-3 at 0xFF0-0xFFC, one byte each, CID0 lowest), x5 =
+ * its peripheral ID (PeriphID0-3 at 0xFE0-0xFEC).
+ */
+#define TEST_CMD_DEVICE_ID 38U
+/* Word 0 of the first NS memory region, read through the NS mapping: x4; ~x4 goes to word 1. */
+#define TEST_CMD_NS_READ 39U
+
+/*
+ * sp1's NS memory region (manifest: ns-mailbox), a page of the normal
+ * world's, which it reads and writes with its MMU off. Words: 0, 1 for
+ * TEST_CMD_NS_READ, TEST_NS_MAILBOX_WATCH + EC for TEST_CMD_MMU_WATCH.
+ */
+#define TEST_NS_MAILBOX 0x7f000000UL
+#define TEST_NS_MAILBOX_WATCH 8U
 
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU

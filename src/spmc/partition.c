@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "arch/arch.h"
 #include "core/console.h"
 #include "core/fmt.h"
 #include "core/panic.h"
@@ -52,32 +53,24 @@
  */
 #define VTCR_NSA (1ULL << 30)
 
-#define SP_HCR (HCR_VM | HCR_SWIO | HCR_DC | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
+/*
+ * HCR_EL2 for partitions. No HCR_EL2.DC: it would force the EL1&0 stage 1
+ * off, and S-EL1 partitions (OP-TEE, Trusted Services, the test partitions)
+ * run their own stage 1, which is also their only way to reach the
+ * Non-secure IPA space (memory the normal world shares: descriptor NS bit).
+ * S-EL0 partitions run under the stage 1 the SPMC builds (vcpu_start). So a
+ * partition's accesses with its MMU off are what the architecture makes
+ * them: data Device-nGnRnE, instructions Normal non-cacheable (SCTLR_EL1.I
+ * clear): whatever the SPMC writes for it to read that early (the boot
+ * information) is cleaned to the point of coherency first (write_boot_info).
+ */
+#define SP_HCR (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
 
-/* FF-A boot information (FF-A v1.2 section 5.4, tables 5.8 and 5.9). */
-struct boot_info_desc {
-	char name[16];
-	uint8_t type;
-	uint8_t reserved;
-	uint16_t flags;
-	uint32_t size;
-	uint64_t content;
+/* The boot information blob the SPMC writes: FF-A v1.2 section 5.4, one descriptor. */
+struct boot_info_blob {
+	struct ffa_boot_info_header h;
+	struct ffa_boot_info_desc desc[1];
 };
-struct boot_info_header {
-	uint32_t signature;
-	uint32_t version;
-	uint32_t blob_size;
-	uint32_t desc_size;
-	uint32_t desc_count;
-	uint32_t desc_offset;
-	uint64_t reserved;
-	struct boot_info_desc desc[1];
-};
-_Static_assert(sizeof(struct boot_info_desc) == 32, "FF-A v1.2 table 5.8");
-_Static_assert(offsetof(struct boot_info_header, desc) == 24 + 8, "FF-A v1.2 table 5.9");
-#define BOOT_INFO_SIGNATURE 0x0FFAU
-#define BOOT_INFO_TYPE_STD_FDT 0x00U
-#define BOOT_INFO_FLAG_CONTENT_ADDR (0U << 2)
 
 static struct palloc s2_pool;
 /*
@@ -159,20 +152,22 @@ static bool el0_map_shim(struct partition *sp)
 
 static void write_boot_info(struct partition *sp, uint64_t manifest_pa, uint32_t manifest_size)
 {
-	struct boot_info_header *h = (struct boot_info_header *)(uintptr_t)sp->load_address;
+	struct boot_info_blob *b = (struct boot_info_blob *)(uintptr_t)sp->load_address;
 
-	memset(h, 0, sizeof(*h));
-	h->signature = BOOT_INFO_SIGNATURE;
-	h->version = FFA_VERSION_1_1;
-	h->blob_size = sizeof(*h);
-	h->desc_size = sizeof(struct boot_info_desc);
-	h->desc_count = 1;
-	h->desc_offset = offsetof(struct boot_info_header, desc);
-	memcpy(h->desc[0].name, "manifest", 9);
-	h->desc[0].type = BOOT_INFO_TYPE_STD_FDT;
-	h->desc[0].flags = BOOT_INFO_FLAG_CONTENT_ADDR;
-	h->desc[0].size = manifest_size;
-	h->desc[0].content = manifest_pa;
+	memset(b, 0, sizeof(*b));
+	b->h.signature = FFA_BOOT_INFO_SIGNATURE;
+	b->h.version = FFA_VERSION_1_1;
+	b->h.blob_size = sizeof(*b);
+	b->h.desc_size = sizeof(struct ffa_boot_info_desc);
+	b->h.desc_count = 1;
+	b->h.desc_offset = offsetof(struct boot_info_blob, desc);
+	memcpy(b->desc[0].name, "manifest", 9);
+	b->desc[0].type = FFA_BOOT_INFO_TYPE_FDT;
+	b->desc[0].flags = FFA_BOOT_INFO_FLAG_CONTENT_ADDR;
+	b->desc[0].size = manifest_size;
+	b->desc[0].content = manifest_pa;
+	/* The partition may read it with its MMU off (uncached): push it to memory. */
+	arch_dcache_clean_range((uintptr_t)b, sizeof(*b));
 	sp->boot_info = sp->load_address;
 }
 
@@ -396,9 +391,6 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 		.vmpidr = (1ULL << 31) | v->index,
 	};
 
-	if (sp->el0) {
-		cfg.hcr &= ~HCR_DC; /* DC would turn the stage 1 below off */
-	}
 	/*
 	 * Non-secure interrupts reach the secure world as FIQs. "Signaled"
 	 * (ns-interrupts-action 2): they preempt the partition (to EL2, which

@@ -1,4 +1,8 @@
-/* Host tests for the VMSAv8-64 page tables (4 KiB granule), stage 1 and stage 2. */
+/*
+ * Host tests for the VMSAv8-64 page tables (4 KiB granule): stage 1 of EL2
+ * and of the EL1&0 regime (S-EL0 partitions' from the SPMC, S-EL1
+ * partitions' own), and stage 2.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +32,7 @@
 #define F_SH_MASK (0x3ULL << 8)
 #define F_SH(v) ((uint64_t)(v) << 8)
 #define S1_KNOWN (F_AF | F_XN | S1_NS | S1_AP1 | S1_AP2 | S1_IDX_MASK | F_SH_MASK)
+#define S1_PXN BIT(53) /* EL1&0 regime; F_XN is its UXN */
 #define S2_AP_R BIT(6)
 #define S2_AP_W BIT(7)
 #define S2_MEMATTR_MASK (0xFULL << 2)
@@ -295,6 +300,61 @@ static void leaf_bits_stage1(void **state)
 	assert_int_equal((MM_MAIR_VALUE >> (8 * MM_MAIR_DEVICE_IDX)) & 0xFF, 0x00);
 	assert_int_equal((MM_MAIR_VALUE >> (8 * MM_MAIR_NORMAL_IDX)) & 0xFF, 0xFF);
 	assert_int_equal((MM_MAIR_VALUE >> (8 * MM_MAIR_NC_IDX)) & 0xFF, 0x44);
+}
+
+/*
+ * EL1&0 stage-1 leaf bits. Without MM_USER (an S-EL1 partition's own
+ * mappings): AP[1] clear (no EL0 access), UXN always, PXN unless executable.
+ * With MM_USER (the SPMC's tables of S-EL0 partitions): AP[1] set, PXN
+ * always, UXN unless executable. Device memory is never executable.
+ */
+static void leaf_bits_stage1_el1(void **state)
+{
+	(void)state;
+	const uint64_t normal = F_AF | S1_IDX(1) | F_SH(3);
+
+	assert_int_equal(mm_leaf_attrs(MM_STAGE1_EL1, MM_RX), normal | S1_AP2 | F_XN);
+	assert_int_equal(mm_leaf_attrs(MM_STAGE1_EL1, MM_R), normal | S1_AP2 | F_XN | S1_PXN);
+	assert_int_equal(mm_leaf_attrs(MM_STAGE1_EL1, MM_RW), normal | F_XN | S1_PXN);
+	assert_int_equal(mm_leaf_attrs(MM_STAGE1_EL1, MM_RW | MM_NS),
+			 normal | F_XN | S1_PXN | S1_NS);
+	uint64_t d = mm_leaf_attrs(MM_STAGE1_EL1, MM_RW | MM_NS | MM_NC);
+	assert_int_equal(d & (S1_IDX_MASK | S1_NS | S1_AP1 | S1_AP2 | F_XN | S1_PXN),
+			 S1_IDX(2) | S1_NS | F_XN | S1_PXN);
+	d = mm_leaf_attrs(MM_STAGE1_EL1, MM_RX | MM_DEVICE);
+	assert_int_equal(d & (S1_IDX_MASK | S1_AP1 | S1_AP2 | F_XN | S1_PXN),
+			 S1_IDX(0) | S1_AP2 | F_XN | S1_PXN);
+	assert_int_equal(mm_leaf_attrs(MM_STAGE1_EL1, MM_RX | MM_USER),
+			 normal | S1_AP1 | S1_AP2 | S1_PXN);
+	assert_int_equal(mm_leaf_attrs(MM_STAGE1_EL1, MM_RW | MM_USER),
+			 normal | S1_AP1 | F_XN | S1_PXN);
+}
+
+/* EL1&0 stage 1: attributes come back from lookup as mapped (device: never executable). */
+static void attrs_roundtrip_stage1_el1(void **state)
+{
+	(void)state;
+	const unsigned int cases[] = {MM_R,
+				      MM_RW,
+				      MM_RX,
+				      MM_RW | MM_NS,
+				      MM_RW | MM_NS | MM_NC,
+				      MM_R | MM_DEVICE,
+				      MM_RW | MM_DEVICE,
+				      MM_RW | MM_USER,
+				      MM_RX | MM_USER,
+				      MM_R | MM_USER | MM_NS};
+	struct mm_ptable pt;
+
+	init_ok(&pt, MM_STAGE1_EL1, 39);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t va = 0x100000 + i * SZ_4K;
+		assert_int_equal(mm_map(&pt, va, va, SZ_4K, cases[i]), MM_OK);
+		expect_mapped(&pt, va, va, cases[i], 3);
+	}
+	assert_int_equal(mm_map(&pt, 0x200000, 0x200000, SZ_4K, MM_RX | MM_DEVICE), MM_OK);
+	expect_mapped(&pt, 0x200000, 0x200000, MM_R | MM_DEVICE, 3);
+	mm_destroy(&pt);
 }
 
 /* Stage-2 leaf bits: S2AP read bit 6 / write bit 7, MemAttr[5:2] 0xF normal, 0 device, XN bit 54.
@@ -776,6 +836,8 @@ int main(void)
 		T(device_never_executable),
 		T(leaf_bits_stage1),
 		T(leaf_bits_stage2),
+		T(leaf_bits_stage1_el1),
+		T(attrs_roundtrip_stage1_el1),
 		T(block_2m),
 		T(block_needs_aligned_pa),
 		T(block_1g),

@@ -46,13 +46,29 @@ void arch_mm_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size)
 	isb();
 }
 
+/* The smallest data cache line (CTR_EL0.DminLine, a log2 of words). */
+static uintptr_t dcache_line(void)
+{
+	return (uintptr_t)4 << ((read_sysreg(ctr_el0) >> 16) & 0xF);
+}
+
 void arch_dcache_inval_range(uintptr_t start, uintptr_t size)
 {
-	uint64_t ctr = read_sysreg(ctr_el0);
-	uintptr_t line = (uintptr_t)4 << ((ctr >> 16) & 0xF); /* DminLine, in words */
+	uintptr_t line = dcache_line();
 
 	for (uintptr_t a = start & ~(line - 1); a < start + size; a += line) {
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	}
+	dsb(sy);
+}
+
+void arch_dcache_clean_range(uintptr_t start, uintptr_t size)
+{
+	uintptr_t line = dcache_line();
+
+	dsb(ish);
+	for (uintptr_t a = start & ~(line - 1); a < start + size; a += line) {
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	}
 	dsb(sy);
 }

@@ -1,4 +1,4 @@
-/* System register access and the EL2 register fields tzvisor programs. */
+/* System register access and the EL2 (and EL1) register fields tzvisor programs. */
 #ifndef ARCH_AARCH64_SYSREG_H
 #define ARCH_AARCH64_SYSREG_H
 
@@ -37,6 +37,19 @@
 #define TCR_SH0_INNER (3ULL << 12)
 #define TCR_TG0_4K (0ULL << 14)
 #define TCR_PS_SHIFT 16
+
+/*
+ * The EL1&0 regime as tzvisor's partitions run it: the SPMC programs these for
+ * S-EL0 partitions (whose stage 1 it builds), the S-EL1 partition runtime
+ * (partitions/runtime/mmu.c) for itself. SCTLR_EL1: RES1 bits, then MMU,
+ * data and instruction caches on.
+ */
+#define SCTLR_EL1_RESET 0x30D00800ULL
+#define SCTLR_EL1_MMU_ON (SCTLR_EL1_RESET | SCTLR_M | SCTLR_C | SCTLR_I)
+/* TCR_EL1 for a 39-bit TTBR0 space, 4 KiB granule, no TTBR1 walks, 40-bit IPA. */
+#define TCR_EL1_39BIT                                                                       \
+	(25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (25ULL << 16) | (1ULL << 23) | \
+	 (2ULL << 32))
 
 #define ESR_EC(esr) (((esr) >> 26) & 0x3FU)
 

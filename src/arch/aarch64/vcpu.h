@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/aarch64/sysreg.h"
 struct mm_ptable;
 
 /* General-purpose state; layout used by vcpu.S (offsets.c). */
@@ -99,12 +100,6 @@ struct arch_exit {
 
 #define SPSR_EL1H_MASKED 0x3C5ULL /* EL1h, D, A, I, F masked */
 #define SPSR_EL0T_MASKED 0x3C0ULL /* EL0t, D, A, I, F masked */
-#define SCTLR_EL1_RESET 0x30D00800ULL
-#define SCTLR_EL1_MMU_ON (SCTLR_EL1_RESET | (1ULL << 0) | (1ULL << 2) | (1ULL << 12))
-/* TCR_EL1 for a 39-bit TTBR0 space, 4 KiB granule, no TTBR1 walks, 40-bit IPA. */
-#define TCR_EL1_39BIT                                                                       \
-	(25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (25ULL << 16) | (1ULL << 23) | \
-	 (2ULL << 32))
 
 void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg *cfg);
 /* Runs v on this CPU until it traps; loads its EL1 state if another one is live. */
