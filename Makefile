@@ -464,13 +464,42 @@ $(BUILD)/host/test_fuzz: tests/fuzz/driver.c $(FUZZ_SRCS) $(BUILD)/gen/fuzz_seed
 
 host-tests: $(BUILD)/host/test_fuzz
 
+# tests/fuzz/fuzz_mem.c: sequences of memory-sharing calls against a model,
+# over small tables (so that inputs reach every limit). Its seeds are a
+# corpus libFuzzer found (tests/fuzz/seeds_mem/, minimised with -merge=1);
+# make test mutates each FUZZ_MEM_ITERATIONS times.
+FUZZ_MEM_SRCS := tests/fuzz/fuzz_mem.c $(FFA_MEM_SRCS) $(HOST_COMMON)
+FUZZ_MEM_CFLAGS := -DMEM_MAX_TXNS=6U -DMEM_MAX_RANGES=24U -DMEM_MAX_SPANS=24U
+FUZZ_MEM_CORPUS := $(sort $(wildcard tests/fuzz/seeds_mem/*))
+FUZZ_MEM_ITERATIONS ?= 2000
+
+$(BUILD)/gen/mem/fuzz_seeds.h: $(FUZZ_MEM_CORPUS) tests/fuzz/gen_seeds.py
+	@mkdir -p $(dir $@)
+	$(Q)python3 tests/fuzz/gen_seeds.py $@ $(FUZZ_MEM_CORPUS)
+
+$(BUILD)/host/test_fuzz_mem: tests/fuzz/driver.c $(FUZZ_MEM_SRCS) $(BUILD)/gen/mem/fuzz_seeds.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(FUZZ_MEM_CFLAGS) -DFUZZ_ITERATIONS=$(FUZZ_MEM_ITERATIONS)U \
+		-DFUZZ_CORPUS_NAME='"memory_sequences"' \
+		-I$(BUILD)/gen/mem -o $@ tests/fuzz/driver.c $(FUZZ_MEM_SRCS)
+
+host-tests: $(BUILD)/host/test_fuzz_mem
+
+# make fuzz: both targets under libFuzzer, FUZZ_SECONDS each; new inputs land
+# in $(BUILD)/fuzz/corpus*. Crashes stop the run with the input saved.
+FUZZ_CLANG := clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude $(LIBFDT_INC) \
+	-DTZV_HOST_TEST -DTZV_LOG_LEVEL=50
+
 fuzz: $(FUZZ_SEEDS)
 	@scripts/setup.sh --with-clang
-	@mkdir -p $(BUILD)/fuzz/corpus
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus_mem
 	@cp $(FUZZ_SEEDS) $(BUILD)/fuzz/corpus/
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude $(LIBFDT_INC) \
-		-o $(BUILD)/fuzz/fuzz_parsers $(FUZZ_SRCS) $(HOST_LIBFDT)
+	$(if $(FUZZ_MEM_CORPUS),@cp $(FUZZ_MEM_CORPUS) $(BUILD)/fuzz/corpus_mem/)
+	$(FUZZ_CLANG) -o $(BUILD)/fuzz/fuzz_parsers $(FUZZ_SRCS) $(HOST_LIBFDT)
+	$(FUZZ_CLANG) $(FUZZ_MEM_CFLAGS) -o $(BUILD)/fuzz/fuzz_mem $(FUZZ_MEM_SRCS)
 	$(BUILD)/fuzz/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_mem -max_total_time=$(FUZZ_SECONDS) $(FUZZ_JOBS) $(BUILD)/fuzz/corpus_mem
 
 # --- run, test, debug ---------------------------------------------------------------
 # Multi-threaded TCG (QEMU's default) ran the SMP scenario ~9x faster than

@@ -153,7 +153,7 @@ struct core_slot {
 	volatile uint32_t release; /* round+1 when the core may turn itself off */
 	volatile uint64_t version, id, spm_id, features, unknown, hammer_bad;
 	volatile uint64_t sp1_ec, sp1_id, sp2_ec, sp2_id, sp2_busy, notif_step;
-	volatile uint64_t sp1_sctlr, watch_fault, watch_reads;
+	volatile uint64_t sp1_sctlr, watch_fault, watch_reads, mem_failure;
 };
 
 static struct core_slot slots[8];
@@ -201,6 +201,7 @@ void nwd_secondary_main(uint64_t index)
 	s->sp2_id = v.x[4];
 	s->sp2_ec = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[5] : ~0ULL;
 	s->notif_step = notif_on_core((unsigned int)index);
+	s->mem_failure = mem_on_core((unsigned int)index, s->round);
 	/* sp1's context here turned its MMU on when it (re)started on this core. */
 	v = sp_cmd(TEST_SP1_ID, TEST_CMD_MMU_STATE, 0, 0);
 	s->sp1_sctlr = (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 ? v.x[4] : ~0ULL;
@@ -283,6 +284,12 @@ static void suite_smp(void)
 			if (expect_u64(name, "first failed step (0: none)", s->notif_step, 0)) {
 				test_pass(name);
 			}
+			fmt_snprintf(name, sizeof(name),
+				     "mem.smp.share_lend_reclaim.core%u.round%u", c, round);
+			if (expect_u64(name, "first failure (step | cycle << 8 | answer << 16)",
+				       s->mem_failure, 0)) {
+				test_pass(name);
+			}
 			mmu_smp_check(c, round, s->sp1_sctlr, s->watch_fault, s->watch_reads);
 			/* While it waits for release the core is on: CPU_ON must say so. */
 			fmt_snprintf(name, sizeof(name), "psci.cpu_on_already_on.core%u.round%u", c,
@@ -331,6 +338,7 @@ static void suite_smp(void)
 	}
 	/* After all the power cycles the SPMC still answers on the primary. */
 	t_success("ffa.smp.primary_after_cycles", FFA_SPM_ID_GET_32, 0, 0x8000);
+	mem_no_leaks();
 }
 
 void nwd_main(void);

@@ -10,9 +10,11 @@
  * payload does not otherwise use (SHARE_BASE). The payload runs with its
  * MMU off, so its accesses are non-cacheable; QEMU does not model caches,
  * so no maintenance is needed to see the partitions' cacheable writes.
- * S-EL1 partitions run with their stage-1 MMU off here and reach only
- * secure memory: normal-world memory is tested with sp3 (S-EL0, whose
- * stage 1 tzvisor builds, non-secure pages included).
+ * Borrowers: sp3 (S-EL0, whose stage 1 tzvisor maps), sp1 and sp2 (S-EL1,
+ * which map what they retrieve in their own stage 1, normal-world memory
+ * in their non-secure IPA space). The normal world speaks v1.2, and v1.0
+ * and v1.1 for a while (versions()); on four cores at once in the SMP
+ * suite (mem_on_core).
  */
 #include <string.h>
 
@@ -196,6 +198,181 @@ static void nwd_lend_zeroed(void)
 	if (expect_u64("mem.nwd_lend.zeroed_after_relinquish", "word", *word(SHARE_BASE + 3 * PG),
 		       0)) {
 		test_pass("mem.nwd_lend.zeroed_after_relinquish");
+	}
+}
+
+/* --- the normal world gives, S-EL1 partitions borrow ----------------------------- */
+
+/* A loan of two pages to sp1: it maps them itself (non-secure IPA space), reads, writes. */
+static void nwd_lend_to_sp1(void)
+{
+	const char *n = "mem.nwd_lend.sp1.retrieve";
+	uint64_t base = SHARE_BASE + 0x20000;
+	struct mb_range r = {base, 2};
+	struct mb_desc d = one(&r, TEST_SP1_ID, MB_RW, 0);
+	*word(base) = 0x5E1A0001;
+	*word(base + 2 * PG - 8) = 0x5E1A0002;
+	struct ffa_value v = send1(FFA_MEM_LEND_64, &d);
+	uint64_t h;
+	if (!expect_handle("mem.nwd_lend.sp1.send", &v, &h)) {
+		return;
+	}
+	test_pass("mem.nwd_lend.sp1.send");
+	v = cmd(TEST_SP1_ID, TEST_CMD_MEM_RETRIEVE, h, NWD_ID | (MB_RW | MB_NX) << 16, 0);
+	if (expect_retrieved(n, &v, 2, 1, MB_NORMAL_WB_ISH | MB_ATTR_NS, MB_RW | MB_NX) &&
+	    expect_u64(n, "the range", v.x[7], base ^ (base + 2) << 20)) {
+		test_pass(n);
+	}
+	t_sp_ok("mem.nwd_lend.sp1.reads_first_page",
+		cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, base, 0, 0), 0x5E1A0001);
+	t_sp_ok("mem.nwd_lend.sp1.reads_last_word",
+		cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, base + 2 * PG - 8, 0, 0), 0x5E1A0002);
+	cmd(TEST_SP1_ID, TEST_CMD_MEM_WRITE, base + PG, 0x5E1A0003, 0);
+	test_ffa_error("mem.nwd_lend.sp1.reclaim_while_held",
+		       ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0), FFA_DENIED);
+	t_sp_ok("mem.nwd_lend.sp1.relinquish", cmd(TEST_SP1_ID, TEST_CMD_MEM_RELINQUISH, h, 0, 0),
+		FFA_SUCCESS_32);
+	test_ffa_success("mem.nwd_lend.sp1.reclaim",
+			 ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0), 0);
+	if (expect_u64("mem.nwd_lend.sp1.nwd_reads_sp1_data", "value", *word(base + PG),
+		       0x5E1A0003)) {
+		test_pass("mem.nwd_lend.sp1.nwd_reads_sp1_data");
+	}
+}
+
+/* One page shared with sp1 (read-write) and sp2 (read-only): each sees the other's view. */
+static void nwd_share_with_sp1_sp2(void)
+{
+	const char *n = "mem.nwd_share.sp1_sp2.send";
+	uint64_t base = SHARE_BASE + 0x30000;
+	struct mb_range r = {base, 1};
+	struct mb_desc d = one(&r, TEST_SP1_ID, MB_RW, MB_NORMAL_WB_ISH);
+	d.nrecv = 2;
+	d.recv[1] = (struct mb_recv){.id = TEST_SP2_ID, .perms = MB_RO};
+	*word(base) = 0x5A5A0001;
+	struct ffa_value v = send1(FFA_MEM_SHARE_32, &d);
+	uint64_t h;
+	if (!expect_handle(n, &v, &h)) {
+		return;
+	}
+	test_pass(n);
+	v = cmd(TEST_SP1_ID, TEST_CMD_MEM_RETRIEVE, h, NWD_ID | MB_RW << 16, 0);
+	if (expect_retrieved("mem.nwd_share.sp1_sp2.sp1", &v, 1, 1, MB_NORMAL_WB_ISH | MB_ATTR_NS,
+			     MB_RW | MB_NX)) {
+		test_pass("mem.nwd_share.sp1_sp2.sp1");
+	}
+	v = cmd(TEST_SP2_ID, TEST_CMD_MEM_RETRIEVE, h, NWD_ID | MB_RO << 16, 0);
+	if (expect_retrieved("mem.nwd_share.sp1_sp2.sp2", &v, 1, 1, MB_NORMAL_WB_ISH | MB_ATTR_NS,
+			     MB_RO | MB_NX)) {
+		test_pass("mem.nwd_share.sp1_sp2.sp2");
+	}
+	cmd(TEST_SP1_ID, TEST_CMD_MEM_WRITE, base + 8, 0x5A5A0002, 0);
+	t_sp_ok("mem.nwd_share.sp1_sp2.sp2_reads_sp1_write",
+		cmd(TEST_SP2_ID, TEST_CMD_MEM_READ, base + 8, 0, 0), 0x5A5A0002);
+	t_sp_ok("mem.nwd_share.sp1_sp2.sp2_reads_nwd_data",
+		cmd(TEST_SP2_ID, TEST_CMD_MEM_READ, base, 0, 0), 0x5A5A0001);
+	*word(base + 16) = 0x5A5A0003; /* the sender keeps access to shared memory */
+	t_sp_ok("mem.nwd_share.sp1_sp2.sp1_reads_nwd_write",
+		cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, base + 16, 0, 0), 0x5A5A0003);
+	cmd(TEST_SP2_ID, TEST_CMD_MEM_RELINQUISH, h, 0, 0);
+	test_ffa_error("mem.nwd_share.sp1_sp2.reclaim_while_sp1_holds",
+		       ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0), FFA_DENIED);
+	cmd(TEST_SP1_ID, TEST_CMD_MEM_RELINQUISH, h, 0, 0);
+	test_ffa_success("mem.nwd_share.sp1_sp2.reclaim",
+			 ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0), 0);
+}
+
+/* --- the normal world in v1.0 and v1.1 -------------------------------------------- */
+
+static bool rxtx_version(const char *name, uint32_t version)
+{
+	struct ffa_value v = ffa_call6(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0);
+	if (!expect_u64(name, "RXTX_UNMAP", (uint32_t)v.x[0], FFA_SUCCESS_32)) {
+		return false;
+	}
+	v = ffa_call6(FFA_VERSION_32, version, 0, 0, 0, 0);
+	if (!expect_u64(name, "FFA_VERSION", (uint32_t)v.x[0], FFA_VERSION_1_2)) {
+		return false;
+	}
+	v = ffa_call6(FFA_RXTX_MAP_64, (uintptr_t)nwd_tx, (uintptr_t)nwd_rx, 1, 0, 0);
+	return expect_u64(name, "RXTX_MAP", (uint32_t)v.x[0], FFA_SUCCESS_32);
+}
+
+/*
+ * The normal world as a v1.0 and a v1.1 caller (buffers unmapped, version
+ * renegotiated, buffers mapped again): its descriptors in its layout, the
+ * hypervisor retrieve answered in it, the partition (v1.2) unaffected.
+ */
+static void versions(void)
+{
+	static const struct {
+		uint32_t version;
+		const char *name;
+	} vs[] = {{FFA_VERSION_1_0, "v1_0"}, {FFA_VERSION_1_1, "v1_1"}};
+	char n[80];
+
+	for (unsigned int i = 0; i < 2; i++) {
+		uint32_t ver = vs[i].version;
+		uint64_t base = SHARE_BASE + 0x40000 + i * 0x10000;
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.renegotiate", vs[i].name);
+		if (!rxtx_version(n, ver)) {
+			break;
+		}
+		test_pass(n);
+		/* FFA_FEATURES(RETRIEVE_REQ): the NS bit is the caller's to ask for in v1.0 only.
+		 */
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.features_retrieve", vs[i].name);
+		test_ffa_success(n, ffa_call6(FFA_FEATURES_32, FFA_MEM_RETRIEVE_REQ_32, 2, 0, 0, 0),
+				 6);
+		struct mb_range r = {base, 3};
+		struct mb_desc d = one(&r, TEST_SP1_ID, MB_RW, MB_NORMAL_WB_ISH);
+		*word(base + PG) = 0x7E500000 + i;
+		uint32_t len = mb_write(nwd_tx, ver, &d);
+		struct ffa_value v = ffa_call6(FFA_MEM_SHARE_32, len, len, 0, 0, 0);
+		uint64_t h;
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.share", vs[i].name);
+		if (!expect_handle(n, &v, &h)) {
+			continue;
+		}
+		test_pass(n);
+		/*
+		 * The hypervisor's view, in the caller's layout: a request that is
+		 * a bare header, all zero but the handle (descriptor sizes and
+		 * offsets too, as pKVM sends it).
+		 */
+		len = ver == FFA_VERSION_1_0 ? 32 : 48;
+		memset(nwd_tx, 0, len);
+		memcpy(nwd_tx + 8, &h, 8);
+		v = ffa_call6(FFA_MEM_RETRIEVE_REQ_32, len, len, 0, 0, 0);
+		struct mb_resp resp;
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.hypervisor_retrieve", vs[i].name);
+		if (expect_u64(n, "x0", (uint32_t)v.x[0], FFA_MEM_RETRIEVE_RESP_32) &&
+		    expect_u64(n, "total (the request's header, an EMAD, composite, range)", v.x[1],
+			       len + 16 + 16 + 16) &&
+		    expect_u64(n, "readable in the caller's layout",
+			       mb_read(nwd_rx, (uint32_t)v.x[2], ver, &resp), 1) &&
+		    expect_u64(n, "handle", resp.handle, h) &&
+		    expect_u64(n, "receiver", resp.recv_id, TEST_SP1_ID) &&
+		    expect_u64(n, "pages", resp.total_pages, 3) &&
+		    expect_u64(n, "the range", mb_range_at(nwd_rx + resp.ranges_at, 0).base,
+			       base)) {
+			test_pass(n);
+		}
+		ffa_call6(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.sp1_retrieves", vs[i].name);
+		v = cmd(TEST_SP1_ID, TEST_CMD_MEM_RETRIEVE, h, NWD_ID | MB_RW << 16, 0);
+		if (expect_retrieved(n, &v, 3, 1, MB_NORMAL_WB_ISH | MB_ATTR_NS, MB_RW | MB_NX)) {
+			test_pass(n);
+		}
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.sp1_reads", vs[i].name);
+		t_sp_ok(n, cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, base + PG, 0, 0), 0x7E500000 + i);
+		cmd(TEST_SP1_ID, TEST_CMD_MEM_RELINQUISH, h, 0, 0);
+		fmt_snprintf(n, sizeof(n), "mem.version.%s.reclaim", vs[i].name);
+		test_ffa_success(n, ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0),
+				 0);
+	}
+	if (rxtx_version("mem.version.back_to_v1_2", FFA_VERSION_1_2)) {
+		test_pass("mem.version.back_to_v1_2");
 	}
 }
 
@@ -560,10 +737,115 @@ static void hostile(void)
 			 ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)kept, kept >> 32, 0, 0, 0), 0);
 }
 
+/* --- four cores at once ------------------------------------------------------------ */
+
+/* The normal world has one TX buffer for all its cores: they take turns writing to it. */
+static uint32_t tx_lock;
+
+#define SMP_ITERATIONS 6U
+#define SMP_WINDOW (SHARE_BASE + 0xC00000)
+
+/*
+ * On a secondary core (SMP suite), SMP_ITERATIONS cycles: share or lend a
+ * page of its own with sp1 (whose context on this core retrieves it, reads
+ * the normal world's pattern, writes its own), a reclaim refused while sp1
+ * holds it, relinquish, reclaim, the normal world reads sp1's pattern.
+ * Other cores do the same at the same time. 0, or the first failure:
+ * step | iteration << 8 | what the call answered << 16.
+ */
+uint64_t mem_on_core(unsigned int core, unsigned int round)
+{
+	for (unsigned int i = 0; i < SMP_ITERATIONS; i++) {
+		uint64_t page = SMP_WINDOW + ((uint64_t)core * SMP_ITERATIONS + i) * 2 * PG;
+		uint64_t mine = (uint64_t)core << 48 | (uint64_t)round << 40 | i;
+		struct mb_range r = {page, 1};
+		struct mb_desc d = one(&r, TEST_SP1_ID, MB_RW, i % 2 == 0 ? MB_NORMAL_WB_ISH : 0);
+		*word(page) = mine;
+		while (__atomic_exchange_n(&tx_lock, 1U, __ATOMIC_ACQUIRE) != 0) {
+		}
+		uint32_t len = mb_write(nwd_tx, FFA_VERSION_1_2, &d);
+		struct ffa_value v = ffa_call6(i % 2 == 0 ? FFA_MEM_SHARE_64 : FFA_MEM_LEND_64, len,
+					       len, 0, 0, 0);
+		__atomic_store_n(&tx_lock, 0U, __ATOMIC_RELEASE);
+		uint64_t h = handle_of(&v);
+		if (h == 0) {
+			return 1 | i << 8 | v.x[2] << 16;
+		}
+		uint8_t perms = i % 2 == 0 ? MB_RW : MB_RW | MB_NX;
+		v = cmd(TEST_SP1_ID, TEST_CMD_MEM_RETRIEVE, h, NWD_ID | (uint64_t)perms << 16, 0);
+		if (v.x[3] != TEST_STATUS_OK || v.x[4] != FFA_MEM_RETRIEVE_RESP_32) {
+			return 2 | i << 8 | v.x[4] << 16;
+		}
+		v = cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, page, 0, 0);
+		if (v.x[4] != mine) {
+			return 3 | i << 8;
+		}
+		cmd(TEST_SP1_ID, TEST_CMD_MEM_WRITE, page + 8, ~mine, 0);
+		v = ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0);
+		if ((uint32_t)v.x[0] != FFA_ERROR_32 || (int32_t)v.x[2] != FFA_DENIED) {
+			return 4 | i << 8 | v.x[0] << 16;
+		}
+		v = cmd(TEST_SP1_ID, TEST_CMD_MEM_RELINQUISH, h, 0, 0);
+		if (v.x[4] != FFA_SUCCESS_32) {
+			return 5 | i << 8 | v.x[5] << 16;
+		}
+		v = ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0);
+		if ((uint32_t)v.x[0] != FFA_SUCCESS_32) {
+			return 6 | i << 8 | v.x[2] << 16;
+		}
+		if (*word(page + 8) != ~mine) {
+			return 7 | i << 8;
+		}
+	}
+	return 0;
+}
+
+/*
+ * After the SMP suite: nothing leaked. tzvisor holds MEM_MAX_TXNS (128)
+ * transactions; with none left over, 128 one-page shares go through and
+ * the 129th runs out.
+ */
+#define SPMC_MAX_TXNS 128U
+
+void mem_no_leaks(void)
+{
+	static uint64_t handles[SPMC_MAX_TXNS];
+	const char *n = "mem.smp.no_transactions_left";
+	struct ffa_value v;
+	unsigned int got = 0;
+
+	for (; got < SPMC_MAX_TXNS; got++) {
+		struct mb_range r = {SMP_WINDOW + 0x100000 + got * PG, 1};
+		struct mb_desc d = one(&r, TEST_SP3_ID, MB_RO, MB_NORMAL_WB_ISH);
+		v = send1(FFA_MEM_SHARE_32, &d);
+		handles[got] = handle_of(&v);
+		if (handles[got] == 0) {
+			break;
+		}
+	}
+	struct mb_range r = {SMP_WINDOW + 0x100000 + SPMC_MAX_TXNS * PG, 1};
+	struct mb_desc d = one(&r, TEST_SP3_ID, MB_RO, MB_NORMAL_WB_ISH);
+	struct ffa_value more = send1(FFA_MEM_SHARE_32, &d);
+	unsigned int reclaimed = 0;
+	for (unsigned int i = 0; i < got; i++) {
+		v = ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)handles[i], handles[i] >> 32, 0, 0, 0);
+		reclaimed += (uint32_t)v.x[0] == FFA_SUCCESS_32;
+	}
+	if (expect_u64(n, "transactions accepted", got, SPMC_MAX_TXNS) &&
+	    expect_u64(n, "one more", (uint32_t)more.x[0], FFA_ERROR_32) &&
+	    expect_u64(n, "its error", (uint32_t)more.x[2], (uint32_t)FFA_NO_MEMORY) &&
+	    expect_u64(n, "reclaimed", reclaimed, got)) {
+		test_pass(n);
+	}
+}
+
 void suite_memory(void)
 {
 	nwd_share_with_sp3();
 	nwd_lend_zeroed();
+	nwd_lend_to_sp1();
+	nwd_share_with_sp1_sp2();
+	versions();
 	sp_lend_to_sp();
 	sp_share_two_borrowers();
 	sp_donate();

@@ -67,6 +67,10 @@ void mmu_smp_check(unsigned int core, uint32_t round, uint64_t sctlr, uint64_t f
 void mmu_smp_round_end(uint32_t round);
 void suite_smccc(void);
 void suite_memory(void);
+/* Memory sharing on a secondary core (SMP suite): 0 or the first failure. */
+uint64_t mem_on_core(unsigned int core, unsigned int round);
+/* After the SMP suite: the SPMC's transaction table is empty again. */
+void mem_no_leaks(void);
 /* What the checks found on every call so far: in the partitions, in this payload. */
 void suite_smccc_partitions_report(void);
 void suite_smccc_nwd_report(void);

@@ -5,6 +5,7 @@
  * everything else keeps running). See partitions/test_sp/test_cmd.h.
  */
 #include "core/fmt.h"
+#include "mem_build.h"
 #include "nwd.h"
 #include "test_cmd.h"
 
@@ -233,24 +234,71 @@ void suite_partitions(void)
 	t_echo("sp.after_hostile.sp3", FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, true);
 }
 
+/* sp1 lends its i-th page to sp2, which retrieves it: the handle (0 on failure). */
+static uint64_t lend_to_sp2(unsigned int i)
+{
+	struct ffa_value v =
+		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_GIVE, FFA_MEM_LEND_64,
+		    TEST_SP2_ID | (uint64_t)MB_RW << 32, i | 1U << 16, 0);
+	uint64_t h = v.x[5];
+	if (v.x[3] != TEST_STATUS_OK || v.x[4] != FFA_SUCCESS_32) {
+		return 0;
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_MEM_RETRIEVE, h,
+		TEST_SP1_ID | (MB_RW | MB_NX) << 16, 0, 0);
+	return v.x[4] == FFA_MEM_RETRIEVE_RESP_32 ? h : 0;
+}
+
+static bool sp1_reclaims(const char *name, uint64_t h)
+{
+	struct ffa_value v =
+		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_RECLAIM, h, 0, 0, 0);
+	return expect_u64(name, "status", v.x[3], TEST_STATUS_OK) &&
+	       expect_u64(name, "reclaim", v.x[4], FFA_SUCCESS_32);
+}
+
 /*
  * Runs last: it stops sp2, then sp1, then sp3. A partition stops once and
  * for good, so the two S-EL1 partitions carry two fatal faults: sp2 one at
- * the SPMC's stage 2 (another partition's memory), sp1 one at its own
- * stage 1 (a write to its text). The SPMC's memory, absent from every
- * partition's stage 2 like anything else a partition does not own, is left
- * to the S-EL0 case.
+ * the SPMC's stage 2 (memory it relinquished), sp1 one at its own stage 1
+ * (a write to its text). The SPMC's memory, absent from every partition's
+ * stage 2 like anything else a partition does not own, is left to the
+ * S-EL0 case.
  */
 void suite_isolation(void)
 {
 	/*
-	 * sp2 maps memory it does not own (sp1's rw-data) in its own stage 1
-	 * and reads it: the SPMC's stage 2 has no such page, the fault stops it.
+	 * sp2 borrows two of sp1's pages, writes to the first, relinquishes it
+	 * but keeps it in its own stage 1, and reads it: the SPMC's stage 2 no
+	 * longer has the page, the fault stops sp2. sp1 then reclaims both,
+	 * the one sp2 still held when it stopped too, and finds sp2's write.
 	 */
-	struct ffa_value v =
-		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_FAULT, 0x0e340000, 0, 0, 0);
-	if (expect_ffa_error("sp.isolation.fault_aborts_sp", &v, FFA_ABORTED)) {
-		test_pass("sp.isolation.fault_aborts_sp");
+	const char *n = "sp.isolation.read_after_relinquish_aborts_sp";
+	uint64_t page =
+		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_PAGE, 6, 0, 0, 0).x[4];
+	uint64_t gone = lend_to_sp2(6), held = lend_to_sp2(7);
+	if (!expect_u64(n, "two pages lent and retrieved", gone != 0 && held != 0, 1)) {
+		return;
+	}
+	req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_MEM_WRITE, page + 8, 0x600D, 0, 0);
+	struct ffa_value v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_MEM_RELINQUISH,
+				 gone, TEST_MEM_KEEP_MAPPING, 0, 0);
+	if (!expect_u64(n, "relinquish", v.x[4], FFA_SUCCESS_32)) {
+		return;
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_MEM_READ, page, 0, 0, 0);
+	if (expect_ffa_error(n, &v, FFA_ABORTED)) {
+		test_pass(n);
+	}
+	if (sp1_reclaims("sp.isolation.lender_reclaims_relinquished", gone)) {
+		test_pass("sp.isolation.lender_reclaims_relinquished");
+	}
+	if (sp1_reclaims("sp.isolation.lender_reclaims_from_stopped_borrower", held)) {
+		test_pass("sp.isolation.lender_reclaims_from_stopped_borrower");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_READ, page + 8, 0, 0, 0);
+	if (expect_u64("sp.isolation.lender_reads_borrower_write", "value", v.x[4], 0x600D)) {
+		test_pass("sp.isolation.lender_reads_borrower_write");
 	}
 	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP2_ID, TEST_CMD_ECHO, 1, 2, 3, 4);
 	if (expect_ffa_error("sp.isolation.stopped_sp_refuses", &v, FFA_ABORTED)) {

@@ -190,15 +190,20 @@ static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uin
 	return s;
 }
 
-/* FFA_MEM_RELINQUISH; then (S-EL1) the ranges leave its stage 1. */
+/*
+ * FFA_MEM_RELINQUISH; then (S-EL1) the ranges leave its stage 1, unless
+ * the test keeps them (TEST_MEM_KEEP_MAPPING: to touch the memory after).
+ */
 static struct ffa_value relinquish(uint64_t handle, uint32_t flags)
 {
 	lock();
-	mb_relinquish(sp_tx_buf, handle, flags, sp_id);
+	mb_relinquish(sp_tx_buf, handle, flags & ~TEST_MEM_KEEP_MAPPING, sp_id);
 	struct ffa_value v = sp_call(FFA_MEM_RELINQUISH_32, 0, 0, 0);
 #ifndef SP_EL0
 	struct held *h = held_slot(handle);
-	if ((uint32_t)v.x[0] == FFA_SUCCESS_32 && h != NULL && handle != 0) {
+	if ((flags & TEST_MEM_KEEP_MAPPING) != 0 && h != NULL && handle != 0) {
+		h->handle = 0;
+	} else if ((uint32_t)v.x[0] == FFA_SUCCESS_32 && h != NULL && handle != 0) {
 		for (uint32_t i = 0; i < h->n && i < HELD_RANGES; i++) {
 			sp_unmap((uintptr_t)h->r[i].base, (size_t)h->r[i].pages * MB_PAGE);
 		}

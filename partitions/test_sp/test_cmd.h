@@ -115,7 +115,8 @@
  * MEM_CYCLE: x4 = handle, x5 = sender | permissions << 16: retrieve, then
  *   relinquish, touching nothing (benchmarks): x4 = retrieve's x0 | error
  *   << 32, x5 = relinquish's, x6 = pages | ranges << 32.
- * MEM_RELINQUISH: x4 = handle, x5 = flags: x4 = x0, x5 = error.
+ * MEM_RELINQUISH: x4 = handle, x5 = flags (and TEST_MEM_KEEP_MAPPING: an
+ *   S-EL1 partition leaves the memory in its stage 1): x4 = x0, x5 = error.
  * MEM_READ: x4 = address: x4 = the 64-bit value there (a fault stops it).
  * MEM_WRITE: x4 = address, x5 = value.
  * MEM_PAGE: x4 = i: x4 = the address of its i-th page to give (0 beyond).
@@ -133,6 +134,7 @@
 #define TEST_CMD_MEM_GIVE 31U
 #define TEST_CMD_MEM_RECLAIM 32U
 #define TEST_SHARE_PAGES 16U
+#define TEST_MEM_KEEP_MAPPING (1U << 31)
 
 /*
  * The own stage 1 of an S-EL1 partition (partitions/runtime/mmu.c). An

@@ -1,9 +1,10 @@
 /*
- * A deterministic mutation driver for fuzz_parsers.c, for make test (gcc,
- * ASan, UBSan; no libFuzzer needed): for each seed (the project's real SP
- * and SPMC manifests, compiled at build time), a fixed-seed PRNG applies bit
- * flips, byte overwrites with boundary values, truncations and 32-bit field
- * rewrites, ITERATIONS times. Output is TAP, one line per seed.
+ * A deterministic mutation driver for the fuzz targets, for make test (gcc,
+ * ASan, UBSan; no libFuzzer needed): for each seed (compiled in at build
+ * time: the project's real manifests and descriptors for fuzz_parsers.c, a
+ * corpus for fuzz_mem.c), a fixed-seed PRNG applies bit flips, byte
+ * overwrites with boundary values, truncations and 32-bit field rewrites,
+ * FUZZ_ITERATIONS times. Output is TAP, one line per seed.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,7 +13,9 @@
 
 #include "fuzz_seeds.h" /* generated: fuzz_seeds[], fuzz_seed_sizes[], fuzz_seed_names[] */
 
-#define ITERATIONS 20000U
+#ifndef FUZZ_ITERATIONS
+#define FUZZ_ITERATIONS 20000U
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,20 +70,34 @@ static size_t mutate(uint8_t *buf, size_t size, size_t cap)
 	return size;
 }
 
+/*
+ * One TAP line per seed; or, with FUZZ_CORPUS_NAME (a corpus of many small
+ * seeds, named by hash), one line for all of them.
+ */
 int main(void)
 {
+#ifdef FUZZ_CORPUS_NAME
+	printf("1..1\n");
+#else
 	printf("1..%u\n", FUZZ_SEED_COUNT);
+#endif
 	for (unsigned int s = 0; s < FUZZ_SEED_COUNT; s++) {
 		size_t cap = fuzz_seed_sizes[s] + 64;
 		uint8_t *buf = malloc(cap);
 		LLVMFuzzerTestOneInput(fuzz_seeds[s], fuzz_seed_sizes[s]);
-		for (unsigned int i = 0; i < ITERATIONS; i++) {
+		for (unsigned int i = 0; i < FUZZ_ITERATIONS; i++) {
 			memcpy(buf, fuzz_seeds[s], fuzz_seed_sizes[s]);
 			size_t n = mutate(buf, fuzz_seed_sizes[s], cap);
 			LLVMFuzzerTestOneInput(buf, n);
 		}
 		free(buf);
-		printf("ok %u - %s_%u_mutations\n", s + 1, fuzz_seed_names[s], ITERATIONS);
+#ifndef FUZZ_CORPUS_NAME
+		printf("ok %u - %s_%u_mutations\n", s + 1, fuzz_seed_names[s], FUZZ_ITERATIONS);
+#endif
 	}
+#ifdef FUZZ_CORPUS_NAME
+	printf("ok 1 - %s_%u_seeds_%u_mutations_each\n", FUZZ_CORPUS_NAME, FUZZ_SEED_COUNT,
+	       FUZZ_ITERATIONS);
+#endif
 	return 0;
 }
