@@ -49,7 +49,7 @@ LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c src/spmc/notif.c src/spmc/fdt_blob.c
+	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/sel2.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(ARCH_SRCS) \
@@ -336,8 +336,8 @@ test_palloc_SRCS := $(HOST_COMMON)
 test_mm_SRCS := $(HOST_COMMON)
 test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
 test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
-test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/spmc/fdt_blob.c
-test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/spmc/fdt_blob.c
+test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/core/fdt_blob.c
+test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/core/fdt_blob.c
 test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
 test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
@@ -363,7 +363,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch
 # (gcc, ASan, UBSan) over the project's real manifests; make fuzz runs it
 # under libFuzzer (clang) for FUZZ_SECONDS.
 FUZZ_SRCS := tests/fuzz/fuzz_parsers.c src/spmc/sp_manifest.c src/spmc/manifest.c \
-	src/spmc/sp_pkg.c src/spmc/fdt_blob.c src/ffa/mem_desc.c $(HOST_COMMON)
+	src/spmc/sp_pkg.c src/core/fdt_blob.c src/ffa/mem_desc.c $(HOST_COMMON)
 FUZZ_SEED_DTS := $(SP_DTS) config/spmc_manifest.dts
 FUZZ_MEM_SEEDS := $(patsubst %,$(BUILD)/fuzz/seeds/%.bin,mem_v1_0 mem_v1_1 mem_v1_2)
 FUZZ_SEEDS := $(patsubst %.dts,$(BUILD)/fuzz/seeds/%.dtb,$(notdir $(FUZZ_SEED_DTS))) \

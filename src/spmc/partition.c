@@ -28,6 +28,7 @@
 #include "core/types.h"
 #include "plat/plat.h"
 #include "spmc/run.h"
+#include "spmc/sel2.h"
 #include "spmc/sp_pkg.h"
 #include "spmc/spmc.h"
 
@@ -329,8 +330,8 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 void partitions_cpu_init(void)
 {
 	arch_vcpu_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_WALK_WBWA_ISH |
-				   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSW | VTCR_NSA,
-			   VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
+			   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSW | VTCR_NSA);
+	sel2_stage2_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
 }
 
 /* VTTBR_EL2 for a partition: its NS IPA space and its VMID (which tags its TLB entries). */

@@ -57,6 +57,20 @@ void arch_dcache_inval_range(uintptr_t start, uintptr_t size)
 	dsb(sy);
 }
 
+void arch_dcache_clean_range(uintptr_t start, uintptr_t size)
+{
+	uint64_t ctr = read_sysreg(ctr_el0);
+	uintptr_t line = (uintptr_t)4 << ((ctr >> 16) & 0xF);
+
+	for (uintptr_t a = start & ~(line - 1); a < start + size; a += line) {
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	}
+	dsb(sy);
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb(sy);
+	isb();
+}
+
 void arch_mm_enable(const struct mm_ptable *pt)
 {
 	/* Output size: what the CPU supports, capped at the 48 bits the tables encode. */
