@@ -417,7 +417,7 @@ run: setup
 test: setup
 	@$(MAKE) --no-print-directory all
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
-		--panic-addr $(SELFTEST_FAULT_ADDR)
+		--panic-addr $(SELFTEST_FAULT_ADDR) $(HYP_TEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory firmware $(BUILD)/flash-bench.bin
@@ -450,5 +450,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+include mk/hyp.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,118 @@
+# The hypervisor role (NS-EL2): tzvisor-hyp.bin, booted by QEMU's -kernel with
+# the VM manifest as its initrd, its bare-metal test guest and the test
+# manifests. Included from the top Makefile.
+#
+#   make hyp          build the hypervisor, the test guest and the manifests
+#   make run-hyp      boot the qemu.hyp.basic scenario (HYP_MANIFEST= another)
+
+HYP_SRCS := src/hyp/entry.S src/hyp/boot.c src/hyp/machine.c src/hyp/manifest.c \
+	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c \
+	src/hyp/run.c src/hyp/vuart.c src/hyp/stage2.c src/core/fdt_blob.c
+HYP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c \
+	fdt_addresses.c
+HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(CORE_SRCS) $(ARCH_SRCS) $(PLAT_SRCS) $(LIB_SRCS) \
+	$(HYP_SRCS)) $(patsubst %,$(BUILD)/hyp/libfdt/%.o,$(HYP_LIBFDT_SRCS))
+HYP_ELF := $(BUILD)/hyp/tzvisor-hyp.elf
+HYP_BIN := $(BUILD)/hyp/tzvisor-hyp.bin
+
+$(BUILD)/hyp/%.c.o: %.c | $(OFFSETS_H) $(VERSION_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC     $< (hyp)"
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
+
+$(BUILD)/hyp/%.S.o: %.S $(OFFSETS_H)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/hyp/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(LIBFDT_INC) -Wno-sign-compare -c -o $@ $<
+
+$(HYP_ELF): $(HYP_OBJS) src/hyp/hyp.ld
+	@echo "  LD     $@"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/hyp/hyp.ld -o $@ $(HYP_OBJS)
+
+$(HYP_BIN): $(HYP_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# --- the bare-metal test guest -------------------------------------------------
+HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c src/core/fmt.c \
+	src/lib/string.c src/plat/qemu/pl011.c
+HYP_GUEST_OBJS := $(patsubst %,$(BUILD)/hyp-guest/%.o,$(HYP_GUEST_SRCS)) \
+	$(patsubst %,$(BUILD)/hyp-guest/libfdt/%.o,fdt.c fdt_ro.c)
+HYP_GUEST_BIN := $(BUILD)/hyp-guest/test-guest.bin
+# Where QEMU's loader puts guest images: clear of tzvisor (0x40080000) and of
+# QEMU's initrd slot (RAM base + 128 MiB) and the boot DTB after it.
+HYP_GUEST_PA := 0x44000000
+
+$(BUILD)/hyp-guest/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
+
+$(BUILD)/hyp-guest/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/hyp-guest/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_CFLAGS) $(LIBFDT_INC) -Wno-sign-compare -c -o $@ $<
+
+$(BUILD)/hyp-guest/test-guest.elf: $(HYP_GUEST_OBJS) tests/hyp/guest/guest.ld
+	@echo "  LD     $@"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T tests/hyp/guest/guest.ld -o $@ $(HYP_GUEST_OBJS)
+
+$(HYP_GUEST_BIN): $(BUILD)/hyp-guest/test-guest.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# --- VM manifests: DTS with the images' addresses and sizes filled in by cpp ---
+HYP_MANIFESTS := basic
+HYP_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,$(HYP_MANIFESTS))
+
+$(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN)
+	@mkdir -p $(dir $@)
+	$(Q)cpp -P -nostdinc -undef -x assembler-with-cpp -DGUEST_PA=$(HYP_GUEST_PA) \
+		-DGUEST_SIZE=$$(stat -c %s $(HYP_GUEST_BIN)) $< | dtc -q -I dts -O dtb -o $@ -
+
+.PHONY: hyp run-hyp
+hyp: $(HYP_BIN) $(HYP_GUEST_BIN) $(HYP_MANIFEST_DTBS)
+all: hyp
+
+# QEMU without a secure world: tzvisor is entered at NS-EL2 like a Linux kernel.
+HYP_QEMU := $(QEMU) -machine virt,virtualization=on,gic-version=3 -cpu max -smp 4 -m 1G \
+	-nic none -accel $(QEMU_ACCEL) -display none -monitor none -serial stdio
+HYP_MANIFEST ?= basic
+hyp_qemu_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-$(1).dtb \
+	-device loader,file=$(HYP_GUEST_BIN),addr=$(HYP_GUEST_PA),force-raw=on
+
+run-hyp: setup
+	@$(MAKE) --no-print-directory hyp
+	$(HYP_QEMU) $(call hyp_qemu_args,$(HYP_MANIFEST))
+
+# Handed to tests/run_tests.py by `make test`.
+HYP_TEST_ARGS = --hyp-qemu "$(HYP_QEMU)" \
+	--hyp-scenario "basic=$(call hyp_qemu_args,basic)"
+
+# --- host tests (cmocka, ASan + UBSan), picked up by tests/run_tests.py ------------
+# QEMU's own virt DTB, as the hypervisor sees it at boot: input of test_hyp_boot_data.
+HYP_QEMU_DTB := $(BUILD)/hyp/qemu-virt.dtb
+$(HYP_QEMU_DTB):
+	@mkdir -p $(dir $@)
+	$(Q)$(QEMU) -machine virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu max -smp 4 \
+		-m 1G -nic none -display none >/dev/null 2>&1
+
+HYP_HOST_TESTS := psci sched boot_data
+hyp_test_psci_SRCS := src/hyp/psci.c
+hyp_test_sched_SRCS := src/hyp/sched.c
+hyp_test_boot_data_SRCS := src/hyp/machine.c src/hyp/manifest.c src/hyp/ram.c \
+	src/hyp/guest_dtb.c src/hyp/vuart.c src/core/fdt_blob.c
+HYP_HOST_BINS := $(patsubst %,$(BUILD)/host/test_hyp_%,$(HYP_HOST_TESTS))
+
+$(BUILD)/host/test_hyp_%: tests/unit/hyp/test_%.c $$(hyp_test_$$*_SRCS) $(HOST_COMMON) \
+		tests/unit/fake_arch.h $(HYP_QEMU_DTB)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DQEMU_VIRT_DTB='"$(abspath $(HYP_QEMU_DTB))"' -o $@ $< \
+		$(hyp_test_$*_SRCS) $(HOST_COMMON) $(HOST_LIBFDT) $(DTC_SRC)/libfdt/fdt_addresses.c \
+		-Wno-sign-compare -Wno-conversion -Wno-cast-align $(HOST_LDLIBS)
+
+host-tests: $(HYP_HOST_BINS)
