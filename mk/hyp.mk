@@ -7,7 +7,7 @@
 
 HYP_SRCS := src/hyp/entry.S src/hyp/boot.c src/hyp/machine.c src/hyp/manifest.c \
 	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c \
-	src/hyp/run.c src/hyp/vuart.c src/hyp/stage2.c src/core/fdt_blob.c
+	src/hyp/run.c src/hyp/vuart.c src/hyp/vgic.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c
 HYP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c \
 	fdt_addresses.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(CORE_SRCS) $(ARCH_SRCS) $(PLAT_SRCS) $(LIB_SRCS) \
@@ -36,7 +36,8 @@ $(HYP_BIN): $(HYP_ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # --- the bare-metal test guest -------------------------------------------------
-HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c src/core/fmt.c \
+HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c tests/hyp/guest/gic_tests.c \
+	src/core/fmt.c \
 	src/lib/string.c src/plat/qemu/pl011.c
 HYP_GUEST_OBJS := $(patsubst %,$(BUILD)/hyp-guest/%.o,$(HYP_GUEST_SRCS)) \
 	$(patsubst %,$(BUILD)/hyp-guest/libfdt/%.o,fdt.c fdt_ro.c)
@@ -65,7 +66,7 @@ $(HYP_GUEST_BIN): $(BUILD)/hyp-guest/test-guest.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # --- VM manifests: DTS with the images' addresses and sizes filled in by cpp ---
-HYP_MANIFESTS := basic
+HYP_MANIFESTS := basic gic
 HYP_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,$(HYP_MANIFESTS))
 
 $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN)
@@ -90,7 +91,8 @@ run-hyp: setup
 
 # Handed to tests/run_tests.py by `make test`.
 HYP_TEST_ARGS = --hyp-qemu "$(HYP_QEMU)" \
-	--hyp-scenario "basic=$(call hyp_qemu_args,basic)"
+	--hyp-scenario "basic=$(call hyp_qemu_args,basic)" \
+	--hyp-scenario "gic=$(call hyp_qemu_args,gic)"
 
 # --- host tests (cmocka, ASan + UBSan), picked up by tests/run_tests.py ------------
 # QEMU's own virt DTB, as the hypervisor sees it at boot: input of test_hyp_boot_data.
@@ -100,9 +102,10 @@ $(HYP_QEMU_DTB):
 	$(Q)$(QEMU) -machine virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu max -smp 4 \
 		-m 1G -nic none -display none >/dev/null 2>&1
 
-HYP_HOST_TESTS := psci sched boot_data
+HYP_HOST_TESTS := psci sched boot_data vgic
 hyp_test_psci_SRCS := src/hyp/psci.c
 hyp_test_sched_SRCS := src/hyp/sched.c
+hyp_test_vgic_SRCS := src/hyp/vgic.c
 hyp_test_boot_data_SRCS := src/hyp/machine.c src/hyp/manifest.c src/hyp/ram.c \
 	src/hyp/guest_dtb.c src/hyp/vuart.c src/core/fdt_blob.c
 HYP_HOST_BINS := $(patsubst %,$(BUILD)/host/test_hyp_%,$(HYP_HOST_TESTS))

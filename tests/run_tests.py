@@ -226,6 +226,11 @@ HYP_EXPECT = {
         ("psci.system_off", r"VM 1 \(tests\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
         ("machine_off", r"powering the machine off: a VM marked poweroff-ends-machine"),
     ],
+    "gic": [
+        ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
+        ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),
+        ("system_off", r"VM 1 \(gic\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
+    ],
 }
 
 
@@ -354,6 +359,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=240)
     ap.add_argument("--hyp-qemu", default=None,
                     help="QEMU command for the hypervisor role (no secure world)")
+    ap.add_argument("--hyp-timeout", type=int, default=60,
+                    help="seconds a qemu.hyp scenario may take")
     ap.add_argument("--hyp-scenario", action="append", default=[],
                     help="NAME=QEMU arguments of one qemu.hyp scenario (repeatable)")
     ap.add_argument("--panic-addr", default=None,
@@ -374,7 +381,7 @@ def main():
         for spec in args.hyp_scenario:
             hname, hargs = spec.split("=", 1)
             facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_qemu, hargs, args.build,
-                                                     args.timeout)
+                                                     args.hyp_timeout)
     run_style(root)
     run_cppcheck(root, os.path.abspath(args.build))
 

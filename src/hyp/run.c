@@ -15,6 +15,7 @@
 #include "hyp/run.h"
 
 #include "arch/aarch64/gic.h"
+#include "arch/aarch64/gic_virt.h"
 #include "arch/aarch64/sysreg.h"
 #include "arch/arch.h"
 #include "core/console.h"
@@ -77,6 +78,7 @@ void hyp_cpu_init(void)
 	gic_local_enable(hc->rd, HYP_SGI_KICK);
 	gic_local_enable(hc->rd, m->timer_intid[TIMER_HYP_PHYS]);
 	gic_local_enable(hc->rd, m->timer_intid[TIMER_VIRT]);
+	gic_local_enable(hc->rd, m->gic_maint_intid);
 	isb();
 }
 
@@ -123,6 +125,17 @@ static uint64_t vtimer_deadline(const struct vcpu *v)
 	return cval == 0 ? 1 : cval;
 }
 
+/* The virtual timer's PPI becomes pending for v, which wakes up. */
+static void vtimer_inject(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	sl_lock(&vm->lock);
+	uint32_t wake = vgic_inject(&vm->vgic, v->index, VGIC_INTID_VTIMER);
+	sl_unlock(&vm->lock);
+	vm_wake(vm, wake);
+}
+
 /*
  * The virtual timer of the vCPU whose EL1 state this CPU holds fired: mask it
  * (the guest's handler reprograms it, as under Xen) and wake the vCPU.
@@ -135,8 +148,7 @@ static void vtimer_fired(void)
 	write_sysreg(cntv_ctl_el0, ctl | TIMER_IMASK);
 	isb();
 	if (owner != NULL) {
-		struct vcpu *v = (struct vcpu *)(void *)owner;
-		__atomic_store_n(&v->blocked, false, __ATOMIC_RELEASE);
+		vtimer_inject((struct vcpu *)(void *)owner);
 	}
 }
 
@@ -177,7 +189,16 @@ static uint64_t wake_expired(unsigned int pcpu)
 			continue;
 		}
 		if (d <= t) {
-			__atomic_store_n(&v->blocked, false, __ATOMIC_RELEASE);
+			/* Its saved timer fired: masked as the hardware path does, then delivered.
+			 */
+			if (vcpu_loaded(v)) {
+				uint64_t ctl = read_sysreg(cntv_ctl_el0);
+				write_sysreg(cntv_ctl_el0, ctl | TIMER_IMASK);
+				isb();
+			} else {
+				v->arch.el1.cntv_ctl |= TIMER_IMASK;
+			}
+			vtimer_inject(v);
 		} else if (next == 0 || d < next) {
 			next = d;
 		}
@@ -233,7 +254,10 @@ static enum next firmware_call(struct vcpu *v)
 		hyp_kick(r.wake->pcpu);
 		return NEXT_RESUME;
 	case PSCI_ACT_SUSPEND:
-		__atomic_store_n(&v->blocked, true, __ATOMIC_RELEASE);
+		sl_lock(&vm->lock);
+		__atomic_store_n(&v->blocked, !vgic_has_pending(&vm->vgic, v->index),
+				 __ATOMIC_RELEASE);
+		sl_unlock(&vm->lock);
 		return NEXT_SWITCH;
 	case PSCI_ACT_CPU_OFF:
 		return NEXT_SWITCH;
@@ -262,14 +286,24 @@ static bool dev_access(struct vm *vm, struct vdev *d, uint64_t off, unsigned int
 		       uint64_t *val)
 {
 	bool ok = false;
+	uint32_t wake = 0;
 
 	sl_lock(&vm->lock);
 	switch (d->kind) {
 	case VDEV_UART:
 		ok = vuart_mmio(&vm->uart, off, size, write, val);
+		/* Its interrupt line follows its state (a level-triggered SPI). */
+		wake = vgic_set_level(&vm->vgic, d->intid, vuart_irq_level(&vm->uart));
+		break;
+	case VDEV_GICD:
+		ok = vgic_dist_mmio(&vm->vgic, off, size, write, val);
+		break;
+	case VDEV_GICR:
+		ok = vgic_redist_mmio(&vm->vgic, off, size, write, val);
 		break;
 	}
 	sl_unlock(&vm->lock);
+	vm_wake(vm, wake);
 	return ok;
 }
 
@@ -322,6 +356,41 @@ static enum next data_abort(struct vcpu *v, const struct arch_exit *e)
 	return NEXT_RESUME;
 }
 
+/* ESR ISS of a trapped MSR/MRS (EC 0x18): the register's encoding and Rt. */
+#define SYSREG_ISS_MASK 0x3FFC1EU /* Op0, Op2, Op1, CRn, CRm */
+#define SYSREG_ISS(op0, op1, crn, crm, op2)                                            \
+	(((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | \
+	 ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
+#define SYSREG_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
+#define SYSREG_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
+#define SYSREG_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
+#define SYSREG_READ 1U
+
+static enum next sysreg_trap(struct vcpu *v, const struct arch_exit *e)
+{
+	uint32_t iss = (uint32_t)(e->esr & 0x1FFFFFFU), reg = iss & SYSREG_ISS_MASK;
+	unsigned int rt = (iss >> 5) & 0x1FU;
+	uint64_t val = rt == 31 ? 0 : v->arch.regs.x[rt];
+	char why[96];
+
+	if ((iss & SYSREG_READ) == 0 && reg == SYSREG_ICC_SGI1R) {
+		struct vm *vm = v->vm;
+		sl_lock(&vm->lock);
+		uint32_t wake = vgic_sgi(&vm->vgic, v->index, val);
+		sl_unlock(&vm->lock);
+		vm_wake(vm, wake);
+		v->arch.regs.pc += 4;
+		return NEXT_RESUME;
+	}
+	if ((iss & SYSREG_READ) == 0 && (reg == SYSREG_ICC_ASGI1R || reg == SYSREG_ICC_SGI0R)) {
+		v->arch.regs.pc += 4; /* Group 0 and the other Security state: nobody to signal */
+		return NEXT_RESUME;
+	}
+	fmt_snprintf(why, sizeof(why), "trapped system register access (ISS 0x%07x, PC 0x%llx)",
+		     (unsigned int)iss, (unsigned long long)v->arch.regs.pc);
+	return stop(v, why);
+}
+
 static enum next handle_exit(struct vcpu *v, const struct arch_exit *e)
 {
 	unsigned int ec = ESR_EC(e->esr);
@@ -348,7 +417,10 @@ static enum next handle_exit(struct vcpu *v, const struct arch_exit *e)
 		if ((e->esr & ISS_WFX_WFE) != 0) {
 			return NEXT_SWITCH;
 		}
-		__atomic_store_n(&v->blocked, true, __ATOMIC_RELEASE);
+		sl_lock(&v->vm->lock);
+		__atomic_store_n(&v->blocked, !vgic_has_pending(&v->vm->vgic, v->index),
+				 __ATOMIC_RELEASE);
+		sl_unlock(&v->vm->lock);
 		/* Its own timer may already be due: the hardware says so. */
 		if ((read_sysreg(cntv_ctl_el0) & (TIMER_ENABLE | TIMER_IMASK | TIMER_ISTATUS)) ==
 		    (TIMER_ENABLE | TIMER_ISTATUS)) {
@@ -360,6 +432,8 @@ static enum next handle_exit(struct vcpu *v, const struct arch_exit *e)
 	case ESR_EC_FP:
 		arch_vcpu_fp_claim(&v->arch);
 		return NEXT_RESUME;
+	case ESR_EC_SYSREG:
+		return sysreg_trap(v, e);
 	case ESR_EC_IABT_LOWER:
 		fmt_snprintf(why, sizeof(why),
 			     "instruction abort at IPA 0x%llx (PC 0x%llx, ESR 0x%llx): outside its "
@@ -400,11 +474,25 @@ static void run_vcpu(struct vcpu *v, unsigned int pcpu)
 		when = when == 0 || end < when ? end : when;
 	}
 	hyp_timer_set(when);
+	struct vgic_cpu *vc = &vm->vgic.cpu[v->index];
 	for (;;) {
+		sl_lock(&vm->lock);
+		vgic_flush(&vm->vgic, v->index);
+		sl_unlock(&vm->lock);
+		gicv_restore(&vc->hw);
 		struct arch_exit e = arch_vcpu_run(&v->arch);
+		/* First: the LRs may hold the maintenance interrupt's condition. */
+		gicv_save(&vc->hw);
+		sl_lock(&vm->lock);
+		vgic_sync(&vm->vgic, v->index);
+		sl_unlock(&vm->lock);
 		v->exits++;
 		enum next n = handle_exit(v, &e);
 		if (n == NEXT_SWITCH || hc->slice_over || !sched_runnable(v)) {
+			break;
+		}
+		/* An interrupt woke another vCPU of this CPU: let it run now (round-robin). */
+		if (e.kind == EXIT_IRQ && sched_runnable_count(pcpu) > 1) {
 			break;
 		}
 	}

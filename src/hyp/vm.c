@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "arch/aarch64/gic_virt.h"
 #include "arch/arch.h"
 #include "core/console.h"
 #include "core/panic.h"
@@ -161,7 +162,10 @@ bool vm_create(const struct vm_config *c, struct ram *ram, const char **why)
 		return false;
 	}
 	vuart_init(&vm->uart, vm->cfg.name);
+	vgic_init(&vm->vgic, vm->vcpu_count, gicv_lr_count());
 	add_dev(vm, VDEV_UART, VM_UART_IPA, VUART_SIZE, GUEST_UART_INTID);
+	add_dev(vm, VDEV_GICD, GUEST_GICD_IPA, VGIC_GICD_SIZE, 0);
+	add_dev(vm, VDEV_GICR, GUEST_GICR_IPA, (uint64_t)vm->vcpu_count * VGIC_GICR_STRIDE, 0);
 	if (!load_images(vm, why)) {
 		return false;
 	}
@@ -197,6 +201,16 @@ void vm_stop(struct vm *vm, const struct vcpu *by, const char *why)
 	}
 }
 
+void vm_wake(struct vm *vm, uint32_t mask)
+{
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		if ((mask & (1U << i)) != 0) {
+			__atomic_store_n(&vm->vcpus[i].blocked, false, __ATOMIC_RELEASE);
+			hyp_kick(vm->vcpus[i].pcpu);
+		}
+	}
+}
+
 void vm_reset(struct vm *vm)
 {
 	const char *why = NULL;
@@ -207,6 +221,8 @@ void vm_reset(struct vm *vm)
 	}
 	bool ok = load_images(vm, &why);
 	if (ok) {
+		vgic_init(&vm->vgic, vm->vcpu_count, vm->vgic.nr_lrs);
+		vuart_init(&vm->uart, vm->cfg.name);
 		vcpus_init(vm);
 	}
 	sl_unlock(&vm->lock);

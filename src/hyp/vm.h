@@ -19,6 +19,7 @@
 #include "arch/aarch64/vcpu.h"
 #include "core/mm.h"
 #include "core/spinlock.h"
+#include "hyp/vgic.h"
 #include "hyp/vuart.h"
 
 #define VM_MAX 4U
@@ -46,7 +47,7 @@ struct vcpu {
 	uint64_t exits; /* statistics for the closing report */
 };
 
-enum vdev_kind { VDEV_UART };
+enum vdev_kind { VDEV_UART, VDEV_GICD, VDEV_GICR };
 
 /* An emulated device: an IPA range and the state of its model. */
 struct vdev {
@@ -82,6 +83,7 @@ struct vm {
 	struct vdev devs[VM_MAX_DEVS];
 	unsigned int dev_count;
 	struct vuart uart;
+	struct vgic vgic;
 };
 
 extern struct vm vms[VM_MAX];
@@ -96,6 +98,8 @@ struct vdev *vm_find_dev(struct vm *vm, uint64_t ipa);
  * its vCPUs run no more; the other VMs go on. Takes vm->lock.
  */
 void vm_stop(struct vm *vm, const struct vcpu *by, const char *why);
+/* Unblocks the vCPUs of `mask` and makes their CPUs look at them (after an injection). */
+void vm_wake(struct vm *vm, uint32_t mask);
 /* Reloads the VM's images and restarts its first vCPU (PSCI SYSTEM_RESET). */
 void vm_reset(struct vm *vm);
 

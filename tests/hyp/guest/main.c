@@ -2,6 +2,7 @@
  * Bare-metal test guest for the hypervisor role. What it does is chosen by
  * the first word of its bootargs (written by tzvisor into its DTB from the
  * VM manifest):
+ *   gic      the virtual GICv3 on several vCPUs (gic_tests.c); then SYSTEM_OFF
  *   psci     PSCI and SMCCC answers, CPU_ON/OFF/AFFINITY_INFO cycles, wrong
  *            arguments, both conduits, WFI on the virtual timer; then SYSTEM_OFF
  *   mmio     (hostile) reads an IPA outside its memory and devices
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "core/fmt.h"
+#include "guest.h"
 #include "plat/plat.h"
 
 #define UART_IPA 0x09000000UL
@@ -40,8 +42,7 @@ void guest_exception(uint64_t esr, uint64_t elr, uint64_t far);
 static unsigned int passed, failed;
 static volatile uint64_t secondary_boots;
 
-static void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void gprintf(const char *fmt, ...)
+void gprintf(const char *fmt, ...)
 {
 	char buf[200];
 	va_list ap;
@@ -54,7 +55,7 @@ static void gprintf(const char *fmt, ...)
 	}
 }
 
-static int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	register uint64_t r0 __asm__("x0") = x0;
 	register uint64_t r1 __asm__("x1") = x1;
@@ -76,7 +77,7 @@ static int64_t smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 	return (int64_t)r0;
 }
 
-static void expect(const char *name, int64_t got, int64_t want)
+void expect(const char *name, int64_t got, int64_t want)
 {
 	if (got == want) {
 		passed++;
@@ -88,7 +89,7 @@ static void expect(const char *name, int64_t got, int64_t want)
 	}
 }
 
-__attribute__((noreturn)) static void power_off(void)
+void power_off(void)
 {
 	gprintf("TEST END %u\n", passed + failed);
 	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
@@ -104,14 +105,14 @@ void guest_exception(uint64_t esr, uint64_t elr, uint64_t far)
 	power_off();
 }
 
-static uint64_t counter(void)
+uint64_t counter(void)
 {
 	uint64_t v;
 	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
 	return v;
 }
 
-static uint64_t frequency(void)
+uint64_t frequency(void)
 {
 	uint64_t v;
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
@@ -190,7 +191,13 @@ static void suite_psci(void)
 			     (unsigned long long)cycle);
 		expect(name, wait_affinity(1), 1);
 	}
-	/* WFI blocks until the virtual timer fires, and no longer than that. */
+	/*
+	 * WFI blocks until the virtual timer's interrupt is pending, and no longer
+	 * (interrupts stay masked by PSTATE.I: WFI wakes, nothing is taken).
+	 */
+	*(volatile uint32_t *)0x08000000UL = 0x12; /* GICD_CTLR: ARE, EnableGrp1A */
+	gic_cpu_init();
+	local_enable(27, 0x80);
 	uint64_t f = frequency(), t0 = counter(), delay = f / 100; /* 10 ms */
 	__asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb"
 			 :
@@ -200,6 +207,7 @@ static void suite_psci(void)
 	}
 	uint64_t waited = counter() - t0;
 	__asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
+	gic_ack_all();
 	expect("wfi.vtimer_wakes", waited >= delay && waited < delay + f / 2, true);
 	/* CPU_SUSPEND (standby) returns once an interrupt could be taken: the timer again. */
 	t0 = counter();
@@ -209,6 +217,7 @@ static void suite_psci(void)
 	int64_t rc = hvc(PSCI_CPU_SUSPEND, 0, 0, 0);
 	waited = counter() - t0;
 	__asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
+	gic_ack_all();
 	expect("psci.suspend_standby", rc, 0);
 	expect("psci.suspend_waited_for_timer", waited >= delay, true);
 }
@@ -232,6 +241,9 @@ void guest_main(uintptr_t dtb)
 	gprintf("test guest: DTB @0x%llx, bootargs \"%s\"\n", (unsigned long long)dtb, args);
 	if (arg_is(args, "psci")) {
 		suite_psci();
+		power_off();
+	} else if (arg_is(args, "gic")) {
+		suite_gic();
 		power_off();
 	} else if (arg_is(args, "mmio")) {
 		gprintf("hostile: reading IPA 0x0a000000 (no device there)\n");

@@ -43,6 +43,16 @@ guest_secondary_entry:
 	bl	guest_secondary_main
 	b	.
 
+	.global gic_secondary_entry
+gic_secondary_entry:
+	adr	x1, guest_vectors
+	msr	vbar_el1, x1
+	cmp	x0, #MAX_VCPUS
+	b.hs	.
+	bl	set_stack
+	bl	gic_secondary_main
+	b	.
+
 /* sp = stacks + (x0 + 1) * STACK_SIZE; clobbers x1, x2. */
 set_stack:
 	adrp	x1, guest_stacks
@@ -52,16 +62,54 @@ set_stack:
 	add	sp, x1, x2
 	ret
 
-/* Any exception in the guest: report it (guest_exception powers the VM off). */
-	.balign 0x800
-guest_vectors:
-	.rept 16
+/*
+ * IRQs at EL1 (current EL, SPx) go to guest_irq with the caller-saved
+ * registers kept; any other exception is a failure (guest_exception reports
+ * it and powers the VM off).
+ */
+.macro fatal
 	.balign 0x80
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
 	mrs	x2, far_el1
 	b	guest_exception
+.endm
+	.balign 0x800
+guest_vectors:
+	.rept 5
+	fatal
 	.endr
+	.balign 0x80
+	b	irq_entry
+	.rept 10
+	fatal
+	.endr
+
+irq_entry:
+	stp	x0, x1, [sp, #-176]!
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x29, [sp, #144]
+	str	x30, [sp, #160]
+	bl	guest_irq
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x29, [sp, #144]
+	ldr	x30, [sp, #160]
+	ldp	x0, x1, [sp], #176
+	eret
 
 	.section .bss.stacks, "aw", %nobits
 	.balign 16
