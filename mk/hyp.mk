@@ -92,7 +92,8 @@ run-hyp: setup
 # Handed to tests/run_tests.py by `make test`.
 HYP_TEST_ARGS = --hyp-qemu "$(HYP_QEMU)" \
 	--hyp-scenario "basic=$(call hyp_qemu_args,basic)" \
-	--hyp-scenario "gic=$(call hyp_qemu_args,gic)"
+	--hyp-scenario "gic=$(call hyp_qemu_args,gic)" \
+	--hyp-linux-qemu "$(HYP_LINUX_QEMU)" --hyp-linux "linux=$(hyp_linux_args)"
 
 # --- host tests (cmocka, ASan + UBSan), picked up by tests/run_tests.py ------------
 # QEMU's own virt DTB, as the hypervisor sees it at boot: input of test_hyp_boot_data.
@@ -119,3 +120,40 @@ $(BUILD)/host/test_hyp_%: tests/unit/hyp/test_%.c $$(hyp_test_$$*_SRCS) $(HOST_C
 		-Wno-sign-compare -Wno-conversion -Wno-cast-align $(HOST_LDLIBS)
 
 host-tests: $(HYP_HOST_BINS)
+
+# --- Linux guests (make run-linux) -------------------------------------------------
+# Debian's kernel and busybox come from scripts/hyp_fetch_linux.sh (cache, never
+# git); the initramfs is built here. QEMU's loader puts the kernel at
+# HYP_LINUX_PA and the initramfs at HYP_INITRD_PA (clear of tzvisor, of the
+# manifest QEMU places at RAM base + 128 MiB and of the boot DTB after it).
+HYP_LINUX_DIR := $(TZV_CACHE)/hyp-linux
+HYP_LINUX_IMAGE := $(HYP_LINUX_DIR)/Image
+HYP_INITRAMFS := $(BUILD)/hyp/linux/initramfs.cpio.gz
+HYP_LINUX_PA := 0x50000000
+HYP_INITRD_PA := 0x54000000
+
+$(HYP_LINUX_DIR)/.tzv-ok: scripts/hyp_fetch_linux.sh
+	@scripts/hyp_fetch_linux.sh
+
+$(HYP_INITRAMFS): scripts/hyp_initramfs.py tests/hyp/linux/init $(HYP_LINUX_DIR)/.tzv-ok
+	@mkdir -p $(dir $@)
+	$(Q)python3 scripts/hyp_initramfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init
+
+$(BUILD)/hyp/manifest-linux.dtb: tests/hyp/manifests/linux.dts $(HYP_INITRAMFS)
+	@mkdir -p $(dir $@)
+	$(Q)cpp -P -nostdinc -undef -x assembler-with-cpp -DKERNEL_PA=$(HYP_LINUX_PA) \
+		-DKERNEL_SIZE=$$(stat -c %s $(HYP_LINUX_IMAGE)) -DINITRD_PA=$(HYP_INITRD_PA) \
+		-DINITRD_SIZE=$$(stat -c %s $(HYP_INITRAMFS)) $< | dtc -q -I dts -O dtb -o $@ -
+
+.PHONY: hyp-linux run-linux
+hyp-linux: hyp $(BUILD)/hyp/manifest-linux.dtb
+all: hyp-linux
+
+HYP_LINUX_QEMU := $(subst -m 1G,-m 2G,$(HYP_QEMU))
+hyp_linux_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-linux.dtb \
+	-device loader,file=$(HYP_LINUX_IMAGE),addr=$(HYP_LINUX_PA),force-raw=on \
+	-device loader,file=$(HYP_INITRAMFS),addr=$(HYP_INITRD_PA),force-raw=on
+
+run-linux: setup
+	@$(MAKE) --no-print-directory hyp-linux
+	$(HYP_LINUX_QEMU) $(hyp_linux_args)

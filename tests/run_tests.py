@@ -226,6 +226,13 @@ HYP_EXPECT = {
         ("psci.system_off", r"VM 1 \(tests\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
         ("machine_off", r"powering the machine off: a VM marked poweroff-ends-machine"),
     ],
+    "linux": [
+        ("vm_table", r"1   linux            4     0,1,2,3 "),
+        ("kernel_booted", r"\[linux\] \[ *[0-9.]+\] Run /init as init process"),
+        ("four_cpus", r"\[linux\] .*smp: Brought up 1 node, 4 CPUs"),
+        ("powered_off", r"VM 1 \(linux\): powered off \(PSCI SYSTEM_OFF from vCPU \d\)"),
+        ("machine_off", r"powering the machine off"),
+    ],
     "gic": [
         ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
         ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),
@@ -359,6 +366,12 @@ def main():
     ap.add_argument("--timeout", type=int, default=240)
     ap.add_argument("--hyp-qemu", default=None,
                     help="QEMU command for the hypervisor role (no secure world)")
+    ap.add_argument("--hyp-linux-qemu", default=None,
+                    help="QEMU command for the Linux guest scenarios (more memory)")
+    ap.add_argument("--hyp-linux", action="append", default=[],
+                    help="NAME=QEMU arguments of one Linux guest scenario (repeatable)")
+    ap.add_argument("--hyp-linux-timeout", type=int, default=150,
+                    help="seconds a Linux guest scenario may take")
     ap.add_argument("--hyp-timeout", type=int, default=60,
                     help="seconds a qemu.hyp scenario may take")
     ap.add_argument("--hyp-scenario", action="append", default=[],
@@ -382,6 +395,11 @@ def main():
             hname, hargs = spec.split("=", 1)
             facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_qemu, hargs, args.build,
                                                      args.hyp_timeout)
+    if args.hyp_linux_qemu:
+        for spec in args.hyp_linux:
+            hname, hargs = spec.split("=", 1)
+            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_linux_qemu, hargs,
+                                                     args.build, args.hyp_linux_timeout)
     run_style(root)
     run_cppcheck(root, os.path.abspath(args.build))
 
@@ -401,6 +419,9 @@ def main():
     for status, name, reason in RESULTS:
         if status == "FAIL":
             print("FAIL %s: %s" % (name, reason))
+    for key, f in sorted(facts.items()):
+        if key.startswith("hyp-") and "wall_s" in f:
+            print("  timing: qemu.%s %.1f s" % (key.replace("-", ".", 1), f["wall_s"]))
     smp = facts["smp"]
     if "first_ffa_s" in smp:
         print("  timing: first FF-A answer %.2f s after QEMU start; scenario %.2f s"

@@ -35,8 +35,9 @@
 #define CNTHCTL_EL1PCTEN (1ULL << 0) /* the guest may read the physical counter */
 #define TIMER_ENABLE (1ULL << 0)
 #define TIMER_IMASK (1ULL << 1)
-#define TIMER_ISTATUS (1ULL << 2)
 #define SLICE_MS 10U
+#define ID_AA64MMFR1_HCX_SHIFT 40
+#define HCRX_MSCEN (1ULL << 11)
 
 /* ESR_EL2 ISS of data aborts (Arm ARM D17.2.37). */
 #define ISS_ISV (1U << 24)
@@ -53,6 +54,7 @@ enum next { NEXT_RESUME, NEXT_SWITCH };
 struct hyp_cpu {
 	uint64_t rd; /* this CPU's redistributor */
 	bool slice_over; /* the EL2 timer fired: let the next vCPU run */
+	bool vtimer_gated; /* the physical virtual-timer PPI is disabled (vtimer_ppi_gate) */
 };
 static struct hyp_cpu hyp_cpus[MAX_CPUS];
 
@@ -67,6 +69,14 @@ void hyp_cpu_init(void)
 	const struct machine *m = &hyp.m;
 
 	arch_vcpu_cpu_init(VTCR_VALUE);
+	/*
+	 * FEAT_HCX: HCRX_EL2 resets to values that make FEAT_MOPS instructions
+	 * (CPY*, SET*) UNDEFINED at EL0/EL1; guests may use them (Linux tells
+	 * user space they exist).
+	 */
+	if (((read_sysreg(id_aa64mmfr1_el1) >> ID_AA64MMFR1_HCX_SHIFT) & 0xF) != 0) {
+		write_sysreg(S3_4_C1_C2_2, HCRX_MSCEN);
+	}
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(cnthp_ctl_el2, 0);
@@ -125,31 +135,52 @@ static uint64_t vtimer_deadline(const struct vcpu *v)
 	return cval == 0 ? 1 : cval;
 }
 
-/* The virtual timer's PPI becomes pending for v, which wakes up. */
-static void vtimer_inject(struct vcpu *v)
+/*
+ * The virtual timer as a level-triggered PPI: its line is high while the
+ * guest's CNTV is enabled, unmasked and due (ISTATUS), read from the
+ * registers when this CPU holds them and from the saved ones otherwise.
+ * tzvisor never writes the guest's CNTV_CTL_EL0. Sampled before each entry
+ * and for blocked vCPUs; the physical PPI only makes the vCPU exit.
+ */
+static bool vtimer_line(const struct vcpu *v, uint64_t t)
+{
+	uint64_t d = vtimer_deadline(v);
+
+	return d != 0 && d <= t;
+}
+
+/* Samples v's timer line into its vGIC; wakes it if that made an interrupt deliverable. */
+static void vtimer_sample(struct vcpu *v, uint64_t t)
 {
 	struct vm *vm = v->vm;
 
 	sl_lock(&vm->lock);
-	uint32_t wake = vgic_inject(&vm->vgic, v->index, VGIC_INTID_VTIMER);
+	uint32_t wake = vgic_set_level(&vm->vgic, v->index, VGIC_INTID_VTIMER, vtimer_line(v, t));
 	sl_unlock(&vm->lock);
 	vm_wake(vm, wake);
 }
 
 /*
- * The virtual timer of the vCPU whose EL1 state this CPU holds fired: mask it
- * (the guest's handler reprograms it, as under Xen) and wake the vCPU.
+ * The physical virtual-timer PPI stays enabled only while the vCPU on this
+ * CPU has no virtual timer interrupt outstanding: its line stays high until
+ * the guest's handler masks or reprograms the timer, and would otherwise
+ * interrupt again at once. EOI maintenance (a level interrupt) brings the
+ * vCPU out when it finishes, and the PPI is enabled again.
  */
-static void vtimer_fired(void)
+static void vtimer_ppi_gate(struct vcpu *v)
 {
-	struct arch_vcpu *owner = cpu_this()->arch.el1_owner;
-	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+	struct hyp_cpu *hc = this_hyp_cpu();
+	bool busy = vgic_busy(&v->vm->vgic, v->index, VGIC_INTID_VTIMER);
 
-	write_sysreg(cntv_ctl_el0, ctl | TIMER_IMASK);
-	isb();
-	if (owner != NULL) {
-		vtimer_inject((struct vcpu *)(void *)owner);
+	if (busy == hc->vtimer_gated) {
+		return;
 	}
+	if (busy) {
+		gic_local_disable(hc->rd, hyp.m.timer_intid[TIMER_VIRT]);
+	} else {
+		gic_local_enable(hc->rd, hyp.m.timer_intid[TIMER_VIRT]);
+	}
+	hc->vtimer_gated = busy;
 }
 
 /* Acknowledges and handles every pending physical interrupt. */
@@ -166,14 +197,21 @@ static void handle_phys_irqs(void)
 			hyp_timer_set(0);
 			this_hyp_cpu()->slice_over = true;
 		} else if (intid == m->timer_intid[TIMER_VIRT]) {
-			vtimer_fired();
+			/* Its line stays high until the guest acts: off until then
+			 * (vtimer_ppi_gate). */
+			gic_local_disable(this_hyp_cpu()->rd, intid);
+			this_hyp_cpu()->vtimer_gated = true;
 		}
-		/* HYP_SGI_KICK: nothing to do but look at the vCPUs again. */
+		/*
+		 * The virtual timer (sampled before the next entry), the
+		 * maintenance interrupt (the LRs are taken back on every exit),
+		 * HYP_SGI_KICK: nothing to do but look at the vCPUs again.
+		 */
 		gic_eoi(intid);
 	}
 }
 
-/* Saved virtual timers of blocked vCPUs that have expired wake them. */
+/* Blocked vCPUs whose timer is due wake up; returns the earliest future deadline (0: none). */
 static uint64_t wake_expired(unsigned int pcpu)
 {
 	const struct sched_cpu *s = &sched_cpus[pcpu];
@@ -185,21 +223,9 @@ static uint64_t wake_expired(unsigned int pcpu)
 			continue;
 		}
 		uint64_t d = vtimer_deadline(v);
-		if (d == 0) {
-			continue;
-		}
-		if (d <= t) {
-			/* Its saved timer fired: masked as the hardware path does, then delivered.
-			 */
-			if (vcpu_loaded(v)) {
-				uint64_t ctl = read_sysreg(cntv_ctl_el0);
-				write_sysreg(cntv_ctl_el0, ctl | TIMER_IMASK);
-				isb();
-			} else {
-				v->arch.el1.cntv_ctl |= TIMER_IMASK;
-			}
-			vtimer_inject(v);
-		} else if (next == 0 || d < next) {
+		if (d != 0 && d <= t) {
+			vtimer_sample(v, t);
+		} else if (d != 0 && (next == 0 || d < next)) {
 			next = d;
 		}
 	}
@@ -293,7 +319,7 @@ static bool dev_access(struct vm *vm, struct vdev *d, uint64_t off, unsigned int
 	case VDEV_UART:
 		ok = vuart_mmio(&vm->uart, off, size, write, val);
 		/* Its interrupt line follows its state (a level-triggered SPI). */
-		wake = vgic_set_level(&vm->vgic, d->intid, vuart_irq_level(&vm->uart));
+		wake = vgic_set_level(&vm->vgic, 0, d->intid, vuart_irq_level(&vm->uart));
 		break;
 	case VDEV_GICD:
 		ok = vgic_dist_mmio(&vm->vgic, off, size, write, val);
@@ -421,11 +447,8 @@ static enum next handle_exit(struct vcpu *v, const struct arch_exit *e)
 		__atomic_store_n(&v->blocked, !vgic_has_pending(&v->vm->vgic, v->index),
 				 __ATOMIC_RELEASE);
 		sl_unlock(&v->vm->lock);
-		/* Its own timer may already be due: the hardware says so. */
-		if ((read_sysreg(cntv_ctl_el0) & (TIMER_ENABLE | TIMER_IMASK | TIMER_ISTATUS)) ==
-		    (TIMER_ENABLE | TIMER_ISTATUS)) {
-			vtimer_fired();
-		}
+		/* Its own timer may already be due. */
+		vtimer_sample(v, now());
 		return NEXT_SWITCH;
 	case ESR_EC_DABT_LOWER:
 		return data_abort(v, e);
@@ -476,7 +499,9 @@ static void run_vcpu(struct vcpu *v, unsigned int pcpu)
 	hyp_timer_set(when);
 	struct vgic_cpu *vc = &vm->vgic.cpu[v->index];
 	for (;;) {
+		vtimer_sample(v, now());
 		sl_lock(&vm->lock);
+		vtimer_ppi_gate(v);
 		vgic_flush(&vm->vgic, v->index);
 		sl_unlock(&vm->lock);
 		gicv_restore(&vc->hw);

@@ -90,22 +90,40 @@ uint32_t vgic_inject(struct vgic *g, unsigned int vcpu, uint32_t intid)
 	return deliverable(g, q) ? 1U << (intid < 32 ? vcpu : spi_target(g, q)) : 0U;
 }
 
-uint32_t vgic_set_level(struct vgic *g, uint32_t intid, bool level)
+uint32_t vgic_set_level(struct vgic *g, unsigned int vcpu, uint32_t intid, bool level)
 {
-	struct vgic_irq *q = irq_of(g, 0, intid);
+	struct vgic_irq *q = irq_of(g, vcpu, intid);
 
-	if (q == NULL || intid < 32) {
-		return 0;
+	if (q == NULL || intid < 16) {
+		return 0; /* SGIs have no line */
 	}
+	q->has_line = true;
 	q->level = level;
-	if (!q->edge && level && !q->active) {
-		q->pending = true;
-		return deliverable(g, q) ? 1U << spi_target(g, q) : 0U;
+	if (q->edge) {
+		/* Configured edge: a rising line makes it pending once. */
+		bool rise = level && !q->pending && !q->active;
+		q->pending = q->pending || rise;
+		return rise && deliverable(g, q) ? 1U << (intid < 32 ? vcpu : spi_target(g, q))
+						 : 0U;
 	}
-	if (!q->edge && !level) {
-		q->pending = false; /* a level interrupt is pending only while its line is high */
+	q->pending = level && !q->active;
+	return q->pending && deliverable(g, q) ? 1U << (intid < 32 ? vcpu : spi_target(g, q)) : 0U;
+}
+
+bool vgic_busy(const struct vgic *g, unsigned int vcpu, uint32_t intid)
+{
+	const struct vgic_irq *q = irq_of((struct vgic *)g, vcpu, intid);
+	const struct vgic_cpu *c = &g->cpu[vcpu < g->vcpus ? vcpu : 0];
+
+	if (q == NULL) {
+		return false;
 	}
-	return 0;
+	for (unsigned int n = 0; n < c->lr_used; n++) {
+		if (c->lr_intid[n] == intid) {
+			return true;
+		}
+	}
+	return q->pending || q->active;
 }
 
 uint32_t vgic_sgi(struct vgic *g, unsigned int from, uint64_t v)
@@ -216,7 +234,7 @@ void vgic_sync(struct vgic *g, unsigned int vcpu)
 		}
 		q->pending = q->pending || (state & ICH_LR_PENDING) != 0;
 		q->active = (state & ICH_LR_ACTIVE) != 0;
-		if (!q->edge && intid >= 32) {
+		if (!q->edge && q->has_line) {
 			/* Level: pending exactly while the line is high and it is not active. */
 			q->pending = q->level && !q->active;
 		}

@@ -35,7 +35,8 @@ struct vgic_irq {
 	bool enabled, pending, active;
 	bool group1;
 	bool edge; /* ICFGR: edge-triggered (SGIs always) */
-	bool level; /* the device's line, for level-triggered SPIs */
+	bool level; /* the line, for interrupts a device model drives (has_line) */
+	bool has_line; /* driven by vgic_set_level: its pending state follows the line */
 	uint8_t target; /* SPIs: the vCPU IROUTER names */
 	uint64_t irouter;
 };
@@ -68,8 +69,14 @@ bool vgic_redist_mmio(struct vgic *g, uint64_t off, unsigned int size, bool writ
  * target). Returns the bit mask of vCPUs that may now have something to do.
  */
 uint32_t vgic_inject(struct vgic *g, unsigned int vcpu, uint32_t intid);
-/* A level-triggered SPI's line from its device; returns vCPUs to wake as above. */
-uint32_t vgic_set_level(struct vgic *g, uint32_t intid, bool level);
+/*
+ * The line of a level-triggered interrupt a model drives: an SPI from a
+ * device, or a PPI of vCPU `vcpu` (its virtual timer). While the line is
+ * high and the interrupt not active, it is pending. Returns vCPUs to wake.
+ */
+uint32_t vgic_set_level(struct vgic *g, unsigned int vcpu, uint32_t intid, bool level);
+/* Pending or active (in the model or a list register): the guest has not finished it. */
+bool vgic_busy(const struct vgic *g, unsigned int vcpu, uint32_t intid);
 /* An ICC_SGI1R_EL1 write by vCPU `from`; returns the vCPUs it made pending. */
 uint32_t vgic_sgi(struct vgic *g, unsigned int from, uint64_t sgi1r);
 

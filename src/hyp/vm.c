@@ -105,7 +105,12 @@ static bool load_images(struct vm *vm, const char **why)
 		return false;
 	}
 	/* The guest starts with its MMU and caches off: what we wrote must be in memory. */
-	arch_dcache_clean_range((uintptr_t)ram, vm->mem_size);
+	arch_dcache_clean_range((uintptr_t)ram, text + span);
+	if (c->initrd_size != 0) {
+		arch_dcache_clean_range((uintptr_t)ram + (vm->initrd_ipa - vm->mem_ipa),
+					c->initrd_size);
+	}
+	arch_dcache_clean_range((uintptr_t)ram + dtb_off, (uintptr_t)n);
 	return true;
 }
 

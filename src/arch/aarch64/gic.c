@@ -138,6 +138,12 @@ void gic_local_enable(uint64_t rd, unsigned int intid)
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 
+void gic_local_disable(uint64_t rd, unsigned int intid)
+{
+	*reg32(rd + GICR_SGI_OFFSET, GICR_ICENABLER0) = 1U << intid;
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
 unsigned int gic_ack(void)
 {
 	uint64_t v;

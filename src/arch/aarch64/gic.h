@@ -39,6 +39,8 @@ uint64_t gic_redist_find(uint64_t gicr, uint64_t size);
 void gic_cpu_enable(uint64_t rd);
 /* SGI or PPI `intid` of the redistributor `rd`: Group 1, priority 0x80, enabled. */
 void gic_local_enable(uint64_t rd, unsigned int intid);
+/* SGI or PPI `intid` of the redistributor `rd` disabled (it stays pending if it is). */
+void gic_local_disable(uint64_t rd, unsigned int intid);
 /* Acknowledges the highest-priority pending Group 1 interrupt (ICC_IAR1_EL1). */
 unsigned int gic_ack(void);
 /* End of interrupt: priority drop and deactivation (EOImode 0). */

@@ -205,7 +205,7 @@ static void test_level_spi(void **state)
 	dwrite(0x84, 4, 0xFFFFFFFF);
 	dwrite(0x104, 4, 0x2); /* INTID 33 */
 	dwrite(0x6000 + 8 * 33, 8, 2); /* to vCPU 2 */
-	assert_int_equal(vgic_set_level(&g, 33, true), 1U << 2);
+	assert_int_equal(vgic_set_level(&g, 0, 33, true), 1U << 2);
 	assert_false(vgic_has_pending(&g, 0));
 	vgic_flush(&g, 2);
 	struct vgic_cpu *c = &g.cpu[2];
@@ -215,7 +215,7 @@ static void test_level_spi(void **state)
 	c->hw.lr[0] = (c->hw.lr[0] & ~(3ULL << ICH_LR_STATE_SHIFT)) |
 		      ((uint64_t)ICH_LR_ACTIVE << ICH_LR_STATE_SHIFT);
 	vgic_sync(&g, 2);
-	assert_int_equal(vgic_set_level(&g, 33, false), 0);
+	assert_int_equal(vgic_set_level(&g, 0, 33, false), 0);
 	assert_true(g.spi[1].active);
 	assert_false(g.spi[1].pending);
 	/* Deactivated with the line low: nothing pending. */
@@ -224,14 +224,14 @@ static void test_level_spi(void **state)
 	vgic_sync(&g, 2);
 	assert_false(g.spi[1].pending || g.spi[1].active);
 	/* Line still high at deactivation: pending again. */
-	vgic_set_level(&g, 33, true);
+	vgic_set_level(&g, 0, 33, true);
 	vgic_flush(&g, 2);
 	c->hw.lr[0] &= ~(3ULL << ICH_LR_STATE_SHIFT);
 	vgic_sync(&g, 2);
 	assert_true(g.spi[1].pending);
 	/* Out-of-range lines are ignored. */
-	assert_int_equal(vgic_set_level(&g, 5, true), 0);
-	assert_int_equal(vgic_set_level(&g, 500, true), 0);
+	assert_int_equal(vgic_set_level(&g, 0, 5, true), 0);
+	assert_int_equal(vgic_set_level(&g, 0, 500, true), 0);
 }
 
 static void test_irouter_fallback(void **state)
