@@ -69,7 +69,7 @@ $(HYP_GUEST_BIN): $(BUILD)/hyp-guest/test-guest.elf
 HYP_MANIFESTS := basic gic
 HYP_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,$(HYP_MANIFESTS))
 
-$(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN)
+$(HYP_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN)
 	@mkdir -p $(dir $@)
 	$(Q)cpp -P -nostdinc -undef -x assembler-with-cpp -DGUEST_PA=$(HYP_GUEST_PA) \
 		-DGUEST_SIZE=$$(stat -c %s $(HYP_GUEST_BIN)) $< | dtc -q -I dts -O dtb -o $@ -
@@ -93,7 +93,8 @@ run-hyp: setup
 HYP_TEST_ARGS = --hyp-qemu "$(HYP_QEMU)" \
 	--hyp-scenario "basic=$(call hyp_qemu_args,basic)" \
 	--hyp-scenario "gic=$(call hyp_qemu_args,gic)" \
-	--hyp-linux-qemu "$(HYP_LINUX_QEMU)" --hyp-linux "linux=$(hyp_linux_args)"
+	--hyp-linux-qemu "$(HYP_LINUX_QEMU)" --hyp-linux "linux=$(call hyp_linux_args,linux)" \
+	--hyp-linux "linux2vm=$(call hyp_linux_args,linux2vm)"
 
 # --- host tests (cmocka, ASan + UBSan), picked up by tests/run_tests.py ------------
 # QEMU's own virt DTB, as the hypervisor sees it at boot: input of test_hyp_boot_data.
@@ -139,21 +140,26 @@ $(HYP_INITRAMFS): scripts/hyp_initramfs.py tests/hyp/linux/init $(HYP_LINUX_DIR)
 	@mkdir -p $(dir $@)
 	$(Q)python3 scripts/hyp_initramfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init
 
-$(BUILD)/hyp/manifest-linux.dtb: tests/hyp/manifests/linux.dts $(HYP_INITRAMFS)
+HYP_LINUX_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,linux linux2vm)
+$(HYP_LINUX_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_INITRAMFS)
 	@mkdir -p $(dir $@)
 	$(Q)cpp -P -nostdinc -undef -x assembler-with-cpp -DKERNEL_PA=$(HYP_LINUX_PA) \
 		-DKERNEL_SIZE=$$(stat -c %s $(HYP_LINUX_IMAGE)) -DINITRD_PA=$(HYP_INITRD_PA) \
 		-DINITRD_SIZE=$$(stat -c %s $(HYP_INITRAMFS)) $< | dtc -q -I dts -O dtb -o $@ -
 
-.PHONY: hyp-linux run-linux
-hyp-linux: hyp $(BUILD)/hyp/manifest-linux.dtb
+.PHONY: hyp-linux run-linux run-linux-2vm
+hyp-linux: hyp $(HYP_LINUX_MANIFEST_DTBS)
 all: hyp-linux
 
 HYP_LINUX_QEMU := $(subst -m 1G,-m 2G,$(HYP_QEMU))
-hyp_linux_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-linux.dtb \
+hyp_linux_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-$(1).dtb \
 	-device loader,file=$(HYP_LINUX_IMAGE),addr=$(HYP_LINUX_PA),force-raw=on \
 	-device loader,file=$(HYP_INITRAMFS),addr=$(HYP_INITRD_PA),force-raw=on
 
 run-linux: setup
 	@$(MAKE) --no-print-directory hyp-linux
-	$(HYP_LINUX_QEMU) $(hyp_linux_args)
+	$(HYP_LINUX_QEMU) $(call hyp_linux_args,linux)
+
+run-linux-2vm: setup
+	@$(MAKE) --no-print-directory hyp-linux
+	$(HYP_LINUX_QEMU) $(call hyp_linux_args,linux2vm)

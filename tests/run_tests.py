@@ -233,6 +233,14 @@ HYP_EXPECT = {
         ("powered_off", r"VM 1 \(linux\): powered off \(PSCI SYSTEM_OFF from vCPU \d\)"),
         ("machine_off", r"powering the machine off"),
     ],
+    "linux2vm": [
+        ("vm_table", r"(?s)1   linux1           4     0,1,2,3 .*2   linux2           2     0,1 "),
+        ("vm1_booted", r"\[linux1\] \[ *[0-9.]+\] Run /init as init process"),
+        ("vm2_booted", r"\[linux2\] \[ *[0-9.]+\] Run /init as init process"),
+        ("vm1_powered_off", r"VM 1 \(linux1\): powered off \(PSCI SYSTEM_OFF"),
+        ("vm2_powered_off", r"VM 2 \(linux2\): powered off \(PSCI SYSTEM_OFF"),
+        ("machine_off", r"powering the machine off: every VM has stopped"),
+    ],
     "gic": [
         ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
         ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),
