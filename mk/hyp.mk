@@ -7,7 +7,8 @@
 
 HYP_SRCS := src/hyp/entry.S src/hyp/boot.c src/hyp/machine.c src/hyp/manifest.c \
 	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c \
-	src/hyp/run.c src/hyp/vuart.c src/hyp/vgic.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c
+	src/hyp/run.c src/hyp/vuart.c src/hyp/vgic.c src/hyp/vdev.c src/hyp/virtq.c \
+	src/hyp/virtio_mmio.c src/hyp/virtio_blk.c src/hyp/virtio_net.c src/hyp/vswitch.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c
 HYP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c \
 	fdt_addresses.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(CORE_SRCS) $(ARCH_SRCS) $(PLAT_SRCS) $(LIB_SRCS) \
@@ -104,10 +105,12 @@ $(HYP_QEMU_DTB):
 	$(Q)$(QEMU) -machine virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu max -smp 4 \
 		-m 1G -nic none -display none >/dev/null 2>&1
 
-HYP_HOST_TESTS := psci sched boot_data vgic
+HYP_HOST_TESTS := psci sched boot_data vgic virtio
 hyp_test_psci_SRCS := src/hyp/psci.c
 hyp_test_sched_SRCS := src/hyp/sched.c
 hyp_test_vgic_SRCS := src/hyp/vgic.c
+hyp_test_virtio_SRCS := src/hyp/virtq.c src/hyp/virtio_mmio.c src/hyp/virtio_blk.c \
+	src/hyp/virtio_net.c
 hyp_test_boot_data_SRCS := src/hyp/machine.c src/hyp/manifest.c src/hyp/ram.c \
 	src/hyp/guest_dtb.c src/hyp/vuart.c src/core/fdt_blob.c
 HYP_HOST_BINS := $(patsubst %,$(BUILD)/host/test_hyp_%,$(HYP_HOST_TESTS))
@@ -132,20 +135,31 @@ HYP_LINUX_IMAGE := $(HYP_LINUX_DIR)/Image
 HYP_INITRAMFS := $(BUILD)/hyp/linux/initramfs.cpio.gz
 HYP_LINUX_PA := 0x50000000
 HYP_INITRD_PA := 0x54000000
+HYP_DISK_PA := 0x58000000
+# The virtio-blk disk: an ext2 image of tests/hyp/linux/disk (mke2fs -d), 8 MiB.
+HYP_DISK := $(BUILD)/hyp/linux/disk.img
+HYP_DISK_FILES := $(wildcard tests/hyp/linux/disk/*)
+
+$(HYP_DISK): $(HYP_DISK_FILES)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && mke2fs -q -t ext2 -b 1024 -E root_owner=0:0 -d tests/hyp/linux/disk $@ 8M
 
 $(HYP_LINUX_DIR)/.tzv-ok: scripts/hyp_fetch_linux.sh
 	@scripts/hyp_fetch_linux.sh
 
 $(HYP_INITRAMFS): scripts/hyp_initramfs.py tests/hyp/linux/init $(HYP_LINUX_DIR)/.tzv-ok
 	@mkdir -p $(dir $@)
-	$(Q)python3 scripts/hyp_initramfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init
+	$(Q)python3 scripts/hyp_initramfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init \
+		$(HYP_LINUX_DIR)/modules
 
 HYP_LINUX_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,linux linux2vm)
-$(HYP_LINUX_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_INITRAMFS)
+$(HYP_LINUX_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_INITRAMFS) \
+		$(HYP_DISK)
 	@mkdir -p $(dir $@)
 	$(Q)cpp -P -nostdinc -undef -x assembler-with-cpp -DKERNEL_PA=$(HYP_LINUX_PA) \
 		-DKERNEL_SIZE=$$(stat -c %s $(HYP_LINUX_IMAGE)) -DINITRD_PA=$(HYP_INITRD_PA) \
-		-DINITRD_SIZE=$$(stat -c %s $(HYP_INITRAMFS)) $< | dtc -q -I dts -O dtb -o $@ -
+		-DINITRD_SIZE=$$(stat -c %s $(HYP_INITRAMFS)) -DDISK_PA=$(HYP_DISK_PA) \
+		-DDISK_SIZE=$$(stat -c %s $(HYP_DISK)) $< | dtc -q -I dts -O dtb -o $@ -
 
 .PHONY: hyp-linux run-linux run-linux-2vm
 hyp-linux: hyp $(HYP_LINUX_MANIFEST_DTBS)
@@ -154,7 +168,8 @@ all: hyp-linux
 HYP_LINUX_QEMU := $(subst -m 1G,-m 2G,$(HYP_QEMU))
 hyp_linux_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-$(1).dtb \
 	-device loader,file=$(HYP_LINUX_IMAGE),addr=$(HYP_LINUX_PA),force-raw=on \
-	-device loader,file=$(HYP_INITRAMFS),addr=$(HYP_INITRD_PA),force-raw=on
+	-device loader,file=$(HYP_INITRAMFS),addr=$(HYP_INITRD_PA),force-raw=on \
+	-device loader,file=$(HYP_DISK),addr=$(HYP_DISK_PA),force-raw=on
 
 run-linux: setup
 	@$(MAKE) --no-print-directory hyp-linux

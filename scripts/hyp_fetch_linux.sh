@@ -7,7 +7,9 @@
 # Idempotent: a second run checks the unpacked files and prints "ok".
 #
 #   TZV_CACHE   cache folder (default ~/.cache/tzvisor)
-# Output: $TZV_CACHE/hyp-linux/Image (raw arm64 Image), .../busybox (static).
+# Output: $TZV_CACHE/hyp-linux/Image (raw arm64 Image), .../busybox (static),
+# .../modules/*.ko: the kernel's own modules the guests' initramfs loads
+# (virtio-mmio, virtio-blk, virtio-net, ext4), uncompressed for busybox insmod.
 set -euo pipefail
 
 # Pinned: the newest linux-image-6.12.*-arm64 in bookworm-backports when this was written.
@@ -22,9 +24,12 @@ OUT=$CACHE/hyp-linux
 step() { printf '[hyp-linux] %s\n' "$*"; }
 die() { printf '[hyp-linux] error: %s\n' "$*" >&2; exit 1; }
 
-stamp="$KERNEL_PKG=$KERNEL_VER $BUSYBOX_PKG=$BUSYBOX_VER"
+# In load order: each after the modules it depends on (modinfo "depends=").
+MODULES="crypto/crc32c_generic lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/virtio/virtio_mmio
+	drivers/block/virtio_blk net/core/failover drivers/net/net_failover drivers/net/virtio_net"
+stamp="$KERNEL_PKG=$KERNEL_VER $BUSYBOX_PKG=$BUSYBOX_VER modules:$(echo $MODULES)"
 if [ -f "$OUT/.tzv-ok" ] && [ "$(cat "$OUT/.tzv-ok")" = "$stamp" ] && [ -f "$OUT/Image" ] &&
-	[ -f "$OUT/busybox" ]; then
+	[ -f "$OUT/busybox" ] && [ -f "$OUT/modules/order" ]; then
 	step "guest kernel and busybox: ok ($OUT)"
 	exit 0
 fi
@@ -46,6 +51,11 @@ step "apt-get update (private arm64 lists in $APT)"
 apt-get -qq "${APT_OPTS[@]}" update
 mkdir -p "$CACHE/dl"
 for p in "$KERNEL_PKG=$KERNEL_VER" "$BUSYBOX_PKG=$BUSYBOX_VER"; do
+	# apt-get download names the file <package>_<version, ':' as %3a>_arm64.deb.
+	deb="$CACHE/dl/${p%%=*}_$(echo "${p#*=}" | sed 's/:/%3a/')_arm64.deb"
+	if [ -f "$deb" ]; then
+		continue # apt-get download checked its hash when it fetched it
+	fi
 	step "downloading $p"
 	(cd "$CACHE/dl" && apt-get -qq "${APT_OPTS[@]}" download "$p") ||
 		die "apt-get download $p failed"
@@ -65,6 +75,19 @@ else
 	gzip -dc <"$img" >"$OUT/Image" || die "$img is neither a raw Image nor gzip"
 fi
 cp "$OUT/x/bin/busybox" "$OUT/busybox"
+rm -rf "$OUT/modules"
+mkdir -p "$OUT/modules"
+order=
+for m in $MODULES; do
+	src=$(ls "$OUT"/x/lib/modules/*/kernel/"$m".ko* | head -1)
+	[ -n "$src" ] || die "module $m not in $KERNEL_PKG"
+	case "$src" in
+	*.xz) xz -dc "$src" >"$OUT/modules/$(basename "$m").ko" ;;
+	*) cp "$src" "$OUT/modules/$(basename "$m").ko" ;;
+	esac
+	order="$order $(basename "$m").ko"
+done
+echo $order >"$OUT/modules/order"
 rm -rf "$OUT/x"
 printf '%s' "$stamp" >"$OUT/.tzv-ok"
 step "guest kernel $(basename "$img"), busybox: $OUT"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Builds the guests' initramfs: a gzip'd "newc" cpio archive (the format
 Linux unpacks, see Documentation/driver-api/early-userspace) holding a static
-busybox and an /init script, written here without the cpio tool.
+busybox, an /init script and the kernel modules in MODULES_DIR (listed in
+load order in MODULES_DIR/order), written here without the cpio tool.
 
-    hyp_initramfs.py OUT.cpio.gz BUSYBOX INIT
+    hyp_initramfs.py OUT.cpio.gz BUSYBOX INIT MODULES_DIR
 """
 import gzip
 import os
@@ -22,7 +23,7 @@ def entry(name, mode, data=b"", rdev=(0, 0), ino=[1]):
 
 
 def main():
-    out, busybox, init = sys.argv[1:4]
+    out, busybox, init, modules = sys.argv[1:5]
     parts = []
     for d in ("bin", "dev", "proc", "sys", "tmp", "mnt", "etc", "root"):
         parts.append(entry(d, stat.S_IFDIR | 0o755))
@@ -31,6 +32,13 @@ def main():
     parts.append(entry("bin/busybox", stat.S_IFREG | 0o755, open(busybox, "rb").read()))
     parts.append(entry("bin/sh", stat.S_IFLNK | 0o777, b"busybox"))
     parts.append(entry("init", stat.S_IFREG | 0o755, open(init, "rb").read()))
+    parts.append(entry("lib", stat.S_IFDIR | 0o755))
+    parts.append(entry("lib/modules", stat.S_IFDIR | 0o755))
+    order = open(os.path.join(modules, "order")).read().split()
+    parts.append(entry("lib/modules/order", stat.S_IFREG | 0o644, (" ".join(order) + "\n").encode()))
+    for m in order:
+        parts.append(entry("lib/modules/" + m, stat.S_IFREG | 0o644,
+                           open(os.path.join(modules, m), "rb").read()))
     parts.append(entry("TRAILER!!!", 0))
     blob = b"".join(parts)
     blob += b"\0" * (-len(blob) % 512)

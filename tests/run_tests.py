@@ -230,6 +230,8 @@ HYP_EXPECT = {
         ("vm_table", r"1   linux            4     0,1,2,3 "),
         ("kernel_booted", r"\[linux\] \[ *[0-9.]+\] Run /init as init process"),
         ("four_cpus", r"\[linux\] .*smp: Brought up 1 node, 4 CPUs"),
+        ("devices", r"devices: virtio-blk \(disk image\) PL031 RTC \(passed through\)"),
+        ("virtio_blk_probed", r"\[linux\] .*virtio_blk virtio0: \[vda\] 16384 512-byte logical blocks"),
         ("powered_off", r"VM 1 \(linux\): powered off \(PSCI SYSTEM_OFF from vCPU \d\)"),
         ("machine_off", r"powering the machine off"),
     ],
@@ -237,6 +239,8 @@ HYP_EXPECT = {
         ("vm_table", r"(?s)1   linux1           4     0,1,2,3 .*2   linux2           2     0,1 "),
         ("vm1_booted", r"\[linux1\] \[ *[0-9.]+\] Run /init as init process"),
         ("vm2_booted", r"\[linux2\] \[ *[0-9.]+\] Run /init as init process"),
+        ("switch_ports", r"(?s)linux1 .*devices: virtio-net \(switch port\).*linux2 .*devices: "
+         r"virtio-net \(switch port\)"),
         ("vm1_powered_off", r"VM 1 \(linux1\): powered off \(PSCI SYSTEM_OFF"),
         ("vm2_powered_off", r"VM 2 \(linux2\): powered off \(PSCI SYSTEM_OFF"),
         ("machine_off", r"powering the machine off: every VM has stopped"),

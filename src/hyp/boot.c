@@ -198,7 +198,8 @@ static void load_manifest(void)
 		  ram_reserve(&hyp.ram, m->initrd_start, size);
 	for (unsigned int i = 0; i < n; i++) {
 		ok = ok && ram_reserve(&hyp.ram, vm_cfgs[i].kernel_pa, vm_cfgs[i].kernel_size) &&
-		     ram_reserve(&hyp.ram, vm_cfgs[i].initrd_pa, vm_cfgs[i].initrd_size);
+		     ram_reserve(&hyp.ram, vm_cfgs[i].initrd_pa, vm_cfgs[i].initrd_size) &&
+		     ram_reserve(&hyp.ram, vm_cfgs[i].disk_pa, vm_cfgs[i].disk_size);
 	}
 	CHECK(ok);
 	sched_init(m->cpu_count < MAX_CPUS ? m->cpu_count : MAX_CPUS);
@@ -270,6 +271,13 @@ static void banner(uintptr_t dtb)
 			       (unsigned long long)(vm->mem_size >> 20),
 			       (unsigned long long)vm->mem_pa, (unsigned long long)vm->entry,
 			       (unsigned long long)vm->dtb_ipa, vm->cfg.bootargs);
+		if (vm->virtio_count != 0 || vm->dtb_info.rtc_ipa != 0) {
+			console_printf("        devices:%s%s%s\n",
+				       vm->cfg.disk_size != 0 ? " virtio-blk (disk image)" : "",
+				       vm->cfg.net ? " virtio-net (switch port)" : "",
+				       vm->dtb_info.rtc_ipa != 0 ? " PL031 RTC (passed through)"
+								 : "");
+		}
 	}
 }
 

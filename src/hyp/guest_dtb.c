@@ -118,6 +118,32 @@ static int uart(void *fdt, uint64_t base)
 	return fdt_end_node(fdt);
 }
 
+static int virtio(void *fdt, uint64_t base, unsigned int intid)
+{
+	fdt32_t irq[3] = {cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(intid - 32U),
+			  cpu_to_fdt32(IRQ_LEVEL_HIGH)};
+
+	TRY(begin_node_at(fdt, "virtio_mmio", base));
+	TRY(prop_str(fdt, "compatible", "virtio,mmio"));
+	TRY(prop_reg(fdt, base, 0x200));
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	TRY(fdt_property(fdt, "dma-coherent", "", 0));
+	return fdt_end_node(fdt);
+}
+
+static int rtc(void *fdt, uint64_t base)
+{
+	static const char compat[] = "arm,pl031\0arm,primecell";
+	fdt32_t clk = cpu_to_fdt32(PHANDLE_CLK);
+
+	TRY(begin_node_at(fdt, "pl031", base));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, base, 0x1000));
+	TRY(fdt_property(fdt, "clocks", &clk, sizeof(clk)));
+	TRY(prop_str(fdt, "clock-names", "apb_pclk"));
+	return fdt_end_node(fdt);
+}
+
 static int chosen(void *fdt, const struct guest_dtb_info *g)
 {
 	char path[48];
@@ -158,6 +184,12 @@ int guest_dtb_build(const struct guest_dtb_info *g, void *buf, size_t size)
 	TRY(gic(buf, g->vcpus));
 	TRY(timer(buf));
 	TRY(uart(buf, g->uart_ipa));
+	for (unsigned int i = 0; i < g->virtio_count && i < 2; i++) {
+		TRY(virtio(buf, g->virtio_ipa[i], g->virtio_intid[i]));
+	}
+	if (g->rtc_ipa != 0) {
+		TRY(rtc(buf, g->rtc_ipa));
+	}
 	TRY(fdt_end_node(buf));
 	TRY(fdt_finish(buf));
 	return (int)fdt_totalsize(buf);

@@ -22,6 +22,10 @@ struct guest_dtb_info {
 	uint64_t uart_ipa;
 	uint64_t initrd_ipa, initrd_size; /* size 0: none */
 	const char *bootargs;
+	unsigned int virtio_count;
+	uint64_t virtio_ipa[2];
+	unsigned int virtio_intid[2];
+	uint64_t rtc_ipa; /* 0: none */
 };
 
 /* Writes the DTB into buf; returns its size, or a negative libfdt error. */

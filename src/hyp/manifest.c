@@ -117,6 +117,15 @@ static enum manifest_err parse_vm(const void *fdt, int node, struct vm_config *c
 		memcpy(c->bootargs, args, (size_t)len);
 	}
 	c->poweroff_ends_machine = fdt_getprop(fdt, node, "poweroff-ends-machine", NULL) != NULL;
+	*prop = "disk";
+	if ((e = region(fdt, node, "disk", false, &c->disk_pa, &c->disk_size)) != MANIFEST_OK) {
+		return e;
+	}
+	if (c->disk_size % 512U != 0) {
+		return MANIFEST_ERANGE;
+	}
+	c->net = fdt_getprop(fdt, node, "net", NULL) != NULL;
+	c->rtc = fdt_getprop(fdt, node, "rtc", NULL) != NULL;
 	*prop = NULL;
 	return MANIFEST_OK;
 }

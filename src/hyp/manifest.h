@@ -12,6 +12,9 @@
  *         initrd = <pa_hi pa_lo size_hi size_lo>;  optional
  *         bootargs = "...";                      optional
  *         poweroff-ends-machine;                 optional: its SYSTEM_OFF ends the run
+ *         disk = <pa_hi pa_lo size_hi size_lo>;  optional: virtio-blk over this image
+ *         net;                                   optional: virtio-net on tzvisor's switch
+ *         rtc;                                   optional: the machine's PL031, passed through
  *       }; };
  */
 #ifndef HYP_MANIFEST_H

@@ -26,6 +26,7 @@
 #include "hyp/psci.h"
 #include "hyp/sched.h"
 #include "hyp/vm.h"
+#include "hyp/vdev.h"
 #include "hyp/vm_create.h"
 
 /* VTCR_EL2: 39-bit IPA, 4 KiB granule, walk from level 1, WBWA inner shareable, 40-bit PA. */
@@ -308,31 +309,6 @@ static enum next stop(struct vcpu *v, const char *why)
 	return NEXT_SWITCH;
 }
 
-static bool dev_access(struct vm *vm, struct vdev *d, uint64_t off, unsigned int size, bool write,
-		       uint64_t *val)
-{
-	bool ok = false;
-	uint32_t wake = 0;
-
-	sl_lock(&vm->lock);
-	switch (d->kind) {
-	case VDEV_UART:
-		ok = vuart_mmio(&vm->uart, off, size, write, val);
-		/* Its interrupt line follows its state (a level-triggered SPI). */
-		wake = vgic_set_level(&vm->vgic, 0, d->intid, vuart_irq_level(&vm->uart));
-		break;
-	case VDEV_GICD:
-		ok = vgic_dist_mmio(&vm->vgic, off, size, write, val);
-		break;
-	case VDEV_GICR:
-		ok = vgic_redist_mmio(&vm->vgic, off, size, write, val);
-		break;
-	}
-	sl_unlock(&vm->lock);
-	vm_wake(vm, wake);
-	return ok;
-}
-
 static enum next data_abort(struct vcpu *v, const struct arch_exit *e)
 {
 	struct vm *vm = v->vm;
@@ -362,7 +338,7 @@ static enum next data_abort(struct vcpu *v, const struct arch_exit *e)
 	if (write && size < 8) {
 		val &= (1ULL << (size * 8)) - 1;
 	}
-	if (!dev_access(vm, d, ipa - d->base, size, write, &val)) {
+	if (!vdev_access(vm, d, ipa - d->base, size, write, &val)) {
 		fmt_snprintf(why, sizeof(why),
 			     "MMIO %s of %u bytes at IPA 0x%llx refused by the device (PC 0x%llx)",
 			     write ? "write" : "read", size, (unsigned long long)ipa,

@@ -16,6 +16,7 @@
 #include "hyp/hyp.h"
 #include "hyp/sched.h"
 #include "hyp/vm_create.h"
+#include "hyp/vswitch.h"
 
 #define SZ_2M 0x200000ULL
 #define LINUX_MAGIC 0x644D5241U /* "ARM\x64" at offset 0x38 of an arm64 Image */
@@ -35,6 +36,11 @@ uint64_t vm_vttbr(const struct vm *vm)
 	return (uint64_t)(uintptr_t)vm->s2.root | ((uint64_t)vm->vmid << 48);
 }
 
+struct guest_mem vm_guest_mem(const struct vm *vm)
+{
+	return (struct guest_mem){(uint8_t *)(uintptr_t)vm->mem_pa, vm->mem_ipa, vm->mem_size};
+}
+
 struct vdev *vm_find_dev(struct vm *vm, uint64_t ipa)
 {
 	for (unsigned int i = 0; i < vm->dev_count; i++) {
@@ -50,7 +56,21 @@ static void add_dev(struct vm *vm, enum vdev_kind kind, uint64_t base, uint64_t 
 		    unsigned int intid)
 {
 	CHECK(vm->dev_count < VM_MAX_DEVS);
-	vm->devs[vm->dev_count++] = (struct vdev){kind, base, size, intid};
+	vm->devs[vm->dev_count++] = (struct vdev){kind, base, size, intid, vm->virtio_count};
+}
+
+/* The next virtio-mmio slot (QEMU virt's layout: 0x0a000000 + 0x200 n, SPI 16 + n). */
+static struct virtio_dev *add_virtio(struct vm *vm, struct guest_dtb_info *g)
+{
+	unsigned int n = vm->virtio_count;
+
+	CHECK(n < VM_MAX_VIRTIO);
+	add_dev(vm, VDEV_VIRTIO, VM_VIRTIO_IPA + n * VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SIZE,
+		VM_VIRTIO_INTID + n);
+	g->virtio_ipa[n] = VM_VIRTIO_IPA + n * VIRTIO_MMIO_SIZE;
+	g->virtio_intid[n] = VM_VIRTIO_INTID + n;
+	g->virtio_count = ++vm->virtio_count;
+	return &vm->virtio[n];
 }
 
 /* Image header fields (Linux Documentation/arch/arm64/booting.rst). */
@@ -90,15 +110,9 @@ static bool load_images(struct vm *vm, const char **why)
 		memcpy(ram + off, (const void *)(uintptr_t)c->initrd_pa, c->initrd_size);
 		vm->initrd_ipa = vm->mem_ipa + off;
 	}
-	struct guest_dtb_info g = {
-		.vcpus = vm->vcpu_count,
-		.mem_ipa = vm->mem_ipa,
-		.mem_size = vm->mem_size,
-		.uart_ipa = VM_UART_IPA,
-		.initrd_ipa = vm->initrd_ipa,
-		.initrd_size = c->initrd_size,
-		.bootargs = c->bootargs,
-	};
+	struct guest_dtb_info g = vm->dtb_info;
+	g.initrd_ipa = vm->initrd_ipa;
+	g.initrd_size = c->initrd_size;
 	int n = guest_dtb_build(&g, ram + dtb_off, DTB_MAX);
 	if (n < 0) {
 		*why = fdt_strerror(n);
@@ -168,6 +182,31 @@ bool vm_create(const struct vm_config *c, struct ram *ram, const char **why)
 	}
 	vuart_init(&vm->uart, vm->cfg.name);
 	vgic_init(&vm->vgic, vm->vcpu_count, gicv_lr_count());
+	vm->dtb_info = (struct guest_dtb_info){
+		.vcpus = vm->vcpu_count,
+		.mem_ipa = vm->mem_ipa,
+		.mem_size = vm->mem_size,
+		.uart_ipa = VM_UART_IPA,
+		.bootargs = vm->cfg.bootargs,
+	};
+	if (c->disk_size != 0) {
+		virtio_blk_init(add_virtio(vm, &vm->dtb_info), (uint8_t *)(uintptr_t)c->disk_pa,
+				c->disk_size);
+	}
+	if (c->net) {
+		/* A locally administered MAC that names the VM: 02:00:00:00:00:<id>. */
+		const uint8_t mac[6] = {0x02, 0, 0, 0, 0, (uint8_t)vm->id};
+		virtio_net_init(add_virtio(vm, &vm->dtb_info), mac);
+	}
+	if (c->rtc && hyp.m.rtc.size != 0) {
+		/* Passed through: the guest owns the device page (reads the time, sets alarms). */
+		if (mm_map(&vm->s2, VM_RTC_IPA, hyp.m.rtc.base, PAGE_SIZE, MM_RW | MM_DEVICE) !=
+		    MM_OK) {
+			*why = "out of stage-2 table pages";
+			return false;
+		}
+		vm->dtb_info.rtc_ipa = VM_RTC_IPA;
+	}
 	add_dev(vm, VDEV_UART, VM_UART_IPA, VUART_SIZE, GUEST_UART_INTID);
 	add_dev(vm, VDEV_GICD, GUEST_GICD_IPA, VGIC_GICD_SIZE, 0);
 	add_dev(vm, VDEV_GICR, GUEST_GICR_IPA, (uint64_t)vm->vcpu_count * VGIC_GICR_STRIDE, 0);
@@ -182,6 +221,11 @@ bool vm_create(const struct vm_config *c, struct ram *ram, const char **why)
 	vcpus_init(vm);
 	arch_stage2_tlb_flush(vm_vttbr(vm));
 	vm->state = VM_RUNNING;
+	for (unsigned int i = 0; i < vm->virtio_count; i++) {
+		if (vm->virtio[i].device_id == VIRTIO_ID_NET) {
+			vswitch_attach(vm, &vm->virtio[i]);
+		}
+	}
 	vm_count++;
 	return true;
 }
@@ -228,6 +272,9 @@ void vm_reset(struct vm *vm)
 	if (ok) {
 		vgic_init(&vm->vgic, vm->vcpu_count, vm->vgic.nr_lrs);
 		vuart_init(&vm->uart, vm->cfg.name);
+		for (unsigned int i = 0; i < vm->virtio_count; i++) {
+			virtio_reset(&vm->virtio[i]);
+		}
 		vcpus_init(vm);
 	}
 	sl_unlock(&vm->lock);

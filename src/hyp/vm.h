@@ -19,7 +19,9 @@
 #include "arch/aarch64/vcpu.h"
 #include "core/mm.h"
 #include "core/spinlock.h"
+#include "hyp/guest_dtb.h"
 #include "hyp/vgic.h"
+#include "hyp/virtio_mmio.h"
 #include "hyp/vuart.h"
 
 #define VM_MAX 4U
@@ -31,6 +33,10 @@
 /* The guest's physical address map (QEMU virt's). */
 #define VM_RAM_IPA 0x40000000ULL
 #define VM_UART_IPA 0x09000000ULL
+#define VM_RTC_IPA 0x09010000ULL
+#define VM_VIRTIO_IPA 0x0A000000ULL /* + 0x200 per device, SPI 16 + n */
+#define VM_VIRTIO_INTID 48U
+#define VM_MAX_VIRTIO 2U
 
 enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
@@ -47,13 +53,14 @@ struct vcpu {
 	uint64_t exits; /* statistics for the closing report */
 };
 
-enum vdev_kind { VDEV_UART, VDEV_GICD, VDEV_GICR };
+enum vdev_kind { VDEV_UART, VDEV_GICD, VDEV_GICR, VDEV_VIRTIO };
 
 /* An emulated device: an IPA range and the state of its model. */
 struct vdev {
 	enum vdev_kind kind;
 	uint64_t base, size;
 	unsigned int intid; /* its interrupt (SPI) in the guest */
+	unsigned int idx; /* VDEV_VIRTIO: which of vm->virtio */
 };
 
 enum vm_state { VM_RUNNING, VM_STOPPED };
@@ -67,6 +74,9 @@ struct vm_config {
 	uint64_t initrd_pa, initrd_size; /* 0 if none */
 	char bootargs[VM_BOOTARGS_MAX];
 	bool poweroff_ends_machine; /* its SYSTEM_OFF powers the machine off */
+	uint64_t disk_pa, disk_size; /* virtio-blk backed by this image; size 0: none */
+	bool net; /* a virtio-net port on tzvisor's switch */
+	bool rtc; /* the machine's PL031 RTC, passed through */
 };
 
 struct vm {
@@ -84,6 +94,9 @@ struct vm {
 	unsigned int dev_count;
 	struct vuart uart;
 	struct vgic vgic;
+	struct virtio_dev virtio[VM_MAX_VIRTIO];
+	unsigned int virtio_count;
+	struct guest_dtb_info dtb_info; /* what its DTB describes */
 };
 
 extern struct vm vms[VM_MAX];
@@ -91,6 +104,8 @@ extern unsigned int vm_count;
 
 /* VTTBR_EL2 of a VM: its stage-2 root and VMID. */
 uint64_t vm_vttbr(const struct vm *vm);
+/* The VM's RAM as tzvisor reaches it (identity-mapped physical memory). */
+struct guest_mem vm_guest_mem(const struct vm *vm);
 /* The emulated device at `ipa`, or NULL. */
 struct vdev *vm_find_dev(struct vm *vm, uint64_t ipa);
 /*
