@@ -29,11 +29,23 @@ $(BUILD)/hyp/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(FW_CFLAGS) $(LIBFDT_INC) -Wno-sign-compare -c -o $@ $<
 
-$(HYP_ELF): $(HYP_OBJS) src/hyp/hyp.ld
-	@echo "  LD     $@"
-	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T src/hyp/hyp.ld -o $@ $(HYP_OBJS)
+# One set of objects, two links: for QEMU's -kernel (DRAM base + text_offset)
+# and as TF-A's BL33 above the SPMC (make ... SECURE=1).
+HYP_BL33_ELF := $(BUILD)/hyp/tzvisor-hyp-bl33.elf
+HYP_BL33_BIN := $(BUILD)/hyp/tzvisor-hyp-bl33.bin
 
-$(HYP_BIN): $(HYP_ELF)
+$(BUILD)/hyp/hyp-%.ld: src/hyp/hyp.ld.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -DHYP_BASE=$* -o $@ $<
+
+$(HYP_ELF): $(HYP_OBJS) $(BUILD)/hyp/hyp-0x40080000.ld
+	@echo "  LD     $@"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T $(BUILD)/hyp/hyp-0x40080000.ld -o $@ $(HYP_OBJS)
+
+$(HYP_BL33_ELF): $(HYP_OBJS) $(BUILD)/hyp/hyp-0x60000000.ld
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T $(BUILD)/hyp/hyp-0x60000000.ld -o $@ $(HYP_OBJS)
+
+$(BUILD)/hyp/%.bin: $(BUILD)/hyp/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # --- the bare-metal test guest -------------------------------------------------
@@ -95,7 +107,10 @@ HYP_TEST_ARGS = --hyp-qemu "$(HYP_QEMU)" \
 	--hyp-scenario "basic=$(call hyp_qemu_args,basic)" \
 	--hyp-scenario "gic=$(call hyp_qemu_args,gic)" \
 	--hyp-linux-qemu "$(HYP_LINUX_QEMU)" --hyp-linux "linux=$(call hyp_linux_args,linux)" \
-	--hyp-linux "linux2vm=$(call hyp_linux_args,linux2vm)"
+	--hyp-linux "linux2vm=$(call hyp_linux_args,linux2vm)" \
+	--hyp-secure-qemu "$(HYP_SECURE_QEMU)" \
+	--hyp-secure "secure_basic=$(call hyp_secure_guest_args,basic)" \
+	--hyp-secure "secure_linux=$(call hyp_secure_linux_args,linux)"
 
 # --- host tests (cmocka, ASan + UBSan), picked up by tests/run_tests.py ------------
 # QEMU's own virt DTB, as the hypervisor sees it at boot: input of test_hyp_boot_data.
@@ -171,10 +186,55 @@ hyp_linux_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-$(1).dtb \
 	-device loader,file=$(HYP_INITRAMFS),addr=$(HYP_INITRD_PA),force-raw=on \
 	-device loader,file=$(HYP_DISK),addr=$(HYP_DISK_PA),force-raw=on
 
+# SECURE=1: the same VMs with tzvisor as TF-A's BL33 above its own SPMC.
+SECURE ?= 0
+hyp_run = $(if $(filter 1,$(SECURE)),$(HYP_SECURE_QEMU) $(call hyp_secure_linux_args,$(1)),\
+	$(HYP_LINUX_QEMU) $(call hyp_linux_args,$(1)))
+
 run-linux: setup
-	@$(MAKE) --no-print-directory hyp-linux
-	$(HYP_LINUX_QEMU) $(call hyp_linux_args,linux)
+	@$(MAKE) --no-print-directory hyp-linux $(if $(filter 1,$(SECURE)),hyp-secure)
+	$(call hyp_run,linux)
 
 run-linux-2vm: setup
-	@$(MAKE) --no-print-directory hyp-linux
-	$(HYP_LINUX_QEMU) $(call hyp_linux_args,linux2vm)
+	@$(MAKE) --no-print-directory hyp-linux $(if $(filter 1,$(SECURE)),hyp-secure)
+	$(call hyp_run,linux2vm)
+
+# --- as TF-A's BL33 above tzvisor's SPMC (SECURE=1) ---------------------------------
+# The secure stack's flash with tzvisor-hyp-bl33.bin as BL33. BL2 completes the
+# DTB QEMU places at DRAM base with /psci; tzvisor finds it there (BL33 gets
+# x0 = 0). That DTB is QEMU's own, dumped, with /chosen pointing at the VM
+# manifest, which QEMU's loader puts at HYP_MANIFEST_PA (-bios takes no -initrd).
+HYP_MANIFEST_PA := 0x48000000
+HYP_SECURE_VIRT := virt,secure=on,virtualization=on,gic-version=3
+HYP_SECURE_MACHINE := -machine $(HYP_SECURE_VIRT) -cpu max -smp 4 -m 2G -nic none
+HYP_SECURE_QEMU := $(QEMU) $(HYP_SECURE_MACHINE) -accel $(QEMU_ACCEL) -display none \
+	-monitor none -serial stdio -serial file:$(BUILD)/uart1-secure-hyp.log
+
+$(BUILD)/flash-hyp.bin: $(TFA_OUT)/.stamp $(SPMC_BIN) $(HYP_BL33_BIN)
+	$(call make_flash,$(SPMC_BIN),$(HYP_BL33_BIN))
+
+$(BUILD)/hyp/secure-virt.dtb:
+	@mkdir -p $(dir $@)
+	$(Q)$(QEMU) -machine $(HYP_SECURE_VIRT),dumpdtb=$@ -cpu max -smp 4 -m 2G -nic none \
+		-display none >/dev/null 2>&1
+
+$(BUILD)/hyp/secure-%.dtb: $(BUILD)/hyp/manifest-%.dtb $(BUILD)/hyp/secure-virt.dtb
+	$(Q)cp $(BUILD)/hyp/secure-virt.dtb $@.tmp
+	$(Q)fdtput -t x $@.tmp /chosen linux,initrd-start 0 $(HYP_MANIFEST_PA)
+	$(Q)fdtput -t x $@.tmp /chosen linux,initrd-end 0 \
+		$$(printf '%x' $$(( $(HYP_MANIFEST_PA) + $$(stat -c %s $<) )))
+	$(Q)mv $@.tmp $@
+
+hyp_secure_args = -bios $(BUILD)/flash-hyp.bin -dtb $(BUILD)/hyp/secure-$(1).dtb \
+	-device loader,file=$(BUILD)/hyp/manifest-$(1).dtb,addr=$(HYP_MANIFEST_PA),force-raw=on
+hyp_secure_guest_args = $(call hyp_secure_args,$(1)) \
+	-device loader,file=$(HYP_GUEST_BIN),addr=$(HYP_GUEST_PA),force-raw=on
+hyp_secure_linux_args = $(call hyp_secure_args,$(1)) \
+	-device loader,file=$(HYP_LINUX_IMAGE),addr=$(HYP_LINUX_PA),force-raw=on \
+	-device loader,file=$(HYP_INITRAMFS),addr=$(HYP_INITRD_PA),force-raw=on \
+	-device loader,file=$(HYP_DISK),addr=$(HYP_DISK_PA),force-raw=on
+
+.PHONY: hyp-secure
+hyp-secure: $(BUILD)/flash-hyp.bin $(patsubst %,$(BUILD)/hyp/secure-%.dtb,$(HYP_MANIFESTS)) \
+	$(patsubst %,$(BUILD)/hyp/secure-%.dtb,linux linux2vm)
+all: hyp-secure

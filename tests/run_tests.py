@@ -253,6 +253,20 @@ HYP_EXPECT = {
 }
 
 
+# The same scenarios as TF-A's BL33 above tzvisor's SPMC: their own checks,
+# plus what shows that the secure stack is underneath.
+HYP_SECURE_EXPECT = [
+    ("tfa_bl31", r"NOTICE:  BL31: v2\.12"),
+    ("dtb_from_dram_base", r"boot DTB @0x40000000"),
+]
+
+
+def hyp_expectations(name):
+    if name.startswith("secure_"):
+        return HYP_EXPECT.get(name[len("secure_"):], []) + HYP_SECURE_EXPECT
+    return HYP_EXPECT.get(name, [])
+
+
 def run_hyp_scenario(name, qemu, args, build, timeout):
     """Boots tzvisor's hypervisor role directly under QEMU (-kernel, no secure
     world) with one VM manifest. Guests print "TEST PASS|FAIL name" and
@@ -314,7 +328,7 @@ def run_hyp_scenario(name, qemu, args, build, timeout):
         exited = False
     wall = time.monotonic() - start
     whole = "\n".join(text)
-    for tname, pattern in HYP_EXPECT.get(name, []):
+    for tname, pattern in hyp_expectations(name):
         ok = re.search(pattern, whole, re.M) is not None
         record("PASS" if ok else "FAIL", "qemu.hyp.%s.%s" % (name, tname),
                "" if ok else "no match for /%s/ (log: %s)" % (pattern, log_path))
@@ -384,6 +398,10 @@ def main():
                     help="NAME=QEMU arguments of one Linux guest scenario (repeatable)")
     ap.add_argument("--hyp-linux-timeout", type=int, default=150,
                     help="seconds a Linux guest scenario may take")
+    ap.add_argument("--hyp-secure-qemu", default=None,
+                    help="QEMU command for the scenarios above the secure stack (SECURE=1)")
+    ap.add_argument("--hyp-secure", action="append", default=[],
+                    help="NAME=QEMU arguments of one scenario above the secure stack")
     ap.add_argument("--hyp-timeout", type=int, default=60,
                     help="seconds a qemu.hyp scenario may take")
     ap.add_argument("--hyp-scenario", action="append", default=[],
@@ -407,6 +425,11 @@ def main():
             hname, hargs = spec.split("=", 1)
             facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_qemu, hargs, args.build,
                                                      args.hyp_timeout)
+    if args.hyp_secure_qemu:
+        for spec in args.hyp_secure:
+            hname, hargs = spec.split("=", 1)
+            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_secure_qemu, hargs,
+                                                     args.build, args.hyp_linux_timeout)
     if args.hyp_linux_qemu:
         for spec in args.hyp_linux:
             hname, hargs = spec.split("=", 1)

@@ -317,6 +317,14 @@ void hyp_boot_primary(uintptr_t dtb, unsigned int index);
 void hyp_boot_primary(uintptr_t dtb, unsigned int index)
 {
 	cpu_up(index);
+	/*
+	 * x0 = 0: entered as TF-A's BL33 (which passes no DTB unless built for a
+	 * Linux kernel); QEMU puts its DTB, which BL2 completes with /psci, at
+	 * the start of DRAM.
+	 */
+	if (dtb == 0) {
+		dtb = plat.ns_dram.base;
+	}
 	/* Tables are written with the MMU off; drop any stale cache lines first. */
 	arch_dcache_inval_range((uintptr_t)__data_start,
 				(uintptr_t)__image_end - (uintptr_t)__data_start);

@@ -1,11 +1,15 @@
-/* tzvisor hypervisor image: an arm64 Image, loaded at DRAM base + 0x80000 (QEMU -kernel, BL33). */
+/*
+ * tzvisor hypervisor image, linked at HYP_BASE (preprocessed by the build):
+ * 0x40080000 for QEMU's -kernel (DRAM base + the Image header's text_offset),
+ * 0x60000000 as TF-A's BL33 on the secure stack.
+ */
 OUTPUT_FORMAT("elf64-littleaarch64")
 OUTPUT_ARCH(aarch64)
 ENTRY(hyp_image_header)
 
 SECTIONS
 {
-	. = 0x40080000;
+	. = HYP_BASE;
 	__image_start = .;
 	.text : {
 		__text_start = .;
@@ -36,6 +40,6 @@ SECTIONS
 	. = ALIGN(4096);
 	__image_end = .;
 	__image_size = __image_end - __image_start;
-	ASSERT(hyp_image_header == 0x40080000, "the Image header must start the image")
+	ASSERT(hyp_image_header == HYP_BASE, "the Image header must start the image")
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
 }
