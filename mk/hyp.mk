@@ -50,6 +50,7 @@ $(BUILD)/hyp/%.bin: $(BUILD)/hyp/%.elf
 
 # --- the bare-metal test guest -------------------------------------------------
 HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c tests/hyp/guest/gic_tests.c \
+	bench/hyp_bench_guest.c \
 	src/core/fmt.c \
 	src/lib/string.c src/plat/qemu/pl011.c
 HYP_GUEST_OBJS := $(patsubst %,$(BUILD)/hyp-guest/%.o,$(HYP_GUEST_SRCS)) \
@@ -61,7 +62,7 @@ HYP_GUEST_PA := 0x44000000
 
 $(BUILD)/hyp-guest/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -Itests/hyp/guest -MMD -c -o $@ $<
 
 $(BUILD)/hyp-guest/%.S.o: %.S
 	@mkdir -p $(dir $@)
@@ -79,7 +80,7 @@ $(HYP_GUEST_BIN): $(BUILD)/hyp-guest/test-guest.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # --- VM manifests: DTS with the images' addresses and sizes filled in by cpp ---
-HYP_MANIFESTS := basic gic
+HYP_MANIFESTS := basic gic bench
 HYP_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,$(HYP_MANIFESTS))
 
 $(HYP_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN)
@@ -167,7 +168,8 @@ $(HYP_INITRAMFS): scripts/hyp_initramfs.py tests/hyp/linux/init $(HYP_LINUX_DIR)
 	$(Q)python3 scripts/hyp_initramfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init \
 		$(HYP_LINUX_DIR)/modules
 
-HYP_LINUX_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,linux linux2vm)
+HYP_LINUX_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,linux linux2vm bench-linux \
+	bench-linux2vm)
 $(HYP_LINUX_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_INITRAMFS) \
 		$(HYP_DISK)
 	@mkdir -p $(dir $@)
@@ -238,3 +240,20 @@ hyp_secure_linux_args = $(call hyp_secure_args,$(1)) \
 hyp-secure: $(BUILD)/flash-hyp.bin $(patsubst %,$(BUILD)/hyp/secure-%.dtb,$(HYP_MANIFESTS)) \
 	$(patsubst %,$(BUILD)/hyp/secure-%.dtb,linux linux2vm)
 all: hyp-secure
+
+# --- benchmarks (make bench runs these before the SPMC's) -------------------------
+# -icount: one instruction per nanosecond of virtual time; bench/run_hyp_bench.py.
+HYP_ICOUNT := -icount shift=0,align=off,sleep=off
+HYP_BENCH_NATIVE_ARGS := console=ttyAMA0 rdinit=/init arm64.nosve arm64.nosme arm64.nopauth \
+	tzv.cpus=4
+.PHONY: bench-hyp
+bench-hyp: setup
+	@$(MAKE) --no-print-directory hyp hyp-linux
+	@python3 bench/run_hyp_bench.py --build $(BUILD) \
+		--native "$(QEMU) -machine virt,gic-version=3 -cpu max -smp 4 -m 2G -nic none \
+			-display none -monitor none -serial stdio $(HYP_ICOUNT) -kernel $(HYP_LINUX_IMAGE) \
+			-initrd $(HYP_INITRAMFS) -append '$(HYP_BENCH_NATIVE_ARGS)'" \
+		--linux "$(HYP_LINUX_QEMU) $(HYP_ICOUNT) $(call hyp_linux_args,bench-linux)" \
+		--linux2vm "$(HYP_LINUX_QEMU) $(HYP_ICOUNT) $(call hyp_linux_args,bench-linux2vm)" \
+		--guest "$(HYP_QEMU) $(HYP_ICOUNT) $(call hyp_qemu_args,bench)"
+bench: bench-hyp

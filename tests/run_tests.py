@@ -396,7 +396,7 @@ def main():
                     help="QEMU command for the Linux guest scenarios (more memory)")
     ap.add_argument("--hyp-linux", action="append", default=[],
                     help="NAME=QEMU arguments of one Linux guest scenario (repeatable)")
-    ap.add_argument("--hyp-linux-timeout", type=int, default=150,
+    ap.add_argument("--hyp-linux-timeout", type=int, default=240,
                     help="seconds a Linux guest scenario may take")
     ap.add_argument("--hyp-secure-qemu", default=None,
                     help="QEMU command for the scenarios above the secure stack (SECURE=1)")

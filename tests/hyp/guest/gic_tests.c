@@ -63,10 +63,16 @@ static void irqs_off(void)
 	__asm__ volatile("msr daifset, #2\n\tisb" ::: "memory");
 }
 
+volatile int guest_bench_mode;
+
 void guest_irq(void)
 {
 	unsigned int c = me();
 
+	if (guest_bench_mode) {
+		bench_irq();
+		return;
+	}
 	for (;;) {
 		uint64_t iar;
 		__asm__ volatile("mrs %0, " ICC_IAR1 : "=r"(iar));

@@ -16,6 +16,11 @@ uint64_t frequency(void);
 __attribute__((noreturn)) void power_off(void);
 
 void suite_gic(void);
+/* bench/hyp_bench_guest.c: instruction counts under -icount. */
+void suite_bench(void);
+/* The IRQ handler while suite_bench runs. */
+void bench_irq(void);
+extern volatile int guest_bench_mode;
 /* The distributor on (ARE, Group 1), this vCPU's redistributor awake, its interface on. */
 void gic_cpu_init(void);
 /* SGI or PPI `intid` of this vCPU enabled at priority `prio`. */

@@ -2,6 +2,7 @@
  * Bare-metal test guest for the hypervisor role. What it does is chosen by
  * the first word of its bootargs (written by tzvisor into its DTB from the
  * VM manifest):
+ *   bench    instruction counts (bench/hyp_bench_guest.c); then SYSTEM_OFF
  *   gic      the virtual GICv3 on several vCPUs (gic_tests.c); then SYSTEM_OFF
  *   psci     PSCI and SMCCC answers, CPU_ON/OFF/AFFINITY_INFO cycles, wrong
  *            arguments, both conduits, WFI on the virtual timer; then SYSTEM_OFF
@@ -241,6 +242,10 @@ void guest_main(uintptr_t dtb)
 	gprintf("test guest: DTB @0x%llx, bootargs \"%s\"\n", (unsigned long long)dtb, args);
 	if (arg_is(args, "psci")) {
 		suite_psci();
+		power_off();
+	} else if (arg_is(args, "bench")) {
+		guest_bench_mode = 1;
+		suite_bench();
 		power_off();
 	} else if (arg_is(args, "gic")) {
 		suite_gic();
