@@ -223,6 +223,7 @@ HYP_EXPECT = {
          r"VM 3 \(devbad\): vCPU 0: MMIO read of 8 bytes at IPA 0x9000000 refused by the "
          r"device .*VM stopped"),
         ("hostile.spinner_shared_its_cpu", r"VM 4 \(spin\): running, \d+ exits"),
+        ("psci.system_reset", r"VM 1 \(tests\): reset: images reloaded, vCPU 0 restarts"),
         ("psci.system_off", r"VM 1 \(tests\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
         ("machine_off", r"powering the machine off: a VM marked poweroff-ends-machine"),
     ],

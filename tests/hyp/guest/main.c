@@ -5,7 +5,8 @@
  *   bench    instruction counts (bench/hyp_bench_guest.c); then SYSTEM_OFF
  *   gic      the virtual GICv3 on several vCPUs (gic_tests.c); then SYSTEM_OFF
  *   psci     PSCI and SMCCC answers, CPU_ON/OFF/AFFINITY_INFO cycles, wrong
- *            arguments, both conduits, WFI on the virtual timer; then SYSTEM_OFF
+ *            arguments, both conduits, WFI on the virtual timer; then
+ *            SYSTEM_RESET, and after the restart SYSTEM_OFF
  *   mmio     (hostile) reads an IPA outside its memory and devices
  *   devbad   (hostile) a 64-bit read of its UART, which the device refuses
  *   spin     (hostile) never yields: loops with interrupts masked forever
@@ -32,6 +33,7 @@
 #define PSCI_AFFINITY_INFO64 0xC4000004U
 #define PSCI_MIGRATE_INFO_TYPE 0x84000006U
 #define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_SYSTEM_RESET 0x84000009U
 #define PSCI_FEATURES 0x8400000AU
 #define SMCCC_VERSION 0x80000000U
 
@@ -223,6 +225,47 @@ static void suite_psci(void)
 	expect("psci.suspend_waited_for_timer", waited >= delay, true);
 }
 
+/*
+ * SYSTEM_RESET: tzvisor reloads the VM's images and restarts vCPU 0; RAM
+ * beyond the image and the DTB keeps what was there. The first boot leaves
+ * its counts at RESET_MARK and resets; the second finds them, reports that
+ * it restarted and carries on to power off.
+ */
+#define RESET_MARK 0x40800000UL /* 8 MiB into RAM: past the image, below the DTB */
+#define RESET_MAGIC 0x7E5E7B007ULL
+
+struct reset_mark {
+	uint64_t magic;
+	uint64_t passed, failed;
+};
+
+static bool reset_survivor(void)
+{
+	volatile struct reset_mark *m = (volatile struct reset_mark *)RESET_MARK;
+
+	if (m->magic != RESET_MAGIC) {
+		return false;
+	}
+	passed = (unsigned int)m->passed;
+	failed = (unsigned int)m->failed;
+	m->magic = 0;
+	expect("psci.system_reset_restarted", true, true);
+	return true;
+}
+
+__attribute__((noreturn)) static void system_reset(void)
+{
+	volatile struct reset_mark *m = (volatile struct reset_mark *)RESET_MARK;
+
+	m->passed = passed;
+	m->failed = failed;
+	m->magic = RESET_MAGIC;
+	hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	gprintf("TEST FAIL psci.system_reset_returned\n");
+	failed++;
+	power_off();
+}
+
 static bool arg_is(const char *args, const char *word)
 {
 	size_t n = strlen(word);
@@ -241,8 +284,11 @@ void guest_main(uintptr_t dtb)
 	}
 	gprintf("test guest: DTB @0x%llx, bootargs \"%s\"\n", (unsigned long long)dtb, args);
 	if (arg_is(args, "psci")) {
+		if (reset_survivor()) {
+			power_off();
+		}
 		suite_psci();
-		power_off();
+		system_reset();
 	} else if (arg_is(args, "bench")) {
 		guest_bench_mode = 1;
 		suite_bench();
