@@ -259,6 +259,21 @@ static void idle(unsigned int pcpu)
 	handle_phys_irqs();
 }
 
+/*
+ * WFI or CPU_SUSPEND: the vCPU blocks unless its vGIC has something for it
+ * (its own timer may already be due); an injection or its timer wakes it.
+ */
+static enum next wait_for_interrupt(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	sl_lock(&vm->lock);
+	__atomic_store_n(&v->blocked, !vgic_has_pending(&vm->vgic, v->index), __ATOMIC_RELEASE);
+	sl_unlock(&vm->lock);
+	vtimer_sample(v, now());
+	return NEXT_SWITCH;
+}
+
 /* A firmware call (HVC, or an SMC trapped by HCR_EL2.TSC). */
 static enum next firmware_call(struct vcpu *v)
 {
@@ -281,11 +296,7 @@ static enum next firmware_call(struct vcpu *v)
 		hyp_kick(r.wake->pcpu);
 		return NEXT_RESUME;
 	case PSCI_ACT_SUSPEND:
-		sl_lock(&vm->lock);
-		__atomic_store_n(&v->blocked, !vgic_has_pending(&vm->vgic, v->index),
-				 __ATOMIC_RELEASE);
-		sl_unlock(&vm->lock);
-		return NEXT_SWITCH;
+		return wait_for_interrupt(v);
 	case PSCI_ACT_CPU_OFF:
 		return NEXT_SWITCH;
 	case PSCI_ACT_SYSTEM_OFF:
@@ -419,13 +430,7 @@ static enum next handle_exit(struct vcpu *v, const struct arch_exit *e)
 		if ((e->esr & ISS_WFX_WFE) != 0) {
 			return NEXT_SWITCH;
 		}
-		sl_lock(&v->vm->lock);
-		__atomic_store_n(&v->blocked, !vgic_has_pending(&v->vm->vgic, v->index),
-				 __ATOMIC_RELEASE);
-		sl_unlock(&v->vm->lock);
-		/* Its own timer may already be due. */
-		vtimer_sample(v, now());
-		return NEXT_SWITCH;
+		return wait_for_interrupt(v);
 	case ESR_EC_DABT_LOWER:
 		return data_abort(v, e);
 	case ESR_EC_FP:
