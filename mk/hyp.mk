@@ -50,6 +50,7 @@ $(BUILD)/hyp/%.bin: $(BUILD)/hyp/%.elf
 
 # --- the bare-metal test guest -------------------------------------------------
 HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c tests/hyp/guest/gic_tests.c \
+	tests/hyp/guest/virtio_tests.c \
 	bench/hyp_bench_guest.c \
 	src/core/fmt.c \
 	src/lib/string.c src/plat/qemu/pl011.c

@@ -249,6 +249,13 @@ HYP_EXPECT = {
     "gic": [
         ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
         ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),
+        ("hostile.virtio_desc_reported",
+         r"VM 1 \(gic\): virtio-net: descriptor index out of range or buffer outside guest "
+         r"RAM: device needs reset"),
+        ("hostile.virtio_index_reported",
+         r"VM 1 \(gic\): virtio-net: available index moved by more than the queue size"),
+        ("hostile.virtio_rings_reported",
+         r"VM 1 \(gic\): virtio-net: rings outside guest RAM or bad queue size"),
         ("system_off", r"VM 1 \(gic\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
     ],
 }

@@ -16,6 +16,8 @@ uint64_t frequency(void);
 __attribute__((noreturn)) void power_off(void);
 
 void suite_gic(void);
+/* virtio_tests.c: hostile rings on the VM's virtio-net device (first virtio slot). */
+void suite_virtio_hostile(void);
 /* bench/hyp_bench_guest.c: instruction counts under -icount. */
 void suite_bench(void);
 /* The IRQ handler while suite_bench runs. */

@@ -3,7 +3,8 @@
  * the first word of its bootargs (written by tzvisor into its DTB from the
  * VM manifest):
  *   bench    instruction counts (bench/hyp_bench_guest.c); then SYSTEM_OFF
- *   gic      the virtual GICv3 on several vCPUs (gic_tests.c); then SYSTEM_OFF
+ *   gic      the virtual GICv3 on several vCPUs (gic_tests.c), then hostile
+ *            rings on its virtio-net device (virtio_tests.c); then SYSTEM_OFF
  *   psci     PSCI and SMCCC answers, CPU_ON/OFF/AFFINITY_INFO cycles, wrong
  *            arguments, both conduits, WFI on the virtual timer; then
  *            SYSTEM_RESET, and after the restart SYSTEM_OFF
@@ -295,6 +296,7 @@ void guest_main(uintptr_t dtb)
 		power_off();
 	} else if (arg_is(args, "gic")) {
 		suite_gic();
+		suite_virtio_hostile();
 		power_off();
 	} else if (arg_is(args, "mmio")) {
 		gprintf("hostile: reading IPA 0x0a000000 (no device there)\n");
