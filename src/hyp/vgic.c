@@ -179,45 +179,53 @@ static bool better(const struct vgic_irq *a, uint32_t ia, const struct vgic_irq 
 void vgic_flush(struct vgic *g, unsigned int vcpu)
 {
 	struct vgic_cpu *c = &g->cpu[vcpu];
-	bool taken[VGIC_NR_IRQS] = {false};
+	/* The best nr_lrs candidates so far, in order (one pass: this runs at every entry). */
+	struct vgic_irq *best[GICV_MAX_LRS];
+	uint32_t best_id[GICV_MAX_LRS];
+	unsigned int n = 0;
 	bool left_over = false;
 
-	c->lr_used = 0;
-	for (unsigned int n = 0; n < GICV_MAX_LRS; n++) {
-		c->hw.lr[n] = 0;
-		c->lr_intid[n] = 0;
+	for (uint32_t id = 0; id < VGIC_NR_IRQS; id++) {
+		struct vgic_irq *q = id < 32 ? &c->local[id] : &g->spi[id - 32];
+		if ((!q->pending && !q->active) || (id >= 32 && spi_target(g, q) != vcpu) ||
+		    !(q->active || deliverable(g, q))) {
+			continue;
+		}
+		unsigned int at = n;
+		while (at > 0 && better(q, id, best[at - 1], best_id[at - 1])) {
+			at--;
+		}
+		if (at == g->nr_lrs) {
+			left_over = true; /* worse than every one kept */
+			continue;
+		}
+		if (n == g->nr_lrs) {
+			left_over = true; /* the last one kept falls out */
+			n--;
+		}
+		for (unsigned int k = n; k > at; k--) {
+			best[k] = best[k - 1];
+			best_id[k] = best_id[k - 1];
+		}
+		best[at] = q;
+		best_id[at] = id;
+		n++;
 	}
-	for (;;) {
-		struct vgic_irq *best = NULL;
-		uint32_t best_id = 0;
-		for (uint32_t i = 0; i < VGIC_NR_IRQS; i++) {
-			struct vgic_irq *q = irq_of(g, vcpu, i);
-			if (taken[i] || q == NULL || !belongs(g, vcpu, i, q) ||
-			    !(q->active || deliverable(g, q))) {
-				continue;
-			}
-			if (best == NULL || better(q, i, best, best_id)) {
-				best = q;
-				best_id = i;
-			}
-		}
-		if (best == NULL) {
-			break;
-		}
-		if (c->lr_used == g->nr_lrs) {
-			left_over = true;
-			break;
-		}
-		taken[best_id] = true;
-		unsigned int state = (best->pending && deliverable(g, best) ? ICH_LR_PENDING : 0U) |
-				     (best->active ? ICH_LR_ACTIVE : 0U);
+	for (unsigned int i = 0; i < GICV_MAX_LRS; i++) {
+		c->hw.lr[i] = 0;
+		c->lr_intid[i] = 0;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct vgic_irq *q = best[i];
+		unsigned int state = (q->pending && deliverable(g, q) ? ICH_LR_PENDING : 0U) |
+				     (q->active ? ICH_LR_ACTIVE : 0U);
 		/* Level-triggered: hear about the deactivation, to look at the line again. */
-		c->hw.lr[c->lr_used] = gicv_lr(best_id, best->prio, state, !best->edge);
-		c->lr_intid[c->lr_used] = best_id;
-		c->lr_used++;
-		best->pending = best->pending && (state & ICH_LR_PENDING) == 0;
-		best->active = false;
+		c->hw.lr[i] = gicv_lr(best_id[i], q->prio, state, !q->edge);
+		c->lr_intid[i] = best_id[i];
+		q->pending = q->pending && (state & ICH_LR_PENDING) == 0;
+		q->active = false;
 	}
+	c->lr_used = n;
 	c->hw.hcr = ICH_HCR_EN | (left_over ? ICH_HCR_UIE : 0);
 }
 
