@@ -164,9 +164,9 @@ $(HYP_DISK): $(HYP_DISK_FILES)
 $(HYP_LINUX_DIR)/.tzv-ok: scripts/hyp_fetch_linux.sh
 	@scripts/hyp_fetch_linux.sh
 
-$(HYP_INITRAMFS): scripts/hyp_initramfs.py tests/hyp/linux/init $(HYP_LINUX_DIR)/.tzv-ok
+$(HYP_INITRAMFS): scripts/hyp_rootfs.py tests/hyp/linux/init $(HYP_LINUX_DIR)/.tzv-ok
 	@mkdir -p $(dir $@)
-	$(Q)python3 scripts/hyp_initramfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init \
+	$(Q)python3 scripts/hyp_rootfs.py $@ $(HYP_LINUX_DIR)/busybox tests/hyp/linux/init \
 		$(HYP_LINUX_DIR)/modules
 
 HYP_LINUX_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,linux linux2vm bench-linux \

@@ -4,7 +4,7 @@ Linux unpacks, see Documentation/driver-api/early-userspace) holding a static
 busybox, an /init script and the kernel modules in MODULES_DIR (listed in
 load order in MODULES_DIR/order), written here without the cpio tool.
 
-    hyp_initramfs.py OUT.cpio.gz BUSYBOX INIT MODULES_DIR
+    hyp_rootfs.py OUT.cpio.gz BUSYBOX INIT MODULES_DIR
 """
 import gzip
 import os
