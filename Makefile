@@ -68,7 +68,7 @@ LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c src/spmc/notif.c src/spmc/fdt_blob.c src/spmc/mem.c
+	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
@@ -234,7 +234,7 @@ SP_SRCS := partitions/runtime/start.S src/arch/aarch64/smc.S partitions/runtime/
 # S-EL1 partitions run their own stage 1: the project's page tables and page
 # allocator, and the SPMC's manifest parser (with libfdt) to find its regions.
 SP_S1_SRCS := partitions/runtime/mmu.c src/core/mm.c src/core/palloc.c \
-	src/spmc/sp_manifest.c src/spmc/fdt_blob.c
+	src/spmc/sp_manifest.c src/core/fdt_blob.c
 SP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c
 # The manifest a partition reads is the one the SPMC checked in full before
 # it loaded the partition, in the partition's own package, read-only to it at
@@ -404,9 +404,9 @@ test_palloc_SRCS := $(HOST_COMMON)
 test_mm_SRCS := $(HOST_COMMON)
 test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
 test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
-test_fdt_blob_SRCS := $(HOST_COMMON) src/spmc/fdt_blob.c
-test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/spmc/fdt_blob.c
-test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/spmc/fdt_blob.c
+test_fdt_blob_SRCS := $(HOST_COMMON) src/core/fdt_blob.c
+test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/core/fdt_blob.c
+test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/core/fdt_blob.c
 test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
 test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
@@ -435,7 +435,7 @@ $(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch
 # (gcc, ASan, UBSan) over the project's real manifests; make fuzz runs it
 # under libFuzzer (clang) for FUZZ_SECONDS.
 FUZZ_SRCS := tests/fuzz/fuzz_parsers.c src/spmc/sp_manifest.c src/spmc/manifest.c \
-	src/spmc/sp_pkg.c src/spmc/fdt_blob.c src/ffa/mem_desc.c $(HOST_COMMON)
+	src/spmc/sp_pkg.c src/core/fdt_blob.c src/ffa/mem_desc.c $(HOST_COMMON)
 FUZZ_SEED_DTS := $(SP_DTS) config/spmc_manifest.dts
 FUZZ_MEM_SEEDS := $(patsubst %,$(BUILD)/fuzz/seeds/%.bin,mem_v1_0 mem_v1_1 mem_v1_2)
 FUZZ_SEEDS := $(patsubst %.dts,$(BUILD)/fuzz/seeds/%.dtb,$(notdir $(FUZZ_SEED_DTS))) \
@@ -518,7 +518,8 @@ run: setup
 test: setup
 	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
-		--panic-addr $(SELFTEST_FAULT_ADDR) --log-level $(LOG_LEVEL) $(LINUX_TEST_ARGS)
+		--panic-addr $(SELFTEST_FAULT_ADDR) --log-level $(LOG_LEVEL) $(LINUX_TEST_ARGS) \
+		$(HYP_TEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory firmware $(BENCH_FLASH)
@@ -554,5 +555,6 @@ clean:
 	rm -rf $(BUILD)
 
 include mk/linux.mk
+include mk/hyp.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -325,6 +325,156 @@ def run_overflow_scenario(qemu, flash, build):
     record_dump_checks(checks, log_path)
 
 
+# What tzvisor's hypervisor role must print in each QEMU scenario (qemu.hyp.*):
+# test name -> regular expression over its console (guests' lines included).
+HYP_EXPECT = {
+    "basic": [
+        ("banner", r"tzvisor \S+ -- hypervisor at NS-EL2"),
+        ("dtb.cpus", r"^  cpus 4 \(MPIDR 0x0 0x1 0x2 0x3\), PSCI 0\.2\+ via smc"),
+        ("dtb.gic", r"GICv3 distributor 0x8000000, redistributors 0x80a0000"),
+        ("cores_up", r"(?s)(?=.*core 1 up)(?=.*core 2 up)(?=.*core 3 up)"),
+        ("vm_table", r"(?s)1   tests .*2   mmio .*3   devbad .*4   spin "),
+        ("hostile.mmio_outside_stopped",
+         r"VM 2 \(mmio\): vCPU 0: data abort at IPA 0xa000000 .*outside its memory and "
+         r"devices: VM stopped"),
+        ("hostile.device_refused_stopped",
+         r"VM 3 \(devbad\): vCPU 0: MMIO read of 8 bytes at IPA 0x9000000 refused by the "
+         r"device .*VM stopped"),
+        ("hostile.spinner_shared_its_cpu", r"VM 4 \(spin\): running, \d+ exits"),
+        ("psci.system_reset", r"VM 1 \(tests\): reset: images reloaded, vCPU 0 restarts"),
+        ("psci.system_off", r"VM 1 \(tests\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
+        ("machine_off", r"powering the machine off: a VM marked poweroff-ends-machine"),
+    ],
+    "linux": [
+        ("vm_table", r"1   linux            4     0,1,2,3 "),
+        ("kernel_booted", r"\[linux\] \[ *[0-9.]+\] Run /init as init process"),
+        ("four_cpus", r"\[linux\] .*smp: Brought up 1 node, 4 CPUs"),
+        ("devices", r"devices: virtio-blk \(disk image\) PL031 RTC \(passed through\)"),
+        ("virtio_blk_probed", r"\[linux\] .*virtio_blk virtio0: \[vda\] 16384 512-byte logical blocks"),
+        ("powered_off", r"VM 1 \(linux\): powered off \(PSCI SYSTEM_OFF from vCPU \d\)"),
+        ("machine_off", r"powering the machine off"),
+    ],
+    "linux2vm": [
+        ("vm_table", r"(?s)1   linux1           4     0,1,2,3 .*2   linux2           2     0,1 "),
+        ("vm1_booted", r"\[linux1\] \[ *[0-9.]+\] Run /init as init process"),
+        ("vm2_booted", r"\[linux2\] \[ *[0-9.]+\] Run /init as init process"),
+        ("switch_ports", r"(?s)linux1 .*devices: virtio-net \(switch port\).*linux2 .*devices: "
+         r"virtio-net \(switch port\)"),
+        ("vm1_powered_off", r"VM 1 \(linux1\): powered off \(PSCI SYSTEM_OFF"),
+        ("vm2_powered_off", r"VM 2 \(linux2\): powered off \(PSCI SYSTEM_OFF"),
+        ("machine_off", r"powering the machine off: every VM has stopped"),
+    ],
+    "gic": [
+        ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
+        ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),
+        ("hostile.virtio_desc_reported",
+         r"VM 1 \(gic\): virtio-net: descriptor index out of range or buffer outside guest "
+         r"RAM: device needs reset"),
+        ("hostile.virtio_index_reported",
+         r"VM 1 \(gic\): virtio-net: available index moved by more than the queue size"),
+        ("hostile.virtio_rings_reported",
+         r"VM 1 \(gic\): virtio-net: rings outside guest RAM or bad queue size"),
+        ("system_off", r"VM 1 \(gic\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
+    ],
+}
+
+
+# The same scenarios as TF-A's BL33 above tzvisor's SPMC: their own checks,
+# plus what shows that the secure stack is underneath.
+HYP_SECURE_EXPECT = [
+    ("tfa_bl31", r"NOTICE:  BL31: v2\.12"),
+    ("dtb_from_dram_base", r"boot DTB @0x40000000"),
+]
+
+
+def hyp_expectations(name):
+    if name.startswith("secure_"):
+        return HYP_EXPECT.get(name[len("secure_"):], []) + HYP_SECURE_EXPECT
+    return HYP_EXPECT.get(name, [])
+
+
+def run_hyp_scenario(name, qemu, args, build, timeout):
+    """Boots tzvisor's hypervisor role directly under QEMU (-kernel, no secure
+    world) with one VM manifest. Guests print "TEST PASS|FAIL name" and
+    "TEST END n" on their consoles ("[vm] ..." lines); each becomes
+    qemu.hyp.<scenario>.<vm>.<name>. The hypervisor's own lines are checked
+    against HYP_EXPECT. The scenario fails on a tzvisor panic, a timeout, a
+    missing TEST END or QEMU not exiting by itself."""
+    import shlex
+    import selectors
+    import time
+    log_path = os.path.join(build, "logs", "qemu-hyp-%s.log" % name)
+    cmd = shlex.split(qemu) + shlex.split(args)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    text, buf = [], b""
+    failure = None
+    ends = {}
+    seen = {}
+    with open(log_path, "w") as log:
+        log.write("# %s\n" % " ".join(cmd))
+        while True:
+            if time.monotonic() - start > timeout:
+                failure = "timed out after %d s" % timeout
+                break
+            if not sel.select(timeout=0.1):
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace").rstrip("\r")
+                log.write(line + "\n")
+                text.append(line)
+                if "PANIC" in line and failure is None:
+                    failure = "panic: " + line.strip()
+                m = re.match(r"\[([A-Za-z0-9_-]+)\] TEST (PASS|FAIL|SKIP) (\S+?)(?:: (.*))?$", line)
+                if m:
+                    tname = "qemu.hyp.%s.%s.%s" % (name, m.group(1), m.group(3))
+                    if tname in seen:
+                        record("FAIL", tname, "reported twice")
+                    seen[tname] = m.group(1)
+                    record(m.group(2), tname, m.group(4) or "")
+                m = re.match(r"\[([A-Za-z0-9_-]+)\] TEST END (\d+)", line)
+                if m:
+                    ends[m.group(1)] = int(m.group(2))
+    try:
+        proc.wait(timeout=10 if failure is None else 0.5)
+        exited = True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        exited = False
+    wall = time.monotonic() - start
+    whole = "\n".join(text)
+    for tname, pattern in hyp_expectations(name):
+        ok = re.search(pattern, whole, re.M) is not None
+        record("PASS" if ok else "FAIL", "qemu.hyp.%s.%s" % (name, tname),
+               "" if ok else "no match for /%s/ (log: %s)" % (pattern, log_path))
+    scenario = "qemu.hyp.%s.completed" % name
+    counts = {}
+    for vm in seen.values():
+        counts[vm] = counts.get(vm, 0) + 1
+    if failure:
+        record("FAIL", scenario, "%s (log: %s)" % (failure, log_path))
+    elif not ends:
+        record("FAIL", scenario, "no TEST END line: results missing (log: %s)" % log_path)
+    elif any(counts.get(vm, 0) != n for vm, n in ends.items()):
+        record("FAIL", scenario, "TEST END counts %s, lines seen %s" % (ends, counts))
+    elif not exited:
+        record("FAIL", scenario, "QEMU did not exit by itself")
+    else:
+        record("PASS", scenario)
+    return {"wall_s": round(wall, 3)}
+
+
 def run_style(root):
     # Tracked files and new ones not yet added (but not ignored): a local run
     # must see what the next commit will carry.
@@ -367,6 +517,22 @@ def main():
     ap.add_argument("--qemu", required=True, help="QEMU command with machine options")
     ap.add_argument("--timeout", type=int, default=240)
     ap.add_argument("--log-level", default="warning", help="the firmware's make LOG_LEVEL")
+    ap.add_argument("--hyp-qemu", default=None,
+                    help="QEMU command for the hypervisor role (no secure world)")
+    ap.add_argument("--hyp-linux-qemu", default=None,
+                    help="QEMU command for the Linux guest scenarios (more memory)")
+    ap.add_argument("--hyp-linux", action="append", default=[],
+                    help="NAME=QEMU arguments of one Linux guest scenario (repeatable)")
+    ap.add_argument("--hyp-linux-timeout", type=int, default=240,
+                    help="seconds a Linux guest scenario may take")
+    ap.add_argument("--hyp-secure-qemu", default=None,
+                    help="QEMU command for the scenarios above the secure stack (SECURE=1)")
+    ap.add_argument("--hyp-secure", action="append", default=[],
+                    help="NAME=QEMU arguments of one scenario above the secure stack")
+    ap.add_argument("--hyp-timeout", type=int, default=60,
+                    help="seconds a qemu.hyp scenario may take")
+    ap.add_argument("--hyp-scenario", action="append", default=[],
+                    help="NAME=QEMU arguments of one qemu.hyp scenario (repeatable)")
     ap.add_argument("--panic-addr", default=None,
                     help="address the self-test SPMC faults on (runs the panic scenario)")
     ap.add_argument("--linux-qemu", help="QEMU command for the Linux scenario (mk/linux.mk)")
@@ -398,6 +564,21 @@ def main():
         facts["linux_pkvm"] = run_linux_scenario("linux_pkvm", args.linux_qemu, args.linux_flash,
                                                  args.linux_pkvm_args, args.build,
                                                  args.linux_timeout)
+    if not args.only_linux and args.hyp_qemu:
+        for spec in args.hyp_scenario:
+            hname, hargs = spec.split("=", 1)
+            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_qemu, hargs, args.build,
+                                                     args.hyp_timeout)
+    if not args.only_linux and args.hyp_secure_qemu:
+        for spec in args.hyp_secure:
+            hname, hargs = spec.split("=", 1)
+            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_secure_qemu, hargs,
+                                                     args.build, args.hyp_linux_timeout)
+    if not args.only_linux and args.hyp_linux_qemu:
+        for spec in args.hyp_linux:
+            hname, hargs = spec.split("=", 1)
+            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_linux_qemu, hargs,
+                                                     args.build, args.hyp_linux_timeout)
     if not args.only_linux:
         run_style(root)
         run_cppcheck(root, os.path.abspath(args.build))
@@ -418,6 +599,9 @@ def main():
     for status, name, reason in RESULTS:
         if status == "FAIL":
             print("FAIL %s: %s" % (name, reason))
+    for key, f in sorted(facts.items()):
+        if key.startswith("hyp-") and "wall_s" in f:
+            print("  timing: qemu.%s %.1f s" % (key.replace("-", ".", 1), f["wall_s"]))
     smp = facts.get("smp", {})
     if "first_ffa_s" in smp:
         print("  timing: first FF-A answer %.2f s after QEMU start; scenario %.2f s"

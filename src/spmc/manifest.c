@@ -16,7 +16,7 @@
 
 #include "core/types.h"
 #include "ffa/ffa.h"
-#include "spmc/fdt_blob.h"
+#include "core/fdt_blob.h"
 
 static const char *const COMPATIBLE = "arm,ffa-core-manifest-1.0";
 

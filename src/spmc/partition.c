@@ -31,6 +31,7 @@
 #include "spmc/bench.h"
 #include "spmc/boot_record.h"
 #include "spmc/run.h"
+#include "spmc/sel2.h"
 #include "spmc/sp_pkg.h"
 #include "spmc/spmc.h"
 
@@ -340,8 +341,8 @@ struct palloc *partitions_pool(unsigned int which)
 void partitions_cpu_init(void)
 {
 	arch_vcpu_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_WALK_WBWA_ISH |
-				   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSA,
-			   VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
+			   VTCR_PS_40BIT | VTCR_RES1 | VTCR_NSA);
+	sel2_stage2_cpu_init(VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_L1);
 }
 
 /* VTTBR_EL2 for a partition: its NS IPA space and its VMID (which tags its TLB entries). */

@@ -20,7 +20,7 @@
 #include "core/fmt.h"
 #include "core/types.h"
 #include "ffa/ffa.h"
-#include "spmc/fdt_blob.h"
+#include "core/fdt_blob.h"
 
 #define CHECK_FIELD(cond, err, name)                                  \
 	do {                                                          \

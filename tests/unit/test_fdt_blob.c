@@ -15,7 +15,7 @@
 #include <libfdt.h>
 
 #include "fake_arch.h"
-#include "spmc/fdt_blob.h"
+#include "core/fdt_blob.h"
 
 static uint64_t blob_storage[8192 / sizeof(uint64_t)];
 static void *const blob = blob_storage;

@@ -71,6 +71,9 @@ void arch_dcache_clean_range(uintptr_t start, uintptr_t size)
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	}
 	dsb(sy);
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb(sy);
+	isb();
 }
 
 void arch_mm_enable(const struct mm_ptable *pt)

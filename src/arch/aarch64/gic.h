@@ -1,6 +1,8 @@
 /*
- * The few GICv3 operations the SPMC needs: giving an SGI to the normal world
- * and raising it there (the schedule-receiver interrupt of FF-A).
+ * GICv3 operations on the physical GIC. The SPMC uses the first few (giving
+ * an SGI to the normal world and raising it there: FF-A's schedule-receiver
+ * interrupt); the hypervisor role, which owns the GIC, the rest (distributor
+ * and redistributor set-up, acknowledging interrupts, SGIs between CPUs).
  */
 #ifndef ARCH_AARCH64_GIC_H
 #define ARCH_AARCH64_GIC_H
@@ -22,5 +24,28 @@ void gic_cpu_init(void);
 void gic_sgi_to_nonsecure(uint64_t gicr, unsigned int intid);
 /* Raises SGI `intid` for the other Security state on this CPU (ICC_ASGI1R_EL1). */
 void gic_raise_other_world_sgi(unsigned int intid);
+
+/* ICC_IAR1_EL1 answers this when nothing is pending. */
+#define GIC_INTID_SPURIOUS 1023U
+
+/* The distributor with affinity routing and Group 1 on (a single-Security-state GIC). */
+void gic_dist_init(uint64_t gicd);
+/*
+ * This CPU's redistributor (RD_base) in [gicr, gicr + size): the frame whose
+ * GICR_TYPER affinity is this CPU's MPIDR; 0 if none.
+ */
+uint64_t gic_redist_find(uint64_t gicr, uint64_t size);
+/* Wakes the redistributor and turns on this CPU's Group 1 interface (priority mask open). */
+void gic_cpu_enable(uint64_t rd);
+/* SGI or PPI `intid` of the redistributor `rd`: Group 1, priority 0x80, enabled. */
+void gic_local_enable(uint64_t rd, unsigned int intid);
+/* SGI or PPI `intid` of the redistributor `rd` disabled (it stays pending if it is). */
+void gic_local_disable(uint64_t rd, unsigned int intid);
+/* Acknowledges the highest-priority pending Group 1 interrupt (ICC_IAR1_EL1). */
+unsigned int gic_ack(void);
+/* End of interrupt: priority drop and deactivation (EOImode 0). */
+void gic_eoi(unsigned int intid);
+/* Sends Group 1 SGI `intid` to the CPU with affinity `mpidr` (ICC_SGI1R_EL1). */
+void gic_send_sgi(uint64_t mpidr, unsigned int intid);
 
 #endif /* ARCH_AARCH64_GIC_H */

@@ -135,10 +135,9 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg
 	v->cfg = *cfg;
 }
 
-void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr)
+void arch_vcpu_cpu_init(uint64_t vtcr)
 {
 	write_sysreg(vtcr_el2, vtcr);
-	write_sysreg(vstcr_el2, vstcr);
 	if (cpu_has_sve()) {
 		/* The largest vector length: the normal world's Z registers are saved whole. */
 		fp_open();
@@ -182,8 +181,7 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 		c->el1_owner = v;
 	}
 	write_sysreg(hcr_el2, v->cfg.hcr);
-	write_sysreg(vttbr_el2, v->cfg.vttbr);
-	write_sysreg(vsttbr_el2, v->cfg.vsttbr);
+	role_stage2_load(&v->cfg);
 	write_sysreg(vmpidr_el2, v->cfg.vmpidr);
 	/* FP/SIMD only for the vCPU whose state the CPU holds; anyone else traps first. */
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (c->fp_owner == v ? 0ULL : CPTR_EL2_TFP));

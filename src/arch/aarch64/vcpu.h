@@ -45,7 +45,7 @@ struct arch_sve {
 struct arch_vcpu_cfg {
 	uint64_t hcr;
 	uint64_t vttbr; /* non-secure IPA space */
-	uint64_t vsttbr; /* secure IPA space (S-EL2 only; 0 elsewhere) */
+	uint64_t vsttbr; /* secure IPA space: the SPMC role's only (see role_stage2_load) */
 	uint64_t vmpidr;
 };
 
@@ -80,10 +80,12 @@ struct arch_exit {
 	uint64_t hpfar_ipa; /* faulting IPA for stage-2 aborts */
 };
 
+#define ESR_EC_WFX 0x01U
 #define ESR_EC_FP 0x07U /* FP/SIMD access trapped (CPTR_EL2.TFP) */
 #define ESR_EC_SVC64 0x15U
 #define ESR_EC_HVC64 0x16U
 #define ESR_EC_SMC64 0x17U
+#define ESR_EC_SYSREG 0x18U
 #define ESR_EC_IABT_LOWER 0x20U
 #define ESR_EC_DABT_LOWER 0x24U
 
@@ -91,6 +93,10 @@ struct arch_exit {
 #define HCR_VM (1ULL << 0)
 #define HCR_SWIO (1ULL << 1)
 #define HCR_FMO (1ULL << 3) /* physical FIQs (non-secure interrupts in the secure world) to EL2 */
+#define HCR_IMO (1ULL << 4) /* physical IRQs to EL2; EL1's ICC_* accesses become virtual */
+#define HCR_AMO (1ULL << 5) /* SErrors to EL2 */
+#define HCR_FB (1ULL << 9) /* TLB and cache maintenance broadcast in the Inner Shareable domain */
+#define HCR_BSU_IS (1ULL << 10) /* barriers upgraded to Inner Shareable */
 #define HCR_DC (1ULL << 12)
 #define HCR_TWI (1ULL << 13)
 #define HCR_TSC (1ULL << 19)
@@ -106,8 +112,15 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg
 struct arch_exit arch_vcpu_run(struct arch_vcpu *v);
 /* Puts the normal world's EL1 state back (saving the vCPU's) before leaving for it. */
 void arch_vcpu_restore_nwd(void);
-/* Per-CPU EL2 set-up for running vCPUs (stage-2 control, FP traps). */
-void arch_vcpu_cpu_init(uint64_t vtcr, uint64_t vstcr);
+/* Per-CPU EL2 set-up for running vCPUs (stage-2 control VTCR_EL2, FP traps). */
+void arch_vcpu_cpu_init(uint64_t vtcr);
+/*
+ * Provided by the role, not by this layer: loads the stage-2 root registers
+ * for cfg just before a vCPU runs. The SPMC (src/spmc/sel2.c) writes
+ * VTTBR_EL2 and VSTTBR_EL2 (the secure IPA space); the hypervisor
+ * (src/hyp/stage2.c) writes VTTBR_EL2 only: VSTTBR_EL2 is UNDEFINED at NS-EL2.
+ */
+void role_stage2_load(const struct arch_vcpu_cfg *cfg);
 /* The lower EL's own exception registers, live while its EL1 state is loaded. */
 void arch_vcpu_el1_exception(uint64_t *esr, uint64_t *far, uint64_t *elr);
 /*

@@ -1,4 +1,4 @@
-#include "spmc/fdt_blob.h"
+#include "core/fdt_blob.h"
 
 #include <libfdt.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Checks on a device-tree blob before libfdt may walk it (manifests are input), and one-pass reads.
  */
-#ifndef SPMC_FDT_BLOB_H
-#define SPMC_FDT_BLOB_H
+#ifndef CORE_FDT_BLOB_H
+#define CORE_FDT_BLOB_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,141 @@
+/* Emulated PL011 (ARM DDI 0183G): transmit to the console, registers as data. */
+#include "hyp/vuart.h"
+
+#include <string.h>
+
+#include "core/console.h"
+
+#define UART_DR 0x000
+#define UART_RSR 0x004
+#define UART_FR 0x018
+#define UART_IBRD 0x024
+#define UART_FBRD 0x028
+#define UART_LCR_H 0x02C
+#define UART_CR 0x030
+#define UART_IFLS 0x034
+#define UART_IMSC 0x038
+#define UART_RIS 0x03C
+#define UART_MIS 0x040
+#define UART_ICR 0x044
+#define UART_DMACR 0x048
+#define UART_ID 0xFE0 /* PeriphID0-3, then PCellID0-3 */
+
+#define FR_RXFE (1U << 4)
+#define FR_TXFE (1U << 7)
+#define INT_TX (1U << 5)
+
+/* PL011 r1p5 PeriphID and the PrimeCell ID, as the AMBA bus probes them. */
+static const uint8_t pl011_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
+
+void vuart_init(struct vuart *u, const char *prefix)
+{
+	memset(u, 0, sizeof(*u));
+	u->prefix = prefix;
+	u->cr = 0x300; /* TXE, RXE: the reset value */
+}
+
+static void flush_line(struct vuart *u)
+{
+	u->line[u->len] = '\0';
+	console_printf("[%s] %s\n", u->prefix, u->line);
+	u->len = 0;
+}
+
+static void put(struct vuart *u, char c)
+{
+	if (c == '\r') {
+		return;
+	}
+	if (c == '\n') {
+		flush_line(u);
+		return;
+	}
+	/* Control characters other than tab are shown as '.': the console is shared. */
+	u->line[u->len++] = (c == '\t' || (c >= 0x20 && c < 0x7F)) ? c : '.';
+	if (u->len == VUART_LINE_MAX - 1) {
+		flush_line(u);
+	}
+}
+
+static uint32_t ris(const struct vuart *u)
+{
+	(void)u;
+	return INT_TX;
+}
+
+bool vuart_irq_level(const struct vuart *u)
+{
+	return (ris(u) & u->imsc) != 0;
+}
+
+bool vuart_mmio(struct vuart *u, uint64_t off, unsigned int size, bool write, uint64_t *val)
+{
+	if (size > 4 || (off & (size - 1U)) != 0) {
+		return false;
+	}
+	uint32_t v = (uint32_t)*val;
+	if (write) {
+		switch (off) {
+		case UART_DR:
+			put(u, (char)(v & 0xFFU));
+			break;
+		case UART_IBRD:
+			u->ibrd = v & 0xFFFFU;
+			break;
+		case UART_FBRD:
+			u->fbrd = v & 0x3FU;
+			break;
+		case UART_LCR_H:
+			u->lcr_h = v & 0xFFU;
+			break;
+		case UART_CR:
+			u->cr = v & 0xFFFFU;
+			break;
+		case UART_IFLS:
+			u->ifls = v & 0x3FU;
+			break;
+		case UART_IMSC:
+			u->imsc = v & 0x7FFU;
+			break;
+		default:
+			break; /* RSR/ICR/DMACR and the rest: nothing to clear or keep */
+		}
+		return true;
+	}
+	switch (off) {
+	case UART_FR:
+		v = FR_TXFE | FR_RXFE;
+		break;
+	case UART_IBRD:
+		v = u->ibrd;
+		break;
+	case UART_FBRD:
+		v = u->fbrd;
+		break;
+	case UART_LCR_H:
+		v = u->lcr_h;
+		break;
+	case UART_CR:
+		v = u->cr;
+		break;
+	case UART_IFLS:
+		v = u->ifls;
+		break;
+	case UART_IMSC:
+		v = u->imsc;
+		break;
+	case UART_RIS:
+		v = ris(u);
+		break;
+	case UART_MIS:
+		v = ris(u) & u->imsc;
+		break;
+	default:
+		v = off >= UART_ID && off < UART_ID + 0x20 && (off & 3U) == 0
+			    ? pl011_id[(off - UART_ID) / 4]
+			    : 0;
+		break;
+	}
+	*val = v;
+	return true;
+}
