@@ -564,6 +564,12 @@ def main():
         facts["linux_pkvm"] = run_linux_scenario("linux_pkvm", args.linux_qemu, args.linux_flash,
                                                  args.linux_pkvm_args, args.build,
                                                  args.linux_timeout)
+    # The hypervisor scenarios read its notice-level lines (a VM's life).
+    if str(args.log_level) in ("none", "error", "0", "10"):
+        for spec in args.hyp_scenario + args.hyp_secure + args.hyp_linux:
+            record("SKIP", "qemu.hyp.%s" % spec.split("=", 1)[0],
+                   "LOG_LEVEL=%s prints no VM lifecycle lines (notice)" % args.log_level)
+        args.hyp_qemu = args.hyp_secure_qemu = args.hyp_linux_qemu = None
     if not args.only_linux and args.hyp_qemu:
         for spec in args.hyp_scenario:
             hname, hargs = spec.split("=", 1)
