@@ -245,6 +245,14 @@ int sp_map(uintptr_t va, size_t size, unsigned int attrs)
 	}
 	sl_lock(&map_lock);
 	int rc = mm_map(&s1, va, va, size, attrs);
+	/*
+	 * Out of table pages: give back the tables that unmapping left empty
+	 * (what it maps and unmaps is mostly borrowed memory, from anywhere)
+	 * and try again.
+	 */
+	if (rc == MM_ENOMEM && mm_prune(&s1, 0, (uint64_t)1 << SP_VA_BITS) > 0) {
+		rc = mm_map(&s1, va, va, size, attrs);
+	}
 	/* New entries visible to every walker before anyone is told (the lock's release). */
 	dsb(ishst);
 	isb();

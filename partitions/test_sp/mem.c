@@ -57,14 +57,20 @@ struct seen {
 
 struct held;
 #ifndef SP_EL0
-/* What it holds mapped, by handle, to unmap after relinquishing. */
+/*
+ * What it holds mapped, by handle, to unmap after relinquishing: each
+ * transaction's ranges as page frames, in one pool shared by all (Linux
+ * gives a scattered buffer as one range a page: hundreds of them).
+ */
 #define HELD_MAX 4U
-#define HELD_RANGES 128U
+#define HELD_POOL 1024U
 static struct held {
 	uint64_t handle; /* 0: free */
-	uint32_t n;
-	struct mb_range r[HELD_RANGES];
+	uint32_t first, cap, n; /* room for cap ranges at held_pool[first]; n recorded */
 } held[HELD_MAX];
+static struct held_range {
+	uint32_t pfn, pages;
+} held_pool[HELD_POOL];
 
 static struct held *held_slot(uint64_t handle)
 {
@@ -74,6 +80,35 @@ static struct held *held_slot(uint64_t handle)
 		}
 	}
 	return NULL;
+}
+
+/* A slot for `handle` with room for n ranges (first fit in the pool), or NULL. */
+static struct held *held_new(uint64_t handle, uint32_t n)
+{
+	struct held *h = held_slot(0);
+	uint32_t at = 0;
+
+	if (h == NULL || n > HELD_POOL) {
+		return NULL;
+	}
+	for (;;) {
+		const struct held *clash = NULL;
+		for (unsigned int i = 0; i < HELD_MAX; i++) {
+			if (held[i].handle != 0 && held[i].first < at + n &&
+			    at < held[i].first + held[i].cap) {
+				clash = &held[i];
+			}
+		}
+		if (clash == NULL) {
+			break;
+		}
+		at = clash->first + clash->cap; /* past it, and try again */
+	}
+	if (at > HELD_POOL - n) {
+		return NULL;
+	}
+	*h = (struct held){.handle = handle, .first = at, .cap = n};
+	return h;
 }
 
 /* The stage-1 attributes of retrieved memory: never writable and executable at once. */
@@ -103,14 +138,17 @@ static void take_ranges(struct seen *s, const uint8_t *at, uint32_t n, uint32_t 
 		if (h == NULL) {
 			continue;
 		}
-		int err = sp_map((uintptr_t)r.base, (size_t)r.pages * MB_PAGE, map_attrs(s));
+		/* A range it could not unmap later is not mapped at all (reported as no memory). */
+		uint64_t pfn = r.base / MB_PAGE;
+		bool room = h->n < h->cap && pfn <= UINT32_MAX;
+		int err = room ? sp_map((uintptr_t)r.base, (size_t)r.pages * MB_PAGE, map_attrs(s))
+			       : MM_ENOMEM;
 		if (err != 0 && s->err == 0) {
 			s->err = (uint32_t)err | 1U << 31;
 		}
-		if (h->n < HELD_RANGES) {
-			h->r[h->n] = r;
+		if (room) {
+			held_pool[h->first + h->n++] = (struct held_range){(uint32_t)pfn, r.pages};
 		}
-		h->n++;
 #else
 		(void)h;
 #endif
@@ -159,10 +197,9 @@ static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uin
 	s.fragments = 1;
 	struct held *h = NULL;
 #ifndef SP_EL0
-	h = map ? held_slot(0) : NULL;
-	if (h != NULL) {
-		h->handle = handle;
-		h->n = 0;
+	h = map ? held_new(handle, r.nranges) : NULL;
+	if (map && h == NULL) {
+		s.err = (uint32_t)MM_ENOMEM | 1U << 31; /* nowhere to note it: not mapped */
 	}
 #else
 	(void)map;
@@ -204,8 +241,9 @@ static struct ffa_value relinquish(uint64_t handle, uint32_t flags)
 	if ((flags & TEST_MEM_KEEP_MAPPING) != 0 && h != NULL && handle != 0) {
 		h->handle = 0;
 	} else if ((uint32_t)v.x[0] == FFA_SUCCESS_32 && h != NULL && handle != 0) {
-		for (uint32_t i = 0; i < h->n && i < HELD_RANGES; i++) {
-			sp_unmap((uintptr_t)h->r[i].base, (size_t)h->r[i].pages * MB_PAGE);
+		for (uint32_t i = 0; i < h->n; i++) {
+			const struct held_range *r = &held_pool[h->first + i];
+			sp_unmap((uintptr_t)r->pfn * MB_PAGE, (size_t)r->pages * MB_PAGE);
 		}
 		h->handle = 0;
 	}

@@ -239,6 +239,42 @@ static int walk_map(struct mm_ptable *pt, uint64_t *table, unsigned int level, u
 	return MM_OK;
 }
 
+static bool table_empty(const uint64_t *table)
+{
+	for (unsigned int i = 0; i < ENTRIES; i++) {
+		if ((table[i] & DESC_VALID) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Frees the tables below `table` with no valid entry that lie wholly in [va, end). */
+static unsigned int prune(struct mm_ptable *pt, uint64_t *table, unsigned int level, uint64_t va,
+			  uint64_t end)
+{
+	uint64_t size = (uint64_t)1 << level_shift(level);
+	unsigned int freed = 0;
+
+	while (va < end) {
+		uint64_t *e = &table[(va >> level_shift(level)) & (ENTRIES - 1)];
+		uint64_t block = ALIGN_DOWN(va, size);
+		uint64_t chunk_end = end - block > size ? block + size : end;
+
+		if (is_table(*e, level)) {
+			uint64_t *t = table_of(*e);
+			freed += prune(pt, t, level + 1, va, chunk_end);
+			if (va == block && chunk_end - block == size && table_empty(t)) {
+				set_entry(pt, e, level, block,
+					  0); /* break-before-make, then freed */
+				freed++;
+			}
+		}
+		va = chunk_end;
+	}
+	return freed;
+}
+
 static bool range_ok(const struct mm_ptable *pt, uint64_t va, uint64_t size, uint64_t *end)
 {
 	return size != 0 && IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(size, PAGE_SIZE) &&
@@ -265,6 +301,16 @@ int mm_unmap(struct mm_ptable *pt, uint64_t va, uint64_t size)
 		return MM_EINVAL;
 	}
 	return walk_map(pt, pt->root, pt->start_level, va, end, 0, 0, true);
+}
+
+int mm_prune(struct mm_ptable *pt, uint64_t va, uint64_t size)
+{
+	uint64_t end;
+
+	if (!range_ok(pt, va, size, &end)) {
+		return MM_EINVAL;
+	}
+	return (int)prune(pt, pt->root, pt->start_level, va, end);
 }
 
 bool mm_lookup(const struct mm_ptable *pt, uint64_t va, uint64_t *pa, unsigned int *attrs,

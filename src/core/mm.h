@@ -66,7 +66,20 @@ struct mm_ptable {
 int mm_init(struct mm_ptable *pt, enum mm_stage stage, unsigned int va_bits, struct palloc *alloc);
 /* Maps [va, va+size) to [pa, pa+size), page-aligned; replaces existing mappings. */
 int mm_map(struct mm_ptable *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned int attrs);
+/*
+ * Unmaps [va, va+size). Tables it empties whole (an aligned block-sized
+ * range) are freed; a table left with no valid entry by a smaller unmap
+ * stays, so that mapping the range again as it was needs no table page.
+ */
 int mm_unmap(struct mm_ptable *pt, uint64_t va, uint64_t size);
+/*
+ * Frees every table below the root that has no valid entry and translates
+ * only addresses in [va, va+size) (break-before-make on the entry that
+ * pointed to it); returns how many table pages it freed, or MM_EINVAL.
+ * For mappings that come and go all over an address space (borrowed
+ * memory), whose emptied tables would otherwise stay until the pool is dry.
+ */
+int mm_prune(struct mm_ptable *pt, uint64_t va, uint64_t size);
 /* Walks the table: true and *pa, *attrs, *level for a mapped address. */
 bool mm_lookup(const struct mm_ptable *pt, uint64_t va, uint64_t *pa, unsigned int *attrs,
 	       unsigned int *level);

@@ -38,6 +38,9 @@
 /* A private copy of the largest fragment: a whole TX buffer. */
 static uint8_t desc_copy[FFA_RXTX_MAX_PAGES * PAGE_SIZE] NOINIT __attribute__((aligned(16)));
 
+/* The tables prune_borrowed_ns may free in an S-EL0 stage 1: level 3, each a 2 MiB block. */
+#define PRUNE_BLOCK (2ULL << 20)
+
 /* Zeroing goes through a 2 MiB window of tzvisor's stage 1, away from its identity maps. */
 #define ZERO_WINDOW_VA (1ULL << 38)
 #define ZERO_WINDOW_SIZE (2ULL << 20)
@@ -130,17 +133,31 @@ static int split_edges(struct mm_ptable *pt, uint64_t base, uint64_t size)
 	return 0;
 }
 
+static unsigned int prune_borrowed_ns(void);
+
+static int split_all(struct partition *sp, const struct ffa_mem_range *r, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (split_edges(&sp->s2, r[i].base, bytes(&r[i])) != 0 ||
+		    (sp->el0 && split_edges(&sp->s1, r[i].base, bytes(&r[i])) != 0)) {
+			return FFA_NO_MEMORY;
+		}
+	}
+	return 0;
+}
+
 int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n)
 {
 	struct partition *sp = partition_find(id);
 
 	CHECK(sp != NULL);
 	/* First make every unmap free of allocations, then unmap: nothing half done. */
-	for (uint32_t i = 0; i < n; i++) {
-		if (split_edges(&sp->s2, r[i].base, bytes(&r[i])) != 0 ||
-		    (sp->el0 && split_edges(&sp->s1, r[i].base, bytes(&r[i])) != 0)) {
-			return FFA_NO_MEMORY;
-		}
+	int err = split_all(sp, r, n);
+	if (err != 0 && prune_borrowed_ns() > 0) {
+		err = split_all(sp, r, n); /* the pools share pages with borrowers' tables */
+	}
+	if (err != 0) {
+		return err;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		CHECK(mm_unmap(&sp->s2, r[i].base, bytes(&r[i])) == MM_OK);
@@ -182,6 +199,59 @@ static void borrower_unmap(struct partition *sp, const struct ffa_mem_range *r, 
 	}
 }
 
+/*
+ * Frees the tables that borrowed normal-world memory left empty, in every
+ * partition: unmapping a borrower's pages (mm_unmap) keeps the tables, and
+ * normal-world memory comes from anywhere in its DRAM, so without this every
+ * 2 MiB block ever borrowed from would hold a table page for good and the
+ * pools would run dry. Only where no mapping of a partition's own is ever
+ * taken away (a lender's unmapped tables must stay, for its remap at
+ * reclaim to need no page): all of a non-secure IPA space, and the whole
+ * 2 MiB blocks of non-secure DRAM in an S-EL0 partition's stage 1. Run when
+ * a pool is dry, so that retrieve and relinquish cost nothing more
+ * otherwise. Returns the table pages freed.
+ */
+static unsigned int prune_borrowed_ns(void)
+{
+	uint64_t lo = ALIGN_UP(plat.ns_dram.base, PRUNE_BLOCK);
+	uint64_t hi = ALIGN_DOWN(plat.ns_dram.base + plat.ns_dram.size, PRUNE_BLOCK);
+	unsigned int freed = 0;
+
+	for (unsigned int i = 0; i < partition_count; i++) {
+		struct partition *sp = &partitions[i];
+		int n = sp->s2_ns.root != NULL
+				? mm_prune(&sp->s2_ns, 0, (uint64_t)1 << sp->s2_ns.va_bits)
+				: 0;
+		freed += n > 0 ? (unsigned int)n : 0U;
+		if (sp->el0 && sp->s1.root != NULL && hi > lo) {
+			n = mm_prune(&sp->s1, lo, hi - lo);
+			freed += n > 0 ? (unsigned int)n : 0U;
+		}
+	}
+	return freed;
+}
+
+/* Maps ranges [0, n) for a borrower; on a dry pool, unmaps them again: NO_MEMORY. */
+static int borrower_map(struct partition *sp, const struct ffa_mem_range *r, uint32_t n,
+			uint8_t attrs, bool ns)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned int s1 = attrs | MM_USER | (ns ? MM_NS : 0U);
+		bool s2_ok = mm_map(ns ? &sp->s2_ns : &sp->s2, r[i].base, r[i].base, bytes(&r[i]),
+				    attrs) == MM_OK;
+		bool ok = s2_ok;
+		if (ok && sp->el0) {
+			ok = mm_map(&sp->s1, r[i].base, r[i].base, bytes(&r[i]), s1) == MM_OK;
+		}
+		if (!ok) {
+			/* Unmapping what this call mapped needs no table page. */
+			borrower_unmap(sp, r, i + 1, ns);
+			return s2_ok ? -1 : -2;
+		}
+	}
+	return 0;
+}
+
 int mem_role_borrower_map(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n, uint8_t attrs)
 {
 	struct partition *sp = partition_find(id);
@@ -194,20 +264,14 @@ int mem_role_borrower_map(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n
 			return FFA_DENIED;
 		}
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		unsigned int s1 = attrs | MM_USER | (ns ? MM_NS : 0U);
-		bool ok = mm_map(ns ? &sp->s2_ns : &sp->s2, r[i].base, r[i].base, bytes(&r[i]),
-				 attrs) == MM_OK;
-		if (ok && sp->el0) {
-			ok = mm_map(&sp->s1, r[i].base, r[i].base, bytes(&r[i]), s1) == MM_OK;
-		}
-		if (!ok) {
-			/* Unmapping what this call mapped needs no table page. */
-			borrower_unmap(sp, r, i + 1, ns);
-			LOG_WARNING("SP %04x: out of stage-2 table pages for borrowed memory\n",
-				    id);
-			return FFA_NO_MEMORY;
-		}
+	int rc = borrower_map(sp, r, n, attrs, ns);
+	if (rc != 0 && prune_borrowed_ns() > 0) {
+		rc = borrower_map(sp, r, n, attrs, ns); /* with the tables given back */
+	}
+	if (rc != 0) {
+		LOG_WARNING("SP %04x: out of stage-%d table pages for borrowed memory\n", id,
+			    rc == -1 ? 1 : 2);
+		return FFA_NO_MEMORY;
 	}
 	return 0;
 }
