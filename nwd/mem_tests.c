@@ -282,6 +282,63 @@ static void nwd_share_with_sp1_sp2(void)
 			 ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0), 0);
 }
 
+/*
+ * Normal-world memory donated to sp1 is sp1's: it lends it on to sp3 (its
+ * non-secure IPA space loses it meanwhile), reclaims it, and has it back;
+ * the normal world may not give it any more.
+ */
+static void nwd_donate_then_sp_lends(void)
+{
+	const char *n = "mem.nwd_donate.sp1_lends_on";
+	uint64_t p = SHARE_BASE + 0xF00000; /* outside every other test's pages: it stays sp1's */
+	struct mb_range r = {p, 1};
+	struct mb_desc d =
+		one(&r, TEST_SP1_ID, 0, 0); /* a donation leaves access to the borrower */
+	*word(p) = 0xD0A7E001;
+	struct ffa_value v = send1(FFA_MEM_DONATE_64, &d);
+	uint64_t h;
+	if (!expect_handle("mem.nwd_donate.send", &v, &h)) {
+		return;
+	}
+	test_pass("mem.nwd_donate.send");
+	v = cmd(TEST_SP1_ID, TEST_CMD_MEM_RETRIEVE, h, NWD_ID | (MB_RW | MB_NX) << 16, 0);
+	if (expect_retrieved("mem.nwd_donate.sp1_retrieves", &v, 1, 1,
+			     MB_NORMAL_WB_ISH | MB_ATTR_NS, MB_RW | MB_NX)) {
+		test_pass("mem.nwd_donate.sp1_retrieves");
+	}
+	t_sp_ok("mem.nwd_donate.sp1_reads", cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, p, 0, 0),
+		0xD0A7E001);
+	test_ffa_error("mem.nwd_donate.nwd_reclaim_refused",
+		       ffa_call6(FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32, 0, 0, 0),
+		       FFA_INVALID_PARAMETERS);
+	d = one(&r, TEST_SP3_ID, MB_RO, MB_NORMAL_WB_ISH);
+	test_ffa_error("mem.nwd_donate.nwd_cannot_give_it", send1(FFA_MEM_SHARE_32, &d),
+		       FFA_DENIED);
+	struct ffa_value x = {.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+				    FFA_MSG_ENDPOINTS(NWD_ID, TEST_SP1_ID), 0, TEST_CMD_MEM_GIVE,
+				    FFA_MEM_LEND_64, TEST_SP3_ID | (uint64_t)MB_RW << 32,
+				    0 | 1U << 16, p}};
+	nwd_smc(&x);
+	uint64_t h2 = x.x[5];
+	if (!expect_sp_ok(n, &x, FFA_SUCCESS_32)) {
+		return;
+	}
+	v = cmd(TEST_SP3_ID, TEST_CMD_MEM_RETRIEVE, h2, TEST_SP1_ID | (MB_RW | MB_NX) << 16, 0);
+	if (expect_retrieved(n, &v, 1, 1, MB_NORMAL_WB_ISH | MB_ATTR_NS, MB_RW | MB_NX) &&
+	    expect_u64(n, "the range", v.x[7], p ^ (p + 1) << 20)) {
+		test_pass(n);
+	}
+	t_sp_ok("mem.nwd_donate.sp3_reads", cmd(TEST_SP3_ID, TEST_CMD_MEM_READ, p, 0, 0),
+		0xD0A7E001);
+	cmd(TEST_SP3_ID, TEST_CMD_MEM_WRITE, p + 8, 0xD0A7E002, 0);
+	t_sp_ok("mem.nwd_donate.sp3_relinquishes",
+		cmd(TEST_SP3_ID, TEST_CMD_MEM_RELINQUISH, h2, 0, 0), FFA_SUCCESS_32);
+	t_sp_ok("mem.nwd_donate.sp1_reclaims", cmd(TEST_SP1_ID, TEST_CMD_MEM_RECLAIM, h2, 0, 0),
+		FFA_SUCCESS_32);
+	t_sp_ok("mem.nwd_donate.sp1_reads_sp3_write",
+		cmd(TEST_SP1_ID, TEST_CMD_MEM_READ, p + 8, 0, 0), 0xD0A7E002);
+}
+
 /* --- the normal world in v1.0 and v1.1 -------------------------------------------- */
 
 static bool rxtx_version(const char *name, uint32_t version)
@@ -845,6 +902,7 @@ void suite_memory(void)
 	nwd_lend_zeroed();
 	nwd_lend_to_sp1();
 	nwd_share_with_sp1_sp2();
+	nwd_donate_then_sp_lends();
 	versions();
 	sp_lend_to_sp();
 	sp_share_two_borrowers();

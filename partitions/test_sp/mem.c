@@ -263,7 +263,7 @@ static uint64_t error_or_zero(const struct ffa_value *v)
  */
 static struct ffa_value give(uint32_t fid, const uint64_t *a)
 {
-	struct mb_range r = {(uint64_t)(uintptr_t)share_pages[a[3] & 0xFFFF],
+	struct mb_range r = {a[4] != 0 ? a[4] : (uint64_t)(uintptr_t)share_pages[a[3] & 0xFFFF],
 			     (uint32_t)(a[3] >> 16 & 0xFFFF)};
 	struct mb_desc d = {
 		.sender = sp_id,

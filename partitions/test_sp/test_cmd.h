@@ -122,7 +122,8 @@
  * MEM_PAGE: x4 = i: x4 = the address of its i-th page to give (0 beyond).
  * MEM_GIVE: x4 = the ABI, x5 = receiver | receiver2 << 16 | permissions
  *   << 32 | permissions2 << 40 | attributes << 48, x6 = first page | pages
- *   << 16 | flags << 32: x4 = x0, x5 = the handle or the error.
+ *   << 16 | flags << 32, x7 = 0, or the address to give instead of its
+ *   pages (memory donated to it): x4 = x0, x5 = the handle or the error.
  * MEM_RECLAIM: x4 = handle, x5 = flags: x4 = x0, x5 = error.
  */
 #define TEST_CMD_MEM_RETRIEVE 25U

@@ -135,10 +135,22 @@ static int split_edges(struct mm_ptable *pt, uint64_t base, uint64_t size)
 
 static unsigned int prune_borrowed_ns(void);
 
-static int split_all(struct partition *sp, const struct ffa_mem_range *r, uint32_t n)
+/*
+ * The stage 2 a lender holds ranges [0, n) in: its secure IPA space for
+ * its own memory, its non-secure one for normal-world memory donated to it
+ * (all ranges of a transaction are of one kind: mem_share checks).
+ */
+static struct mm_ptable *lender_s2(struct partition *sp, const struct ffa_mem_range *r, bool *ns)
+{
+	*ns = mem_role_is_ns(r[0].base, bytes(&r[0]));
+	return *ns ? &sp->s2_ns : &sp->s2;
+}
+
+static int split_all(struct partition *sp, struct mm_ptable *s2, const struct ffa_mem_range *r,
+		     uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		if (split_edges(&sp->s2, r[i].base, bytes(&r[i])) != 0 ||
+		if (split_edges(s2, r[i].base, bytes(&r[i])) != 0 ||
 		    (sp->el0 && split_edges(&sp->s1, r[i].base, bytes(&r[i])) != 0)) {
 			return FFA_NO_MEMORY;
 		}
@@ -149,22 +161,25 @@ static int split_all(struct partition *sp, const struct ffa_mem_range *r, uint32
 int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n)
 {
 	struct partition *sp = partition_find(id);
+	bool ns;
 
 	CHECK(sp != NULL);
+	struct mm_ptable *s2 = lender_s2(sp, r, &ns);
 	/* First make every unmap free of allocations, then unmap: nothing half done. */
-	int err = split_all(sp, r, n);
+	int err = split_all(sp, s2, r, n);
 	if (err != 0 && prune_borrowed_ns() > 0) {
-		err = split_all(sp, r, n); /* the pools share pages with borrowers' tables */
+		err = split_all(sp, s2, r, n); /* the pools share pages with borrowers' tables */
 	}
 	if (err != 0) {
 		return err;
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		CHECK(mm_unmap(&sp->s2, r[i].base, bytes(&r[i])) == MM_OK);
+		CHECK(mm_unmap(s2, r[i].base, bytes(&r[i])) == MM_OK);
 		if (sp->el0) {
 			CHECK(mm_unmap(&sp->s1, r[i].base, bytes(&r[i])) == MM_OK);
 		}
 	}
+	sp->mem_ns_lent += ns ? n : 0U;
 	return 0;
 }
 
@@ -172,19 +187,26 @@ void mem_role_lender_remap(ffa_id_t id, const struct ffa_mem_range *r, const uin
 			   uint32_t n)
 {
 	struct partition *sp = partition_find(id);
+	bool ns;
 
 	CHECK(sp != NULL);
+	struct mm_ptable *s2 = lender_s2(sp, r, &ns);
 	/*
 	 * The same entries as before the lend: the tables that held them are
 	 * still there (unmapping frees only tables it empties whole, and then
-	 * the range maps back as the block it covered).
+	 * the range maps back as the block it covered; NS ones are not pruned
+	 * while lent: mem_ns_lent).
 	 */
 	for (uint32_t i = 0; i < n; i++) {
-		CHECK(mm_map(&sp->s2, r[i].base, r[i].base, bytes(&r[i]), attrs[i]) == MM_OK);
+		CHECK(mm_map(s2, r[i].base, r[i].base, bytes(&r[i]), attrs[i]) == MM_OK);
 		if (sp->el0) {
 			CHECK(mm_map(&sp->s1, r[i].base, r[i].base, bytes(&r[i]),
-				     attrs[i] | MM_USER) == MM_OK);
+				     attrs[i] | MM_USER | (ns ? MM_NS : 0U)) == MM_OK);
 		}
+	}
+	if (ns) {
+		CHECK(sp->mem_ns_lent >= n);
+		sp->mem_ns_lent -= n;
 	}
 }
 
@@ -207,7 +229,8 @@ static void borrower_unmap(struct partition *sp, const struct ffa_mem_range *r, 
  * pools would run dry. Only where no mapping of a partition's own is ever
  * taken away (a lender's unmapped tables must stay, for its remap at
  * reclaim to need no page): all of a non-secure IPA space, and the whole
- * 2 MiB blocks of non-secure DRAM in an S-EL0 partition's stage 1. Run when
+ * 2 MiB blocks of non-secure DRAM in an S-EL0 partition's stage 1, of
+ * partitions that have no donated normal-world memory lent out. Run when
  * a pool is dry, so that retrieve and relinquish cost nothing more
  * otherwise. Returns the table pages freed.
  */
@@ -219,6 +242,9 @@ static unsigned int prune_borrowed_ns(void)
 
 	for (unsigned int i = 0; i < partition_count; i++) {
 		struct partition *sp = &partitions[i];
+		if (sp->mem_ns_lent > 0) {
+			continue; /* its lent normal-world memory maps back into these tables */
+		}
 		int n = sp->s2_ns.root != NULL
 				? mm_prune(&sp->s2_ns, 0, (uint64_t)1 << sp->s2_ns.va_bits)
 				: 0;

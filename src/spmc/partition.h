@@ -56,6 +56,13 @@ struct partition {
 	struct mm_ptable s2; /* secure IPA space (VSTTBR_EL2) */
 	struct mm_ptable s2_ns; /* non-secure IPA space (VTTBR_EL2) */
 	struct mm_ptable s1; /* S-EL0 partitions: their EL1&0 stage 1, built by the SPMC */
+	/*
+	 * Ranges of normal-world memory (donated to it) this partition has lent
+	 * or donated away and may reclaim: while any are out, the tables that
+	 * held them stay (no pruning of its NS mappings), so the remap at
+	 * reclaim needs no table page. Under mem_share's lock.
+	 */
+	uint32_t mem_ns_lent;
 	uint16_t vmid;
 	uint64_t vttbr; /* VTTBR_EL2: s2_ns and the VMID (the secure stage 2 shares the VMID) */
 	struct ffa_endpoint ep;
