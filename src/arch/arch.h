@@ -23,7 +23,11 @@ void arch_mm_enable(const struct mm_ptable *pt);
 void arch_mm_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size);
 /* Invalidates data cache lines by VA to the point of coherency (MMU still off). */
 void arch_dcache_inval_range(uintptr_t start, uintptr_t size);
-/* Cleans data cache lines by VA to the point of coherency (for a reader with its MMU off). */
+/*
+ * Cleans data cache lines by VA to the point of coherency (for a reader with
+ * its MMU off), then invalidates the instruction cache (code written for a
+ * lower EL).
+ */
 void arch_dcache_clean_range(uintptr_t start, uintptr_t size);
 
 #endif /* ARCH_ARCH_H */
