@@ -114,14 +114,24 @@ def footprint(elf, cross):
         "spmc_bss_bytes": sec.get(".bss", 0),
         "spmc_noinit_bytes": sec.get(".noinit", 0),
         "spmc_stacks_bytes": size("cpu_stacks") + size("cpu_overflow_stacks"),
-        "spmc_pool_sp_stage2_bytes": size("s2_pages"),
-        "spmc_pool_sp_el0_stage1_bytes": size("el0_pages"),
         "spmc_percpu_state_bytes": size("cpus"),
-        "spmc_partition_table_bytes": size("partitions"),
         "spmc_secure_memory_bytes": addr("__image_end") - addr("__image_start"),
         "spmc_manifest_region_bytes": addr("__spmc_region_end") - addr("__image_start"),
     }
     return fp
+
+
+def in_use(fp, pools):
+    """What tzvisor takes of its region: the image, what boot carved from the
+    rest for the partitions (slots, contexts, table pools: sized from the
+    manifests), and its own stage-1 table pages at their peak (bytes)."""
+    past_image = fp["spmc_manifest_region_bytes"] - fp["spmc_secure_memory_bytes"]
+    s1 = pools.get("tzvisor_stage1", {})
+    carved = past_image - s1.get("pages", 0) * 4096
+    return {"image": fp["spmc_secure_memory_bytes"], "carved_for_partitions": carved,
+            "sp_stage2_pool": pools.get("sp_stage2", {}).get("pages", 0) * 4096,
+            "sp_el0_stage1_pools": pools.get("sp_el0_stage1", {}).get("pages", 0) * 4096,
+            "stage1_tables": s1.get("peak", 0) * 4096}
 
 
 def entries(run, build):
@@ -216,9 +226,14 @@ def print_tables(default, instr, fp, pools, image_bytes):
     print("\nfootprint (default build)")
     for name, value in fp.items():
         print("  %-44s %10d bytes" % (name, value))
-    s1 = pools.get("tzvisor_stage1", {}).get("peak", 0)
-    print("  %-44s %10d bytes (image + %d stage-1 table pages)" % (
-        "spmc_secure_memory_in_use_bytes", fp["spmc_secure_memory_bytes"] + s1 * 4096, s1))
+    u = in_use(fp, pools)
+    print("  %-44s %10d bytes (image %d + carved for the partitions %d: stage-2 pool %d, "
+          "S-EL0 pools %d, slots and contexts %d; + stage-1 tables %d)" % (
+              "spmc_secure_memory_in_use_bytes",
+              u["image"] + u["carved_for_partitions"] + u["stage1_tables"], u["image"],
+              u["carved_for_partitions"], u["sp_stage2_pool"], u["sp_el0_stage1_pools"],
+              u["carved_for_partitions"] - u["sp_stage2_pool"] - u["sp_el0_stage1_pools"],
+              u["stage1_tables"]))
     for name, p in pools.items():
         print("  pool %-39s %4d pages, %d used at the end, at most %d at once" % (
             name, p["pages"], p["used"], p["peak"]))
@@ -323,12 +338,12 @@ def main():
         table.append({"name": "pool.%s.peak_pages" % name, "build": "instrumented",
                       "unit": "pages", "median": p["peak"], "min": p["peak"], "max": p["peak"],
                       "samples": 1, "detail": p})
-    # tzvisor's stage-1 tables come from its region past the image, as needed.
-    s1 = instr["pools"].get("tzvisor_stage1", {}).get("peak", 0) * 4096
-    in_use = fp["spmc_secure_memory_bytes"] + s1
+    # The partitions' memory is carved from tzvisor's region past the image at
+    # boot, its stage-1 tables come from there as needed.
+    u = in_use(fp, instr["pools"])
+    total = u["image"] + u["carved_for_partitions"] + u["stage1_tables"]
     table.append({"name": "spmc_secure_memory_in_use_bytes", "build": "default", "unit": "bytes",
-                  "median": in_use, "min": in_use, "max": in_use, "samples": 1,
-                  "detail": {"image": fp["spmc_secure_memory_bytes"], "stage1_tables": s1}})
+                  "median": total, "min": total, "max": total, "samples": 1, "detail": u})
     config = {
         "qemu": qemu_version, "tfa": "2.12.1 (Debian arm-trusted-firmware source)",
         "qemu_flags": args.qemu, "build_flags": args.flags, "log_level": args.log_level,

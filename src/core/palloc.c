@@ -1,5 +1,6 @@
 #include "core/palloc.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/panic.h"
@@ -68,4 +69,25 @@ size_t palloc_used(struct palloc *p)
 	size_t used = p->used;
 	sl_unlock(&p->lock);
 	return used;
+}
+
+uintptr_t palloc_take_top(struct palloc *p, size_t n)
+{
+	uintptr_t base = 0;
+
+	sl_lock(&p->lock);
+	if (n > 0 && n < p->pages) {
+		size_t first = p->pages - n;
+		bool free = true;
+		for (size_t i = first; i < p->pages && free; i++) {
+			free = (p->bitmap[i / 64] & BIT(i % 64)) == 0;
+		}
+		if (free) {
+			p->pages = first;
+			p->next = p->next >= first ? 0 : p->next;
+			base = p->base + first * PAGE_SIZE;
+		}
+	}
+	sl_unlock(&p->lock);
+	return base;
 }

@@ -29,5 +29,12 @@ void *palloc_alloc(struct palloc *p);
 void palloc_free(struct palloc *p, void *page);
 size_t palloc_used(struct palloc *p);
 size_t palloc_peak(struct palloc *p);
+/*
+ * Takes the top `n` pages of the pool out of it for good (boot-time
+ * carving: memory sized from what the manifests ask for): their address,
+ * or 0 if any of them is in use or the pool would be left empty. Not zeroed
+ * (a page pool built on them zeroes each page it hands out).
+ */
+uintptr_t palloc_take_top(struct palloc *p, size_t n);
 
 #endif /* CORE_PALLOC_H */

@@ -213,18 +213,12 @@ static void cpu_up(unsigned int index, bool cold)
 #ifdef TZV_BENCH
 struct spmc_bench_cpu spmc_bench[MAX_CPUS];
 
-static struct palloc *pool_of(unsigned int which)
-{
-	return which == SPMC_POOL_STAGE1 ? &table_pool : partitions_pool(which);
-}
-
 struct ffa_value bench_query_answer(const struct ffa_value *req)
 {
 	uint32_t sel = (uint32_t)req->x[2], n = sel & ~TZV_BENCH_SELECTOR_KIND;
 	const struct boot_record *rec = &boot_record;
 	const struct spmc_bench_cpu *b = bench_this();
 	struct ffa_value ans = {.x = {FFA_SUCCESS_32}};
-	struct palloc *pool;
 
 	switch (sel & TZV_BENCH_SELECTOR_KIND) {
 	case TZV_BENCH_LAST_CALL:
@@ -268,10 +262,17 @@ struct ffa_value bench_query_answer(const struct ffa_value *req)
 		if (n >= SPMC_POOLS) {
 			break;
 		}
-		pool = pool_of(n);
-		ans.x[2] = palloc_used(pool);
-		ans.x[3] = pool->pages;
-		ans.x[4] = palloc_peak(pool);
+		if (n == SPMC_POOL_STAGE1) {
+			ans.x[2] = palloc_used(&table_pool);
+			ans.x[3] = table_pool.pages;
+			ans.x[4] = palloc_peak(&table_pool);
+		} else {
+			size_t used, pages, peak;
+			partitions_pool_stats(n, &used, &pages, &peak);
+			ans.x[2] = used;
+			ans.x[3] = pages;
+			ans.x[4] = peak;
+		}
 		return ans;
 	default:
 		break;
@@ -324,7 +325,7 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	spmc_notif_cpu_init(index);
 	mem_share_init();
 	boot_mark(BOOT_MANIFEST);
-	partitions_load(&spmc.manifest, &stage1);
+	partitions_load(&spmc.manifest, &stage1, &table_pool);
 	boot_mark(BOOT_LOADED);
 	banner(manifest_pa, core_id);
 	boot_mark(BOOT_BANNER);

@@ -36,8 +36,14 @@
 #include "spmc/spmc.h"
 
 #define S2_IPA_BITS 39U
-#define S2_POOL_PAGES 96U
-#define EL0_S1_POOL_PAGES 16U
+/*
+ * Table pages, per partition the SPMC manifest lists: for its two stage-2
+ * trees (its own regions; memory it borrows, which prunes back when the
+ * pool runs dry: spmc/mem.c), shared by all partitions in one pool; and for
+ * an S-EL0 partition's stage 1, its own pool.
+ */
+#define S2_PAGES_PER_SP 24U
+#define EL0_S1_PAGES 16U
 #define SP_MANIFEST_MAX (16U * 1024U)
 
 /* VTCR_EL2 / VSTCR_EL2: 39-bit IPA, 4 KiB granule, walk from level 1, 40-bit PA. */
@@ -74,16 +80,25 @@ struct boot_info_blob {
 };
 
 static struct palloc s2_pool;
-/*
- * Stage-1 tables of S-EL0 partitions. The table walk reads them through the
- * partition's stage 2, so the pool is mapped read-only there; EL0 cannot
- * reach it (its stage 1 does not map it) and EL1 runs only the shim.
- */
-static struct palloc el0_pool;
-static uint8_t el0_pages[EL0_S1_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
+/* Where partition slots, contexts and pools are carved from (the SPMC's free region). */
+static struct palloc *carve_region;
 extern char el0_shim_vectors[];
-static uint8_t s2_pages[S2_POOL_PAGES][PAGE_SIZE] NOINIT __attribute__((aligned(PAGE_SIZE)));
 static uint8_t manifest_buf[SP_MANIFEST_MAX] __attribute__((aligned(8)));
+
+/*
+ * Memory for `bytes`, whole pages from the top of the SPMC's free region,
+ * zeroed if asked (pools need not be: palloc zeroes each page it hands out);
+ * NULL if the region is full.
+ */
+static void *carve(size_t bytes, bool zero)
+{
+	void *p = (void *)palloc_take_top(carve_region, ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE);
+
+	if (p != NULL && zero) {
+		memset(p, 0, bytes);
+	}
+	return p;
+}
 
 struct range {
 	uint64_t base, end;
@@ -140,15 +155,20 @@ static bool sp_map(struct partition *sp, bool ns, uint64_t base, uint64_t size, 
 	       mm_map(&sp->s1, base, base, size, attrs | MM_USER | (ns ? MM_NS : 0U)) == MM_OK;
 }
 
-/* The EL1 side of an S-EL0 partition: the shim page (EL1 execute only) and the table pool. */
+/*
+ * The EL1 side of an S-EL0 partition: the shim page (EL1 execute only) and
+ * its stage-1 table pool, which the table walk reads through the partition's
+ * stage 2 (read-only there; EL0 cannot reach it: its stage 1 does not map it,
+ * and EL1 runs only the shim). Each S-EL0 partition has a pool of its own.
+ */
 static bool el0_map_shim(struct partition *sp)
 {
 	uint64_t shim = (uint64_t)(uintptr_t)el0_shim_vectors;
-	uint64_t pool = (uint64_t)(uintptr_t)el0_pages;
+	uint64_t pool = sp->el0_pool.base;
 
 	return mm_map(&sp->s1, shim, shim, PAGE_SIZE, MM_RX) == MM_OK &&
 	       mm_map(&sp->s2, shim, shim, PAGE_SIZE, MM_RX) == MM_OK &&
-	       mm_map(&sp->s2, pool, pool, sizeof(el0_pages), MM_R) == MM_OK;
+	       mm_map(&sp->s2, pool, pool, (uint64_t)sp->el0_pool.pages * PAGE_SIZE, MM_R) == MM_OK;
 }
 
 static void write_boot_info(struct partition *sp, uint64_t manifest_pa, uint32_t manifest_size)
@@ -294,10 +314,21 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		}
 	}
 
+	/* Its execution contexts and, at S-EL0, its stage-1 table pool: as many as it needs. */
+	void *el0_pages = sp->el0 ? carve((size_t)EL0_S1_PAGES * PAGE_SIZE, false) : NULL;
+	sp->vcpus = carve((size_t)m->exec_ctx_count * sizeof(struct vcpu), true);
+	if (sp->vcpus == NULL || (sp->el0 && el0_pages == NULL)) {
+		LOG_ERROR("SP %s: the SPMC's region has no room for its contexts\n", sp->name);
+		claimed_count = claimed_before;
+		return false;
+	}
+	if (sp->el0) {
+		CHECK(palloc_init(&sp->el0_pool, (uintptr_t)el0_pages, EL0_S1_PAGES) == 0);
+	}
 	/* Stage 2: identity-mapped IPAs (IPA == PA), so SPs see real addresses. */
 	if (mm_init(&sp->s2, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
 	    mm_init(&sp->s2_ns, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
-	    (sp->el0 && (mm_init(&sp->s1, MM_STAGE1_EL1, S2_IPA_BITS, &el0_pool) != MM_OK ||
+	    (sp->el0 && (mm_init(&sp->s1, MM_STAGE1_EL1, S2_IPA_BITS, &sp->el0_pool) != MM_OK ||
 			 !el0_map_shim(sp))) ||
 	    !sp_map(sp, false, load, h.img_offset, MM_R) ||
 	    !sp_map(sp, false, sp->image_base, img_end - sp->image_base, MM_RW | MM_X)) {
@@ -333,9 +364,23 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	return true;
 }
 
-struct palloc *partitions_pool(unsigned int which)
+void partitions_pool_stats(unsigned int which, size_t *used, size_t *pages, size_t *peak)
 {
-	return which == SPMC_POOL_SP_STAGE2 ? &s2_pool : &el0_pool;
+	if (which == SPMC_POOL_SP_STAGE2) {
+		*used = palloc_used(&s2_pool);
+		*pages = s2_pool.pages;
+		*peak = palloc_peak(&s2_pool);
+		return;
+	}
+	*used = *pages = *peak = 0;
+	for (unsigned int i = 0; i < partition_count; i++) {
+		struct palloc *p = &partitions[i].el0_pool;
+		if (partitions[i].el0) {
+			*used += palloc_used(p);
+			*pages += p->pages;
+			*peak += palloc_peak(p);
+		}
+	}
 }
 
 void partitions_cpu_init(void)
@@ -351,10 +396,23 @@ static uint64_t sp_vttbr(const struct partition *sp)
 	return (uint64_t)(uintptr_t)sp->s2_ns.root | ((uint64_t)sp->vmid << 48);
 }
 
-void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
+void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1, struct palloc *region)
 {
-	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_pages, S2_POOL_PAGES) == 0);
-	CHECK(palloc_init(&el0_pool, (uintptr_t)el0_pages, EL0_S1_POOL_PAGES) == 0);
+	size_t s2_pages = (size_t)S2_PAGES_PER_SP * m->sp_count;
+	void *s2_base;
+
+	carve_region = region;
+	if (m->sp_count == 0) {
+		return;
+	}
+	partitions = carve((size_t)m->sp_count * sizeof(struct partition), true);
+	s2_pages = s2_pages < PALLOC_MAX_PAGES ? s2_pages : PALLOC_MAX_PAGES;
+	s2_base = carve(s2_pages * PAGE_SIZE, false);
+	if (partitions == NULL || s2_base == NULL) {
+		panic("SPMC region too small for %u partitions (slots, %zu stage-2 table pages)",
+		      m->sp_count, s2_pages);
+	}
+	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_base, s2_pages) == 0);
 	for (unsigned int i = 0; i < m->sp_count; i++) {
 		struct partition *sp = &partitions[partition_count];
 		memset(sp, 0, sizeof(*sp));

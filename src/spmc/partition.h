@@ -11,6 +11,7 @@
 
 #include "arch/aarch64/vcpu.h"
 #include "core/mm.h"
+#include "core/palloc.h"
 #include "core/spinlock.h"
 #include "ffa/ffa_core.h"
 #include "ffa/notif.h"
@@ -56,6 +57,7 @@ struct partition {
 	struct mm_ptable s2; /* secure IPA space (VSTTBR_EL2) */
 	struct mm_ptable s2_ns; /* non-secure IPA space (VTTBR_EL2) */
 	struct mm_ptable s1; /* S-EL0 partitions: their EL1&0 stage 1, built by the SPMC */
+	struct palloc el0_pool; /* S-EL0 partitions: the pages of s1 (carved at load) */
 	/*
 	 * Ranges of normal-world memory (donated to it) this partition has lent
 	 * or donated away and may reclaim: while any are out, the tables that
@@ -68,7 +70,7 @@ struct partition {
 	struct ffa_endpoint ep;
 	struct ffa_rxtx rxtx;
 	struct ffa_notif notif; /* under notif_lock (spmc/notif.c) */
-	struct vcpu vcpus[SP_MAX_EXEC_CTX];
+	struct vcpu *vcpus; /* vcpu_count of them, carved at load from the SPMC's region */
 	unsigned int vcpu_count;
 	bool aborted;
 	bool initialised; /* has waited for messages once (FFA_MEM_PERM_SET is refused since) */
@@ -77,20 +79,30 @@ struct partition {
 	unsigned int log_len;
 };
 
-extern struct partition partitions[SPMC_MAX_SPS];
+/* The partitions, as many slots as the SPMC manifest lists (carved at load). */
+extern struct partition *partitions;
 extern unsigned int partition_count;
 
 /* Per-CPU EL2 set-up for running partitions (stage-2 control registers). */
 void partitions_cpu_init(void);
-/* Loads every SP the SPMC manifest lists; failures are logged and skip the SP. */
-void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1);
+/*
+ * Loads every SP the SPMC manifest lists; failures are logged and skip the
+ * SP. The partition slots, their execution contexts and their table pools
+ * are sized from the manifests and carved from `region` (the SPMC's free
+ * memory past its image: boot.c).
+ */
+void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1,
+		     struct palloc *region);
 /* Boots each SP's execution context for this CPU, in boot order (cold and warm boot). */
 void partitions_boot_cpu(unsigned int cpu_index, bool cold);
 /* The power-off of this CPU: its pinned execution contexts stop. */
 void partitions_cpu_off(unsigned int cpu_index);
 void partitions_print_table(void);
-/* The table pool of SPMC_POOL_SP_STAGE2 or SPMC_POOL_SP_EL0_STAGE1 (bench.h), for make bench. */
-struct palloc *partitions_pool(unsigned int which);
+/*
+ * Pages of SPMC_POOL_SP_STAGE2 or SPMC_POOL_SP_EL0_STAGE1 (bench.h) for make
+ * bench: in use, in all, the peak (S-EL0: summed over the partitions' pools).
+ */
+void partitions_pool_stats(unsigned int which, size_t *used, size_t *pages, size_t *peak);
 
 struct partition *partition_find(ffa_id_t id);
 /*

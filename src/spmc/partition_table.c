@@ -4,7 +4,7 @@
 #include "core/mm.h"
 #include "core/types.h"
 
-struct partition partitions[SPMC_MAX_SPS];
+struct partition *partitions;
 unsigned int partition_count;
 
 struct partition *partition_find(ffa_id_t id)

@@ -192,12 +192,44 @@ static void double_free_panics(void **state)
 	free(pool);
 }
 
+/*
+ * Taking the top pages: out of the pool for good; refused (0, pool
+ * unchanged) when one of them is in use, when nothing would be left, or for 0.
+ */
+static void take_top(void **state)
+{
+	(void)state;
+	struct palloc p;
+	uint8_t *pool = pool_new(POOL_PAGES);
+
+	assert_int_equal(palloc_init(&p, (uintptr_t)pool, POOL_PAGES), 0);
+	assert_int_equal(palloc_take_top(&p, 0), 0);
+	assert_int_equal(palloc_take_top(&p, POOL_PAGES), 0);
+	assert_int_equal(p.pages, POOL_PAGES);
+	/* The first allocations come from the bottom: the top three are free to take. */
+	void *a = palloc_alloc(&p);
+	assert_ptr_equal(a, pool);
+	uintptr_t top = palloc_take_top(&p, 3);
+	assert_int_equal(top, (uintptr_t)pool + (POOL_PAGES - 3) * PAGE_SIZE);
+	assert_int_equal(p.pages, POOL_PAGES - 3);
+	/* The rest of the pool never hands them out. */
+	size_t got = 1;
+	while (palloc_alloc(&p) != NULL) {
+		got++;
+	}
+	assert_int_equal(got, POOL_PAGES - 3);
+	/* All in use now: nothing more can be taken, and the pool is as it was. */
+	assert_int_equal(palloc_take_top(&p, 1), 0);
+	assert_int_equal(p.pages, POOL_PAGES - 3);
+	free(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_errors),	      cmocka_unit_test(alloc_until_exhausted),
 		cmocka_unit_test(free_then_realloc),  cmocka_unit_test(free_bad_pointer_panics),
-		cmocka_unit_test(double_free_panics),
+		cmocka_unit_test(double_free_panics), cmocka_unit_test(take_top),
 	};
 	return cmocka_run_group_tests_name("palloc", tests, NULL, NULL);
 }

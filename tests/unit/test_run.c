@@ -361,16 +361,28 @@ static void assert_idle(struct vcpu *v)
 	assert_null(v->caller);
 }
 
-static struct partition snapshot[SPMC_MAX_SPS];
+/* The partition slots and their contexts (tzvisor carves both at load). */
+static struct partition slots[SPMC_MAX_SPS], snapshot[SPMC_MAX_SPS];
+static struct vcpu contexts[SPMC_MAX_SPS][SP_MAX_EXEC_CTX],
+	contexts_snapshot[SPMC_MAX_SPS][SP_MAX_EXEC_CTX];
 
 static void take_snapshot(void)
 {
-	memcpy(snapshot, partitions, sizeof(partitions));
+	memcpy(snapshot, slots, sizeof(slots));
+	memcpy(contexts_snapshot, contexts, sizeof(contexts));
 }
 
 static void assert_unchanged(const struct partition *sp)
 {
-	assert_memory_equal(sp, &snapshot[sp - partitions], sizeof(*sp));
+	unsigned int i = (unsigned int)(sp - partitions);
+	assert_memory_equal(sp, &snapshot[i], sizeof(*sp));
+	assert_memory_equal(contexts[i], contexts_snapshot[i], sizeof(contexts[i]));
+}
+
+static void assert_all_unchanged(void)
+{
+	assert_memory_equal(slots, snapshot, sizeof(slots));
+	assert_memory_equal(contexts, contexts_snapshot, sizeof(contexts));
 }
 
 /* A refused normal-world request: the error, no partition run and nothing changed. */
@@ -380,7 +392,7 @@ static void assert_nwd_refused(struct ffa_value req, enum ffa_error err)
 
 	take_snapshot();
 	assert_error(nwd_direct(&req), err);
-	assert_memory_equal(partitions, snapshot, sizeof(partitions));
+	assert_all_unchanged();
 	assert_int_equal(trace_len, runs);
 	assert_int_equal(restore_calls, restores);
 }
@@ -392,7 +404,7 @@ static void assert_run_refused(uint32_t w1, enum ffa_error err)
 
 	take_snapshot();
 	assert_error(nwd_run(&req), err);
-	assert_memory_equal(partitions, snapshot, sizeof(partitions));
+	assert_all_unchanged();
 	assert_int_equal(trace_len, runs);
 	assert_int_equal(restore_calls, restores);
 }
@@ -437,7 +449,12 @@ static int setup(void **state)
 	memset(&spmc, 0, sizeof(spmc));
 	spmc.inst.spmc_id = 0x8000;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
-	memset(partitions, 0, sizeof(partitions));
+	memset(slots, 0, sizeof(slots));
+	memset(contexts, 0, sizeof(contexts));
+	partitions = slots;
+	for (unsigned int i = 0; i < SPMC_MAX_SPS; i++) {
+		slots[i].vcpus = contexts[i];
+	}
 	partition_count = NUM_SPS;
 	init_partition(SP_A, ID_A, MSG_ALL, 1);
 	SP_A->m.uuids[0][0] = 0x11111111;
