@@ -114,6 +114,23 @@ def check_quiet_console(name, tzv_lines, log_level, log_path):
         record("PASS", tname)
 
 
+def record_completion(name, who, failure, end_count, seen, exited, returncode, log_path):
+    """The verdict on a scenario whose console ends with "TEST END <n>"."""
+    scenario = "qemu.%s.completed" % name
+    if failure:
+        record("FAIL", scenario, "%s (log: %s)" % (failure, log_path))
+    elif end_count is None:
+        record("FAIL", scenario, "no TEST END line: results missing (log: %s)" % log_path)
+    elif end_count != seen:
+        record("FAIL", scenario, "%s reported %d tests, %d lines seen" % (who, end_count, seen))
+    elif not exited:
+        record("FAIL", scenario, "QEMU did not exit by itself after TEST END")
+    elif returncode != 0:
+        record("FAIL", scenario, "QEMU exit code %d" % returncode)
+    else:
+        record("PASS", scenario)
+
+
 def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
     """Boots one flash image; returns timing facts for the closing report."""
     log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
@@ -163,19 +180,8 @@ def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
             failure = "timed out after %d s" % timeout
     exited = con.finish(grace=10 if end_count is not None and not failure else 0.5)
     facts["wall_s"] = round(con.elapsed(), 3)
-    scenario = "qemu.%s.completed" % name
-    if failure:
-        record("FAIL", scenario, "%s (log: %s)" % (failure, log_path))
-    elif end_count is None:
-        record("FAIL", scenario, "no TEST END line: results missing (log: %s)" % log_path)
-    elif end_count != len(seen):
-        record("FAIL", scenario, "payload reported %d tests, %d lines seen" % (end_count, len(seen)))
-    elif not exited:
-        record("FAIL", scenario, "QEMU did not exit by itself after TEST END")
-    elif con.proc.returncode != 0:
-        record("FAIL", scenario, "QEMU exit code %d" % con.proc.returncode)
-    else:
-        record("PASS", scenario)
+    record_completion(name, "payload", failure, end_count, len(seen), exited,
+                      con.proc.returncode, log_path)
     check_quiet_console(name, tzv_lines, log_level, log_path)
     return facts
 
@@ -243,19 +249,8 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
             failure = "timed out after %d s" % timeout
     exited = con.finish(grace=15 if end_count is not None and not failure else 0.5)
     facts["wall_s"] = round(con.elapsed(), 3)
-    scenario = "qemu.%s.completed" % name
-    if failure:
-        record("FAIL", scenario, "%s (log: %s)" % (failure, log_path))
-    elif end_count is None:
-        record("FAIL", scenario, "no TEST END line: results missing (log: %s)" % log_path)
-    elif end_count != len(seen):
-        record("FAIL", scenario, "init reported %d tests, %d lines seen" % (end_count, len(seen)))
-    elif not exited:
-        record("FAIL", scenario, "QEMU did not exit by itself after TEST END")
-    elif con.proc.returncode != 0:
-        record("FAIL", scenario, "QEMU exit code %d" % con.proc.returncode)
-    else:
-        record("PASS", scenario)
+    record_completion(name, "init", failure, end_count, len(seen), exited,
+                      con.proc.returncode, log_path)
     return facts
 
 

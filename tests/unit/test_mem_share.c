@@ -70,7 +70,7 @@ bool mem_role_is_partition(ffa_id_t id)
 
 bool mem_role_is_ns(uint64_t base, uint64_t size)
 {
-	return base >= NS_BASE && size <= NS_END - base;
+	return base >= NS_BASE && base < NS_END && size <= NS_END - base;
 }
 
 uint16_t mem_role_default_owner(uint32_t first, uint32_t end, uint8_t *attrs)
