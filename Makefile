@@ -68,7 +68,8 @@ LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c
+	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c \
+	src/dev/vuart.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
@@ -138,11 +139,11 @@ $(BUILD)/$(1)/gen/log_level.h: FORCE
 $(BUILD)/$(1)/src/%.c.o: src/%.c | $(OFFSETS_H) $(VERSION_H) $(BUILD)/$(1)/gen/log_level.h
 	@mkdir -p $$(dir $$@)
 	@echo "  CC     $$< ($(1))"
-	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/$(1)/gen $$(WARNINGS) $$(LIBFDT_INC) $(3) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/$(1)/gen $$(WARNINGS) $$(LIBFDT_INC) $(3) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/$(1)/src/%.S.o: src/%.S $(OFFSETS_H)
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(FW_CFLAGS) $(3) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(FW_CFLAGS) $(3) -MMD -MP -c -o $$@ $$<
 
 $$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
 	@echo "  LD     $$@"
@@ -177,7 +178,7 @@ $(1)_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
 $(BUILD)/spmc-$(1)/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H) \
 	$(BUILD)/spmc/gen/log_level.h
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/spmc/gen $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -c \
+	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/spmc/gen $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -MP -c \
 		-o $$@ $$<
 
 $$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
@@ -192,11 +193,11 @@ $(eval $(call selftest_image,overflow,-DTZV_SELFTEST_STACK))
 # --- normal-world test payload ------------------------------------------------
 $(BUILD)/nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Itests/target -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Itests/target -MMD -MP -c -o $@ $<
 
 $(BUILD)/nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(NWD_ELF): $(NWD_OBJS) nwd/nwd.ld
 	@echo "  LD     $@"
@@ -256,11 +257,11 @@ $(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC) $$($(1)_EXTRA
 $(BUILD)/sp/$(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC     $$< ($(1))"
-	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/sp/$(1)/%.S.o: %.S
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/sp/$(1)/libfdt/%.o: $(DTC_SRC)/libfdt/%
 	@mkdir -p $$(dir $$@)
@@ -353,11 +354,11 @@ BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
 
 $(BUILD)/bench-nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -Itests/target -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -Itests/target -MMD -MP -c -o $@ $<
 
 $(BUILD)/bench-nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/bench-nwd/bench-nwd.elf: $(BENCH_NWD_OBJS) nwd/nwd.ld
 	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T nwd/nwd.ld -o $@ $(BENCH_NWD_OBJS)
@@ -416,7 +417,7 @@ test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
 test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
 test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
-test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
+test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c src/dev/vuart.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)

@@ -77,6 +77,10 @@ static uint64_t check_boot_info(uint64_t addr)
 	if ((hdr[0] & 0xFFFF) != BOOT_INFO_SIGNATURE) {
 		return 2;
 	}
+	/* The blob's version is the partition's FF-A version (all three manifests: v1.2). */
+	if (hdr[1] != 0x00010002U) {
+		return 6;
+	}
 	/* Header: signature, version, blob size, descriptor size, count, offset. */
 	uint32_t count = hdr[4], offset = hdr[5];
 	if (count < 1 || hdr[3] != 32) {

@@ -373,8 +373,8 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		*ret = partition_mem_perm(v, args);
 		return RESUME;
 	case FFA_SECONDARY_EP_REGISTER_64:
-		if (args->x[1] < sp->image_base || args->x[1] >= sp->image_end ||
-		    (args->x[1] & 3) != 0) {
+		/* Anywhere in its executable memory (OP-TEE may have relocated itself in it). */
+		if (args->x[1] < sp->ro_end || args->x[1] >= sp->mem_end || (args->x[1] & 3) != 0) {
 			*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 			return RESUME;
 		}
@@ -455,6 +455,10 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		*ret = (struct ffa_value){
 			.x = {FFA_INTERRUPT_32, (uint32_t)sp->id << 16 | v->index}};
 		return LEAVE;
+	}
+	if (e->kind == EXIT_SYNC && ec == ESR_EC_DABT_LOWER &&
+	    partition_uart_access(v, e->esr, e->hpfar_ipa | (e->far & 0xFFF))) {
+		return CONTINUE; /* the emulated console UART (partition.c) */
 	}
 	if (e->kind == EXIT_SYNC && (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_IABT_LOWER)) {
 		LOG_ERROR("SP %04x EC %u: stage-2 %s abort at IPA 0x%llx (VA 0x%llx, PC 0x%llx, "
