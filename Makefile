@@ -221,6 +221,7 @@ sp1_NAME := tzv-sp-mp
 sp2_LOAD := 0x0e400000
 sp2_EC := 1
 sp2_NAME := tzv-sp-up
+sp2_EXTRA := -DSP_MANIFEST_RXTX
 sp3_LOAD := 0x0e500000
 sp3_EC := 1
 sp3_NAME := tzv-sp-el0

@@ -31,6 +31,7 @@
 #include "core/types.h"
 #include "plat/plat.h"
 #include "spmc/bench.h"
+#include "spmc/discovery.h"
 #include "spmc/boot_record.h"
 #include "spmc/run.h"
 #include "spmc/sel2.h"
@@ -507,6 +508,28 @@ static void assign_ids(void)
 }
 
 /*
+ * RX/TX buffers the manifest names (rx_tx-info): mapped as FFA_RXTX_MAP
+ * would, now that the ledger knows every partition's memory. A failure
+ * leaves the partition to map its buffers itself.
+ */
+static void map_manifest_rxtx(struct partition *sp)
+{
+	const struct sp_manifest *m = &sp->m;
+
+	if (!m->rxtx_present) {
+		return;
+	}
+	const struct ffa_value args = {.x = {FFA_RXTX_MAP_64, m->mem[m->tx_region].base,
+					     m->mem[m->rx_region].base,
+					     m->mem[m->rx_region].pages}};
+	struct ffa_value r = spmc_rxtx_map(sp, &sp->rxtx, &args);
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+		LOG_ERROR("SP %04x %s: its manifest's RX/TX buffers: FFA_RXTX_MAP error %d\n",
+			  sp->id, sp->name, (int)(int32_t)r.x[2]);
+	}
+}
+
+/*
  * One warning line per partition at most, for what its manifests have that
  * tzvisor ignores: its own manifest's properties outside the FF-A manifest
  * binding and an `id` that is no partition ID; its vm node's properties
@@ -562,6 +585,7 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1)
 		boot_record.loaded_id[i] = loaded ? partitions[p].id : 0;
 		if (loaded) {
 			report_ignored(&partitions[p], entry[p]);
+			map_manifest_rxtx(&partitions[p]);
 			p++;
 		}
 	}
