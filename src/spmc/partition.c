@@ -357,10 +357,20 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	}
 	sp->el0 = m->exception_level == SP_EL_S_EL0;
 	if (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT) {
-		LOG_ERROR("SP %s: manifest: ns-interrupts-action: managed exit is not "
-			  "supported yet\n",
-			  sp->name);
-		return false;
+		/*
+		 * Managed exit (FF-A v1.2 8.3.1) needs a virtual managed-exit
+		 * signal (a vFIQ for OP-TEE) and its acknowledgement, which
+		 * come with secure interrupts (issue #10). Until then such a
+		 * partition runs as with action 0 (HCR_EL2.FMO clear): a
+		 * non-secure interrupt stays pending while its PSTATE.F masks
+		 * it; where it unmasks FIQs (OP-TEE in a yielding call) the
+		 * physical FIQ is taken by the partition itself, which OP-TEE
+		 * treats as its managed-exit signal and answers with an
+		 * "interrupted" direct response.
+		 */
+		LOG_WARNING("SP %s: ns-interrupts-action: managed exit not implemented yet: "
+			    "no managed-exit signal, handled as queued (action 0)\n",
+			    sp->name);
 	}
 	sp->image_base = load + h.img_offset;
 	sp->image_end = img_end;
@@ -824,7 +834,7 @@ void partitions_print_table(void)
 		uuid_str(m->uuids[0], uuid, sizeof(uuid));
 		console_printf(
 			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s%s%s\n", sp->id,
-			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", m->exec_ctx_count,
+			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", sp->vcpu_count,
 			(unsigned long long)sp->load_address, (unsigned long long)sp->entry,
 			(m->messaging_method & SP_MSG_DIRECT_REQ_RECV) != 0 ? "req-recv " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ_SEND) != 0 ? "req-send " : "",
@@ -833,5 +843,10 @@ void partitions_print_table(void)
 			(m->messaging_method & SP_MSG_INDIRECT) != 0 ? "indirect" : "",
 			m->notification_support ? " notif" : "",
 			(m->power_management_messages & SP_PM_CPU_OFF) != 0 ? " cpu-off" : "");
+		if (sp->ctx_asked != 0) {
+			console_printf("          %s: %u execution contexts (its manifest asks for "
+				       "%u; capped by vcpu_count and the CPUs)\n",
+				       sp->name, sp->vcpu_count, sp->ctx_asked);
+		}
 	}
 }

@@ -94,6 +94,7 @@ struct partition {
 	bool uart_emulated;
 	struct spinlock uart_lock; /* a leaf, before the console's */
 	struct vuart uart;
+	bool hf_enable_logged; /* its first HF_INTERRUPT_ENABLE was logged (hf_stub.c) */
 	/* Why it got fewer execution contexts than its manifest asks for (0: it did not). */
 	uint16_t ctx_asked;
 };
