@@ -92,6 +92,9 @@ VERSION_H := $(BUILD)/gen/version.h
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
+comma := ,
+empty :=
+space := $(empty) $(empty)
 
 .PHONY: all firmware partitions run test debug bench bench-check bench-baseline fuzz format FORCE \
 	format-check host-tests setup clean size
@@ -523,7 +526,7 @@ test: setup
 	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
 		--panic-addr $(SELFTEST_FAULT_ADDR) --log-level $(LOG_LEVEL) $(LINUX_TEST_ARGS) \
-		$(HYP_TEST_ARGS)
+		$(OPTEE_TEST_ARGS) $(HYP_TEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory firmware $(BENCH_FLASH)
@@ -559,6 +562,7 @@ clean:
 	rm -rf $(BUILD)
 
 include mk/linux.mk
+include mk/optee.mk
 include mk/hyp.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
