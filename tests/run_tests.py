@@ -183,6 +183,7 @@ def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
 # Kernel log lines carry a timestamp ("[    5.309701] TEST PASS ..."): the
 # test module's results come that way, the init script's without.
 KERNEL_TS = re.compile(r"^\[\s*\d+\.\d+\] ")
+KERNEL_TS_INSIDE = re.compile(r"\[\s*\d+\.\d+\] ")
 KERNEL_FAILURES = ("Kernel panic", "Internal error:", "Unable to handle kernel",
                    "BUG:", "WARNING:", "Call trace:", "rcu_preempt detected stalls")
 
@@ -223,7 +224,14 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
                 facts["kernel_s"] = round(now, 3)
             if "tzv-init:" in line and "init_s" not in facts:
                 facts["init_s"] = round(now, 3)
+            # The kernel writes its console messages straight to the UART,
+            # so one can land in the middle of a line init is writing
+            # ("TEST PASS x[   19.9] psci: CPU1 killed"): the line init
+            # wrote is the part before the kernel's timestamp.
             text = KERNEL_TS.sub("", line)
+            cut = KERNEL_TS_INSIDE.search(text)
+            if cut:
+                text = text[:cut.start()]
             if failure is None and any(text.startswith(k) or (" " + k) in text
                                        for k in KERNEL_FAILURES):
                 failure = "kernel: " + text.strip()
