@@ -68,7 +68,8 @@ LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
-	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c
+	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c \
+	src/dev/vuart.c src/spmc/hf_stub.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
@@ -91,6 +92,9 @@ VERSION_H := $(BUILD)/gen/version.h
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
+comma := ,
+empty :=
+space := $(empty) $(empty)
 
 .PHONY: all firmware partitions run test debug bench bench-check bench-baseline fuzz format FORCE \
 	format-check host-tests setup clean size
@@ -138,11 +142,11 @@ $(BUILD)/$(1)/gen/log_level.h: FORCE
 $(BUILD)/$(1)/src/%.c.o: src/%.c | $(OFFSETS_H) $(VERSION_H) $(BUILD)/$(1)/gen/log_level.h
 	@mkdir -p $$(dir $$@)
 	@echo "  CC     $$< ($(1))"
-	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/$(1)/gen $$(WARNINGS) $$(LIBFDT_INC) $(3) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/$(1)/gen $$(WARNINGS) $$(LIBFDT_INC) $(3) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/$(1)/src/%.S.o: src/%.S $(OFFSETS_H)
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(FW_CFLAGS) $(3) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(FW_CFLAGS) $(3) -MMD -MP -c -o $$@ $$<
 
 $$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
 	@echo "  LD     $$@"
@@ -177,7 +181,7 @@ $(1)_OBJS := $(filter-out $(BUILD)/spmc/src/spmc/boot.c.o,$(SPMC_OBJS)) \
 $(BUILD)/spmc-$(1)/boot.c.o: src/spmc/boot.c | $(OFFSETS_H) $(VERSION_H) \
 	$(BUILD)/spmc/gen/log_level.h
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/spmc/gen $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -c \
+	$$(Q)$$(CC) $$(FW_CFLAGS) -I$(BUILD)/spmc/gen $$(WARNINGS) $$(LIBFDT_INC) $(2) -MMD -MP -c \
 		-o $$@ $$<
 
 $$($(1)_ELF): $$($(1)_OBJS) src/spmc/spmc.ld
@@ -192,11 +196,11 @@ $(eval $(call selftest_image,overflow,-DTZV_SELFTEST_STACK))
 # --- normal-world test payload ------------------------------------------------
 $(BUILD)/nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Itests/target -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Itests/target -MMD -MP -c -o $@ $<
 
 $(BUILD)/nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(NWD_ELF): $(NWD_OBJS) nwd/nwd.ld
 	@echo "  LD     $@"
@@ -220,6 +224,7 @@ sp1_NAME := tzv-sp-mp
 sp2_LOAD := 0x0e400000
 sp2_EC := 1
 sp2_NAME := tzv-sp-up
+sp2_EXTRA := -DSP_MANIFEST_RXTX
 sp3_LOAD := 0x0e500000
 sp3_EC := 1
 sp3_NAME := tzv-sp-el0
@@ -256,11 +261,11 @@ $(1)_DEFS := -DSP_NAME='"$$($(1)_NAME)"' -DSP_EXEC_CTX=$$($(1)_EC) $$($(1)_EXTRA
 $(BUILD)/sp/$(1)/%.c.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC     $$< ($(1))"
-	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/sp/$(1)/%.S.o: %.S
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -c -o $$@ $$<
+	$$(Q)$$(CC) $$(SP_CFLAGS) $$($(1)_DEFS) -MMD -MP -c -o $$@ $$<
 
 $(BUILD)/sp/$(1)/libfdt/%.o: $(DTC_SRC)/libfdt/%
 	@mkdir -p $$(dir $$@)
@@ -353,11 +358,11 @@ BENCH_NWD_BIN := $(BUILD)/bench-nwd/bench-nwd.bin
 
 $(BUILD)/bench-nwd/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -Itests/target -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) -Inwd -Ipartitions/test_sp -Isrc/lib -Itests/target -MMD -MP -c -o $@ $<
 
 $(BUILD)/bench-nwd/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/bench-nwd/bench-nwd.elf: $(BENCH_NWD_OBJS) nwd/nwd.ld
 	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T nwd/nwd.ld -o $@ $(BENCH_NWD_OBJS)
@@ -394,7 +399,7 @@ HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
 HOST_TESTS := fmt console palloc mm ffa spmd fdt_blob manifest sp_manifest sp_pkg partition_info \
-	rxtx indirect notif mem_desc mem_share run
+	rxtx indirect notif mem_desc mem_share run hf_stub
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_console_SRCS := $(HOST_COMMON)
@@ -416,7 +421,9 @@ test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
 test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
 test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
-test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
+test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c src/dev/vuart.c \
+	src/spmc/hf_stub.c
+test_hf_stub_SRCS := $(HOST_COMMON) src/spmc/hf_stub.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)
@@ -519,7 +526,7 @@ test: setup
 	@$(MAKE) --no-print-directory all $(LINUX_TEST_BUILD)
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" \
 		--panic-addr $(SELFTEST_FAULT_ADDR) --log-level $(LOG_LEVEL) $(LINUX_TEST_ARGS) \
-		$(HYP_TEST_ARGS)
+		$(OPTEE_TEST_ARGS) $(HYP_TEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory firmware $(BENCH_FLASH)
@@ -555,6 +562,7 @@ clean:
 	rm -rf $(BUILD)
 
 include mk/linux.mk
+include mk/optee.mk
 include mk/hyp.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

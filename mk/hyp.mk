@@ -7,7 +7,7 @@
 
 HYP_SRCS := src/hyp/entry.S src/hyp/boot.c src/hyp/machine.c src/hyp/manifest.c \
 	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c \
-	src/hyp/run.c src/hyp/vuart.c src/hyp/vgic.c src/hyp/vdev.c src/hyp/virtq.c \
+	src/hyp/run.c src/dev/vuart.c src/hyp/vgic.c src/hyp/vdev.c src/hyp/virtq.c \
 	src/hyp/virtio_mmio.c src/hyp/virtio_blk.c src/hyp/virtio_net.c src/hyp/vswitch.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c
 HYP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c \
 	fdt_addresses.c
@@ -25,11 +25,11 @@ $(BUILD)/hyp/gen/log_level.h: FORCE
 $(BUILD)/hyp/%.c.o: %.c | $(OFFSETS_H) $(VERSION_H) $(BUILD)/hyp/gen/log_level.h
 	@mkdir -p $(dir $@)
 	@echo "  CC     $< (hyp)"
-	$(Q)$(CC) $(FW_CFLAGS) -I$(BUILD)/hyp/gen $(WARNINGS) $(LIBFDT_INC) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -I$(BUILD)/hyp/gen $(WARNINGS) $(LIBFDT_INC) -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp/%.S.o: %.S $(OFFSETS_H)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
 	@mkdir -p $(dir $@)
@@ -69,11 +69,11 @@ HYP_GUEST_PA := 0x44000000
 
 $(BUILD)/hyp-guest/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -Itests/hyp/guest -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -Itests/hyp/guest -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp-guest/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp-guest/libfdt/%.c.o: $(DTC_SRC)/libfdt/%.c
 	@mkdir -p $(dir $@)
@@ -135,7 +135,7 @@ hyp_test_vgic_SRCS := src/hyp/vgic.c
 hyp_test_virtio_SRCS := src/hyp/virtq.c src/hyp/virtio_mmio.c src/hyp/virtio_blk.c \
 	src/hyp/virtio_net.c
 hyp_test_boot_data_SRCS := src/hyp/machine.c src/hyp/manifest.c src/hyp/ram.c \
-	src/hyp/guest_dtb.c src/hyp/vuart.c src/core/fdt_blob.c
+	src/hyp/guest_dtb.c src/dev/vuart.c src/core/fdt_blob.c
 HYP_HOST_BINS := $(patsubst %,$(BUILD)/host/test_hyp_%,$(HYP_HOST_TESTS))
 
 $(BUILD)/host/test_hyp_%: tests/unit/hyp/test_%.c $$(hyp_test_$$*_SRCS) $(HOST_COMMON) \

@@ -189,6 +189,7 @@ def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
 # Kernel log lines carry a timestamp ("[    5.309701] TEST PASS ..."): the
 # test module's results come that way, the init script's without.
 KERNEL_TS = re.compile(r"^\[\s*\d+\.\d+\] ")
+KERNEL_TS_INSIDE = re.compile(r"\[\s*\d+\.\d+\] ")
 KERNEL_FAILURES = ("Kernel panic", "Internal error:", "Unable to handle kernel",
                    "BUG:", "WARNING:", "Call trace:", "rcu_preempt detected stalls")
 
@@ -229,7 +230,14 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
                 facts["kernel_s"] = round(now, 3)
             if "tzv-init:" in line and "init_s" not in facts:
                 facts["init_s"] = round(now, 3)
+            # The kernel writes its console messages straight to the UART,
+            # so one can land in the middle of a line init is writing
+            # ("TEST PASS x[   19.9] psci: CPU1 killed"): the line init
+            # wrote is the part before the kernel's timestamp.
             text = KERNEL_TS.sub("", line)
+            cut = KERNEL_TS_INSIDE.search(text)
+            if cut:
+                text = text[:cut.start()]
             if failure is None and any(text.startswith(k) or (" " + k) in text
                                        for k in KERNEL_FAILURES):
                 failure = "kernel: " + text.strip()
@@ -241,6 +249,13 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
                     record("FAIL", tname, "reported twice")
                 seen[tname] = True
                 record(m.group(1), tname, m.group(3) or "")
+            m = re.match(r"tzv-init: xtest (\w+): (\d+) subtests of which (\d+) failed;"
+                         r"(\d+) test cases of which (\d+) failed;.* in (\d+) s", text)
+            if m:
+                facts["xtest_" + m.group(1)] = {
+                    "subtests": int(m.group(2)), "subtests_failed": int(m.group(3)),
+                    "cases": int(m.group(4)), "cases_failed": int(m.group(5)),
+                    "wall_s": int(m.group(6))}
             m = re.match(r"TEST END (\d+)", text)
             if m:
                 end_count = int(m.group(1))
@@ -536,6 +551,14 @@ def main():
     ap.add_argument("--linux-timeout", type=int, default=180)
     ap.add_argument("--linux-pkvm-args", default="",
                     help="QEMU options of the pKVM variant (kvm-arm.mode=protected): runs qemu.linux_pkvm")
+    ap.add_argument("--optee-flash", help="flash image of mk/optee.mk: OP-TEE beside the test "
+                    "partitions, Linux as BL33 (needs --linux-qemu)")
+    ap.add_argument("--optee-args", default="", help="QEMU options of the OP-TEE scenario")
+    ap.add_argument("--optee-timeout", type=int, default=420)
+    ap.add_argument("--optee-name", default="optee",
+                    help="scenario name: qemu.NAME.* (make test-optee: optee_full)")
+    ap.add_argument("--optee-skip", default=None,
+                    help="why the OP-TEE scenario cannot run: one SKIP line")
     ap.add_argument("--only-linux", action="store_true",
                     help="run the Linux scenario alone (make test-linux-nwd)")
     args = ap.parse_args()
@@ -552,13 +575,19 @@ def main():
                            args.panic_addr)
         run_overflow_scenario(args.qemu, os.path.join(args.build, "flash-overflow.bin"),
                               args.build)
-    if args.linux_qemu:
+    if args.linux_qemu and args.linux_flash:
         facts["linux"] = run_linux_scenario("linux", args.linux_qemu, args.linux_flash,
                                             args.linux_args, args.build, args.linux_timeout)
     if args.linux_qemu and args.linux_pkvm_args:
         facts["linux_pkvm"] = run_linux_scenario("linux_pkvm", args.linux_qemu, args.linux_flash,
                                                  args.linux_pkvm_args, args.build,
                                                  args.linux_timeout)
+    if args.optee_skip:
+        record("SKIP", "qemu.%s" % args.optee_name, args.optee_skip)
+    elif args.linux_qemu and args.optee_flash:
+        facts[args.optee_name] = run_linux_scenario(args.optee_name, args.linux_qemu,
+                                                    args.optee_flash, args.optee_args,
+                                                    args.build, args.optee_timeout)
     # The hypervisor scenarios read its notice-level lines (a VM's life).
     if str(args.log_level) in ("none", "error", "0", "10"):
         for spec in args.hyp_scenario + args.hyp_secure + args.hyp_linux:
@@ -607,8 +636,14 @@ def main():
     if "first_ffa_s" in smp:
         print("  timing: first FF-A answer %.2f s after QEMU start; scenario %.2f s"
               % (smp["first_ffa_s"], smp["wall_s"]))
-    for key in ("linux", "linux_pkvm"):
+    for key in ("linux", "linux_pkvm", args.optee_name):
         lx = facts.get(key, {})
+        for suite in ("regression", "benchmark"):
+            xt = lx.get("xtest_" + suite)
+            if xt:
+                print("  xtest: %s %s: %d cases (%d failed), %d subtests (%d failed) in %d s"
+                      % (key, suite, xt["cases"], xt["cases_failed"], xt["subtests"],
+                         xt["subtests_failed"], xt["wall_s"]))
         if "test_end_s" in lx:
             print("  timing: %s: kernel entered %.2f s, init %.2f s, TEST END %.2f s; "
                   "scenario %.2f s" % (key, lx.get("kernel_s", 0), lx.get("init_s", 0),

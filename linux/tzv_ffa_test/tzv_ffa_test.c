@@ -36,6 +36,7 @@
 #include <linux/sort.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
+#include <asm/arch_timer.h>
 
 #include "test_cmd.h"
 
@@ -1513,6 +1514,14 @@ static int __init tzv_init(void)
 {
 	int ret;
 
+	/*
+	 * The virtual counter when the module loads: under QEMU's
+	 * -icount shift=0 one tick is one instruction, and with the kernel
+	 * log's timestamps this dates earlier events (e.g. the first FF-A
+	 * call, at ffa_core's load) in instructions since reset.
+	 */
+	pr_info("tzv_ffa_test: loaded at counter %llu\n",
+		(unsigned long long)__arch_counter_get_cntvct());
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "tzv_ffa_test:online", NULL,
 					tzv_cpu_offline);
 	if (ret < 0)

@@ -77,6 +77,10 @@ static uint64_t check_boot_info(uint64_t addr)
 	if ((hdr[0] & 0xFFFF) != BOOT_INFO_SIGNATURE) {
 		return 2;
 	}
+	/* The blob's version is the partition's FF-A version (all three manifests: v1.2). */
+	if (hdr[1] != 0x00010002U) {
+		return 6;
+	}
 	/* Header: signature, version, blob size, descriptor size, count, offset. */
 	uint32_t count = hdr[4], offset = hdr[5];
 	if (count < 1 || hdr[3] != 32) {
@@ -697,6 +701,28 @@ void sp_main(uint64_t boot_info)
 	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint16_t id = own_id();
 	sp_id = id;
+#ifndef SP_EL0
+	/*
+	 * Buffers its manifest names (rx_tx-info) are mapped by the SPMC at load:
+	 * a map is then DENIED, an unmap succeeds; the partition maps its own.
+	 */
+	const struct sp_manifest *own = sp_own_manifest();
+#ifdef SP_MANIFEST_RXTX
+	if (boot_info_status == 0 && (own == NULL || !own->rxtx_present)) {
+		boot_info_status = 9; /* its manifest has rx_tx-info: the check must run */
+	}
+#endif
+	if (own != NULL && own->rxtx_present && boot_info_status == 0) {
+		struct ffa_value d = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
+					     (uint64_t)(uintptr_t)rx_buf, 1);
+		struct ffa_value u = sp_call(FFA_RXTX_UNMAP_32, (uint64_t)id << 16, 0, 0);
+		if ((uint32_t)d.x[0] != FFA_ERROR_32 || (int32_t)d.x[2] != FFA_DENIED) {
+			boot_info_status = 7;
+		} else if ((uint32_t)u.x[0] != FFA_SUCCESS_32) {
+			boot_info_status = 8;
+		}
+	}
+#endif
 	struct ffa_value m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
 				     (uint64_t)(uintptr_t)rx_buf, 1);
 	buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;

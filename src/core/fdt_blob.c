@@ -65,3 +65,70 @@ bool fdt_props_compatible(const struct fdt_props *p, const char *compat)
 
 	return list != NULL && fdt_stringlist_contains(list, len, compat) != 0;
 }
+
+static bool listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, list[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Appends ", <prefix><name><suffix>" (no comma first) to out; "..." once it no longer fits. */
+static void list_append(char *out, size_t out_len, const char *prefix, const char *name,
+			const char *suffix)
+{
+	size_t len = strlen(out);
+	const char *parts[] = {len != 0 ? ", " : "", prefix, name, suffix};
+	size_t need = 0;
+
+	if (len >= 3 && strcmp(out + len - 3, "...") == 0) {
+		return; /* already cut */
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		need += strlen(parts[i]);
+	}
+	if (len + need + 1 > out_len) {
+		if (out_len >= 4) {
+			size_t at = len + 3 < out_len ? len : out_len - 4;
+			memcpy(out + at, "...", 4);
+		}
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		size_t l = strlen(parts[i]);
+		memcpy(out + len, parts[i], l);
+		len += l;
+	}
+	out[len] = '\0';
+}
+
+void fdt_list_unknown(const void *fdt, int node, const char *prefix, const struct fdt_known *known,
+		      char *out, size_t out_len)
+{
+	int off;
+
+	if (out_len == 0) {
+		return;
+	}
+	fdt_for_each_property_offset (off, fdt, node) {
+		const char *name = NULL;
+		if (fdt_getprop_by_offset(fdt, off, &name, NULL) == NULL || name == NULL) {
+			continue;
+		}
+		if (!listed(name, known->props, known->nprops)) {
+			list_append(out, out_len, prefix, name, "");
+		}
+	}
+	if (known->nodes == NULL) {
+		return;
+	}
+	fdt_for_each_subnode (off, fdt, node) {
+		const char *name = fdt_get_name(fdt, off, NULL);
+		if (name != NULL && !listed(name, known->nodes, known->nnodes)) {
+			list_append(out, out_len, prefix, name, "/");
+		}
+	}
+}

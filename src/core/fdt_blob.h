@@ -41,4 +41,24 @@ const void *fdt_props_get(const struct fdt_props *p, const char *name, int *len)
 /* As fdt_node_check_compatible() == 0: "compatible" lists `compat`. */
 bool fdt_props_compatible(const struct fdt_props *p, const char *compat);
 
+/*
+ * The properties (and subnodes) a binding defines for one node, for
+ * fdt_list_unknown. nodes == NULL: subnodes are not looked at.
+ */
+struct fdt_known {
+	const char *const *props;
+	size_t nprops;
+	const char *const *nodes;
+	size_t nnodes;
+};
+
+/*
+ * Appends to `out` (a NUL-terminated list, separated by ", ") each property
+ * of `node` that `known` does not name, as "<prefix><name>", and each such
+ * subnode as "<prefix><name>/". A list that does not fit in out_len bytes
+ * ends in "...". For reporting what a manifest has that tzvisor ignores.
+ */
+void fdt_list_unknown(const void *fdt, int node, const char *prefix, const struct fdt_known *known,
+		      char *out, size_t out_len);
+
 #endif

@@ -40,13 +40,7 @@
 #define ID_AA64MMFR1_HCX_SHIFT 40
 #define HCRX_MSCEN (1ULL << 11)
 
-/* ESR_EL2 ISS of data aborts (Arm ARM D17.2.37). */
-#define ISS_ISV (1U << 24)
-#define ISS_SAS(iss) (((iss) >> 22) & 3U)
-#define ISS_SSE (1U << 21)
-#define ISS_SRT(iss) (((iss) >> 16) & 0x1FU)
-#define ISS_SF (1U << 15)
-#define ISS_WNR (1U << 6)
+/* ESR_EL2 ISS of a trapped WFx: WFE rather than WFI. (Data aborts: arch_mmio_decode.) */
 #define ISS_WFX_WFE 1U
 
 enum next { NEXT_RESUME, NEXT_SWITCH };
@@ -323,7 +317,6 @@ static enum next stop(struct vcpu *v, const char *why)
 static enum next data_abort(struct vcpu *v, const struct arch_exit *e)
 {
 	struct vm *vm = v->vm;
-	uint32_t iss = (uint32_t)(e->esr & 0x1FFFFFFU);
 	uint64_t ipa = e->hpfar_ipa | (e->far & 0xFFFU);
 	struct vdev *d = vm_find_dev(vm, ipa);
 	char why[128];
@@ -336,36 +329,23 @@ static enum next data_abort(struct vcpu *v, const struct arch_exit *e)
 			     (unsigned long long)e->esr);
 		return stop(v, why);
 	}
-	if ((iss & ISS_ISV) == 0) {
+	struct arch_mmio m;
+	if (!arch_mmio_decode(e->esr, &v->arch.regs, &m)) {
 		fmt_snprintf(
 			why, sizeof(why),
 			"MMIO at IPA 0x%llx with an instruction that has no syndrome (PC 0x%llx)",
 			(unsigned long long)ipa, (unsigned long long)v->arch.regs.pc);
 		return stop(v, why);
 	}
-	unsigned int size = 1U << ISS_SAS(iss), rt = ISS_SRT(iss);
-	bool write = (iss & ISS_WNR) != 0;
-	uint64_t val = write && rt != 31 ? v->arch.regs.x[rt] : 0;
-	if (write && size < 8) {
-		val &= (1ULL << (size * 8)) - 1;
-	}
-	if (!vdev_access(vm, d, ipa - d->base, size, write, &val)) {
+	uint64_t val = m.val;
+	if (!vdev_access(vm, d, ipa - d->base, m.size, m.write, &val)) {
 		fmt_snprintf(why, sizeof(why),
 			     "MMIO %s of %u bytes at IPA 0x%llx refused by the device (PC 0x%llx)",
-			     write ? "write" : "read", size, (unsigned long long)ipa,
+			     m.write ? "write" : "read", m.size, (unsigned long long)ipa,
 			     (unsigned long long)v->arch.regs.pc);
 		return stop(v, why);
 	}
-	if (!write && rt != 31) {
-		if ((iss & ISS_SSE) != 0 && size < 8 && (val & (1ULL << (size * 8 - 1))) != 0) {
-			val |= ~((1ULL << (size * 8)) - 1);
-		}
-		if ((iss & ISS_SF) == 0) {
-			val = (uint32_t)val;
-		}
-		v->arch.regs.x[rt] = val;
-	}
-	v->arch.regs.pc += 4;
+	arch_mmio_complete(&v->arch.regs, &m, val);
 	return NEXT_RESUME;
 }
 

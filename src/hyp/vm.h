@@ -22,7 +22,7 @@
 #include "hyp/guest_dtb.h"
 #include "hyp/vgic.h"
 #include "hyp/virtio_mmio.h"
-#include "hyp/vuart.h"
+#include "dev/vuart.h"
 
 #define VM_MAX 4U
 #define VM_MAX_VCPUS 8U

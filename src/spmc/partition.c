@@ -22,13 +22,16 @@
 
 #include <string.h>
 
+#include "arch/aarch64/gic.h"
 #include "arch/arch.h"
+#include "core/cpu.h"
 #include "core/console.h"
 #include "core/fmt.h"
 #include "core/panic.h"
 #include "core/types.h"
 #include "plat/plat.h"
 #include "spmc/bench.h"
+#include "spmc/discovery.h"
 #include "spmc/boot_record.h"
 #include "spmc/run.h"
 #include "spmc/sel2.h"
@@ -45,6 +48,8 @@
 #define S2_PAGES_PER_SP 24U
 #define EL0_S1_PAGES 16U
 #define SP_MANIFEST_MAX (16U * 1024U)
+/* The GIC distributor's frame (GICv3: 64 KiB). */
+#define GICD_SIZE 0x10000U
 
 /* VTCR_EL2 / VSTCR_EL2: 39-bit IPA, 4 KiB granule, walk from level 1, 40-bit PA. */
 #define VTCR_T0SZ(bits) (64ULL - (bits))
@@ -171,13 +176,23 @@ static bool el0_map_shim(struct partition *sp)
 	       mm_map(&sp->s2, pool, pool, (uint64_t)sp->el0_pool.pages * PAGE_SIZE, MM_R) == MM_OK;
 }
 
+/*
+ * The blob's version: the partition's FF-A version (its manifest's: it has
+ * not called FFA_VERSION yet), v1.1 at least, where the blob first appears
+ * (FF-A v1.1 5.4.1). OP-TEE wants exactly 0x10001 from a v1.1 partition.
+ */
+static uint32_t boot_info_version(uint32_t ffa_version)
+{
+	return ffa_version < FFA_VERSION_1_1 ? FFA_VERSION_1_1 : ffa_version;
+}
+
 static void write_boot_info(struct partition *sp, uint64_t manifest_pa, uint32_t manifest_size)
 {
 	struct boot_info_blob *b = (struct boot_info_blob *)(uintptr_t)sp->load_address;
 
 	memset(b, 0, sizeof(*b));
 	b->h.signature = FFA_BOOT_INFO_SIGNATURE;
-	b->h.version = FFA_VERSION_1_1;
+	b->h.version = boot_info_version(sp->m.ffa_version);
 	b->h.blob_size = sizeof(*b);
 	b->h.desc_size = sizeof(struct ffa_boot_info_desc);
 	b->h.desc_count = 1;
@@ -192,11 +207,121 @@ static void write_boot_info(struct partition *sp, uint64_t manifest_pa, uint32_t
 	sp->boot_info = sp->load_address;
 }
 
+/*
+ * Device regions partitions map: a region marked exclusive-access may not
+ * overlap any other partition's, nor another's an exclusive one.
+ */
+static struct {
+	struct range r;
+	bool exclusive;
+	const struct partition *sp;
+} dev_claims[SPMC_MAX_SPS * SP_MAX_DEV_REGIONS];
+static unsigned int dev_claim_count;
+
+static bool dev_claim(const struct partition *sp, struct range r, bool exclusive)
+{
+	for (unsigned int i = 0; i < dev_claim_count; i++) {
+		if (dev_claims[i].sp != sp && overlaps(dev_claims[i].r, r) &&
+		    (exclusive || dev_claims[i].exclusive)) {
+			return false;
+		}
+	}
+	if (dev_claim_count == ARRAY_SIZE(dev_claims)) {
+		return false;
+	}
+	dev_claims[dev_claim_count].r = r;
+	dev_claims[dev_claim_count].exclusive = exclusive;
+	dev_claims[dev_claim_count].sp = sp;
+	dev_claim_count++;
+	return true;
+}
+
+/* A device region may not reach memory, nor the GIC tzvisor drives. */
+static bool device_allowed(struct range rr)
+{
+	const struct plat_region *ram[] = {&plat.secure_dram, &plat.ns_dram, &plat.secure_sram};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ram); i++) {
+		if (overlaps(rr, (struct range){ram[i]->base, ram[i]->base + ram[i]->size})) {
+			return false;
+		}
+	}
+	return !overlaps(rr, (struct range){plat.gicd_base, plat.gicd_base + GICD_SIZE}) &&
+	       !overlaps(rr,
+			 (struct range){plat.gicr_base,
+					plat.gicr_base + (uint64_t)MAX_CPUS * GICR_FRAME_STRIDE});
+}
+
+/* The secure UART tzvisor logs on (a secure device region over it is emulated). */
+static bool is_console_uart(struct range rr, bool ns)
+{
+	return !ns && overlaps(rr, (struct range){plat.secure_uart_base,
+						  plat.secure_uart_base + PAGE_SIZE});
+}
+
+/* How many execution contexts: the manifest's, capped by vcpu_count and, for MP, the CPUs. */
+static uint16_t context_count(const struct spmc_sp_entry *e, const struct sp_manifest *m)
+{
+	unsigned int ncpus = spmc.manifest.cpu_count != 0 ? spmc.manifest.cpu_count : MAX_CPUS;
+	unsigned int n = m->exec_ctx_count;
+
+	if (e->vcpu_count != 0 && e->vcpu_count < n) {
+		n = e->vcpu_count;
+	}
+	if (n > 1 && n > ncpus) {
+		n = ncpus; /* pinned contexts beyond the last CPU would never run */
+	}
+	return (uint16_t)n;
+}
+
+/* Where the vm node and the manifest must agree; logs and returns false otherwise. */
+static bool vm_node_agrees(const struct spmc_sp_entry *e, const struct partition *sp,
+			   uint64_t *mem_size)
+{
+	const struct sp_manifest *m = &sp->m;
+
+	if (e->exception_level_present && e->exception_level != m->exception_level) {
+		LOG_ERROR("SP %s: exception-level %u in the SPMC manifest, %u in its own\n",
+			  sp->name, e->exception_level, m->exception_level);
+		return false;
+	}
+	/* The partition manifest's execution-state is AArch64 (sp_manifest.c takes nothing else).
+	 */
+	if (e->execution_state_present && e->execution_state != 0) {
+		LOG_ERROR("SP %s: execution-state %u in the SPMC manifest, 0 in its own\n",
+			  sp->name, e->execution_state);
+		return false;
+	}
+	*mem_size = m->mem_size != 0 ? m->mem_size : e->mem_size;
+	if (m->mem_size != 0 && e->mem_size != 0 && m->mem_size != e->mem_size) {
+		LOG_ERROR(
+			"SP %s: mem_size 0x%llx in the SPMC manifest, mem-size 0x%llx in its own\n",
+			sp->name, (unsigned long long)e->mem_size, (unsigned long long)m->mem_size);
+		return false;
+	}
+	return true;
+}
+
+/* Maps [base, end) but for the console UART's page (emulated instead). */
+static bool map_device(struct partition *sp, bool ns, struct range rr, unsigned int attrs)
+{
+	if (!is_console_uart(rr, ns)) {
+		return sp_map(sp, ns, rr.base, rr.end - rr.base, attrs);
+	}
+	uint64_t uart = plat.secure_uart_base;
+	sp->uart_emulated = true;
+	return (rr.base == uart || sp_map(sp, ns, rr.base, uart - rr.base, attrs)) &&
+	       (rr.end == uart + PAGE_SIZE ||
+		sp_map(sp, ns, uart + PAGE_SIZE, rr.end - uart - PAGE_SIZE, attrs));
+}
+
 /* Loads one package; on failure logs why (naming the SP and the field) and returns false. */
 static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, struct partition *sp)
 {
 	const struct plat_region *sd = &plat.secure_dram;
 	const struct spmc_manifest *sm = &spmc.manifest;
+	const struct range spmc_mem = {sm->load_address, sm->load_address + sm->binary_size};
+	const struct range sdram = {sd->base, sd->base + sd->size};
 	struct sp_pkg_header h;
 	char field[64];
 	uint64_t load = e->load_address;
@@ -204,8 +329,7 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	sp->name = e->debug_name;
 	sp->load_address = load;
 	if (load < sd->base || load >= sd->base + sd->size ||
-	    overlaps((struct range){load, load + PAGE_SIZE},
-		     (struct range){sm->load_address, sm->load_address + sm->binary_size})) {
+	    overlaps((struct range){load, load + PAGE_SIZE}, spmc_mem)) {
 		LOG_ERROR("SP %s: package address 0x%llx is not free secure memory\n",
 			  e->debug_name, (unsigned long long)load);
 		return false;
@@ -247,12 +371,26 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 			sp->name, (unsigned long long)m->load_address, (unsigned long long)load);
 		return false;
 	}
+	uint64_t mem_size;
+	if (!vm_node_agrees(e, sp, &mem_size)) {
+		return false;
+	}
 	sp->el0 = m->exception_level == SP_EL_S_EL0;
 	if (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT) {
-		LOG_ERROR("SP %s: manifest: ns-interrupts-action: managed exit is not "
-			  "supported yet\n",
-			  sp->name);
-		return false;
+		/*
+		 * Managed exit (FF-A v1.2 8.3.1) needs a virtual managed-exit
+		 * signal (a vFIQ for OP-TEE) and its acknowledgement, which
+		 * come with secure interrupts (issue #10). Until then such a
+		 * partition runs as with action 0 (HCR_EL2.FMO clear): a
+		 * non-secure interrupt stays pending while its PSTATE.F masks
+		 * it; where it unmasks FIQs (OP-TEE in a yielding call) the
+		 * physical FIQ is taken by the partition itself, which OP-TEE
+		 * treats as its managed-exit signal and answers with an
+		 * "interrupted" direct response.
+		 */
+		LOG_WARNING("SP %s: ns-interrupts-action: managed exit not implemented yet: "
+			    "no managed-exit signal, handled as queued (action 0)\n",
+			    sp->name);
 	}
 	sp->image_base = load + h.img_offset;
 	sp->image_end = img_end;
@@ -262,8 +400,28 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 			  sp->name, (unsigned long long)sp->entry);
 		return false;
 	}
-	sp->id = m->id_present ? m->id : (ffa_id_t)(0x8001U + partition_count);
-	if (sp->id == spmc.inst.spmc_id || partition_find(sp->id) != NULL) {
+	/* Its memory: the package, or the mem_size region holding it. */
+	struct range own = {load, img_end};
+	if (mem_size != 0) {
+		own.end = load + mem_size; /* does not wrap: both parsers checked */
+		if (own.end < img_end) {
+			LOG_ERROR(
+				"SP %s: mem_size 0x%llx does not hold its package (0x%llx bytes)\n",
+				sp->name, (unsigned long long)mem_size,
+				(unsigned long long)(img_end - load));
+			return false;
+		}
+	}
+	if (!inside(own, sd->base, sd->size) || overlaps(own, spmc_mem)) {
+		LOG_ERROR("SP %s: memory 0x%llx-0x%llx is not free secure memory\n", sp->name,
+			  (unsigned long long)own.base, (unsigned long long)own.end);
+		return false;
+	}
+	sp->ro_end = mem_size != 0 ? load : sp->image_base;
+	sp->mem_end = own.end;
+	/* An ID from the manifest, or one given once every partition is loaded (assign_ids). */
+	sp->id = m->id_present ? m->id : 0;
+	if (m->id_present && (sp->id == spmc.inst.spmc_id || partition_find(sp->id) != NULL)) {
 		LOG_ERROR("SP %s: manifest: id: 0x%x is already taken\n", sp->name, sp->id);
 		return false;
 	}
@@ -276,10 +434,11 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		}
 	}
 
-	/* Memory: the package, then each region, all disjoint from everything claimed. */
-	unsigned int claimed_before = claimed_count;
-	if (!claim((struct range){load, img_end})) {
-		LOG_ERROR("SP %s: package overlaps another partition\n", sp->name);
+	/* Memory: its own, then each region, all disjoint from everything claimed. */
+	unsigned int claimed_before = claimed_count, dev_before = dev_claim_count;
+	if (!claim(own)) {
+		LOG_ERROR("SP %s: memory 0x%llx-0x%llx overlaps another partition\n", sp->name,
+			  (unsigned long long)own.base, (unsigned long long)own.end);
 		return false;
 	}
 	for (unsigned int i = 0; i < m->mem_count + m->dev_count; i++) {
@@ -289,37 +448,34 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		bool ns = (r->attrs & SP_REGION_NS) != 0;
 		bool ok;
 		if (dev) {
-			/* Devices: never RAM, never the secure SRAM. */
-			ok = !overlaps(rr, (struct range){sd->base, sd->base + sd->size}) &&
-			     !overlaps(rr, (struct range){plat.ns_dram.base,
-							  plat.ns_dram.base + plat.ns_dram.size}) &&
-			     !overlaps(rr, (struct range){plat.secure_sram.base,
-							  plat.secure_sram.base +
-								  plat.secure_sram.size});
+			ok = device_allowed(rr) && dev_claim(sp, rr, r->exclusive);
 		} else if (ns) {
 			ok = inside(rr, plat.ns_dram.base, plat.ns_dram.size);
+		} else if (mem_size != 0 && inside(rr, own.base, own.end - own.base)) {
+			ok = true; /* a part of its own memory, with other attributes */
 		} else {
-			ok = inside(rr, sd->base, sd->size) &&
-			     !overlaps(rr, (struct range){sm->load_address,
-							  sm->load_address + sm->binary_size}) &&
-			     claim(rr);
+			ok = inside(rr, sdram.base, sdram.end - sdram.base) &&
+			     !overlaps(rr, spmc_mem) && claim(rr);
 		}
 		if (!ok) {
-			LOG_ERROR("SP %s: manifest: %s/%s: 0x%llx+%u pages is not memory "
-				  "it may own\n",
+			LOG_ERROR("SP %s: manifest: %s/%s: 0x%llx+%u pages is not %s it may own\n",
 				  sp->name, dev ? "device-regions" : "memory-regions", r->name,
-				  (unsigned long long)r->base, r->pages);
+				  (unsigned long long)r->base, r->pages,
+				  dev ? "a device" : "memory");
 			claimed_count = claimed_before;
+			dev_claim_count = dev_before;
 			return false;
 		}
 	}
 
 	/* Its execution contexts and, at S-EL0, its stage-1 table pool: as many as it needs. */
 	void *el0_pages = sp->el0 ? carve((size_t)EL0_S1_PAGES * PAGE_SIZE, false) : NULL;
-	sp->vcpus = carve((size_t)m->exec_ctx_count * sizeof(struct vcpu), true);
+	sp->vcpu_count = context_count(e, m);
+	sp->vcpus = carve((size_t)sp->vcpu_count * sizeof(struct vcpu), true);
 	if (sp->vcpus == NULL || (sp->el0 && el0_pages == NULL)) {
 		LOG_ERROR("SP %s: the SPMC's region has no room for its contexts\n", sp->name);
 		claimed_count = claimed_before;
+		dev_claim_count = dev_before;
 		return false;
 	}
 	if (sp->el0) {
@@ -330,38 +486,106 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 	    mm_init(&sp->s2_ns, MM_STAGE2, S2_IPA_BITS, &s2_pool) != MM_OK ||
 	    (sp->el0 && (mm_init(&sp->s1, MM_STAGE1_EL1, S2_IPA_BITS, &sp->el0_pool) != MM_OK ||
 			 !el0_map_shim(sp))) ||
-	    !sp_map(sp, false, load, h.img_offset, MM_R) ||
-	    !sp_map(sp, false, sp->image_base, img_end - sp->image_base, MM_RW | MM_X)) {
+	    (sp->ro_end > load && !sp_map(sp, false, load, sp->ro_end - load, MM_R)) ||
+	    !sp_map(sp, false, sp->ro_end, sp->mem_end - sp->ro_end, MM_RW | MM_X)) {
 		LOG_ERROR("SP %s: out of stage-2 table pages\n", sp->name);
 		claimed_count = claimed_before;
+		dev_claim_count = dev_before;
 		return false;
 	}
 	for (unsigned int i = 0; i < m->mem_count + m->dev_count; i++) {
 		bool dev = i >= m->mem_count;
 		const struct sp_region *r = dev ? &m->dev[i - m->mem_count] : &m->mem[i];
-		if (!sp_map(sp, (r->attrs & SP_REGION_NS) != 0, r->base,
-			    (uint64_t)r->pages * PAGE_SIZE, region_attrs(r->attrs, dev))) {
+		struct range rr = {r->base, r->base + (uint64_t)r->pages * PAGE_SIZE};
+		bool ns = (r->attrs & SP_REGION_NS) != 0;
+		unsigned int attrs = region_attrs(r->attrs, dev);
+		if (!(dev ? map_device(sp, ns, rr, attrs)
+			  : sp_map(sp, ns, rr.base, rr.end - rr.base, attrs))) {
 			LOG_ERROR("SP %s: out of stage-2 table pages\n", sp->name);
 			claimed_count = claimed_before;
+			dev_claim_count = dev_before;
 			return false;
 		}
 	}
 	write_boot_info(sp, load + h.pm_offset, h.pm_size);
 
 	sp->vmid = (uint16_t)(partition_count + 1);
-	sp->vcpu_count = m->exec_ctx_count;
-	if (m->notification_support) {
-		ffa_notif_enable(&sp->notif, sp->vcpu_count);
+	sp->ctx_asked = sp->vcpu_count != m->exec_ctx_count ? m->exec_ctx_count : 0;
+	if (sp->uart_emulated) {
+		vuart_init(&sp->uart, sp->name);
 	}
-	ffa_endpoint_init(&sp->ep, sp->id);
-	/* Until it calls FFA_VERSION, a partition speaks its manifest's version. */
-	sp->ep.version = m->ffa_version;
 	for (unsigned int i = 0; i < sp->vcpu_count; i++) {
 		sp->vcpus[i].sp = sp;
 		sp->vcpus[i].index = i;
 		sp->vcpus[i].state = VCPU_OFF;
 	}
 	return true;
+}
+
+/*
+ * Partitions without an `id` get the lowest free secure ID from 0x8001 on,
+ * once every partition is loaded, so that no manifest's own ID is taken
+ * first (Hafnium numbers its vm nodes; tzvisor keeps the manifests' IDs).
+ * Then each partition's FF-A endpoint starts, speaking its manifest's
+ * version until it calls FFA_VERSION.
+ */
+static void assign_ids(void)
+{
+	ffa_id_t next = 0x8001;
+
+	for (unsigned int i = 0; i < partition_count; i++) {
+		struct partition *sp = &partitions[i];
+		if (sp->id == 0) {
+			while (next == spmc.inst.spmc_id || partition_find(next) != NULL) {
+				next++;
+			}
+			sp->id = next;
+		}
+		ffa_endpoint_init(&sp->ep, sp->id);
+		sp->ep.version = sp->m.ffa_version;
+		if (sp->m.notification_support) {
+			ffa_notif_enable(&sp->notif, sp->vcpu_count);
+		}
+	}
+}
+
+/*
+ * RX/TX buffers the manifest names (rx_tx-info): mapped as FFA_RXTX_MAP
+ * would, now that the ledger knows every partition's memory. A failure
+ * leaves the partition to map its buffers itself.
+ */
+static void map_manifest_rxtx(struct partition *sp)
+{
+	const struct sp_manifest *m = &sp->m;
+
+	if (!m->rxtx_present) {
+		return;
+	}
+	const struct ffa_value args = {.x = {FFA_RXTX_MAP_64, m->mem[m->tx_region].base,
+					     m->mem[m->rx_region].base,
+					     m->mem[m->rx_region].pages}};
+	struct ffa_value r = spmc_rxtx_map(sp, &sp->rxtx, &args);
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+		LOG_ERROR("SP %04x %s: its manifest's RX/TX buffers: FFA_RXTX_MAP error %d\n",
+			  sp->id, sp->name, (int)(int32_t)r.x[2]);
+	}
+}
+
+/*
+ * One warning line per partition at most, for what its manifests have that
+ * tzvisor ignores: its own manifest's properties outside the FF-A manifest
+ * binding and an `id` that is no partition ID; its vm node's properties
+ * that are Hafnium's for normal-world VMs.
+ */
+static void report_ignored(const struct partition *sp, const struct spmc_sp_entry *e)
+{
+	bool man = sp->m.ignored[0] != '\0', vm = e->ignored[0] != '\0';
+
+	if (man || vm) {
+		LOG_WARNING("SP %04x %s: ignored (not in the FF-A manifest binding): %s%s%s%s%s\n",
+			    sp->id, sp->name, man ? "manifest: " : "", sp->m.ignored,
+			    man && vm ? "; " : "", vm ? "SPMC manifest vm node: " : "", e->ignored);
+	}
 }
 
 void partitions_pool_stats(unsigned int which, size_t *used, size_t *pages, size_t *peak)
@@ -413,15 +637,25 @@ void partitions_load(const struct spmc_manifest *m, struct mm_ptable *stage1, st
 		      m->sp_count, s2_pages);
 	}
 	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_base, s2_pages) == 0);
+	const struct spmc_sp_entry *entry[SPMC_MAX_SPS];
 	for (unsigned int i = 0; i < m->sp_count; i++) {
 		struct partition *sp = &partitions[partition_count];
 		memset(sp, 0, sizeof(*sp));
 		if (load_one(&m->sps[i], stage1, sp)) {
-			partition_count++;
-			boot_mark_loaded(i, sp->id);
+			entry[partition_count++] = &m->sps[i];
 		} else {
 			LOG_ERROR("SP %s: not loaded\n", m->sps[i].debug_name);
-			boot_mark_loaded(i, 0);
+		}
+		boot_mark_loaded(i, 0); /* the ID once assign_ids has given them all */
+	}
+	assign_ids();
+	for (unsigned int i = 0, p = 0; i < m->sp_count; i++) {
+		bool loaded = p < partition_count && entry[p] == &m->sps[i];
+		boot_record.loaded_id[i] = loaded ? partitions[p].id : 0;
+		if (loaded) {
+			report_ignored(&partitions[p], entry[p]);
+			map_manifest_rxtx(&partitions[p]);
+			p++;
 		}
 	}
 	/*
@@ -659,7 +893,7 @@ void partitions_print_table(void)
 		uuid_str(m->uuids[0], uuid, sizeof(uuid));
 		console_printf(
 			"    %04x  %-12s  %s  %s  %3u 0x%08llx  0x%08llx  %s%s%s%s%s%s%s\n", sp->id,
-			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", m->exec_ctx_count,
+			sp->name, uuid, sp->el0 ? "S-EL0" : "S-EL1", sp->vcpu_count,
 			(unsigned long long)sp->load_address, (unsigned long long)sp->entry,
 			(m->messaging_method & SP_MSG_DIRECT_REQ_RECV) != 0 ? "req-recv " : "",
 			(m->messaging_method & SP_MSG_DIRECT_REQ_SEND) != 0 ? "req-send " : "",
@@ -668,5 +902,10 @@ void partitions_print_table(void)
 			(m->messaging_method & SP_MSG_INDIRECT) != 0 ? "indirect" : "",
 			m->notification_support ? " notif" : "",
 			(m->power_management_messages & SP_PM_CPU_OFF) != 0 ? " cpu-off" : "");
+		if (sp->ctx_asked != 0) {
+			console_printf("          %s: %u execution contexts (its manifest asks for "
+				       "%u; capped by vcpu_count and the CPUs)\n",
+				       sp->name, sp->vcpu_count, sp->ctx_asked);
+		}
 	}
 }

@@ -13,6 +13,7 @@
 #include "core/mm.h"
 #include "core/palloc.h"
 #include "core/spinlock.h"
+#include "dev/vuart.h"
 #include "ffa/ffa_core.h"
 #include "ffa/notif.h"
 #include "ffa/rxtx.h"
@@ -50,7 +51,17 @@ struct partition {
 	const char *name;
 	struct sp_manifest m;
 	uint64_t load_address;
-	uint64_t image_base, image_end; /* mapped RWX at stage 2 */
+	uint64_t image_base, image_end; /* the image as BL2 loaded it (the entry lies inside) */
+	/*
+	 * Its memory, [load_address, mem_end), claimed and identity-mapped at
+	 * stage 2: the package (header and manifest) and the image; with a
+	 * mem_size (the SPMC manifest's vm node or the manifest's mem-size,
+	 * Hafnium's and OP-TEE's convention) the whole region, .bss, stacks and
+	 * heap past the image included. Read-only up to ro_end (the package
+	 * header of a partition without mem_size: a test reads it back), then
+	 * read-write-execute Normal memory.
+	 */
+	uint64_t ro_end, mem_end;
 	uint64_t entry;
 	uint64_t secondary_ep; /* 0: use entry */
 	uint64_t boot_info; /* IPA of the FF-A boot information blob */
@@ -77,6 +88,17 @@ struct partition {
 	bool el0; /* runs at S-EL0 behind the EL1 shim (el0_shim.S) */
 	char log[128]; /* FFA_CONSOLE_LOG line buffer */
 	unsigned int log_len;
+	/*
+	 * A device region on tzvisor's own console (the secure UART): not
+	 * mapped, its accesses trap and are emulated (a PL011 whose lines
+	 * tzvisor prints as "[name] line"), so that neither output is cut.
+	 */
+	bool uart_emulated;
+	struct spinlock uart_lock; /* a leaf, before the console's */
+	struct vuart uart;
+	bool hf_enable_logged; /* its first HF_INTERRUPT_ENABLE was logged (hf_stub.c) */
+	/* Why it got fewer execution contexts than its manifest asks for (0: it did not). */
+	uint16_t ctx_asked;
 };
 
 /* The partitions, as many slots as the SPMC manifest lists (carved at load). */
@@ -119,6 +141,12 @@ struct ffa_value partition_mem_perm(struct vcpu *v, const struct ffa_value *args
 bool partition_memory_at(uint64_t addr, ffa_id_t *owner, uint64_t *end, uint8_t *attrs);
 /* Does [base, end) overlap one of sp's non-secure memory or device regions? */
 bool partition_ns_region_overlaps(const struct partition *sp, uint64_t base, uint64_t end);
+/*
+ * A stage-2 data abort on the emulated console UART (uart_emulated): the
+ * access done for the vCPU (ESR_EL2 syndrome), true; false if it is not
+ * that device or not an access the emulation takes.
+ */
+bool partition_uart_access(struct vcpu *v, uint64_t esr, uint64_t ipa);
 /* The execution context that runs on this CPU: pinned (MP) or the only one (UP). */
 struct vcpu *partition_vcpu_for_cpu(struct partition *sp, unsigned int cpu_index);
 

@@ -3,6 +3,7 @@
 
 #include "core/mm.h"
 #include "core/types.h"
+#include "plat/plat.h"
 
 struct partition *partitions;
 unsigned int partition_count;
@@ -37,17 +38,8 @@ bool partition_memory_at(uint64_t addr, ffa_id_t *owner, uint64_t *end, uint8_t 
 	for (unsigned int i = 0; i < partition_count; i++) {
 		const struct partition *sp = &partitions[i];
 		*owner = sp->id;
-		/* The package: header and manifest read-only, the image read-write-execute. */
-		if (addr >= sp->load_address && addr < sp->image_base) {
-			*end = sp->image_base;
-			*attrs = 0;
-			return true;
-		}
-		if (addr >= sp->image_base && addr < sp->image_end) {
-			*end = sp->image_end;
-			*attrs = MM_W | MM_X;
-			return true;
-		}
+		/* Memory regions first: one may lie inside its mem_size memory, with its own
+		 * rights. */
 		for (unsigned int r = 0; r < sp->m.mem_count; r++) {
 			const struct sp_region *m = &sp->m.mem[r];
 			uint64_t m_end = m->base + (uint64_t)m->pages * PAGE_SIZE;
@@ -56,6 +48,26 @@ bool partition_memory_at(uint64_t addr, ffa_id_t *owner, uint64_t *end, uint8_t 
 				*attrs = owned_attrs(m->attrs);
 				return true;
 			}
+		}
+		/* Its memory: read-only up to ro_end (a package header), then read-write-execute.
+		 */
+		if (addr >= sp->load_address && addr < sp->ro_end) {
+			*end = sp->ro_end;
+			*attrs = 0;
+			return true;
+		}
+		if (addr >= sp->ro_end && addr < sp->mem_end) {
+			*end = sp->mem_end;
+			/* Up to a region inside it, if one follows. */
+			for (unsigned int r = 0; r < sp->m.mem_count; r++) {
+				const struct sp_region *m = &sp->m.mem[r];
+				if ((m->attrs & SP_REGION_NS) == 0 && m->base > addr &&
+				    m->base < *end) {
+					*end = m->base;
+				}
+			}
+			*attrs = MM_W | MM_X;
+			return true;
 		}
 	}
 	return false;
@@ -72,4 +84,23 @@ bool partition_ns_region_overlaps(const struct partition *sp, uint64_t base, uin
 		}
 	}
 	return false;
+}
+
+bool partition_uart_access(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+	struct partition *sp = v->sp;
+	struct arch_mmio m;
+
+	if (!sp->uart_emulated || ALIGN_DOWN(ipa, PAGE_SIZE) != plat.secure_uart_base ||
+	    !arch_mmio_decode(esr, &v->arch.regs, &m)) {
+		return false;
+	}
+	uint64_t val = m.val;
+	sl_lock(&sp->uart_lock);
+	bool ok = vuart_mmio(&sp->uart, ipa & (PAGE_SIZE - 1), m.size, m.write, &val);
+	sl_unlock(&sp->uart_lock);
+	if (ok) {
+		arch_mmio_complete(&v->arch.regs, &m, val);
+	}
+	return ok;
 }

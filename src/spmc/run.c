@@ -23,7 +23,8 @@
  * FFA_MSG_SEND_DIRECT_REQ/RESP (32, 64), FFA_MSG_SEND_DIRECT_REQ2/RESP2,
  * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, the notification
  * ABIs (spmc/notif.c), the memory management ABIs (spmc/mem.c), and the common
- * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET). Sender IDs are
+ * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET), and Hafnium's
+ * interrupt calls, minimally (spmc/hf_stub.c). Sender IDs are
  * checked against the caller's identity. A stage-2 fault or an unexpected
  * trap stops the partition; whoever waited on it gets FFA_ERROR(ABORTED).
  */
@@ -35,6 +36,7 @@
 #include "core/cpu.h"
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
+#include "spmc/hf_stub.h"
 #include "spmc/indirect.h"
 #include "spmc/mem.h"
 #include "spmc/notif.h"
@@ -313,6 +315,10 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	uint32_t fid = ffa_fid(args);
 	enum ffa_error err;
 
+	if (hf_stub_is_call(args->x[0])) {
+		hf_stub_call(sp->id, &sp->hf_enable_logged, args, ret);
+		return RESUME;
+	}
 	if (!ffa_call_begin(&sp->ep, fid)) {
 		*ret = ffa_error_value(FFA_NOT_SUPPORTED);
 		return RESUME;
@@ -373,8 +379,8 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		*ret = partition_mem_perm(v, args);
 		return RESUME;
 	case FFA_SECONDARY_EP_REGISTER_64:
-		if (args->x[1] < sp->image_base || args->x[1] >= sp->image_end ||
-		    (args->x[1] & 3) != 0) {
+		/* Anywhere in its executable memory (OP-TEE may have relocated itself in it). */
+		if (args->x[1] < sp->ro_end || args->x[1] >= sp->mem_end || (args->x[1] & 3) != 0) {
 			*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 			return RESUME;
 		}
@@ -455,6 +461,10 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		*ret = (struct ffa_value){
 			.x = {FFA_INTERRUPT_32, (uint32_t)sp->id << 16 | v->index}};
 		return LEAVE;
+	}
+	if (e->kind == EXIT_SYNC && ec == ESR_EC_DABT_LOWER &&
+	    partition_uart_access(v, e->esr, e->hpfar_ipa | (e->far & 0xFFF))) {
+		return CONTINUE; /* the emulated console UART (partition.c) */
 	}
 	if (e->kind == EXIT_SYNC && (ec == ESR_EC_DABT_LOWER || ec == ESR_EC_IABT_LOWER)) {
 		LOG_ERROR("SP %04x EC %u: stage-2 %s abort at IPA 0x%llx (VA 0x%llx, PC 0x%llx, "

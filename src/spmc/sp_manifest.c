@@ -1,16 +1,26 @@
 /*
  * SP manifest parsing (FF-A manifest binding, TF-A docs).
  *
- * Accepted: ffa-version 1.0-1.2; up to SP_MAX_UUIDS uuids; id (a secure
- * endpoint ID, bit 15 set); execution-ctx-count 1..SP_MAX_EXEC_CTX;
- * exception-level S-EL0 or S-EL1; execution-state AArch64; xlat-granule 4K;
- * load-address (mandatory here: tzvisor does not relocate); entrypoint-offset;
- * boot-order <= 0xFFFF; messaging-method (bits 0-2, 9, 10); ns-interrupts-action
- * 0-2; gp-register-num 0-3; power-management-messages; notification-support;
- * memory-regions and device-regions nodes with pages-count, attributes and
- * base-address or load-address-relative-offset.
- * Rejected with the field named: anything else in those properties, and
- * regions that are unaligned, empty or that wrap.
+ * Every property of the binding is read. Accepted: ffa-version 1.0-1.2; up
+ * to SP_MAX_UUIDS uuids; id (a secure endpoint ID, bit 15 set: another value
+ * is ignored and reported, as Hafnium does not read `id`); auxiliary-id;
+ * execution-ctx-count 1..SP_MAX_EXEC_CTX; exception-level S-EL0 or S-EL1;
+ * execution-state AArch64; xlat-granule 4K; load-address (mandatory here:
+ * tzvisor does not relocate); entrypoint-offset; boot-order <= 0xFFFF;
+ * messaging-method (bits 0-2, 9, 10); ns-interrupts-action 0-2 (or the
+ * deprecated managed-exit flag: 1); other-s-interrupts-action 0-1 (0 only
+ * with ns-interrupts-action 0); gp-register-num 0-3;
+ * power-management-messages; vm-availability-messages; time-slice-mem;
+ * notification-support; OP-TEE's mem-size; the boot-info node (Hafnium's:
+ * ffa_manifest); the rx_tx-info node (Hafnium's name; rx-tx-buffer in the
+ * binding), whose rx-buffer/tx-buffer phandles name two memory regions of
+ * one size; memory-regions and device-regions nodes with pages-count,
+ * attributes, base-address or load-address-relative-offset,
+ * exclusive-access.
+ * Refused with the field named: anything else in those properties, regions
+ * that are unaligned, empty or that wrap, has-primary-scheduler (only for a
+ * normal-world VM), and DMA streams (smmu-id, stream-ids: tzvisor drives no
+ * SMMU). Properties and nodes outside the binding are listed in `ignored`.
  */
 #include "spmc/sp_manifest.h"
 
@@ -82,10 +92,89 @@ static void get_string(const struct fdt_props *props, const char *name, char *ou
 	}
 }
 
+/* What the binding defines (TF-A docs/components/ffa-manifest-binding.rst), and extensions. */
+static const char *const ROOT_PROPS[] = {
+	"compatible",
+	"ffa-version",
+	"uuid",
+	"id",
+	"auxiliary-id",
+	"description",
+	"execution-ctx-count",
+	"exception-level",
+	"execution-state",
+	"load-address",
+	"entrypoint-offset",
+	"xlat-granule",
+	"boot-order",
+	"messaging-method",
+	"managed-exit",
+	"managed-exit-virq",
+	"ns-interrupts-action",
+	"other-s-interrupts-action",
+	"has-primary-scheduler",
+	"time-slice-mem",
+	"gp-register-num",
+	"power-management-messages",
+	"vm-availability-messages",
+	"notification-support",
+	"mem-size", /* OP-TEE's */
+};
+static const char *const ROOT_NODES[] = {"memory-regions", "device-regions", "boot-info",
+					 "rx_tx-info", "rx-tx-buffer"};
+static const char *const MEM_REGION_PROPS[] = {
+	"description",	 "base-address", "load-address-relative-offset",
+	"pages-count",	 "attributes",	 "stream-ids",
+	"smmu-id",	 "phandle",	 "stream-ids-access-permissions",
+	"linux,phandle",
+};
+static const char *const DEV_REGION_PROPS[] = {
+	"description", "base-address",	   "pages-count",   "attributes",
+	"smmu-id",     "stream-ids",	   "interrupts",    "interrupts-target",
+	"phandle",     "exclusive-access", "linux,phandle",
+};
+static const char *const COMPAT_ONLY[] = {"compatible"};
+static const char *const BOOT_INFO_PROPS[] = {"compatible", "ffa_manifest"};
+static const char *const RXTX_PROPS[] = {"compatible", "rx-buffer", "tx-buffer"};
+
+/* A property that must be empty when present (a flag): 1 present, 0 absent, -1 malformed. */
+static int get_flag(const struct fdt_props *props, const char *name)
+{
+	int len;
+
+	if (fdt_props_get(props, name, &len) == NULL) {
+		return 0;
+	}
+	return len == 0 ? 1 : -1;
+}
+
+/*
+ * DMA streams of a region (smmu-id, stream-ids, stream-ids-access-permissions):
+ * well-formed u32 (lists), or MISSING; present at all, UNSUPPORTED.
+ */
+static enum sp_manifest_err check_dma(const struct fdt_props *props, bool device, const char *what,
+				      const char *name, char *field, size_t field_len)
+{
+	const char *const all[] = {"smmu-id", "stream-ids", "stream-ids-access-permissions"};
+
+	for (size_t i = 0; i < (device ? 2U : 3U); i++) {
+		int len;
+		if (fdt_props_get(props, all[i], &len) == NULL) {
+			continue;
+		}
+		fmt_snprintf(field, field_len, "%s/%s/%s", what, name, all[i]);
+		if (len <= 0 || len % 4 != 0 || (i == 0 && len != 4)) {
+			return SP_MANIFEST_MISSING;
+		}
+		return SP_MANIFEST_UNSUPPORTED; /* tzvisor drives no SMMU */
+	}
+	return SP_MANIFEST_OK;
+}
+
 /* The memory-regions or device-regions node of the root, if there is one. */
-static enum sp_manifest_err parse_regions(const void *fdt, bool device, const struct sp_manifest *m,
-					  struct sp_region *out, unsigned int *count, char *field,
-					  size_t field_len)
+static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct sp_manifest *m,
+					  struct sp_region *out, unsigned int *count,
+					  uint32_t *phandles, char *field, size_t field_len)
 {
 	const char *compat =
 		device ? "arm,ffa-manifest-device-regions" : "arm,ffa-manifest-memory-regions";
@@ -102,6 +191,10 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, const st
 	if (!fdt_props_compatible(&props, compat)) {
 		return SP_MANIFEST_BAD_COMPAT;
 	}
+	char prefix[SP_NAME_LEN + 24];
+	fmt_snprintf(prefix, sizeof(prefix), "%s/", what);
+	const struct fdt_known parent_known = {COMPAT_ONLY, ARRAY_SIZE(COMPAT_ONLY), NULL, 0};
+	fdt_list_unknown(fdt, parent, prefix, &parent_known, m->ignored, sizeof(m->ignored));
 	*count = 0;
 	fdt_for_each_subnode (node, fdt, parent) {
 		const char *name = fdt_get_name(fdt, node, NULL);
@@ -143,6 +236,7 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, const st
 			return SP_MANIFEST_BAD_VALUE;
 		}
 		r.base = base;
+		r.relative = has_off == 1;
 		fmt_snprintf(field, field_len, "%s/%s/pages-count", what, name);
 		if (r.pages == 0 || !range_end(r.base, (uint64_t)r.pages * PAGE_SIZE, &end)) {
 			return SP_MANIFEST_BAD_VALUE;
@@ -156,8 +250,117 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, const st
 		    (r.attrs & SP_REGION_R) == 0 || (device && (r.attrs & SP_REGION_X) != 0)) {
 			return SP_MANIFEST_BAD_VALUE;
 		}
+		enum sp_manifest_err e = check_dma(&props, device, what, name, field, field_len);
+		if (e != SP_MANIFEST_OK) {
+			return e;
+		}
+		int flag = device ? get_flag(&props, "exclusive-access") : 0;
+		fmt_snprintf(field, field_len, "%s/%s/exclusive-access", what, name);
+		if (flag < 0) {
+			return SP_MANIFEST_MISSING;
+		}
+		r.exclusive = flag == 1;
+		/* Its phandle, for rx_tx-info (0: none; dtc never gives 0 or 0xffffffff). */
+		uint32_t ph = 0;
+		fmt_snprintf(field, field_len, "%s/%s/phandle", what, name);
+		if (get_u32(&props, "phandle", &ph) < 0) {
+			return SP_MANIFEST_MISSING;
+		}
+		if (phandles != NULL) {
+			phandles[*count] = ph;
+		}
+		fmt_snprintf(prefix, sizeof(prefix), "%s/%s/", what, name);
+		const struct fdt_known known = {device ? DEV_REGION_PROPS : MEM_REGION_PROPS,
+						device ? ARRAY_SIZE(DEV_REGION_PROPS)
+						       : ARRAY_SIZE(MEM_REGION_PROPS),
+						NULL, 0};
+		fdt_list_unknown(fdt, node, prefix, &known, m->ignored, sizeof(m->ignored));
 		out[(*count)++] = r;
 	}
+	return SP_MANIFEST_OK;
+}
+
+/* The boot-info node: compatible, and the ffa_manifest flag. */
+static enum sp_manifest_err parse_boot_info(const void *fdt, struct sp_manifest *m, char *field,
+					    size_t field_len)
+{
+	int node = fdt_subnode_offset(fdt, 0, "boot-info");
+	struct fdt_props props;
+
+	if (node < 0) {
+		return SP_MANIFEST_OK;
+	}
+	fdt_props_read(fdt, node, &props);
+	CHECK_FIELD(fdt_props_compatible(&props, "arm,ffa-manifest-boot-info"),
+		    SP_MANIFEST_BAD_COMPAT, "boot-info/compatible");
+	int flag = get_flag(&props, "ffa_manifest");
+	CHECK_FIELD(flag >= 0, SP_MANIFEST_MISSING, "boot-info/ffa_manifest");
+	m->boot_info_node = true;
+	m->boot_info_manifest = flag == 1;
+	const struct fdt_known known = {BOOT_INFO_PROPS, ARRAY_SIZE(BOOT_INFO_PROPS), NULL, 0};
+	fdt_list_unknown(fdt, node, "boot-info/", &known, m->ignored, sizeof(m->ignored));
+	return SP_MANIFEST_OK;
+}
+
+/*
+ * The RX/TX buffer node (Hafnium's rx_tx-info, or the binding's name
+ * rx-tx-buffer): its rx-buffer and tx-buffer phandles must name two
+ * different read-write, secure memory regions of the same size.
+ */
+static enum sp_manifest_err parse_rxtx(const void *fdt, struct sp_manifest *m,
+				       const uint32_t *phandles, char *field, size_t field_len)
+{
+	const char *names[] = {"rx_tx-info", "rx-tx-buffer"};
+	int node = -1;
+	const char *name = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		int n = fdt_subnode_offset(fdt, 0, names[i]);
+		CHECK_FIELD(n < 0 || node < 0, SP_MANIFEST_BAD_VALUE, names[i]); /* both given */
+		if (n >= 0) {
+			node = n;
+			name = names[i];
+		}
+	}
+	if (node < 0) {
+		return SP_MANIFEST_OK;
+	}
+	struct fdt_props props;
+	fdt_props_read(fdt, node, &props);
+	fmt_snprintf(field, field_len, "%s/compatible", name);
+	if (!fdt_props_compatible(&props, "arm,ffa-manifest-rx_tx-buffer")) {
+		return SP_MANIFEST_BAD_COMPAT;
+	}
+	const char *const props_names[] = {"rx-buffer", "tx-buffer"};
+	unsigned int *idx[] = {&m->rx_region, &m->tx_region};
+	for (size_t i = 0; i < 2; i++) {
+		uint32_t ph = 0;
+		fmt_snprintf(field, field_len, "%s/%s", name, props_names[i]);
+		if (get_u32(&props, props_names[i], &ph) != 1) {
+			return SP_MANIFEST_MISSING;
+		}
+		unsigned int r = 0;
+		while (r < m->mem_count && (ph == 0 || phandles[r] != ph)) {
+			r++;
+		}
+		if (r == m->mem_count) {
+			return SP_MANIFEST_BAD_VALUE; /* names no memory region */
+		}
+		const struct sp_region *reg = &m->mem[r];
+		if ((reg->attrs & (SP_REGION_W | SP_REGION_X | SP_REGION_NS)) != SP_REGION_W) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		*idx[i] = r;
+	}
+	if (m->rx_region == m->tx_region ||
+	    m->mem[m->rx_region].pages != m->mem[m->tx_region].pages) {
+		return SP_MANIFEST_BAD_VALUE;
+	}
+	m->rxtx_present = true;
+	char prefix[24];
+	fmt_snprintf(prefix, sizeof(prefix), "%s/", name);
+	const struct fdt_known known = {RXTX_PROPS, ARRAY_SIZE(RXTX_PROPS), NULL, 0};
+	fdt_list_unknown(fdt, node, prefix, &known, m->ignored, sizeof(m->ignored));
 	return SP_MANIFEST_OK;
 }
 
@@ -198,12 +401,18 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 
 	rc = get_u32(&root, "id", &v);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "id");
-	if (rc == 1) {
-		CHECK_FIELD(v <= 0xFFFF && ffa_id_is_secure((ffa_id_t)v) && v != 0xFFFF,
-			    SP_MANIFEST_BAD_VALUE, "id");
+	if (rc == 1 && v <= 0xFFFF && ffa_id_is_secure((ffa_id_t)v) && v != 0xFFFF) {
 		m.id_present = true;
 		m.id = (uint16_t)v;
+	} else if (rc == 1) {
+		/* No partition ID: ignored (tzvisor chooses one), as Hafnium ignores `id`. */
+		fmt_snprintf(m.ignored, sizeof(m.ignored), "id (0x%x: not a partition ID)", v);
 	}
+	rc = get_u32(&root, "auxiliary-id", &v);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "auxiliary-id");
+	CHECK_FIELD(rc == 0 || v <= 0xFFFF, SP_MANIFEST_BAD_VALUE, "auxiliary-id");
+	m.auxiliary_id_present = rc == 1;
+	m.auxiliary_id = (uint16_t)(rc == 1 ? v : 0);
 	get_string(&root, "description", m.description, sizeof(m.description));
 
 	CHECK_FIELD(get_u32(&root, "execution-ctx-count", &v) == 1, SP_MANIFEST_MISSING,
@@ -250,6 +459,30 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 	rc = get_u32(&root, "ns-interrupts-action", &m.ns_interrupts_action);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "ns-interrupts-action");
 	CHECK_FIELD(m.ns_interrupts_action <= 2, SP_MANIFEST_BAD_VALUE, "ns-interrupts-action");
+	/* FF-A v1.0's flag: managed exit, whatever ns-interrupts-action says (as Hafnium). */
+	rc = get_flag(&root, "managed-exit");
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "managed-exit");
+	if (rc == 1) {
+		m.ns_interrupts_action = SP_NS_INT_MANAGED_EXIT;
+	}
+	/* Managed exit is for S-EL1 partitions (an S-EL0 one has no vFIQ to take). */
+	CHECK_FIELD(m.ns_interrupts_action != SP_NS_INT_MANAGED_EXIT ||
+			    m.exception_level == SP_EL_S_EL1,
+		    SP_MANIFEST_BAD_VALUE, rc == 1 ? "managed-exit" : "ns-interrupts-action");
+	m.other_s_interrupts_action = SP_OTHER_S_INT_SIGNALED;
+	rc = get_u32(&root, "other-s-interrupts-action", &m.other_s_interrupts_action);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "other-s-interrupts-action");
+	/* Queueing other secure interrupts only makes sense if non-secure ones queue too. */
+	CHECK_FIELD(m.other_s_interrupts_action == SP_OTHER_S_INT_SIGNALED ||
+			    (m.other_s_interrupts_action == SP_OTHER_S_INT_QUEUED &&
+			     m.ns_interrupts_action == SP_NS_INT_QUEUED),
+		    SP_MANIFEST_BAD_VALUE, "other-s-interrupts-action");
+	/* The primary scheduler is a normal-world VM (run-time EL1), never a partition. */
+	CHECK_FIELD(get_flag(&root, "has-primary-scheduler") == 0, SP_MANIFEST_BAD_VALUE,
+		    "has-primary-scheduler");
+	rc = get_flag(&root, "time-slice-mem");
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "time-slice-mem");
+	m.time_slice_mem = rc == 1;
 
 	rc = get_u32(&root, "gp-register-num", &m.gp_register_num);
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "gp-register-num");
@@ -260,12 +493,33 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "power-management-messages");
 	CHECK_FIELD((m.power_management_messages & ~0x7U) == 0, SP_MANIFEST_BAD_VALUE,
 		    "power-management-messages");
+	rc = get_u32(&root, "vm-availability-messages", &m.vm_availability_messages);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "vm-availability-messages");
+	CHECK_FIELD((m.vm_availability_messages & ~(SP_VM_CREATED | SP_VM_DESTROYED)) == 0,
+		    SP_MANIFEST_BAD_VALUE, "vm-availability-messages");
 	m.notification_support = fdt_props_get(&root, "notification-support", NULL) != NULL;
+	/* OP-TEE's memory size (read by OP-TEE itself too): one or two cells. */
+	rc = get_u64(&root, "mem-size", &m.mem_size);
+	CHECK_FIELD(rc >= 0, SP_MANIFEST_MISSING, "mem-size");
+	uint64_t mem_end;
+	CHECK_FIELD(rc == 0 || (m.mem_size != 0 && IS_ALIGNED(m.mem_size, PAGE_SIZE) &&
+				range_end(m.load_address, m.mem_size, &mem_end)),
+		    SP_MANIFEST_BAD_VALUE, "mem-size");
+	const struct fdt_known known = {ROOT_PROPS, ARRAY_SIZE(ROOT_PROPS), ROOT_NODES,
+					ARRAY_SIZE(ROOT_NODES)};
+	fdt_list_unknown(fdt, 0, "", &known, m.ignored, sizeof(m.ignored));
 
+	uint32_t phandles[SP_MAX_MEM_REGIONS] = {0};
 	enum sp_manifest_err e =
-		parse_regions(fdt, false, &m, m.mem, &m.mem_count, field, field_len);
+		parse_regions(fdt, false, &m, m.mem, &m.mem_count, phandles, field, field_len);
 	if (e == SP_MANIFEST_OK) {
-		e = parse_regions(fdt, true, &m, m.dev, &m.dev_count, field, field_len);
+		e = parse_regions(fdt, true, &m, m.dev, &m.dev_count, NULL, field, field_len);
+	}
+	if (e == SP_MANIFEST_OK) {
+		e = parse_boot_info(fdt, &m, field, field_len);
+	}
+	if (e == SP_MANIFEST_OK) {
+		e = parse_rxtx(fdt, &m, phandles, field, field_len);
 	}
 	if (e != SP_MANIFEST_OK) {
 		return e;

@@ -16,6 +16,7 @@
 #define SP_MAX_DEV_REGIONS 8U
 #define SP_NAME_LEN 32U
 #define SP_MAX_EXEC_CTX 8U
+#define SP_IGNORED_LEN 128U
 
 /* exception-level values of the binding. */
 #define SP_EL_EL1 0U /* a VM at (NS-)EL1: not a secure partition */
@@ -35,6 +36,14 @@
 #define SP_NS_INT_MANAGED_EXIT 1U
 #define SP_NS_INT_SIGNALED 2U
 
+/* other-s-interrupts-action values. */
+#define SP_OTHER_S_INT_QUEUED 0U
+#define SP_OTHER_S_INT_SIGNALED 1U
+
+/* vm-availability-messages bits. */
+#define SP_VM_CREATED (1U << 0)
+#define SP_VM_DESTROYED (1U << 1)
+
 /* Region attributes. */
 #define SP_REGION_R 0x1U
 #define SP_REGION_W 0x2U
@@ -46,6 +55,8 @@ struct sp_region {
 	uint64_t base; /* absolute: load-address-relative offsets are resolved */
 	uint32_t pages;
 	uint32_t attrs;
+	bool relative; /* given as load-address-relative-offset */
+	bool exclusive; /* device regions: exclusive-access (no other partition may map it) */
 };
 
 /* power-management-messages: which PSCI events the partition is told of. */
@@ -72,10 +83,30 @@ struct sp_manifest {
 	uint32_t gp_register_num;
 	uint32_t power_management_messages; /* SP_PM_* */
 	bool notification_support;
+	bool auxiliary_id_present;
+	uint16_t auxiliary_id;
+	uint32_t other_s_interrupts_action; /* SP_OTHER_S_INT_*; signaled unless given */
+	uint32_t vm_availability_messages; /* SP_VM_* */
+	bool time_slice_mem;
+	/* OP-TEE's extension: the partition's memory [load-address, +mem-size); 0: not given. */
+	uint64_t mem_size;
+	/* boot-info node (Hafnium): ffa_manifest asks for the manifest in the boot information. */
+	bool boot_info_node;
+	bool boot_info_manifest;
+	/* rx_tx-info node (Hafnium; the binding's rx-tx-buffer): buffers mapped at load. */
+	bool rxtx_present;
+	unsigned int rx_region, tx_region; /* indices into mem[] */
 	struct sp_region mem[SP_MAX_MEM_REGIONS];
 	unsigned int mem_count;
 	struct sp_region dev[SP_MAX_DEV_REGIONS];
 	unsigned int dev_count;
+	/*
+	 * What the manifest has that tzvisor ignores instead of refusing the
+	 * partition (reported in one boot line): properties and nodes outside
+	 * the binding, and an `id` that is no secure partition ID (Hafnium
+	 * does not read `id`; OP-TEE's manifest has id = <1>).
+	 */
+	char ignored[SP_IGNORED_LEN];
 };
 
 enum sp_manifest_err {

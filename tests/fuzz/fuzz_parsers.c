@@ -37,7 +37,14 @@ static void check_sp(const struct sp_manifest *m)
 			abort();
 		}
 	}
-	if (memchr(m->description, '\0', sizeof(m->description)) == NULL) {
+	if (memchr(m->description, '\0', sizeof(m->description)) == NULL ||
+	    memchr(m->ignored, '\0', sizeof(m->ignored)) == NULL ||
+	    !IS_ALIGNED(m->mem_size, PAGE_SIZE) || !range_end(m->load_address, m->mem_size, &end) ||
+	    (m->id_present && (m->id & 0x8000U) == 0) ||
+	    (m->rxtx_present && (m->rx_region >= m->mem_count || m->tx_region >= m->mem_count ||
+				 m->rx_region == m->tx_region)) ||
+	    (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT &&
+	     m->exception_level != SP_EL_S_EL1)) {
 		abort();
 	}
 }
@@ -49,8 +56,15 @@ static void check_spmc(const struct spmc_manifest *m)
 		abort();
 	}
 	for (unsigned int i = 0; i < m->sp_count; i++) {
-		if (!IS_ALIGNED(m->sps[i].load_address, PAGE_SIZE) ||
-		    memchr(m->sps[i].debug_name, '\0', sizeof(m->sps[i].debug_name)) == NULL) {
+		const struct spmc_sp_entry *e = &m->sps[i];
+		uint64_t end;
+		if (!IS_ALIGNED(e->load_address, PAGE_SIZE) || e->load_address == 0 ||
+		    memchr(e->debug_name, '\0', sizeof(e->debug_name)) == NULL ||
+		    memchr(e->ignored, '\0', sizeof(e->ignored)) == NULL ||
+		    !IS_ALIGNED(e->mem_size, PAGE_SIZE) ||
+		    !range_end(e->load_address, e->mem_size, &end) ||
+		    (e->exception_level_present && e->exception_level > 2) ||
+		    (e->execution_state_present && e->execution_state > 1)) {
 			abort();
 		}
 	}

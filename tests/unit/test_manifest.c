@@ -5,11 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "core/cpu.h"
 #include "core/types.h"
 #include "fake_arch.h"
 #include "spmc/manifest.h"
@@ -53,6 +55,7 @@ struct opts {
 	size_t compat_len; /* bytes of compat incl. NULs; 0: strlen + 1 */
 	bool no_compat; /* no root compatible at all */
 	const char *node; /* node name; NULL: "attribute" */
+	void (*more)(void *fdt); /* writes more root subnodes (hypervisor, cpus) */
 };
 
 static uint64_t blob_storage[4096 / sizeof(uint64_t)]; /* 8-byte aligned, as a DTB must be */
@@ -96,6 +99,9 @@ static size_t build(const struct opts *o)
 		add_prop(blob, p->name, p->ncells, p->cells);
 	}
 	FDT_OK(fdt_end_node(blob));
+	if (o->more != NULL) {
+		o->more(blob);
+	}
 	FDT_OK(fdt_end_node(blob));
 	FDT_OK(fdt_finish(blob));
 	assert_int_equal(fdt_check_full(blob, sizeof(blob_storage)), 0);
@@ -457,6 +463,304 @@ static void corrupted_structure(void **state)
 #undef FRESH
 }
 
+/*
+ * The hypervisor node's vm children, as the tests write them: each has
+ * is_ffa_partition and load_address unless told otherwise, and the cells
+ * of the optional properties when non-zero.
+ */
+struct vm {
+	const char *node;
+	const char *debug_name; /* NULL: none */
+	bool no_ffa;
+	int load_cells; /* 0: absent; 1, 2; 3: malformed */
+	uint64_t load;
+	int mem_cells;
+	uint64_t mem;
+	int vcpu_cells; /* 0: absent, 1, 2: malformed */
+	uint32_t vcpus;
+	int el_cells, state_cells;
+	uint32_t el, state;
+	const char *extra; /* one more (empty) property */
+};
+
+#define MAX_VMS 10
+static struct vm vms[MAX_VMS];
+static size_t nvms;
+static const char *hyp_compat = "hafnium,hafnium";
+
+static void add_cells(void *fdt, const char *name, int ncells, uint64_t v)
+{
+	uint32_t cells[3] = {0};
+	if (ncells == 0) {
+		return;
+	}
+	if (ncells == 1) {
+		cells[0] = (uint32_t)v;
+	} else {
+		cells[ncells - 2] = (uint32_t)(v >> 32);
+		cells[ncells - 1] = (uint32_t)v;
+	}
+	add_prop(fdt, name, ncells, cells);
+}
+
+static void write_hypervisor(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "hypervisor"));
+	FDT_OK(fdt_property(fdt, "compatible", hyp_compat, (int)strlen(hyp_compat) + 1));
+	for (size_t i = 0; i < nvms; i++) {
+		const struct vm *v = &vms[i];
+		FDT_OK(fdt_begin_node(fdt, v->node));
+		if (!v->no_ffa) {
+			FDT_OK(fdt_property(fdt, "is_ffa_partition", "", 0));
+		}
+		if (v->debug_name != NULL) {
+			FDT_OK(fdt_property(fdt, "debug_name", v->debug_name,
+					    (int)strlen(v->debug_name) + 1));
+		}
+		add_cells(fdt, "load_address", v->load_cells, v->load);
+		add_cells(fdt, "mem_size", v->mem_cells, v->mem);
+		add_cells(fdt, "vcpu_count", v->vcpu_cells, v->vcpus);
+		add_cells(fdt, "exception-level", v->el_cells, v->el);
+		add_cells(fdt, "execution-state", v->state_cells, v->state);
+		if (v->extra != NULL) {
+			FDT_OK(fdt_property(fdt, v->extra, "", 0));
+		}
+		FDT_OK(fdt_end_node(fdt));
+	}
+	FDT_OK(fdt_end_node(fdt));
+}
+
+/* OP-TEE's vm node (shared/optee-sp/layout-0e600000) after the three test partitions'. */
+static void reference_vms(void)
+{
+	const struct vm test = {.load_cells = 1};
+	for (size_t i = 0; i < 3; i++) {
+		vms[i] = test;
+		vms[i].load = 0xe300000 + 0x100000 * i;
+	}
+	vms[0].node = "vm1";
+	vms[0].debug_name = "tzv-sp-mp";
+	vms[1].node = "vm2";
+	vms[1].debug_name = "tzv-sp-up";
+	vms[2].node = "vm3";
+	vms[2].debug_name = "tzv-sp-el0";
+	vms[3] = (struct vm){.node = "vm4",
+			     .debug_name = "op-tee",
+			     .load_cells = 1,
+			     .load = 0xe600000,
+			     .mem_cells = 1,
+			     .mem = 0xa00000,
+			     .vcpu_cells = 1,
+			     .vcpus = 4};
+	nvms = 4;
+	hyp_compat = "hafnium,hafnium";
+}
+
+static void parse_vms(struct spmc_manifest *m)
+{
+	const struct opts o = {.more = write_hypervisor};
+	size_t size = build(&o);
+	const char *field = "unset";
+
+	memset(m, 0xA5, sizeof(*m));
+	assert_int_equal(spmc_manifest_parse(blob, size, m, &field), SPMC_MANIFEST_OK);
+	assert_null(field);
+}
+
+static void vm_err(enum spmc_manifest_err err, const char *field)
+{
+	const struct opts o = {.more = write_hypervisor};
+	build_expect_err(&o, err, field);
+}
+
+/*
+ * Hafnium's vm nodes: load_address, and optionally mem_size, vcpu_count,
+ * exception-level, execution-state, debug_name (else the node's name);
+ * Hafnium's VM-only properties are listed as ignored, not refused.
+ */
+static void hypervisor_nodes(void **state)
+{
+	(void)state;
+	struct spmc_manifest m;
+
+	reference_vms();
+	vms[3].el_cells = 1;
+	vms[3].el = 2;
+	vms[3].state_cells = 1;
+	vms[3].extra = "hyp_loaded";
+	vms[1].debug_name = NULL; /* the node's name then */
+	parse_vms(&m);
+	assert_int_equal(m.sp_count, 4);
+	assert_int_equal(m.cpu_count, 0);
+	assert_string_equal(m.sps[0].debug_name, "tzv-sp-mp");
+	assert_string_equal(m.sps[1].debug_name, "vm2");
+	assert_int_equal(m.sps[2].load_address, 0xe500000);
+	assert_int_equal(m.sps[2].mem_size, 0);
+	assert_int_equal(m.sps[2].vcpu_count, 0);
+	assert_false(m.sps[2].exception_level_present);
+	assert_false(m.sps[2].execution_state_present);
+	assert_string_equal(m.sps[2].ignored, "");
+	const struct spmc_sp_entry *op = &m.sps[3];
+	assert_string_equal(op->debug_name, "op-tee");
+	assert_int_equal(op->load_address, 0xe600000);
+	assert_int_equal(op->mem_size, 0xa00000);
+	assert_int_equal(op->vcpu_count, 4);
+	assert_true(op->exception_level_present);
+	assert_int_equal(op->exception_level, 2);
+	assert_true(op->execution_state_present);
+	assert_int_equal(op->execution_state, 0);
+	assert_string_equal(op->ignored, "hyp_loaded");
+
+	/* Two cells, and the largest values. */
+	reference_vms();
+	vms[3].mem_cells = 2;
+	vms[3].mem = 0x100000000ULL;
+	vms[3].vcpus = 0xFFFF;
+	vms[3].el_cells = 1;
+	vms[3].el = 0;
+	vms[3].state_cells = 1;
+	vms[3].state = 1;
+	parse_vms(&m);
+	assert_int_equal(m.sps[3].mem_size, 0x100000000ULL);
+	assert_int_equal(m.sps[3].vcpu_count, 0xFFFF);
+	assert_int_equal(m.sps[3].exception_level, 0);
+	assert_int_equal(m.sps[3].execution_state, 1);
+
+	/* No hypervisor node at all: no partitions. */
+	const struct opts none = {0};
+	size_t size = build(&none);
+	const char *field;
+	assert_int_equal(spmc_manifest_parse(blob, size, &m, &field), SPMC_MANIFEST_OK);
+	assert_int_equal(m.sp_count, 0);
+}
+
+/* Hostile vm nodes: each refused with the property named, the output untouched. */
+static void hypervisor_hostile(void **state)
+{
+	(void)state;
+	reference_vms();
+	hyp_compat = "hafnium,hafnium-2";
+	vm_err(SPMC_MANIFEST_BAD_COMPAT, "hypervisor");
+
+	reference_vms();
+	vms[3].no_ffa = true;
+	vm_err(SPMC_MANIFEST_MISSING, "is_ffa_partition");
+
+	const struct {
+		int cells;
+		uint64_t v;
+		enum spmc_manifest_err err;
+	} loads[] = {{0, 0, SPMC_MANIFEST_MISSING},
+		     {3, 0xe600000, SPMC_MANIFEST_MISSING},
+		     {1, 0, SPMC_MANIFEST_BAD_VALUE},
+		     {1, 0xe600800, SPMC_MANIFEST_BAD_VALUE},
+		     {1, 0xe300000, SPMC_MANIFEST_BAD_VALUE}}; /* the last: vm1's address */
+	for (size_t i = 0; i < ARRAY_SIZE(loads); i++) {
+		reference_vms();
+		vms[3].load_cells = loads[i].cells;
+		vms[3].load = loads[i].v;
+		vm_err(loads[i].err, "load_address");
+	}
+
+	const struct {
+		int cells;
+		uint64_t v;
+		enum spmc_manifest_err err;
+	} mems[] = {{1, 0, SPMC_MANIFEST_BAD_VALUE},
+		    {1, 0xa00800, SPMC_MANIFEST_BAD_VALUE},
+		    {2, 0xFFFFFFFFFFF00000ULL, SPMC_MANIFEST_BAD_VALUE}, /* wraps past 2^64 */
+		    {3, 0xa00000, SPMC_MANIFEST_MISSING}};
+	for (size_t i = 0; i < ARRAY_SIZE(mems); i++) {
+		reference_vms();
+		vms[3].mem_cells = mems[i].cells;
+		vms[3].mem = mems[i].v;
+		vm_err(mems[i].err, "mem_size");
+	}
+
+	reference_vms();
+	vms[3].vcpus = 0;
+	vm_err(SPMC_MANIFEST_BAD_VALUE, "vcpu_count");
+	vms[3].vcpus = 0x10000;
+	vm_err(SPMC_MANIFEST_BAD_VALUE, "vcpu_count");
+	vms[3].vcpus = 4;
+	vms[3].vcpu_cells = 2;
+	vm_err(SPMC_MANIFEST_MISSING, "vcpu_count");
+
+	reference_vms();
+	vms[3].el_cells = 1;
+	vms[3].el = 3;
+	vm_err(SPMC_MANIFEST_BAD_VALUE, "exception-level");
+	vms[3].el_cells = 2;
+	vm_err(SPMC_MANIFEST_MISSING, "exception-level");
+	reference_vms();
+	vms[3].state_cells = 1;
+	vms[3].state = 2;
+	vm_err(SPMC_MANIFEST_BAD_VALUE, "execution-state");
+	vms[3].state_cells = 2;
+	vm_err(SPMC_MANIFEST_MISSING, "execution-state");
+
+	/* More vm nodes than partition slots. */
+	reference_vms();
+	for (size_t i = 4; i < SPMC_MAX_SPS + 1; i++) {
+		static char names[MAX_VMS][8];
+		snprintf(names[i], sizeof(names[i]), "vm%zu", i + 1);
+		vms[i] = (struct vm){
+			.node = names[i], .load_cells = 1, .load = 0x10000000 * (i + 1)};
+	}
+	nvms = SPMC_MAX_SPS;
+	struct spmc_manifest m;
+	parse_vms(&m);
+	assert_int_equal(m.sp_count, SPMC_MAX_SPS);
+	nvms = SPMC_MAX_SPS + 1;
+	vm_err(SPMC_MANIFEST_BAD_VALUE, "hypervisor");
+}
+
+static unsigned int ncpu_nodes;
+static bool cpu_other_child;
+
+static void write_cpus(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "cpus"));
+	for (unsigned int i = 0; i < ncpu_nodes; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		FDT_OK(fdt_begin_node(fdt, name));
+		FDT_OK(fdt_property(fdt, "device_type", "cpu", 4));
+		FDT_OK(fdt_end_node(fdt));
+	}
+	if (cpu_other_child) {
+		FDT_OK(fdt_begin_node(fdt, "cpu-map"));
+		FDT_OK(fdt_property(fdt, "device_type", "cpus", 5));
+		FDT_OK(fdt_end_node(fdt));
+	}
+	FDT_OK(fdt_end_node(fdt));
+}
+
+/* /cpus: children with device_type "cpu" are counted, up to MAX_CPUS. */
+static void cpus_node(void **state)
+{
+	(void)state;
+	const struct opts o = {.more = write_cpus};
+	struct spmc_manifest m;
+	const char *field;
+
+	ncpu_nodes = 4;
+	cpu_other_child = true;
+	size_t size = build(&o);
+	assert_int_equal(spmc_manifest_parse(blob, size, &m, &field), SPMC_MANIFEST_OK);
+	assert_int_equal(m.cpu_count, 4);
+	ncpu_nodes = MAX_CPUS;
+	size = build(&o);
+	assert_int_equal(spmc_manifest_parse(blob, size, &m, &field), SPMC_MANIFEST_OK);
+	assert_int_equal(m.cpu_count, MAX_CPUS);
+	ncpu_nodes = MAX_CPUS + 1;
+	build_expect_err(&o, SPMC_MANIFEST_BAD_VALUE, "cpus");
+	ncpu_nodes = 0;
+	size = build(&o);
+	assert_int_equal(spmc_manifest_parse(blob, size, &m, &field), SPMC_MANIFEST_OK);
+	assert_int_equal(m.cpu_count, 0);
+}
+
 /* spmc_manifest_strerror gives a non-empty, distinct string for every code (and for unknown ones).
  */
 static void strerror_strings(void **state)
@@ -487,6 +791,9 @@ int main(void)
 		cmocka_unit_test(misaligned_structure_block),
 		cmocka_unit_test(garbage),
 		cmocka_unit_test(corrupted_structure),
+		cmocka_unit_test(hypervisor_nodes),
+		cmocka_unit_test(hypervisor_hostile),
+		cmocka_unit_test(cpus_node),
 		cmocka_unit_test(strerror_strings),
 	};
 	return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);

@@ -16,6 +16,8 @@
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
 #include "spmc/mem.h"
+#include "core/types.h"
+#include "plat/plat.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
 
@@ -434,6 +436,8 @@ static void init_partition(struct partition *sp, ffa_id_t id, uint32_t msg, unsi
 	sp->vcpu_count = vcpus;
 	sp->image_base = IMAGE_BASE;
 	sp->image_end = IMAGE_END;
+	sp->ro_end = IMAGE_BASE;
+	sp->mem_end = IMAGE_END;
 	ffa_endpoint_init(&sp->ep, id);
 	sp->ep.version = FFA_VERSION_1_2;
 	for (unsigned int i = 0; i < vcpus; i++) {
@@ -2043,6 +2047,100 @@ static void el0_partition(void **state)
 					     "PC 0x4444): partition stopped"));
 }
 
+/* --- the emulated console UART ---------------------------------------------------- */
+
+/* A store (or load) of `size` bytes from/to x`rt` at offset `off` of the secure UART. */
+static struct arch_exit uart_access(struct vcpu *v, uint64_t off, unsigned int size, bool write,
+				    unsigned int rt, bool wide)
+{
+	unsigned int sas = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+	uint64_t ipa = plat.secure_uart_base + off;
+	(void)v;
+	return (struct arch_exit){.kind = EXIT_SYNC,
+				  .esr = (uint64_t)ESR_EC_DABT_LOWER << 26 | 1U << 24 |
+					 (uint64_t)sas << 22 | (uint64_t)rt << 16 |
+					 (wide ? 1U << 15 : 0U) | (write ? 1U << 6 : 0U) | 0x7U,
+				  .far = 0xFFFF0000 | (ipa & 0xFFF),
+				  .hpfar_ipa = ALIGN_DOWN(ipa, PAGE_SIZE)};
+}
+
+static const char uart_text[] = "hi\tthere\r\n";
+
+static struct arch_exit uart_sp(struct vcpu *v, unsigned int n)
+{
+	uint64_t *x = v->arch.regs.x;
+	v->arch.regs.pc = 0x1000 + 4 * n;
+	if (n < sizeof(uart_text) - 1) {
+		if (n > 0) {
+			assert_int_equal(v->arch.regs.pc, 0x1000 + 4 * n); /* stepped past */
+		}
+		x[3] = (uint64_t)(unsigned char)uart_text[n] | 0xABCD00ULL; /* DR takes bits 7:0 */
+		return uart_access(v, 0, 4, true, 3, false);
+	}
+	switch (n - (sizeof(uart_text) - 1)) {
+	case 0: /* FR: never busy, transmit FIFO empty, nothing received */
+		x[5] = ~0ULL;
+		return uart_access(v, 0x18, 4, false, 5, true);
+	case 1:
+		assert_int_equal(x[5], 0x90);
+		x[5] = ~0ULL; /* the PrimeCell ID byte into a W register: upper half cleared */
+		return uart_access(v, 0xFF0, 4, false, 5, false);
+	case 2:
+		assert_int_equal(x[5], 0x0D);
+		/* Half a line, then a direct response: the half line stays buffered. */
+		x[3] = 'x';
+		return uart_access(v, 0, 1, true, 3, false);
+	case 3:
+		return smc(v, echo_of(v));
+	case 4: /* a 64-bit access the PL011 does not take: the partition stops */
+		return uart_access(v, 0, 8, true, 3, true);
+	default:
+		return unexpected(v, n);
+	}
+}
+
+/*
+ * A partition's device region on tzvisor's console: its accesses are
+ * emulated (each one stepped past, reads into the register), whole lines
+ * printed as "[name] line"; an access the PL011 refuses stops it.
+ */
+static void uart_emulated(void **state)
+{
+	(void)state;
+	script[0] = uart_sp;
+	SP_A->name = "op-tee";
+	SP_A->uart_emulated = true;
+	vuart_init(&SP_A->uart, SP_A->name);
+	struct ffa_value req = nwd_req64(ID_A);
+	struct ffa_value r = nwd_direct(&req);
+	assert_int_equal((uint32_t)r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_string_equal(fake_console, "[op-tee] hi\tthere\r\n"); /* the console adds CR */
+	assert_false(SP_A->aborted);
+
+	/* Not emulated: the same access is a stage-2 fault that stops the partition. */
+	fake_console_reset();
+	req = nwd_req64(ID_A);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
+	assert_true(SP_A->aborted);
+	assert_non_null(strstr(fake_console, "stage-2 data abort"));
+}
+
+static struct arch_exit uart_off_sp(struct vcpu *v, unsigned int n)
+{
+	return n == 0 ? uart_access(v, 0, 4, true, 3, false) : unexpected(v, n);
+}
+
+/* A partition without the emulated UART faults on it as on any unmapped page. */
+static void uart_not_emulated(void **state)
+{
+	(void)state;
+	script[0] = uart_off_sp;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_error(nwd_direct(&req), FFA_ABORTED);
+	assert_true(SP_A->aborted);
+	assert_null(strstr(fake_console, "[sp"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2089,6 +2187,8 @@ int main(void)
 		cmocka_unit_test_setup(pm_message_partition_faults, setup),
 		cmocka_unit_test_setup(version_gates_calls, setup),
 		cmocka_unit_test_setup(el0_partition, setup),
+		cmocka_unit_test_setup(uart_emulated, setup),
+		cmocka_unit_test_setup(uart_not_emulated, setup),
 	};
 	return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

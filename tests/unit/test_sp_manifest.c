@@ -71,6 +71,7 @@ struct region {
 	uint32_t pages;
 	bool no_attrs;
 	uint32_t attrs;
+	struct prop extra[3]; /* more properties (name NULL: none) */
 };
 
 /* sp1.dts's memory region. */
@@ -109,6 +110,7 @@ struct opts {
 	const char *dev_compat; /* NULL: the right one */
 	const struct region *dev;
 	size_t ndev;
+	void (*nodes)(void *fdt); /* writes more root subnodes */
 };
 
 static uint64_t blob_storage[16384 / sizeof(uint64_t)]; /* 8-byte aligned, as a DTB must be */
@@ -176,6 +178,9 @@ static void add_regions(void *fdt, const char *node, const char *compat, const s
 		if (!r[i].no_attrs) {
 			FDT_OK(fdt_property_u32(fdt, "attributes", r[i].attrs));
 		}
+		for (size_t j = 0; j < ARRAY_SIZE(r[i].extra) && r[i].extra[j].name != NULL; j++) {
+			add_prop(fdt, &r[i].extra[j]);
+		}
 		FDT_OK(fdt_end_node(fdt));
 	}
 	FDT_OK(fdt_end_node(fdt));
@@ -232,6 +237,9 @@ static size_t build(const struct opts *o)
 		add_regions(blob, "device-regions", o->dev_compat ? o->dev_compat : DEV_COMPAT,
 			    o->dev, o->ndev);
 	}
+	if (o->nodes != NULL) {
+		o->nodes(blob);
+	}
 	FDT_OK(fdt_end_node(blob));
 	FDT_OK(fdt_finish(blob));
 	assert_int_equal(fdt_check_full(blob, sizeof(blob_storage)), 0);
@@ -266,6 +274,7 @@ static struct sp_manifest sp1_expected(void)
 	m.gp_register_num = 0;
 	m.power_management_messages = 0;
 	m.notification_support = false;
+	m.other_s_interrupts_action = SP_OTHER_S_INT_SIGNALED;
 	strcpy(m.mem[0].name, "rw-data");
 	m.mem[0].base = 0x0e340000;
 	m.mem[0].pages = 64;
@@ -281,6 +290,8 @@ static void assert_region_equal(const struct sp_region *got, const struct sp_reg
 	assert_int_equal(got->base, want->base);
 	assert_int_equal(got->pages, want->pages);
 	assert_int_equal(got->attrs, want->attrs);
+	assert_int_equal(got->relative, want->relative);
+	assert_int_equal(got->exclusive, want->exclusive);
 }
 
 /* Every field, including the unused table entries (zero in *want). */
@@ -308,6 +319,18 @@ static void assert_manifest_equal(const struct sp_manifest *got, const struct sp
 	assert_int_equal(got->gp_register_num, want->gp_register_num);
 	assert_int_equal(got->power_management_messages, want->power_management_messages);
 	assert_int_equal(got->notification_support, want->notification_support);
+	assert_int_equal(got->auxiliary_id_present, want->auxiliary_id_present);
+	assert_int_equal(got->auxiliary_id, want->auxiliary_id);
+	assert_int_equal(got->other_s_interrupts_action, want->other_s_interrupts_action);
+	assert_int_equal(got->vm_availability_messages, want->vm_availability_messages);
+	assert_int_equal(got->time_slice_mem, want->time_slice_mem);
+	assert_int_equal(got->mem_size, want->mem_size);
+	assert_int_equal(got->boot_info_node, want->boot_info_node);
+	assert_int_equal(got->boot_info_manifest, want->boot_info_manifest);
+	assert_int_equal(got->rxtx_present, want->rxtx_present);
+	assert_int_equal(got->rx_region, want->rx_region);
+	assert_int_equal(got->tx_region, want->tx_region);
+	assert_string_equal(got->ignored, want->ignored);
 	assert_int_equal(got->mem_count, want->mem_count);
 	for (size_t i = 0; i < SP_MAX_MEM_REGIONS; i++) {
 		assert_region_equal(&got->mem[i], &want->mem[i]);
@@ -552,13 +575,21 @@ static void ffa_version(void **state)
 	u32_ok("ffa-version", 0x00010001, &want);
 }
 
-/* id: a 16-bit secure endpoint ID (bit 15), not the SPMD's 0xFFFF; absent is fine. */
+/*
+ * id: a 16-bit secure endpoint ID (bit 15), not the SPMD's 0xFFFF; absent is
+ * fine. Any other value is ignored (tzvisor picks the ID, as Hafnium, which
+ * does not read `id`: OP-TEE's manifest says id = <1>), and reported.
+ */
 static void partition_id(void **state)
 {
 	(void)state;
 	const uint32_t bad[] = {0x0001, 0x0000, 0x7FFF, 0xFFFF, 0x18001, 0x10000, 0xFFFF8001};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		u32_err("id", bad[i], SP_MANIFEST_BAD_VALUE);
+		struct sp_manifest ign = sp1_expected();
+		ign.id_present = false;
+		ign.id = 0;
+		snprintf(ign.ignored, sizeof(ign.ignored), "id (0x%x: not a partition ID)", bad[i]);
+		u32_ok("id", bad[i], &ign);
 	}
 	struct sp_manifest want = sp1_expected();
 	want.id = 0xFFFE;
@@ -706,17 +737,339 @@ static void optional_absent(void **state)
 	build_expect_ok(&o, &want);
 }
 
-/* notification-support (empty) sets the flag; unknown properties are ignored. */
+/* notification-support (empty) sets the flag; the binding's other flags and their values. */
 static void flags_and_unknown(void **state)
 {
 	(void)state;
 	const struct opts o = {.set = {{"notification-support", 0, {0}, NULL, 0},
 				       {"managed-exit", 0, {0}, NULL, 0},
-				       {"vm-availability-messages", 1, {3}, NULL, 0}}};
+				       {"vm-availability-messages", 1, {3}, NULL, 0},
+				       {"time-slice-mem", 0, {0}, NULL, 0}}};
 	struct sp_manifest want = sp1_expected();
 
 	want.notification_support = true;
+	want.ns_interrupts_action = SP_NS_INT_MANAGED_EXIT; /* the v1.0 flag wins */
+	want.vm_availability_messages = SP_VM_CREATED | SP_VM_DESTROYED;
+	want.time_slice_mem = true;
 	build_expect_ok(&o, &want);
+
+	/* Flags carry no value; a value is malformed. */
+	const char *const flags[] = {"managed-exit", "time-slice-mem"};
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+		const struct opts valued = {.set = {{flags[i], 1, {1}, NULL, 0}}};
+		build_expect_err(&valued, SP_MANIFEST_MISSING, flags[i]);
+	}
+	u32_err("vm-availability-messages", 4, SP_MANIFEST_BAD_VALUE);
+	u32_err("vm-availability-messages", 0x80000000, SP_MANIFEST_BAD_VALUE);
+	const struct opts vm2 = {.set = {{"vm-availability-messages", 2, {0, 1}, NULL, 0}}};
+	build_expect_err(&vm2, SP_MANIFEST_MISSING, "vm-availability-messages");
+
+	/* The primary scheduler is a normal-world VM's role: refused, with or without a value. */
+	const struct opts prim = {.set = {{"has-primary-scheduler", 0, {0}, NULL, 0}}};
+	build_expect_err(&prim, SP_MANIFEST_BAD_VALUE, "has-primary-scheduler");
+	const struct opts prim1 = {.set = {{"has-primary-scheduler", 1, {1}, NULL, 0}}};
+	build_expect_err(&prim1, SP_MANIFEST_BAD_VALUE, "has-primary-scheduler");
+}
+
+/* auxiliary-id: any 16-bit value. */
+static void auxiliary_id(void **state)
+{
+	(void)state;
+	struct sp_manifest want = sp1_expected();
+
+	want.auxiliary_id_present = true;
+	want.auxiliary_id = 0x1234;
+	u32_ok("auxiliary-id", 0x1234, &want);
+	want.auxiliary_id = 0xFFFF;
+	u32_ok("auxiliary-id", 0xFFFF, &want);
+	u32_err("auxiliary-id", 0x10000, SP_MANIFEST_BAD_VALUE);
+	const struct opts two = {.set = {{"auxiliary-id", 2, {0, 1}, NULL, 0}}};
+	build_expect_err(&two, SP_MANIFEST_MISSING, "auxiliary-id");
+}
+
+/*
+ * Managed exit (ns-interrupts-action 1 or the managed-exit flag) only for
+ * S-EL1; other-s-interrupts-action 0-1, queued only with ns-interrupts-action
+ * queued.
+ */
+static void interrupt_actions(void **state)
+{
+	(void)state;
+	struct sp_manifest want = sp1_expected();
+
+	want.ns_interrupts_action = SP_NS_INT_MANAGED_EXIT;
+	u32_ok("ns-interrupts-action", 1, &want);
+	const struct opts el0_me = {.set = {{"exception-level", 1, {SP_EL_S_EL0}, NULL, 0},
+					    {"execution-ctx-count", 1, {1}, NULL, 0},
+					    {"ns-interrupts-action", 1, {1}, NULL, 0}}};
+	build_expect_err(&el0_me, SP_MANIFEST_BAD_VALUE, "ns-interrupts-action");
+	const struct opts el0_flag = {.set = {{"exception-level", 1, {SP_EL_S_EL0}, NULL, 0},
+					      {"execution-ctx-count", 1, {1}, NULL, 0},
+					      {"managed-exit", 0, {0}, NULL, 0}}};
+	build_expect_err(&el0_flag, SP_MANIFEST_BAD_VALUE, "managed-exit");
+
+	want = sp1_expected();
+	want.other_s_interrupts_action = SP_OTHER_S_INT_QUEUED; /* sp1 queues NS interrupts */
+	u32_ok("other-s-interrupts-action", 0, &want);
+	want.other_s_interrupts_action = SP_OTHER_S_INT_SIGNALED;
+	u32_ok("other-s-interrupts-action", 1, &want);
+	u32_err("other-s-interrupts-action", 2, SP_MANIFEST_BAD_VALUE);
+	const struct opts queued_signaled = {
+		.set = {{"ns-interrupts-action", 1, {2}, NULL, 0},
+			{"other-s-interrupts-action", 1, {0}, NULL, 0}}};
+	build_expect_err(&queued_signaled, SP_MANIFEST_BAD_VALUE, "other-s-interrupts-action");
+	const struct opts two = {.set = {{"other-s-interrupts-action", 0, {0}, NULL, 0}}};
+	build_expect_err(&two, SP_MANIFEST_MISSING, "other-s-interrupts-action");
+}
+
+/* OP-TEE's mem-size: one or two cells, page-aligned, non-zero, not wrapping past load-address. */
+static void mem_size(void **state)
+{
+	(void)state;
+	struct sp_manifest want = sp1_expected();
+
+	want.mem_size = 0xa00000;
+	u32_ok("mem-size", 0xa00000, &want);
+	const struct opts two = {.set = {{"mem-size", 2, {0x1, 0x0}, NULL, 0}}};
+	want.mem_size = 0x100000000ULL;
+	build_expect_ok(&two, &want);
+
+	u32_err("mem-size", 0, SP_MANIFEST_BAD_VALUE);
+	u32_err("mem-size", 0xa00800, SP_MANIFEST_BAD_VALUE);
+	const struct opts wrap = {.set = {{"mem-size", 2, {0xFFFFFFFF, 0xFFF00000}, NULL, 0}}};
+	build_expect_err(&wrap, SP_MANIFEST_BAD_VALUE, "mem-size");
+	const struct opts three = {.set = {{"mem-size", 3, {0, 0, 0x1000}, NULL, 0}}};
+	build_expect_err(&three, SP_MANIFEST_MISSING, "mem-size");
+	const struct opts empty = {.set = {{"mem-size", 0, {0}, NULL, 0}}};
+	build_expect_err(&empty, SP_MANIFEST_MISSING, "mem-size");
+}
+
+static void unknown_nodes(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "vendor-extension"));
+	FDT_OK(fdt_property_u32(fdt, "x", 1));
+	FDT_OK(fdt_end_node(fdt));
+}
+
+/*
+ * Properties and nodes outside the binding are ignored, not refused, and
+ * listed in `ignored` (root, region nodes), which ends in "..." when full.
+ */
+static void unknown_listed(void **state)
+{
+	(void)state;
+	struct region r = sp1_mem;
+	r.extra[0] = (struct prop){"cacheable", 0, {0}, NULL, 0};
+	const struct opts o = {
+		.set = {{"vendor,speed", 1, {1}, NULL, 0}, {"lifecycle-support", 0, {0}, NULL, 0}},
+		.mem = &r,
+		.nmem = 1,
+		.nodes = unknown_nodes};
+	struct sp_manifest want = sp1_expected();
+	strcpy(want.ignored, "vendor,speed, lifecycle-support, vendor-extension/, "
+			     "memory-regions/rw-data/cacheable");
+	build_expect_ok(&o, &want);
+
+	/* With an ignored id first; then many unknown names: the list ends in "...". */
+	const struct opts many = {
+		.set = {{"id", 1, {1}, NULL, 0},
+			{"a-rather-long-unknown-property-name-one", 0, {0}, NULL, 0},
+			{"a-rather-long-unknown-property-name-two", 0, {0}, NULL, 0},
+			{"a-rather-long-unknown-property-name-three", 0, {0}, NULL, 0}}};
+	size_t size = build(&many);
+	struct sp_manifest m;
+	char field[96];
+	assert_int_equal(sp_manifest_parse(blob, size, &m, field, sizeof(field)), SP_MANIFEST_OK);
+	assert_false(m.id_present);
+	assert_non_null(strstr(m.ignored, "id (0x1: not a partition ID), a-rather-long"));
+	assert_true(strlen(m.ignored) < sizeof(m.ignored));
+	assert_string_equal(m.ignored + strlen(m.ignored) - 3, "...");
+}
+
+static void boot_info_ok(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "boot-info"));
+	add_string(fdt, "compatible", "arm,ffa-manifest-boot-info");
+	FDT_OK(fdt_property(fdt, "ffa_manifest", "", 0));
+	FDT_OK(fdt_end_node(fdt));
+}
+
+static void boot_info_no_flag(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "boot-info"));
+	add_string(fdt, "compatible", "arm,ffa-manifest-boot-info");
+	FDT_OK(fdt_property_u32(fdt, "odd", 1));
+	FDT_OK(fdt_end_node(fdt));
+}
+
+static void boot_info_bad_compat(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "boot-info"));
+	add_string(fdt, "compatible", "arm,ffa-manifest-memory-regions");
+	FDT_OK(fdt_end_node(fdt));
+}
+
+static void boot_info_valued(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, "boot-info"));
+	add_string(fdt, "compatible", "arm,ffa-manifest-boot-info");
+	FDT_OK(fdt_property_u32(fdt, "ffa_manifest", 1));
+	FDT_OK(fdt_end_node(fdt));
+}
+
+/* The boot-info node (Hafnium's, OP-TEE's manifest has it): compatible, the ffa_manifest flag. */
+static void boot_info(void **state)
+{
+	(void)state;
+	struct sp_manifest want = sp1_expected();
+
+	const struct opts ok = {.nodes = boot_info_ok};
+	want.boot_info_node = true;
+	want.boot_info_manifest = true;
+	build_expect_ok(&ok, &want);
+
+	const struct opts no_flag = {.nodes = boot_info_no_flag};
+	want.boot_info_manifest = false;
+	strcpy(want.ignored, "boot-info/odd");
+	build_expect_ok(&no_flag, &want);
+
+	const struct opts bad = {.nodes = boot_info_bad_compat};
+	build_expect_err(&bad, SP_MANIFEST_BAD_COMPAT, "boot-info/compatible");
+	const struct opts valued = {.nodes = boot_info_valued};
+	build_expect_err(&valued, SP_MANIFEST_MISSING, "boot-info/ffa_manifest");
+}
+
+/* rx_tx-info as the test writes it: node name, phandles (0: left out), compatible. */
+static const char *rxtx_name = "rx_tx-info";
+static uint32_t rxtx_rx = 0x10, rxtx_tx = 0x11;
+static bool rxtx_second_node;
+
+static void rxtx_nodes(void *fdt)
+{
+	FDT_OK(fdt_begin_node(fdt, rxtx_name));
+	add_string(fdt, "compatible", "arm,ffa-manifest-rx_tx-buffer");
+	if (rxtx_rx != 0) {
+		FDT_OK(fdt_property_u32(fdt, "rx-buffer", rxtx_rx));
+	}
+	if (rxtx_tx != 0) {
+		FDT_OK(fdt_property_u32(fdt, "tx-buffer", rxtx_tx));
+	}
+	FDT_OK(fdt_end_node(fdt));
+	if (rxtx_second_node) {
+		FDT_OK(fdt_begin_node(fdt, "rx-tx-buffer"));
+		add_string(fdt, "compatible", "arm,ffa-manifest-rx_tx-buffer");
+		FDT_OK(fdt_end_node(fdt));
+	}
+}
+
+/*
+ * rx_tx-info (or the binding's rx-tx-buffer): rx-buffer and tx-buffer are
+ * phandles of two different secure read-write memory regions of one size.
+ */
+static void rxtx_regions(void **state)
+{
+	(void)state;
+	struct region r[3] = {sp1_mem, sp1_mem, sp1_mem};
+	r[1].node = "rx";
+	r[1].desc = "rx";
+	r[1].base = 0x0e380000;
+	r[1].pages = 1;
+	r[1].extra[0] = (struct prop){"phandle", 1, {0x10}, NULL, 0};
+	r[2].node = "tx";
+	r[2].desc = "tx";
+	r[2].base = 0x0e381000;
+	r[2].pages = 1;
+	r[2].extra[0] = (struct prop){"phandle", 1, {0x11}, NULL, 0};
+	const struct opts o = {.mem = r, .nmem = 3, .nodes = rxtx_nodes};
+	struct sp_manifest want = sp1_expected();
+	for (unsigned int i = 1; i < 3; i++) {
+		strcpy(want.mem[i].name, r[i].desc);
+		want.mem[i].base = r[i].base;
+		want.mem[i].pages = 1;
+		want.mem[i].attrs = SP_REGION_R | SP_REGION_W;
+	}
+	want.mem_count = 3;
+	want.rxtx_present = true;
+	want.rx_region = 1;
+	want.tx_region = 2;
+	build_expect_ok(&o, &want);
+	rxtx_name = "rx-tx-buffer"; /* the binding's name */
+	build_expect_ok(&o, &want);
+	rxtx_name = "rx_tx-info";
+
+	rxtx_second_node = true; /* both names: which one? */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx-tx-buffer");
+	rxtx_second_node = false;
+	rxtx_tx = 0x10; /* the same region twice */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx_tx-info/tx-buffer");
+	rxtx_tx = 0x12; /* no such phandle */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx_tx-info/tx-buffer");
+	rxtx_tx = 0;
+	build_expect_err(&o, SP_MANIFEST_MISSING, "rx_tx-info/tx-buffer");
+	rxtx_tx = 0x11;
+	r[2].pages = 2; /* sizes differ */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx_tx-info/tx-buffer");
+	r[2].pages = 1;
+	r[1].attrs = 0x1; /* read-only */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx_tx-info/rx-buffer");
+	r[1].attrs = 0xb; /* non-secure */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx_tx-info/rx-buffer");
+	r[1].attrs = 0x7; /* executable */
+	build_expect_err(&o, SP_MANIFEST_BAD_VALUE, "rx_tx-info/rx-buffer");
+	r[1].attrs = 0x3;
+	r[1].extra[0].ncells = 2; /* a malformed phandle */
+	build_expect_err(&o, SP_MANIFEST_MISSING, "memory-regions/rx/phandle");
+}
+
+/* DMA streams (no SMMU here): refused as unsupported when well-formed, malformed otherwise. */
+static void dma_streams(void **state)
+{
+	(void)state;
+	struct region r = sp1_mem;
+	r.extra[0] = (struct prop){"smmu-id", 1, {0}, NULL, 0};
+	mem_err(&r, SP_MANIFEST_UNSUPPORTED, "smmu-id");
+	r.extra[0] = (struct prop){"stream-ids", 2, {1, 2}, NULL, 0};
+	mem_err(&r, SP_MANIFEST_UNSUPPORTED, "stream-ids");
+	r.extra[0] = (struct prop){"stream-ids-access-permissions", 1, {3}, NULL, 0};
+	mem_err(&r, SP_MANIFEST_UNSUPPORTED, "stream-ids-access-permissions");
+	r.extra[0] = (struct prop){"smmu-id", 2, {0, 1}, NULL, 0};
+	mem_err(&r, SP_MANIFEST_MISSING, "smmu-id");
+	r.extra[0] = (struct prop){"stream-ids", 0, {0}, NULL, 0};
+	mem_err(&r, SP_MANIFEST_MISSING, "stream-ids");
+
+	struct region d = uart_dev;
+	d.extra[0] = (struct prop){"stream-ids", 1, {7}, NULL, 0};
+	dev_err(&d, SP_MANIFEST_UNSUPPORTED, "stream-ids");
+	/* A memory-region-only property on a device region is not in the binding: ignored. */
+	d.extra[0] = (struct prop){"stream-ids-access-permissions", 1, {3}, NULL, 0};
+	const struct opts o = {.dev_node = true, .dev = &d, .ndev = 1};
+	struct sp_manifest want = sp1_expected();
+	strcpy(want.dev[0].name, "uart0");
+	want.dev[0].base = 0x09040000;
+	want.dev[0].pages = 1;
+	want.dev[0].attrs = 0x3;
+	want.dev_count = 1;
+	strcpy(want.ignored, "device-regions/uart/stream-ids-access-permissions");
+	build_expect_ok(&o, &want);
+}
+
+/* exclusive-access (device regions): a flag. */
+static void exclusive_access(void **state)
+{
+	(void)state;
+	struct region d = uart_dev;
+	d.extra[0] = (struct prop){"exclusive-access", 0, {0}, NULL, 0};
+	const struct opts o = {.dev_node = true, .dev = &d, .ndev = 1};
+	struct sp_manifest want = sp1_expected();
+	strcpy(want.dev[0].name, "uart0");
+	want.dev[0].base = 0x09040000;
+	want.dev[0].pages = 1;
+	want.dev[0].attrs = 0x3;
+	want.dev[0].exclusive = true;
+	want.dev_count = 1;
+	build_expect_ok(&o, &want);
+	d.extra[0].ncells = 1;
+	dev_err(&d, SP_MANIFEST_MISSING, "exclusive-access");
 }
 
 /* description: truncated to SP_NAME_LEN - 1; not NUL-terminated reads as empty. */
@@ -764,6 +1117,7 @@ static void mem_relative_offset(void **state)
 	r.off = 0x40000;
 	const struct opts o = {.mem = &r, .nmem = 1};
 	want.mem[0].base = 0xe300000 + 0x40000;
+	want.mem[0].relative = true;
 	build_expect_ok(&o, &want);
 
 	r.off_cells = 2;
@@ -1149,6 +1503,14 @@ int main(void)
 		cmocka_unit_test(other_u32_ranges),
 		cmocka_unit_test(optional_absent),
 		cmocka_unit_test(flags_and_unknown),
+		cmocka_unit_test(auxiliary_id),
+		cmocka_unit_test(interrupt_actions),
+		cmocka_unit_test(mem_size),
+		cmocka_unit_test(unknown_listed),
+		cmocka_unit_test(boot_info),
+		cmocka_unit_test(rxtx_regions),
+		cmocka_unit_test(dma_streams),
+		cmocka_unit_test(exclusive_access),
 		cmocka_unit_test(description),
 		cmocka_unit_test(root_compatible),
 		cmocka_unit_test(mem_relative_offset),

@@ -89,6 +89,56 @@ struct arch_exit {
 #define ESR_EC_IABT_LOWER 0x20U
 #define ESR_EC_DABT_LOWER 0x24U
 
+/*
+ * An MMIO access a stage-2 data abort reports with a valid syndrome
+ * (ESR_EL2 ISS, Arm ARM D17.2.37): its size, direction and register, and
+ * for a write the value (cut to the size). Emulators of both roles use it.
+ */
+struct arch_mmio {
+	unsigned int size; /* 1, 2, 4 or 8 bytes */
+	unsigned int rt; /* 31: xzr */
+	bool write;
+	bool sign_extend; /* SSE */
+	bool wide; /* SF: a 64-bit register */
+	uint64_t val; /* a write's value */
+};
+
+#define ESR_ISS_DABT_ISV (1U << 24)
+
+/* False when the syndrome is not valid (no ISV: the instruction cannot be emulated). */
+static inline bool arch_mmio_decode(uint64_t esr, const struct arch_regs *regs, struct arch_mmio *m)
+{
+	uint32_t iss = (uint32_t)esr & 0x1FFFFFFU;
+
+	if ((iss & ESR_ISS_DABT_ISV) == 0) {
+		return false;
+	}
+	m->size = 1U << ((iss >> 22) & 3U);
+	m->rt = (iss >> 16) & 0x1FU;
+	m->write = (iss & (1U << 6)) != 0;
+	m->sign_extend = (iss & (1U << 21)) != 0;
+	m->wide = (iss & (1U << 15)) != 0;
+	m->val = m->write && m->rt != 31 ? regs->x[m->rt] : 0;
+	if (m->write && m->size < 8) {
+		m->val &= (1ULL << (m->size * 8)) - 1;
+	}
+	return true;
+}
+
+/* Completes an emulated access: a read's value into its register (extended), past the instruction.
+ */
+static inline void arch_mmio_complete(struct arch_regs *regs, const struct arch_mmio *m,
+				      uint64_t val)
+{
+	if (!m->write && m->rt != 31) {
+		if (m->sign_extend && m->size < 8 && (val & (1ULL << (m->size * 8 - 1))) != 0) {
+			val |= ~((1ULL << (m->size * 8)) - 1);
+		}
+		regs->x[m->rt] = m->wide ? val : (uint32_t)val;
+	}
+	regs->pc += 4;
+}
+
 /* HCR_EL2 bits. */
 #define HCR_VM (1ULL << 0)
 #define HCR_SWIO (1ULL << 1)

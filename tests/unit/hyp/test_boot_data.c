@@ -20,7 +20,7 @@
 #include "hyp/machine.h"
 #include "hyp/manifest.h"
 #include "hyp/ram.h"
-#include "hyp/vuart.h"
+#include "dev/vuart.h"
 
 static uint8_t blob[1 << 20];
 

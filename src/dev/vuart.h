@@ -1,11 +1,13 @@
 /*
- * An emulated PL011 per VM: what the guest writes goes to the physical
- * console one line at a time, prefixed with the VM's name. Registers a
- * driver probes (flags, control, interrupt mask, the PrimeCell IDs) read
- * back sensibly; input is not supported yet (the receive FIFO stays empty).
+ * An emulated PL011: what the lower EL writes goes to the physical console
+ * one line at a time, prefixed with its owner's name (a VM of the
+ * hypervisor role, a partition of the SPMC). Registers a driver probes
+ * (flags, control, interrupt mask, the PrimeCell IDs) read back sensibly;
+ * input is not supported yet (the receive FIFO stays empty). The caller
+ * serialises accesses (the VM's or the partition's lock).
  */
-#ifndef HYP_VUART_H
-#define HYP_VUART_H
+#ifndef DEV_VUART_H
+#define DEV_VUART_H
 
 #include <stdbool.h>
 #include <stdint.h>

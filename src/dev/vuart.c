@@ -1,5 +1,5 @@
 /* Emulated PL011 (ARM DDI 0183G): transmit to the console, registers as data. */
-#include "hyp/vuart.h"
+#include "dev/vuart.h"
 
 #include <string.h>
 
