@@ -394,7 +394,7 @@ HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
 HOST_TESTS := fmt console palloc mm ffa spmd fdt_blob manifest sp_manifest sp_pkg partition_info \
-	rxtx indirect notif mem_desc mem_share run
+	rxtx indirect notif mem_desc mem_share run vint
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_console_SRCS := $(HOST_COMMON)
@@ -417,6 +417,7 @@ test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
 test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
 test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c
+test_vint_SRCS := src/spmc/vint.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)

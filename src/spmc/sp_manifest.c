@@ -7,8 +7,10 @@
  * load-address (mandatory here: tzvisor does not relocate); entrypoint-offset;
  * boot-order <= 0xFFFF; messaging-method (bits 0-2, 9, 10); ns-interrupts-action
  * 0-2; gp-register-num 0-3; power-management-messages; notification-support;
- * memory-regions and device-regions nodes with pages-count, attributes and
- * base-address or load-address-relative-offset.
+ * managed-exit-virq; memory-regions and device-regions nodes with
+ * pages-count, attributes and base-address or load-address-relative-offset;
+ * a device region's `interrupts` (INTID, attributes pairs: SPIs only, a
+ * secure one with a priority below 0x80; SP_MAX_INTERRUPTS in all).
  * Rejected with the field named: anything else in those properties, and
  * regions that are unaligned, empty or that wrap.
  */
@@ -82,8 +84,40 @@ static void get_string(const struct fdt_props *props, const char *name, char *ou
 	}
 }
 
+/* A device region's `interrupts` pairs, appended to m->ints. */
+static enum sp_manifest_err parse_interrupts(const struct fdt_props *props, struct sp_manifest *m)
+{
+	int len;
+	const fdt32_t *p = fdt_props_get(props, "interrupts", &len);
+
+	if (p == NULL) {
+		return SP_MANIFEST_OK;
+	}
+	if (len <= 0 || len % 8 != 0) {
+		return SP_MANIFEST_MISSING;
+	}
+	for (int i = 0; i < len / 8; i++) {
+		uint32_t id = fdt32_to_cpu(p[2 * i]), attrs = fdt32_to_cpu(p[2 * i + 1]);
+		if (m->int_count == SP_MAX_INTERRUPTS) {
+			return SP_MANIFEST_TOO_MANY;
+		}
+		if ((attrs & ~SP_INT_ATTRS_MASK) != 0 || id < SP_INT_SPI_FIRST ||
+		    id > SP_INT_SPI_LAST || (attrs >> SP_INT_TYPE_SHIFT) != SP_INT_TYPE_SPI ||
+		    ((attrs & SP_INT_SECURE) != 0 && (attrs & SP_INT_PRIO_MASK) >= 0x80U)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		for (unsigned int j = 0; j < m->int_count; j++) {
+			if (m->ints[j].id == id) {
+				return SP_MANIFEST_BAD_VALUE; /* claimed twice */
+			}
+		}
+		m->ints[m->int_count++] = (struct sp_interrupt){id, attrs};
+	}
+	return SP_MANIFEST_OK;
+}
+
 /* The memory-regions or device-regions node of the root, if there is one. */
-static enum sp_manifest_err parse_regions(const void *fdt, bool device, const struct sp_manifest *m,
+static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct sp_manifest *m,
 					  struct sp_region *out, unsigned int *count, char *field,
 					  size_t field_len)
 {
@@ -155,6 +189,13 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, const st
 		if ((r.attrs & ~(SP_REGION_R | SP_REGION_W | SP_REGION_X | SP_REGION_NS)) != 0 ||
 		    (r.attrs & SP_REGION_R) == 0 || (device && (r.attrs & SP_REGION_X) != 0)) {
 			return SP_MANIFEST_BAD_VALUE;
+		}
+		if (device) {
+			fmt_snprintf(field, field_len, "%s/%s/interrupts", what, name);
+			enum sp_manifest_err e = parse_interrupts(&props, m);
+			if (e != SP_MANIFEST_OK) {
+				return e;
+			}
 		}
 		out[(*count)++] = r;
 	}
@@ -261,6 +302,7 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 	CHECK_FIELD((m.power_management_messages & ~0x7U) == 0, SP_MANIFEST_BAD_VALUE,
 		    "power-management-messages");
 	m.notification_support = fdt_props_get(&root, "notification-support", NULL) != NULL;
+	m.managed_exit_virq = fdt_props_get(&root, "managed-exit-virq", NULL) != NULL;
 
 	enum sp_manifest_err e =
 		parse_regions(fdt, false, &m, m.mem, &m.mem_count, field, field_len);
