@@ -355,6 +355,7 @@ void nwd_main(void)
 	suite_discovery();
 	suite_messaging();
 	suite_interrupts();
+	suite_partition_interrupts();
 	suite_fp();
 	suite_notifications();
 	suite_mem_perm();

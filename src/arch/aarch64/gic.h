@@ -7,11 +7,13 @@
 #ifndef ARCH_AARCH64_GIC_H
 #define ARCH_AARCH64_GIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Redistributor frames of one CPU: RD_base, then SGI_base 64 KiB on. */
 #define GICR_FRAME_STRIDE 0x20000U
 #define GICR_SGI_OFFSET 0x10000U
+#define GICD_SIZE 0x10000U
 
 /* This CPU's EL2 uses the GIC system-register interface (ICC_SRE_EL2.SRE). */
 void gic_cpu_init(void);
@@ -47,5 +49,43 @@ unsigned int gic_ack(void);
 void gic_eoi(unsigned int intid);
 /* Sends Group 1 SGI `intid` to the CPU with affinity `mpidr` (ICC_SGI1R_EL1). */
 void gic_send_sgi(uint64_t mpidr, unsigned int intid);
+
+/*
+ * The Secure side, for the SPMC at S-EL2 (secure accesses: Secure Group 1
+ * is configured with IGROUPR clear and IGRPMODR set). EOImode is 1 on the
+ * secure CPU interface: an acknowledged interrupt's priority is dropped at
+ * once (ICC_EOIR1_EL1) and the interrupt is deactivated apart
+ * (ICC_DIR_EL1), when its handler is done; until then it stays active and
+ * cannot be signalled again.
+ */
+#define GIC_PRIO_MASK_NS 0x80U /* ICC_PMR_EL1: masks every non-secure interrupt */
+#define GIC_PRIO_MASK_ALL 0x00U /* ICC_PMR_EL1: masks every interrupt */
+
+/* This CPU's secure CPU interface: EOImode 1, Group 1 on. */
+void gic_secure_cpu_init(void);
+/*
+ * SGI or PPI `intid` of the redistributor `rd` (RD_base): Secure Group 1,
+ * priority `prio`, level-sensitive (a PPI), enabled.
+ */
+void gic_local_to_secure(uint64_t rd, unsigned int intid, uint8_t prio);
+/* How many INTIDs the distributor implements (GICD_TYPER.ITLinesNumber). */
+unsigned int gic_lines(uint64_t gicd);
+/* SPI `intid`: group (Secure Group 1 or non-secure Group 1), priority, trigger. */
+void gic_spi_configure(uint64_t gicd, unsigned int intid, bool secure, uint8_t prio, bool level);
+/* SPI `intid` routed to the CPU with affinity `mpidr` (GICD_IROUTER, no 1-of-N). */
+void gic_spi_route(uint64_t gicd, unsigned int intid, uint64_t mpidr);
+void gic_spi_enable(uint64_t gicd, unsigned int intid, bool on);
+/* Clears an SPI's pending state (GICD_ICPENDR). */
+void gic_spi_clear_pending(uint64_t gicd, unsigned int intid);
+/* Acknowledges the highest-priority pending Secure Group 1 interrupt (ICC_IAR1_EL1). */
+unsigned int gic_secure_ack(void);
+/* Priority drop (ICC_EOIR1_EL1, EOImode 1): the interrupt stays active. */
+void gic_priority_drop(unsigned int intid);
+/* Deactivation (ICC_DIR_EL1). */
+void gic_deactivate(unsigned int intid);
+uint8_t gic_pmr_get(void);
+void gic_pmr_set(uint8_t pmr);
+/* The highest-priority pending Group 0 interrupt (ICC_HPPIR0_EL1), 1023 if none. */
+unsigned int gic_group0_pending(void);
 
 #endif /* ARCH_AARCH64_GIC_H */
