@@ -204,12 +204,19 @@ static void device_interrupt(uint64_t freq)
 	nwd_loop(freq * 5 / 2); /* the alarm comes at the RTC's next second */
 	t_one_more("irq.spi.pl031_while_nwd_runs.sp1", TEST_RTC_SPI, &s, true);
 
-	/*
-	 * Not tested here: an interrupt asserted while sp1 spins in a request. On
-	 * QEMU 10 (TCG) neither the PL031's nor the S-EL2 timer's interrupt is
-	 * taken while a partition spins at S-EL1 without exits; it is handled at
-	 * the partition's next exit (the host tests cover that path, test_irq).
-	 */
+	/* While sp1 runs (spinning, IRQs unmasked): a vIRQ, no wake-up. */
+	if (!stats("irq.spi.pl031_while_sp_runs.sp1", TEST_SP1_ID, TEST_RTC_SPI, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_RTC_ARM, 0, 0, 0, 0);
+	if (!answered("irq.spi.pl031_while_sp_runs.sp1", &v)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_WAIT_IRQ, TEST_RTC_SPI, s.count + 1, freq * 3, 0);
+	if (answered("irq.spi.pl031_while_sp_runs.sp1", &v) &&
+	    expect_u64("irq.spi.pl031_while_sp_runs.sp1", "count", v.x[4], s.count + 1)) {
+		t_one_more("irq.spi.pl031_while_sp_runs.sp1", TEST_RTC_SPI, &s, false);
+	}
 }
 
 static void timer(uint64_t freq)
@@ -227,6 +234,19 @@ static void timer(uint64_t freq)
 	nwd_loop(freq / 2);
 	t_one_more("irq.timer.while_nwd_runs.sp1", VINT_TIMER, &s, true);
 
+	if (!stats("irq.timer.while_sp_runs.sp1", TEST_SP1_ID, VINT_TIMER, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, freq / 10, 0, 0, 0);
+	if (!answered("irq.timer.while_sp_runs.sp1", &v)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_WAIT_IRQ, VINT_TIMER, s.count + 1, freq, 0);
+	if (answered("irq.timer.while_sp_runs.sp1", &v) &&
+	    expect_u64("irq.timer.while_sp_runs.sp1", "count", v.x[4], s.count + 1)) {
+		t_one_more("irq.timer.while_sp_runs.sp1", VINT_TIMER, &s, false);
+	}
+
 	/* Disarmed before it fires: nothing comes. */
 	if (!stats("irq.timer.disarmed.sp1", TEST_SP1_ID, VINT_TIMER, 0, &s)) {
 		return;
@@ -243,7 +263,7 @@ static void timer(uint64_t freq)
 	}
 }
 
-/* A normal-world interrupt while sp1 (managed exit) spins with FIQs unmasked. */
+/* A normal-world interrupt while sp1 (managed exit) spins with FIQs unmasked, and masked. */
 static void managed_exit(uint64_t freq)
 {
 	struct irq_stats s;
@@ -272,10 +292,23 @@ static void managed_exit(uint64_t freq)
 	}
 
 	/*
-	 * Not tested here: a partition that ignores the managed exit (the bound
-	 * is the S-EL2 timer, which does not fire while it spins on QEMU; see
-	 * device_interrupt). test_irq covers it on the host.
+	 * Ignored (FIQs masked for a second): after the bound (100 ms) the chain is
+	 * preempted as if signaled; FFA_RUN resumes it and it finishes intact.
 	 */
+	name = "irq.managed_exit.ignored_becomes_signaled.sp1";
+	timer_interrupt(true, 0);
+	v = cmd4(TEST_SP1_ID, TEST_CMD_SPIN_TIME, freq, 0, 0, 0);
+	timer_interrupt(false, 0);
+	if (expect_u64(name, "x0", (uint32_t)v.x[0], FFA_INTERRUPT_32) &&
+	    expect_u64(name, "w1 (SP, context)", v.x[1], (uint64_t)TEST_SP1_ID << 16)) {
+		test_pass(name);
+	}
+	name = "irq.managed_exit.ignored_run_resumes.sp1";
+	v = ffa_call8(FFA_RUN_32, (uint64_t)TEST_SP1_ID << 16, 0, 0);
+	if (answered(name, &v) && expect_u64(name, "spun the whole time", v.x[4] >= freq, 1) &&
+	    expect_u64(name, "managed exit taken", v.x[5], 0)) {
+		test_pass(name);
+	}
 }
 
 void suite_partition_interrupts(void)

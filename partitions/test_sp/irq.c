@@ -44,6 +44,7 @@ static struct {
 	uint64_t wakes; /* FFA_INTERRUPT from FFA_MSG_WAIT */
 	uint64_t deadline; /* of the armed timer */
 	uint64_t npis, npi_from_sp, npi_from_vm;
+	uint64_t timer_deadline, timer_start, timer_done; /* the last timer interrupt's */
 	volatile uint64_t managed_exit; /* a vFIQ came while spinning */
 } ctx[8];
 static uint64_t errors, early;
@@ -116,7 +117,9 @@ static void handle_id(uint64_t id)
 		__asm__ volatile("dsb sy" ::: "memory");
 		break;
 	case VINT_TIMER:
-		if (cntpct() < ctx[e].deadline) {
+		ctx[e].timer_deadline = ctx[e].deadline;
+		ctx[e].timer_start = cntpct();
+		if (ctx[e].timer_start < ctx[e].deadline) {
 			early++;
 		}
 		timer_write(0, 0);
@@ -156,6 +159,9 @@ void sp_irq(void)
 	handle_id((uint64_t)id);
 	if (sp_hf(HF_INTERRUPT_DEACTIVATE, (uint64_t)id, (uint64_t)id, 0) != 0) {
 		errors++;
+	}
+	if (id == VINT_TIMER) {
+		ctx[ec()].timer_done = cntpct();
 	}
 }
 
@@ -273,6 +279,11 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 		out[2] = ctx[e].npi_from_sp;
 		out[3] = ctx[e].npi_from_vm;
 		ctx[e].npis = ctx[e].npi_from_sp = ctx[e].npi_from_vm = 0;
+		return true;
+	case TEST_CMD_IRQ_TIMES:
+		out[1] = ctx[e].timer_deadline;
+		out[2] = ctx[e].timer_start;
+		out[3] = ctx[e].timer_done;
 		return true;
 	case TEST_CMD_BOOT_IRQ:
 		memcpy(&out[1], boot_results, sizeof(boot_results));

@@ -230,6 +230,12 @@
 #define TEST_CMD_NPI_MODE 46U
 #define TEST_CMD_NPI_SEEN 47U
 #define TEST_CMD_BOOT_IRQ 48U
+/*
+ * IRQ_TIMES (benchmarks): this context's last emulated-timer interrupt: x4 =
+ * its deadline, x5 = the counter when its handler started, x6 = when the
+ * handler had deactivated it (its last instruction before returning).
+ */
+#define TEST_CMD_IRQ_TIMES 49U
 #define TEST_RTC_SPI 34U /* PL031: SPI 2 */
 
 /*

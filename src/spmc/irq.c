@@ -13,10 +13,12 @@
  * (HCR_EL2.IMO), and through the SPMD while the normal world runs
  * (FFA_INTERRUPT, answered FFA_NORMAL_WORLD_RESUME; the normal world never
  * notices). Either way tzvisor acknowledges it (ICC_IAR1_EL1) and drops its
- * priority at once (ICC_EOIR1_EL1, EOImode 1); the interrupt stays active in
- * the GIC, so that it cannot fire again (a level-triggered source still
- * asserted) until the owner deactivates it (HF_INTERRUPT_DEACTIVATE, which
- * writes ICC_DIR_EL1). Nothing is lost and nothing delivered twice: one
+ * priority at once; the interrupt cannot fire again (a level-triggered
+ * source still asserted) until the owner deactivates it
+ * (HF_INTERRUPT_DEACTIVATE). (EOImode 1 and ICC_DIR_EL1 would do this, but
+ * QEMU ignores ICC_DIR_EL1 at Secure EL2: gic.c holds the SPI disabled from
+ * the drop to the deactivation instead; see gic.h.) Nothing is lost and
+ * nothing delivered twice: one
  * physical activation is one pending-taken-deactivated round of the virtual
  * ID. tzvisor's own interrupts (the S-EL2 timer, the kick SGI) it
  * deactivates itself; a stopped partition's interrupts are disabled and

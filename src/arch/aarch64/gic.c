@@ -2,6 +2,14 @@
 #include "arch/aarch64/gic.h"
 
 #include "arch/arch.h"
+#include "core/spinlock.h"
+
+/* The held SPIs (gic_priority_drop to gic_deactivate; see gic.h). */
+#define GIC_MAX_INTIDS 1024U
+static struct spinlock hold_lock;
+static uint64_t hold_gicd; /* the distributor of the SPIs tzvisor configured */
+static uint32_t held[GIC_MAX_INTIDS / 32];
+static uint32_t sw_enabled[GIC_MAX_INTIDS / 32];
 
 #define GICD_CTLR 0x0U
 #define GICD_CTLR_ENABLE_G1 (1U << 1)
@@ -41,7 +49,6 @@
 #define ICC_PMR_EL1 "S3_0_C4_C6_0"
 #define ICC_CTLR_EL1 "S3_0_C12_C12_4"
 #define ICC_IGRPEN1_EL1 "S3_0_C12_C12_7"
-#define ICC_DIR_EL1 "S3_0_C12_C11_1"
 #define ICC_HPPIR0_EL1 "S3_0_C12_C8_2"
 #define ICC_CTLR_EOIMODE (1ULL << 1)
 
@@ -195,7 +202,7 @@ void gic_secure_cpu_init(void)
 	__asm__ volatile("msr " ICC_CTLR_EL1 ", %0\n\t"
 			 "msr " ICC_IGRPEN1_EL1 ", %1\n\tisb"
 			 :
-			 : "r"(ctlr | ICC_CTLR_EOIMODE), "r"(1ULL));
+			 : "r"(ctlr & ~ICC_CTLR_EOIMODE), "r"(1ULL));
 }
 
 void gic_local_to_secure(uint64_t rd, unsigned int intid, uint8_t prio)
@@ -226,6 +233,7 @@ unsigned int gic_lines(uint64_t gicd)
 
 void gic_spi_configure(uint64_t gicd, unsigned int intid, bool secure, uint8_t prio, bool level)
 {
+	hold_gicd = gicd;
 	uint32_t bit = 1U << (intid % 32);
 	uint32_t word = 4U * (intid / 32);
 	uint32_t cfg_shift = 2U * (intid % 16) + 1U;
@@ -255,7 +263,7 @@ void gic_spi_route(uint64_t gicd, unsigned int intid, uint64_t mpidr)
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 
-void gic_spi_enable(uint64_t gicd, unsigned int intid, bool on)
+static void spi_enable_hw(uint64_t gicd, unsigned int intid, bool on)
 {
 	uint32_t bit = 1U << (intid % 32);
 
@@ -264,6 +272,37 @@ void gic_spi_enable(uint64_t gicd, unsigned int intid, bool on)
 		dist_wait_rwp(gicd);
 	}
 	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/*
+ * The secure side's "active until deactivated", emulated (see gic.h): an
+ * acknowledged SPI is held disabled in the distributor from its priority
+ * drop to its deactivation; what software asked for meanwhile (enabled or
+ * not) is applied then.
+ */
+
+static bool spi_tracked(unsigned int intid)
+{
+	return intid >= 32U && intid < GIC_MAX_INTIDS && hold_gicd != 0;
+}
+
+void gic_spi_enable(uint64_t gicd, unsigned int intid, bool on)
+{
+	uint32_t bit = 1U << (intid % 32);
+
+	if (intid >= GIC_MAX_INTIDS) {
+		return;
+	}
+	sl_lock(&hold_lock);
+	if (on) {
+		sw_enabled[intid / 32] |= bit;
+	} else {
+		sw_enabled[intid / 32] &= ~bit;
+	}
+	if ((held[intid / 32] & bit) == 0) {
+		spi_enable_hw(gicd, intid, on);
+	}
+	sl_unlock(&hold_lock);
 }
 
 void gic_spi_clear_pending(uint64_t gicd, unsigned int intid)
@@ -279,12 +318,30 @@ unsigned int gic_secure_ack(void)
 
 void gic_priority_drop(unsigned int intid)
 {
-	gic_eoi(intid); /* ICC_EOIR1_EL1: with EOImode 1, only the priority drop */
+	if (spi_tracked(intid)) {
+		uint32_t bit = 1U << (intid % 32);
+		sl_lock(&hold_lock);
+		held[intid / 32] |= bit;
+		spi_enable_hw(hold_gicd, intid, false); /* no new activation until deactivated */
+		sl_unlock(&hold_lock);
+	}
+	gic_eoi(intid); /* ICC_EOIR1_EL1 (EOImode 0): priority drop and deactivation */
 }
 
 void gic_deactivate(unsigned int intid)
 {
-	__asm__ volatile("msr " ICC_DIR_EL1 ", %0\n\tisb" : : "r"((uint64_t)intid));
+	if (!spi_tracked(intid)) {
+		return; /* an SGI or PPI: deactivated at its priority drop */
+	}
+	uint32_t bit = 1U << (intid % 32);
+	sl_lock(&hold_lock);
+	if ((held[intid / 32] & bit) != 0) {
+		held[intid / 32] &= ~bit;
+		if ((sw_enabled[intid / 32] & bit) != 0) {
+			spi_enable_hw(hold_gicd, intid, true); /* fires again if still asserted */
+		}
+	}
+	sl_unlock(&hold_lock);
 }
 
 uint8_t gic_pmr_get(void)
