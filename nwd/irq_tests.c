@@ -78,6 +78,7 @@ void suite_interrupts(void)
  */
 #define VINT_TIMER 3U
 #define VINT_MANAGED_EXIT 4U
+#define VINT_IPI 9U
 #define HF_INTERRUPT_ENABLE 0xff03U
 #define HF_INTERRUPT_GET 0xff04U
 #define HF_INTERRUPT_DEACTIVATE 0xff08U
@@ -186,6 +187,21 @@ static void hostile_hf_calls(void)
 	     HF_REFUSED);
 	/* Nothing of that changed anything: no interrupt pending, none taken in error. */
 	t_hf("irq.hf.get_none_after.sp1", TEST_SP1_ID, HF_INTERRUPT_GET, 0, 0, 0, 0xFFFFFFFFU);
+}
+
+/* HF_INTERRUPT_SEND_IPI to its own context: taken as a vIRQ before it answers. */
+static void ipi(void)
+{
+	struct irq_stats s;
+	const char *name = "irq.ipi.own_context.sp1";
+
+	if (!stats(name, TEST_SP1_ID, VINT_IPI, 0, &s)) {
+		return;
+	}
+	struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_HF_CALL, HF_INTERRUPT_SEND_IPI, 0, 0, 0);
+	if (answered(name, &v) && expect_u64(name, "result", v.x[4], 0)) {
+		t_one_more(name, VINT_IPI, &s, false);
+	}
 }
 
 static void device_interrupt(uint64_t freq)
@@ -329,6 +345,7 @@ void suite_partition_interrupts(void)
 		test_pass("irq.boot.hf_enable_by_svc.sp3");
 	}
 	hostile_hf_calls();
+	ipi();
 	device_interrupt(freq);
 	timer(freq);
 	managed_exit(freq);
