@@ -350,3 +350,27 @@ void suite_partition_interrupts(void)
 	timer(freq);
 	managed_exit(freq);
 }
+
+/* After the SMP suite's CPU_OFF/CPU_ON cycles: sp1's SPI and timer still reach it. */
+void suite_interrupts_after_smp(void)
+{
+	uint64_t freq = read_cntfrq();
+	struct irq_stats s;
+	const char *name = "irq.after_cpu_off_on.pl031.sp1";
+
+	if (stats(name, TEST_SP1_ID, TEST_RTC_SPI, 0, &s)) {
+		struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_RTC_ARM, 0, 0, 0, 0);
+		if (answered(name, &v)) {
+			nwd_loop(freq * 5 / 2);
+			t_one_more(name, TEST_RTC_SPI, &s, true);
+		}
+	}
+	name = "irq.after_cpu_off_on.timer.sp1";
+	if (stats(name, TEST_SP1_ID, VINT_TIMER, 0, &s)) {
+		struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, freq / 20, 0, 0, 0);
+		if (answered(name, &v)) {
+			nwd_loop(freq / 2);
+			t_one_more(name, VINT_TIMER, &s, true);
+		}
+	}
+}
