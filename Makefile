@@ -62,14 +62,14 @@ FFA_MEM_SRCS := src/ffa/mem_desc.c src/ffa/mem_ledger.c src/ffa/mem_share.c
 ARCH_SRCS := src/arch/aarch64/arch.c src/arch/aarch64/exception.c \
 	src/arch/aarch64/exception.S src/arch/aarch64/smc.S src/arch/aarch64/cpu_entry.S \
 	src/arch/aarch64/vcpu.c src/arch/aarch64/vcpu.S src/arch/aarch64/fp.S \
-	src/arch/aarch64/gic.c
+	src/arch/aarch64/gic.c src/arch/aarch64/timer.c
 PLAT_SRCS := src/plat/qemu/plat.c src/plat/qemu/pl011.c src/plat/qemu/plat_asm.S
 LIB_SRCS := src/lib/string.c
 SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.c \
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
 	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c \
-	src/dev/vuart.c src/spmc/hf_stub.c
+	src/dev/vuart.c src/spmc/vint.c src/spmc/irq.c src/spmc/vtimer.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
@@ -234,7 +234,7 @@ SP_IMG_OFFSET := 0x4000
 SP_BSS_OFFSET := 0x40000
 SP_BSS_SIZE := 0x40000
 SP_SRCS := partitions/runtime/start.S src/arch/aarch64/smc.S partitions/runtime/lib.c \
-	partitions/test_sp/main.c partitions/test_sp/mem.c src/core/fmt.c src/lib/string.c \
+	partitions/test_sp/main.c partitions/test_sp/mem.c partitions/test_sp/irq.c src/core/fmt.c src/lib/string.c \
 	src/lib/sort.c tests/target/smccc_check.c tests/target/mem_build.c
 # S-EL1 partitions run their own stage 1: the project's page tables and page
 # allocator, and the SPMC's manifest parser (with libfdt) to find its regions.
@@ -399,7 +399,7 @@ HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
 HOST_TESTS := fmt console palloc mm ffa spmd fdt_blob manifest sp_manifest sp_pkg partition_info \
-	rxtx indirect notif mem_desc mem_share run hf_stub
+	rxtx indirect notif mem_desc mem_share run vint irq
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_console_SRCS := $(HOST_COMMON)
@@ -421,15 +421,18 @@ test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
 test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
 test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
-test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c src/dev/vuart.c \
-	src/spmc/hf_stub.c
-test_hf_stub_SRCS := $(HOST_COMMON) src/spmc/hf_stub.c
+test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c \
+	src/dev/vuart.c src/spmc/irq.c src/spmc/vint.c src/spmc/vtimer.c tests/unit/fake_gic.c \
+	tests/unit/sp_script.c
+test_irq_SRCS := $(test_run_SRCS)
+test_vint_SRCS := src/spmc/vint.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 host-tests: $(HOST_BINS)
 
 .SECONDEXPANSION:
-$(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch.h
+$(BUILD)/host/test_%: tests/unit/test_%.c $$(test_$$*_SRCS) tests/unit/fake_arch.h tests/unit/fake_gic.h \
+	tests/unit/sp_script.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(test_$*_CFLAGS) -o $@ $< $(test_$*_SRCS) \

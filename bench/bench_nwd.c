@@ -230,6 +230,82 @@ static void bench_direct(const char *core)
 	      true);
 }
 
+/*
+ * Interrupts (spmc/irq.c). sp1 arms its EL1 physical timer (emulated, backed
+ * by the S-EL2 timer) while the normal world spins reading the counter: the
+ * interrupt is a gap in the readings. Latency to the handler: the handler's
+ * first counter read less the deadline (EL3, the SPMD's FFA_INTERRUPT, the
+ * SPMC, sp1 resumed with FFA_INTERRUPT, its vIRQ, HF_INTERRUPT_GET); back:
+ * the normal world's first reading after the gap less the handler's last
+ * (HF_INTERRUPT_DEACTIVATE, FFA_MSG_WAIT, FFA_NORMAL_WORLD_RESUME).
+ */
+#define IRQ_BENCH_N 20U
+#define IRQ_BENCH_AFTER 200000U /* ticks from TIMER_ARM to the deadline */
+#define NS_TIMER_PPI 26U
+
+static void bench_interrupts(void)
+{
+	static uint64_t to_handler[IRQ_BENCH_N], back[IRQ_BENCH_N], me[IRQ_BENCH_N];
+
+	for (unsigned int i = 0; i < IRQ_BENCH_N; i++) {
+		struct ffa_value v = sp_cmd(TEST_SP1_ID, TEST_CMD_TIMER_ARM, IRQ_BENCH_AFTER, 0);
+		if ((uint32_t)v.x[0] != FFA_MSG_SEND_DIRECT_RESP_64) {
+			nwd_printf("BENCH_ERROR irq: TIMER_ARM x0 0x%llx\n",
+				   (unsigned long long)v.x[0]);
+			return;
+		}
+		uint64_t deadline = v.x[4], prev = read_cntpct(), resumed = 0;
+		while (prev < deadline + 4 * IRQ_BENCH_AFTER) {
+			uint64_t now = read_cntpct();
+			if (now - prev > 2000U && resumed == 0) {
+				resumed = now; /* the first reading after the gap */
+			}
+			prev = now;
+		}
+		v = sp_cmd(TEST_SP1_ID, TEST_CMD_IRQ_TIMES, 0, 0);
+		if (resumed == 0 || v.x[4] != deadline || v.x[5] < deadline || v.x[6] > resumed) {
+			nwd_printf("BENCH_ERROR irq: deadline %llu (sp %llu, x0 %llx), handler "
+				   "%llu-%llu, resumed %llu\n",
+				   (unsigned long long)deadline, (unsigned long long)v.x[4],
+				   (unsigned long long)v.x[0], (unsigned long long)v.x[5],
+				   (unsigned long long)v.x[6], (unsigned long long)resumed);
+			return;
+		}
+		to_handler[i] = v.x[5] - deadline;
+		back[i] = resumed - v.x[6];
+	}
+	report("irq_latency.sel2_timer_to_sp_handler.nwd_running", to_handler, IRQ_BENCH_N);
+	report("irq_latency.sp_handler_to_nwd", back, IRQ_BENCH_N);
+
+	/*
+	 * Managed exit: a normal-world interrupt (its EL2 timer, pending) when it
+	 * calls sp1, which spins with FIQs unmasked: the call to sp1's response
+	 * (entry, FIQ exit, managed-exit vFIQ, sp1's handler, its DIRECT_RESP).
+	 */
+	gic_nwd_init();
+	gic_nwd_local_irq(NS_TIMER_PPI, true);
+	for (unsigned int i = 0; i < IRQ_BENCH_N; i++) {
+		__asm__ volatile("msr cnthp_tval_el2, %0\n\tmsr cnthp_ctl_el2, %1\n\tisb"
+				 :
+				 : "r"(0ULL), "r"(1ULL));
+		struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+					    FFA_MSG_ENDPOINTS(0, TEST_SP1_ID), 0,
+					    TEST_CMD_SPIN_TIME, 1000000000ULL, 1}};
+		uint64_t t0 = read_cntpct();
+		arch_smc(&v);
+		me[i] = read_cntpct() - t0;
+		__asm__ volatile("msr cnthp_ctl_el2, %0\n\tisb" : : "r"(0ULL));
+		if ((uint32_t)v.x[0] != FFA_MSG_SEND_DIRECT_RESP_64 || v.x[5] != 1) {
+			nwd_printf("BENCH_ERROR managed_exit: x0 0x%llx, managed exit %llu\n",
+				   (unsigned long long)v.x[0], (unsigned long long)v.x[5]);
+			gic_nwd_local_irq(NS_TIMER_PPI, false);
+			return;
+		}
+	}
+	gic_nwd_local_irq(NS_TIMER_PPI, false);
+	report("managed_exit_round_trip.sp1", me, IRQ_BENCH_N);
+}
+
 /* PARTITION_INFO_GET writes into the RX buffer: each call timed, each RX_RELEASE not. */
 static void bench_partition_info_get(void)
 {
@@ -742,6 +818,7 @@ void nwd_main(void)
 	      FFA_SUCCESS_64, true);
 	bench_partition_info_get();
 	bench_notifications();
+	bench_interrupts();
 	bench_direct("core0");
 
 	/* SP -> SP -> SP: sp1 times its own requests to sp2 (median/min/max from inside). */

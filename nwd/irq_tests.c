@@ -2,7 +2,7 @@
  * Non-secure interrupts while a partition runs (FF-A v1.2 chapter 8): the
  * normal world arms its EL2 physical timer (PPI 26, non-secure Group 1 in
  * core 0's redistributor) so that the interrupt is pending when it calls a
- * partition. A partition whose manifest queues such interrupts (sp1) runs to
+ * partition. A partition whose manifest queues such interrupts (sp3) runs to
  * its answer; one that has them signaled (sp2) is preempted: the normal world
  * gets FFA_INTERRUPT and resumes it with FFA_RUN, registers intact.
  */
@@ -41,7 +41,7 @@ void suite_interrupts(void)
 	}
 	test_pass("irq.timer_pending");
 
-	struct ffa_value v = sp_cmd(TEST_SP1_ID, TEST_CMD_SPIN, SPIN, 0);
+	struct ffa_value v = sp_cmd(TEST_SP3_ID, TEST_CMD_SPIN, SPIN, 0);
 	if (expect_u64("irq.queued.sp_finishes", "x0", (uint32_t)v.x[0],
 		       FFA_MSG_SEND_DIRECT_RESP_64) &&
 	    expect_u64("irq.queued.sp_finishes", "iterations", v.x[4], SPIN)) {
@@ -67,5 +67,310 @@ void suite_interrupts(void)
 	    expect_u64("irq.signaled.run_resumes", "status", v.x[3], TEST_STATUS_OK) &&
 	    expect_u64("irq.signaled.run_resumes", "iterations", v.x[4], SPIN)) {
 		test_pass("irq.signaled.run_resumes");
+	}
+}
+
+/*
+ * Interrupts for partitions (spmc/irq.c; test_cmd.h "Interrupts"): sp1 (S-EL1,
+ * managed exit) owns the PL031's SPI (INTID 34, Secure Group 1) and takes its
+ * virtual interrupts through Hafnium's paravirtual calls; its context 0 runs
+ * on this core. Each delivery is checked by the partition's own counts.
+ */
+#define VINT_TIMER 3U
+#define VINT_MANAGED_EXIT 4U
+#define VINT_IPI 9U
+#define HF_INTERRUPT_ENABLE 0xff03U
+#define HF_INTERRUPT_GET 0xff04U
+#define HF_INTERRUPT_DEACTIVATE 0xff08U
+#define HF_INTERRUPT_RECONFIGURE 0xff09U
+#define HF_INTERRUPT_SEND_IPI 0xff0aU
+#define HF_REFUSED 0xFFFFFFFFFFFFFFFFULL /* -1 */
+
+static struct ffa_value cmd4(uint16_t sp, uint64_t c, uint64_t a1, uint64_t a2, uint64_t a3,
+			     uint64_t a4)
+{
+	struct ffa_value v = {
+		.x = {FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, sp), 0, c, a1, a2, a3, a4}};
+	nwd_smc(&v);
+	return v;
+}
+
+static bool answered(const char *name, const struct ffa_value *v)
+{
+	return expect_u64(name, "x0", (uint32_t)v->x[0], FFA_MSG_SEND_DIRECT_RESP_64) &&
+	       expect_u64(name, "status", v->x[3], TEST_STATUS_OK);
+}
+
+/* One of Hafnium's calls made by sp: its result is `want`. */
+static void t_hf(const char *name, uint16_t sp, uint64_t call, uint64_t a1, uint64_t a2,
+		 uint64_t a3, uint64_t want)
+{
+	struct ffa_value v = cmd4(sp, TEST_CMD_HF_CALL, call, a1, a2, a3);
+	if (answered(name, &v) && expect_u64(name, "result", v.x[4], want)) {
+		test_pass(name);
+	}
+}
+
+struct irq_stats {
+	uint64_t count, wakes, errors, early;
+};
+
+static bool stats(const char *name, uint16_t sp, uint64_t id, uint64_t ctx, struct irq_stats *s)
+{
+	struct ffa_value v = cmd4(sp, TEST_CMD_IRQ_STATS, id, ctx, 0, 0);
+	if (!answered(name, &v)) {
+		return false;
+	}
+	*s = (struct irq_stats){v.x[4], v.x[5], v.x[6], v.x[7]};
+	return true;
+}
+
+/* The normal world runs (sp1 waits) for `ticks`. */
+static void nwd_loop(uint64_t ticks)
+{
+	uint64_t start = read_cntpct();
+	while (read_cntpct() - start < ticks) {
+	}
+}
+
+/* After one more interrupt `id` (woken from waiting or not): no error, none early. */
+static void t_one_more(const char *name, uint64_t id, const struct irq_stats *before, bool woken)
+{
+	struct irq_stats s;
+	if (stats(name, TEST_SP1_ID, id, 0, &s) &&
+	    expect_u64(name, "handled", s.count, before->count + 1) &&
+	    expect_u64(name, "FFA_INTERRUPT wake-ups", s.wakes, before->wakes + (woken ? 1 : 0)) &&
+	    expect_u64(name, "errors", s.errors, 0) && expect_u64(name, "early", s.early, 0)) {
+		test_pass(name);
+	}
+}
+
+static void hostile_hf_calls(void)
+{
+	t_hf("irq.hf.get_none.sp1", TEST_SP1_ID, HF_INTERRUPT_GET, 0, 0, 0, 0xFFFFFFFFU);
+	t_hf("irq.hf.bad.unknown_call.sp1", TEST_SP1_ID, 0xff77, 34, 1, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.enable_unknown_id.sp1", TEST_SP1_ID, HF_INTERRUPT_ENABLE, 77, 1, 0,
+	     HF_REFUSED);
+	t_hf("irq.hf.bad.enable_huge_id.sp1", TEST_SP1_ID, HF_INTERRUPT_ENABLE, 0x100000022ULL, 1,
+	     0, HF_REFUSED);
+	t_hf("irq.hf.bad.enable_value.sp1", TEST_SP1_ID, HF_INTERRUPT_ENABLE, TEST_RTC_SPI, 2, 0,
+	     HF_REFUSED);
+	t_hf("irq.hf.bad.enable_type.sp1", TEST_SP1_ID, HF_INTERRUPT_ENABLE, TEST_RTC_SPI, 1, 2,
+	     HF_REFUSED);
+	t_hf("irq.hf.bad.enable_others_spi.sp2", TEST_SP2_ID, HF_INTERRUPT_ENABLE, TEST_RTC_SPI, 0,
+	     0, HF_REFUSED);
+	t_hf("irq.hf.bad.deactivate_not_active.sp1", TEST_SP1_ID, HF_INTERRUPT_DEACTIVATE,
+	     TEST_RTC_SPI, TEST_RTC_SPI, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.deactivate_timer_not_active.sp1", TEST_SP1_ID, HF_INTERRUPT_DEACTIVATE,
+	     VINT_TIMER, VINT_TIMER, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.deactivate_mismatch.sp1", TEST_SP1_ID, HF_INTERRUPT_DEACTIVATE,
+	     TEST_RTC_SPI, TEST_RTC_SPI + 1, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.deactivate_others_spi.sp2", TEST_SP2_ID, HF_INTERRUPT_DEACTIVATE,
+	     TEST_RTC_SPI, TEST_RTC_SPI, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_others_spi.sp2", TEST_SP2_ID, HF_INTERRUPT_RECONFIGURE,
+	     TEST_RTC_SPI, 2, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_unclaimed_spi.sp1", TEST_SP1_ID, HF_INTERRUPT_RECONFIGURE, 40,
+	     2, 1, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_virtual_id.sp1", TEST_SP1_ID, HF_INTERRUPT_RECONFIGURE,
+	     VINT_TIMER, 2, 1, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_command.sp1", TEST_SP1_ID, HF_INTERRUPT_RECONFIGURE,
+	     TEST_RTC_SPI, 3, 0, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_enable_value.sp1", TEST_SP1_ID, HF_INTERRUPT_RECONFIGURE,
+	     TEST_RTC_SPI, 2, 2, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_target_pe.sp1", TEST_SP1_ID, HF_INTERRUPT_RECONFIGURE,
+	     TEST_RTC_SPI, 0, 99, HF_REFUSED);
+	t_hf("irq.hf.bad.reconfigure_sec_state.sp1", TEST_SP1_ID, HF_INTERRUPT_RECONFIGURE,
+	     TEST_RTC_SPI, 1, 2, HF_REFUSED);
+	t_hf("irq.hf.bad.send_ipi_context.sp1", TEST_SP1_ID, HF_INTERRUPT_SEND_IPI, 4, 0, 0,
+	     HF_REFUSED);
+	t_hf("irq.hf.bad.send_ipi_context.sp2", TEST_SP2_ID, HF_INTERRUPT_SEND_IPI, 1, 0, 0,
+	     HF_REFUSED);
+	/* Nothing of that changed anything: no interrupt pending, none taken in error. */
+	t_hf("irq.hf.get_none_after.sp1", TEST_SP1_ID, HF_INTERRUPT_GET, 0, 0, 0, 0xFFFFFFFFU);
+}
+
+/* HF_INTERRUPT_SEND_IPI to its own context: taken as a vIRQ before it answers. */
+static void ipi(void)
+{
+	struct irq_stats s;
+	const char *name = "irq.ipi.own_context.sp1";
+
+	if (!stats(name, TEST_SP1_ID, VINT_IPI, 0, &s)) {
+		return;
+	}
+	struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_HF_CALL, HF_INTERRUPT_SEND_IPI, 0, 0, 0);
+	if (answered(name, &v) && expect_u64(name, "result", v.x[4], 0)) {
+		t_one_more(name, VINT_IPI, &s, false);
+	}
+}
+
+static void device_interrupt(uint64_t freq)
+{
+	struct irq_stats s;
+	struct ffa_value v;
+
+	/* While the normal world runs: the SPMD hands it over, sp1 is woken (FFA_INTERRUPT). */
+	if (!stats("irq.spi.pl031_while_nwd_runs.sp1", TEST_SP1_ID, TEST_RTC_SPI, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_RTC_ARM, 0, 0, 0, 0);
+	if (!answered("irq.spi.pl031_while_nwd_runs.sp1", &v)) {
+		return;
+	}
+	nwd_loop(freq * 5 / 2); /* the alarm comes at the RTC's next second */
+	t_one_more("irq.spi.pl031_while_nwd_runs.sp1", TEST_RTC_SPI, &s, true);
+
+	/* While sp1 runs (spinning, IRQs unmasked): a vIRQ, no wake-up. */
+	if (!stats("irq.spi.pl031_while_sp_runs.sp1", TEST_SP1_ID, TEST_RTC_SPI, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_RTC_ARM, 0, 0, 0, 0);
+	if (!answered("irq.spi.pl031_while_sp_runs.sp1", &v)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_WAIT_IRQ, TEST_RTC_SPI, s.count + 1, freq * 3, 0);
+	if (answered("irq.spi.pl031_while_sp_runs.sp1", &v) &&
+	    expect_u64("irq.spi.pl031_while_sp_runs.sp1", "count", v.x[4], s.count + 1)) {
+		t_one_more("irq.spi.pl031_while_sp_runs.sp1", TEST_RTC_SPI, &s, false);
+	}
+}
+
+static void timer(uint64_t freq)
+{
+	struct irq_stats s;
+	struct ffa_value v;
+
+	if (!stats("irq.timer.while_nwd_runs.sp1", TEST_SP1_ID, VINT_TIMER, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, freq / 20, 0, 0, 0);
+	if (!answered("irq.timer.while_nwd_runs.sp1", &v)) {
+		return;
+	}
+	nwd_loop(freq / 2);
+	t_one_more("irq.timer.while_nwd_runs.sp1", VINT_TIMER, &s, true);
+
+	if (!stats("irq.timer.while_sp_runs.sp1", TEST_SP1_ID, VINT_TIMER, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, freq / 10, 0, 0, 0);
+	if (!answered("irq.timer.while_sp_runs.sp1", &v)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_WAIT_IRQ, VINT_TIMER, s.count + 1, freq, 0);
+	if (answered("irq.timer.while_sp_runs.sp1", &v) &&
+	    expect_u64("irq.timer.while_sp_runs.sp1", "count", v.x[4], s.count + 1)) {
+		t_one_more("irq.timer.while_sp_runs.sp1", VINT_TIMER, &s, false);
+	}
+
+	/* Disarmed before it fires: nothing comes. */
+	if (!stats("irq.timer.disarmed.sp1", TEST_SP1_ID, VINT_TIMER, 0, &s)) {
+		return;
+	}
+	v = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, freq / 100, 0, 0, 0);
+	struct ffa_value off = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, 0, 0, 0, 0);
+	nwd_loop(freq / 20);
+	struct irq_stats after;
+	if (answered("irq.timer.disarmed.sp1", &v) && answered("irq.timer.disarmed.sp1", &off) &&
+	    stats("irq.timer.disarmed.sp1", TEST_SP1_ID, VINT_TIMER, 0, &after) &&
+	    expect_u64("irq.timer.disarmed.sp1", "handled", after.count, s.count) &&
+	    expect_u64("irq.timer.disarmed.sp1", "wake-ups", after.wakes, s.wakes)) {
+		test_pass("irq.timer.disarmed.sp1");
+	}
+}
+
+/* A normal-world interrupt while sp1 (managed exit) spins with FIQs unmasked, and masked. */
+static void managed_exit(uint64_t freq)
+{
+	struct irq_stats s;
+	const char *name = "irq.managed_exit.sp_yields.sp1";
+
+	if (!stats(name, TEST_SP1_ID, VINT_MANAGED_EXIT, 0, &s)) {
+		return;
+	}
+	timer_interrupt(true, 0);
+	struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_SPIN_TIME, freq * 2, 1, 0, 0);
+	timer_interrupt(false, 0);
+	if (answered(name, &v) && expect_u64(name, "ended by a managed exit", v.x[5], 1) &&
+	    expect_u64(name, "spun less than asked", v.x[4] < freq * 2, 1)) {
+		struct irq_stats after;
+		if (stats(name, TEST_SP1_ID, VINT_MANAGED_EXIT, 0, &after) &&
+		    expect_u64(name, "managed exits", after.count, s.count + 1)) {
+			test_pass(name);
+		}
+	}
+	/* The managed exit was dropped with the response: the next request runs to its end. */
+	v = cmd4(TEST_SP1_ID, TEST_CMD_SPIN_TIME, freq / 50, 1, 0, 0);
+	if (answered("irq.managed_exit.dropped_after.sp1", &v) &&
+	    expect_u64("irq.managed_exit.dropped_after.sp1", "managed exit", v.x[5], 0) &&
+	    expect_u64("irq.managed_exit.dropped_after.sp1", "spun", v.x[4] >= freq / 50, 1)) {
+		test_pass("irq.managed_exit.dropped_after.sp1");
+	}
+
+	/*
+	 * Ignored (FIQs masked for a second): after the bound (100 ms) the chain is
+	 * preempted as if signaled; FFA_RUN resumes it and it finishes intact.
+	 */
+	name = "irq.managed_exit.ignored_becomes_signaled.sp1";
+	timer_interrupt(true, 0);
+	v = cmd4(TEST_SP1_ID, TEST_CMD_SPIN_TIME, freq, 0, 0, 0);
+	timer_interrupt(false, 0);
+	if (expect_u64(name, "x0", (uint32_t)v.x[0], FFA_INTERRUPT_32) &&
+	    expect_u64(name, "w1 (SP, context)", v.x[1], (uint64_t)TEST_SP1_ID << 16)) {
+		test_pass(name);
+	}
+	name = "irq.managed_exit.ignored_run_resumes.sp1";
+	v = ffa_call8(FFA_RUN_32, (uint64_t)TEST_SP1_ID << 16, 0, 0);
+	if (answered(name, &v) && expect_u64(name, "spun the whole time", v.x[4] >= freq, 1) &&
+	    expect_u64(name, "managed exit taken", v.x[5], 0)) {
+		test_pass(name);
+	}
+}
+
+void suite_partition_interrupts(void)
+{
+	uint64_t freq = read_cntfrq();
+	struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_BOOT_IRQ, 0, 0, 0, 0);
+
+	/* OP-TEE's boot calls: ENABLE and RECONFIGURE(ENABLE) of its SPI, ENABLE of 3 and 9. */
+	if (answered("irq.boot.hf_enable.sp1", &v) &&
+	    expect_u64("irq.boot.hf_enable.sp1", "ENABLE", v.x[4], 0) &&
+	    expect_u64("irq.boot.hf_enable.sp1", "RECONFIGURE", v.x[5], 0) &&
+	    expect_u64("irq.boot.hf_enable.sp1", "timer, IPI", v.x[6], 0)) {
+		test_pass("irq.boot.hf_enable.sp1");
+	}
+	v = cmd4(TEST_SP3_ID, TEST_CMD_BOOT_IRQ, 0, 0, 0, 0);
+	if (answered("irq.boot.hf_enable_by_svc.sp3", &v) &&
+	    expect_u64("irq.boot.hf_enable_by_svc.sp3", "timer", v.x[6], 0)) {
+		test_pass("irq.boot.hf_enable_by_svc.sp3");
+	}
+	hostile_hf_calls();
+	ipi();
+	device_interrupt(freq);
+	timer(freq);
+	managed_exit(freq);
+}
+
+/* After the SMP suite's CPU_OFF/CPU_ON cycles: sp1's SPI and timer still reach it. */
+void suite_interrupts_after_smp(void)
+{
+	uint64_t freq = read_cntfrq();
+	struct irq_stats s;
+	const char *name = "irq.after_cpu_off_on.pl031.sp1";
+
+	if (stats(name, TEST_SP1_ID, TEST_RTC_SPI, 0, &s)) {
+		struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_RTC_ARM, 0, 0, 0, 0);
+		if (answered(name, &v)) {
+			nwd_loop(freq * 5 / 2);
+			t_one_more(name, TEST_RTC_SPI, &s, true);
+		}
+	}
+	name = "irq.after_cpu_off_on.timer.sp1";
+	if (stats(name, TEST_SP1_ID, VINT_TIMER, 0, &s)) {
+		struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_TIMER_ARM, freq / 20, 0, 0, 0);
+		if (answered(name, &v)) {
+			nwd_loop(freq / 2);
+			t_one_more(name, VINT_TIMER, &s, true);
+		}
 	}
 }

@@ -355,6 +355,7 @@ void nwd_main(void)
 	suite_discovery();
 	suite_messaging();
 	suite_interrupts();
+	suite_partition_interrupts();
 	suite_fp();
 	suite_notifications();
 	suite_mem_perm();
@@ -363,6 +364,7 @@ void nwd_main(void)
 	suite_mmu();
 	suite_smccc();
 	suite_smp();
+	suite_interrupts_after_smp();
 	suite_smccc_partitions_report(); /* before the isolation tests stop the partitions */
 	suite_isolation();
 	suite_smccc_nwd_report();

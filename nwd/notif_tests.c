@@ -556,6 +556,44 @@ unsigned int notif_on_core(unsigned int c)
 	return step;
 }
 
+/*
+ * The notification-pending interrupt (virtual ID 5): sp1 (notification-support)
+ * waits; the normal world sets a notification for it; tzvisor wakes it with
+ * FFA_INTERRUPT and the NPI, and its handler fetches the notification itself
+ * (TEST_CMD_NPI_MODE 1) before the normal world runs it.
+ */
+static void npi(void)
+{
+	const char *name = "notif.npi.wakes_waiting_sp1";
+
+	sp_cmd(SP1, TEST_CMD_NPI_SEEN, 0, 0); /* forget earlier NPIs */
+	struct ffa_value v = sp_cmd(SP1, TEST_CMD_NPI_MODE, 1, 0);
+	if (!expect_u64(name, "NPI_MODE", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP_64)) {
+		return;
+	}
+	test_sp_result("notif.npi.bind.sp1",
+		       sp_notif_call(SP1, FFA_NOTIFICATION_BIND_32, VM0 << 16 | SP1, 0, B(50)), 0);
+	test_ffa_success("notif.npi.nwd_sets",
+			 nwd_notif(FFA_NOTIFICATION_SET_32, VM0 << 16 | SP1, 0, B(50)), 0);
+	v = sp_cmd(SP1, TEST_CMD_NPI_SEEN, 0, 0);
+	if (expect_u64(name, "x0", (uint32_t)v.x[0], FFA_MSG_SEND_DIRECT_RESP_64) &&
+	    expect_u64(name, "NPIs handled", v.x[4], 1) &&
+	    expect_u64(name, "fetched from partitions", v.x[5], 0) &&
+	    expect_u64(name, "fetched from VMs", v.x[6], B(50))) {
+		test_pass(name);
+	}
+	/* Fetched already: nothing left for the normal world's scheduler to run sp1 for. */
+	v = ffa_call6(FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0, 0, 0);
+	if (expect_ffa_error("notif.npi.nothing_left_pending", &v, FFA_NO_DATA)) {
+		test_pass("notif.npi.nothing_left_pending");
+	}
+	sri_take();
+	sp_cmd(SP1, TEST_CMD_NPI_MODE, 0, 0);
+	test_sp_result("notif.npi.unbind.sp1",
+		       sp_notif_call(SP1, FFA_NOTIFICATION_UNBIND_32, VM0 << 16 | SP1, 0, B(50)),
+		       0);
+}
+
 void suite_notifications(void)
 {
 	/* The buffers stay mapped from earlier suites; map them if not. */
@@ -575,5 +613,6 @@ void suite_notifications(void)
 	rx_full();
 	sp_to_sp();
 	delayed_sri();
+	npi();
 	teardown();
 }

@@ -52,6 +52,8 @@ void suite_discovery(void);
 void suite_handover(void);
 void suite_messaging(void);
 void suite_interrupts(void);
+void suite_partition_interrupts(void);
+void suite_interrupts_after_smp(void);
 void suite_isolation(void);
 void suite_fp(void);
 void suite_notifications(void);

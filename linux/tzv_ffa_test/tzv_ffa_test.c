@@ -616,10 +616,9 @@ unbind:
  * sp1 maps them all at once in its own stage 1, a level-3 table for each
  * 2 MiB block: its table pool (16 pages, 6 of them for its image) has room
  * for 10 (tables that earlier borrowings left empty are freed when it runs
- * out). The pages are allocated one by one, in at most 8 blocks.
+ * out). The pages come from whole blocks, every other page (3 blocks).
  */
 #define SCATTER_BLOCKS 8U
-#define MEM_MAX_BLOCKS 8U
 #define FFA_BUF_SIZE 4096U /* the driver's TX buffer, a test partition's RX buffer */
 #define DRV_DESC_HEAD 80U /* v1.1: header 48 + EMAD 16 + composite 16 */
 #define SP_DESC_HEAD 96U /* v1.2: header 48 + EMAD 32 + composite 16 */
@@ -688,40 +687,29 @@ static void mem_free_aside(struct list_head *aside, unsigned int order)
 }
 
 /*
- * n zeroed allocations of 2^order pages each, in one scatterlist; with
- * max_blocks, all in at most that many 2 MiB blocks (allocations outside
- * them are put aside and freed at the end).
+ * n zeroed allocations of 2^order pages each, in one scatterlist (one
+ * holding the partition's mailbox page is put aside and freed at the end).
  */
-static bool mem_buf_alloc(struct mem_buf *b, unsigned int n, unsigned int order,
-			  unsigned int max_blocks)
+static bool mem_buf_alloc(struct mem_buf *b, unsigned int n, unsigned int order)
 {
-	phys_addr_t blocks[MEM_MAX_BLOCKS];
-	unsigned int i, nblocks = 0, tries = 0;
+	unsigned int i, tries = 0;
 	struct page *p = NULL;
 	LIST_HEAD(aside);
 
 	*b = (struct mem_buf){.n = n, .order = order};
 	b->pages = kcalloc(n, sizeof(*b->pages), GFP_KERNEL);
 	b->sg = kcalloc(n, sizeof(*b->sg), GFP_KERNEL);
-	if (!b->pages || !b->sg || max_blocks > MEM_MAX_BLOCKS)
+	if (!b->pages || !b->sg)
 		goto fail;
 	sg_init_table(b->sg, n);
 	for (i = 0; i < n; tries++) {
-		phys_addr_t blk;
-		unsigned int k;
-
 		p = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 		if (!p || tries > 16 * n)
 			goto fail_page;
-		blk = page_to_phys(p) & ~(phys_addr_t)(SZ_2M - 1);
-		for (k = 0; k < nblocks && blocks[k] != blk; k++)
-			;
-		if (mem_hits_mailbox(p, order) || (max_blocks && k == nblocks && k == max_blocks)) {
+		if (mem_hits_mailbox(p, order)) {
 			list_add(&p->lru, &aside);
 			continue;
 		}
-		if (k == nblocks && nblocks < MEM_MAX_BLOCKS)
-			blocks[nblocks++] = blk;
 		b->pages[i] = p;
 		sg_set_page(&b->sg[i], p, mem_entry_size(b), 0);
 		i++;
@@ -732,6 +720,48 @@ fail_page:
 	if (p)
 		__free_pages(p, order);
 	mem_free_aside(&aside, order);
+fail:
+	mem_buf_free(b);
+	return false;
+}
+
+/*
+ * n single pages, no two adjacent (a range each), in at most max_blocks
+ * 2 MiB blocks: whole blocks allocated, every other page of each kept, the
+ * rest freed. (Taking pages one by one as the allocator hands them out
+ * sometimes found fewer than 600 free in the first 8 blocks it touched.)
+ */
+static bool mem_buf_alloc_spread(struct mem_buf *b, unsigned int n, unsigned int max_blocks)
+{
+	const unsigned int order = get_order(SZ_2M), per_block = 1U << order;
+	unsigned int i = 0, blk, k;
+
+	*b = (struct mem_buf){.n = n, .order = 0};
+	b->pages = kcalloc(n, sizeof(*b->pages), GFP_KERNEL);
+	b->sg = kcalloc(n, sizeof(*b->sg), GFP_KERNEL);
+	if (!b->pages || !b->sg)
+		goto fail;
+	sg_init_table(b->sg, n);
+	for (blk = 0; i < n; blk++) {
+		struct page *p;
+
+		if (blk == max_blocks)
+			goto fail;
+		p = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+		if (!p)
+			goto fail;
+		split_page(p, order);
+		for (k = 0; k < per_block; k++) {
+			if (k % 2 == 0 && i < n && !mem_hits_mailbox(p + k, 0)) {
+				b->pages[i] = p + k;
+				sg_set_page(&b->sg[i], p + k, PAGE_SIZE, 0);
+				i++;
+			} else {
+				__free_page(p + k);
+			}
+		}
+	}
+	return true;
 fail:
 	mem_buf_free(b);
 	return false;
@@ -930,7 +960,7 @@ static void t_mem_share_sp1(struct tzv_sp *sp1, struct tzv_sp *sp2)
 	u64 *va;
 	int ret;
 
-	if (!mem_buf_alloc(&b, 1, 0, 0)) {
+	if (!mem_buf_alloc(&b, 1, 0)) {
 		tzv_fail("mem.share_sp1.send", "no memory");
 		return;
 	}
@@ -1049,7 +1079,7 @@ static void t_mem_lend_sp3(struct tzv_sp *sp3)
 	u64 *va;
 	int ret;
 
-	if (!mem_buf_alloc(&b, 1, 1, 0)) {
+	if (!mem_buf_alloc(&b, 1, 1)) {
 		tzv_fail("mem.lend_sp3.send", "no memory");
 		return;
 	}
@@ -1109,7 +1139,7 @@ static void t_mem_lend_zeroed(struct tzv_sp *sp3)
 	u64 *va;
 	int ret;
 
-	if (!mem_buf_alloc(&b, 1, 0, 0)) {
+	if (!mem_buf_alloc(&b, 1, 0)) {
 		tzv_fail("mem.lend_zeroed.send", "no memory");
 		return;
 	}
@@ -1194,7 +1224,7 @@ static void t_mem_scatter_sp1(struct tzv_sp *sp1)
 	unsigned int i, last = SCATTER_PAGES - 1;
 	int ret;
 
-	if (!mem_buf_alloc(&b, SCATTER_PAGES, 0, SCATTER_BLOCKS)) {
+	if (!mem_buf_alloc_spread(&b, SCATTER_PAGES, SCATTER_BLOCKS)) {
 		tzv_fail(n, "no memory for %u pages", SCATTER_PAGES);
 		return;
 	}
@@ -1354,7 +1384,7 @@ static void t_mem_bad_handles(struct tzv_sp *sp1)
 	t_errno("mem.bad.reclaim_hypervisor_handle", "memory_reclaim",
 		mem_reclaim(sp1, BIT_ULL(63) | 1), -EINVAL);
 	/* A receiver that does not exist: refused, nothing kept (the page is free again). */
-	if (!mem_buf_alloc(&b, 1, 0, 0)) {
+	if (!mem_buf_alloc(&b, 1, 0)) {
 		tzv_fail("mem.bad.share_unknown_receiver", "no memory");
 		return;
 	}

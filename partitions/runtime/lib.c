@@ -26,6 +26,21 @@ void sp_smccc_stats(struct smccc_check_stats *sum)
 	smccc_check_sum(smccc_stats, 8, sum);
 }
 
+int64_t sp_hf(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = id;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+#ifdef SP_EL0
+	__asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+#else
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+#endif
+	return (int64_t)x0;
+}
+
 struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	struct ffa_value v = {.x = {x0, x1, x2, x3}};

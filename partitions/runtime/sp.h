@@ -26,12 +26,28 @@ struct ffa_value sp_call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3);
 void sp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 unsigned int sp_vcpu_index(void);
 
+/*
+ * Hafnium's paravirtual interrupt interface (the SPMC implements it): HVC
+ * from S-EL1, SVC from S-EL0; the 64-bit result comes back in x0 (-1:
+ * refused), no other register changes.
+ */
+#define HF_INTERRUPT_ENABLE 0xff03U
+#define HF_INTERRUPT_GET 0xff04U
+#define HF_INTERRUPT_DEACTIVATE 0xff08U
+#define HF_INTERRUPT_RECONFIGURE 0xff09U
+#define HF_INTERRUPT_SEND_IPI 0xff0aU
+#define HF_INVALID_INTID 0xFFFFFFFFU
+int64_t sp_hf(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3);
+
 /* Implemented by each partition. */
 void sp_main(uint64_t boot_info);
 void sp_secondary_main(unsigned int vcpu);
 
 /* Entry of secondary execution contexts (runtime/start.S). */
 void sp_secondary_entry(void);
+/* Virtual interrupt handlers (S-EL1): a vIRQ, and a vFIQ (may set F in *spsr). */
+void sp_irq(void);
+void sp_fiq(uint64_t *spsr);
 
 #ifndef SP_EL0
 #include "core/mm.h"

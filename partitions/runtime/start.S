@@ -146,9 +146,12 @@ probe_store:
 	ret
 
 /*
- * EL1 exception vectors. The partition runs at EL1h with interrupts masked:
- * only a synchronous exception from EL1 on SP_EL1 is expected, and it is
- * fatal (reported, then the partition stops) unless it is a probe above.
+ * EL1 exception vectors. The partition runs at EL1h. A synchronous
+ * exception from EL1 on SP_EL1 is fatal (reported, then the partition
+ * stops) unless it is a probe above. Virtual interrupts from EL1 (the SPMC
+ * raises them with HCR_EL2.VI/VF) go to sp_irq() and sp_fiq(spsr), with
+ * every register the C code may clobber saved around them; sp_fiq may set
+ * the F bit of the interrupted context's SPSR (it keeps FIQs masked there).
  */
 .macro vfatal n
 	.balign 0x80
@@ -165,8 +168,10 @@ sp_vectors:
 	vfatal	3
 	.balign 0x80
 	b	sync_el1
-	vfatal	5
-	vfatal	6
+	.balign 0x80
+	b	irq_el1
+	.balign 0x80
+	b	fiq_el1
 	vfatal	7
 	vfatal	8
 	vfatal	9
@@ -176,6 +181,55 @@ sp_vectors:
 	vfatal	13
 	vfatal	14
 	vfatal	15
+
+/* x0-x18, x29, x30, ELR_EL1, SPSR_EL1: 192 bytes on the interrupted stack. */
+#define IRQ_FRAME 192
+.macro irq_save
+	sub	sp, sp, #IRQ_FRAME
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x29, [sp, #144]
+	mrs	x0, elr_el1
+	stp	x30, x0, [sp, #160]
+	mrs	x0, spsr_el1
+	str	x0, [sp, #176]
+.endm
+
+irq_restore:
+	ldr	x0, [sp, #176]
+	msr	spsr_el1, x0
+	ldp	x30, x0, [sp, #160]
+	msr	elr_el1, x0
+	ldp	x18, x29, [sp, #144]
+	ldp	x16, x17, [sp, #128]
+	ldp	x14, x15, [sp, #112]
+	ldp	x12, x13, [sp, #96]
+	ldp	x10, x11, [sp, #80]
+	ldp	x8, x9, [sp, #64]
+	ldp	x6, x7, [sp, #48]
+	ldp	x4, x5, [sp, #32]
+	ldp	x2, x3, [sp, #16]
+	ldp	x0, x1, [sp, #0]
+	add	sp, sp, #IRQ_FRAME
+	eret
+
+irq_el1:
+	irq_save
+	bl	sp_irq
+	b	irq_restore
+
+fiq_el1:
+	irq_save
+	add	x0, sp, #176		/* the saved SPSR_EL1 */
+	bl	sp_fiq
+	b	irq_restore
 
 /* x16/x17 are dead at a probe instruction (a call clobbers them); elsewhere we stop. */
 sync_el1:

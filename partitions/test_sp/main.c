@@ -565,7 +565,7 @@ static struct ffa_value handle(const struct ffa_value *req)
 		break;
 #endif
 	default:
-		if (!mem_command(a[0], a, out)) {
+		if (!mem_command(a[0], a, out) && !irq_command(a[0], a, out)) {
 			out[0] = TEST_STATUS_UNKNOWN_CMD;
 		}
 		break;
@@ -613,6 +613,10 @@ static void serve(void)
 		} else if (fid == FFA_RUN_32) {
 			/* Cycles from the normal world's scheduler: notifications, messages. */
 			on_run();
+			v = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
+		} else if (fid == FFA_INTERRUPT_32) {
+			/* Woken to handle an interrupt (w2: its ID): done, wait again. */
+			irq_woken(v.x[2]);
 			v = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
 		} else {
 			sp_log("unexpected message 0x%x\n", fid);
@@ -741,11 +745,13 @@ void sp_main(uint64_t boot_info)
 	       id, (unsigned int)v.x[0], boot_info_status == 0 ? "ok" : "BAD",
 	       (unsigned int)sp_mmu_table_pages());
 #endif
+	irq_boot();
 	serve();
 }
 
 void sp_secondary_main(unsigned int vcpu)
 {
 	(void)vcpu;
+	irq_boot();
 	serve();
 }

@@ -192,6 +192,53 @@
 #define TEST_CMD_NS_READ 39U
 
 /*
+ * Interrupts (partitions/test_sp/irq.c). Each context counts the virtual
+ * interrupts it handled, by ID (3 timer, 4 managed exit, 5 NPI, 9 IPI, 34
+ * the PL031's SPI), and how often it was woken from FFA_MSG_WAIT by
+ * FFA_INTERRUPT. An S-EL1 partition takes them as vIRQs (HF_INTERRUPT_GET,
+ * then HF_INTERRUPT_DEACTIVATE), an S-EL0 one as FFA_INTERRUPT's w2.
+ *
+ * HF_CALL: Hafnium's paravirtual call x4 with x5-x7: x4 = its 64-bit result.
+ * IRQ_STATS: x4 = ID, x5 = context: x4 = that context's count of the ID,
+ *   x5 = its FFA_INTERRUPT wake-ups, x6 = errors over all contexts (GET gave
+ *   nothing, DEACTIVATE refused, an ID it does not expect), x7 = timer
+ *   interrupts taken before their deadline, over all contexts.
+ * RTC_ARM: the PL031 raises its interrupt at the next second (RTCMR =
+ *   RTCDR + 1, interrupt unmasked): x4 = RTCDR. The handler clears it.
+ * WAIT_IRQ: spins (interrupts on) until this context's count of ID x4
+ *   reaches x5, for at most x6 counter ticks: x4 = the count, x5 = ticks.
+ * TIMER_ARM: its EL1 physical timer (CNTP_CVAL/CTL, emulated by the SPMC)
+ *   fires x4 ticks from now (0: off): x4 = the deadline. The handler turns
+ *   it off and checks it did not fire early.
+ * SPIN_TIME: spins for x4 counter ticks; x5 = 1 with FIQs unmasked, so that
+ *   a managed exit (vFIQ) ends it early: x4 = ticks spun, x5 = 1 if a
+ *   managed exit ended it, x6 = iterations.
+ * NPI_MODE: x4 = 1: the NPI handler also fetches the notifications
+ *   (FFA_NOTIFICATION_GET), 0: it only counts. NPI_SEEN: what the handler
+ *   fetched on this context: x4 = NPIs, x5 = from partitions, x6 = from VMs;
+ *   then forgotten.
+ * BOOT_IRQ: what the boot's HF_INTERRUPT_ENABLE and RECONFIGURE (enable) of
+ *   its interrupts returned, as OP-TEE does them: x4 = ENABLE's, x5 =
+ *   RECONFIGURE's, x6 = enabling the timer and IPI IDs (OR of the results).
+ */
+#define TEST_CMD_HF_CALL 40U
+#define TEST_CMD_IRQ_STATS 41U
+#define TEST_CMD_RTC_ARM 42U
+#define TEST_CMD_WAIT_IRQ 43U
+#define TEST_CMD_TIMER_ARM 44U
+#define TEST_CMD_SPIN_TIME 45U
+#define TEST_CMD_NPI_MODE 46U
+#define TEST_CMD_NPI_SEEN 47U
+#define TEST_CMD_BOOT_IRQ 48U
+/*
+ * IRQ_TIMES (benchmarks): this context's last emulated-timer interrupt: x4 =
+ * its deadline, x5 = the counter when its handler started, x6 = when the
+ * handler had deactivated it (its last instruction before returning).
+ */
+#define TEST_CMD_IRQ_TIMES 49U
+#define TEST_RTC_SPI 34U /* PL031: SPI 2 */
+
+/*
  * sp1's NS memory region (manifest: ns-mailbox), a page of the normal
  * world's, which it reads and writes with its MMU off. Words: 0, 1 for
  * TEST_CMD_NS_READ, TEST_NS_MAILBOX_WATCH + EC for TEST_CMD_MMU_WATCH.

@@ -13,4 +13,9 @@ extern uint16_t sp_id;
 /* The memory-sharing commands (mem.c): false for a command that is not one of them. */
 bool mem_command(uint64_t cmd, const uint64_t *a, uint64_t *out);
 
+/* Interrupts (irq.c): its commands, set-up at each context's start, FFA_INTERRUPT's wake-up. */
+bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out);
+void irq_boot(void);
+void irq_woken(uint64_t id);
+
 #endif

@@ -5,9 +5,11 @@
  * world and partitions see different sets), and only those that exist in the
  * FF-A version the caller negotiated. Feature IDs (bit 31
  * clear) must have bits [30:8] and the input property zero, else
- * NOT_SUPPORTED. Of the feature IDs only the schedule-receiver interrupt
- * (SRI) is implemented, for the normal world; NPI and MEI need a virtual
- * GIC for partitions. The memory ABIs: no dynamically allocated buffers
+ * NOT_SUPPORTED. Feature IDs: the schedule-receiver interrupt (SRI, 2) for
+ * the normal world; the notification-pending interrupt (NPI, 1) and the
+ * managed-exit interrupt (MEI, 3) for S-EL1 partitions (virtual IDs, as
+ * Hafnium gives them: an S-EL0 partition gets its interrupts as
+ * FFA_INTERRUPT, not as virtual interrupts). The memory ABIs: no dynamically allocated buffers
  * (w2 bit 0 clear); FFA_MEM_RETRIEVE_REQ takes and reports properties
  * (below); FFA_MEM_OP_PAUSE/RESUME and FFA_MEM_RETRIEVE_RESP (an answer,
  * not a call) are not supported.
@@ -180,9 +182,14 @@ struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoi
 		 * Feature IDs (v1.1 on): bits [30:8] and the input property MBZ. The
 		 * schedule-receiver interrupt, for the normal world: w2 = its INTID.
 		 */
-		if (id == FFA_FEATURE_SRI && input == 0 && inst->sri_intid != 0 &&
-		    !ffa_id_is_secure(ep->id) && ffa_endpoint_version(ep) >= FFA_VERSION_1_1) {
-			return ffa_success_value(inst->sri_intid);
+		uint32_t intid = 0;
+		if (id == FFA_FEATURE_SRI && !ffa_id_is_secure(ep->id)) {
+			intid = inst->sri_intid;
+		} else if ((id == FFA_FEATURE_NPI || id == FFA_FEATURE_MEI) && ep->virt_intids) {
+			intid = id == FFA_FEATURE_NPI ? inst->npi_intid : inst->mei_intid;
+		}
+		if (intid != 0 && input == 0 && ffa_endpoint_version(ep) >= FFA_VERSION_1_1) {
+			return ffa_success_value(intid);
 		}
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}

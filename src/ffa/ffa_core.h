@@ -23,12 +23,16 @@ struct ffa_endpoint {
 	bool version_locked;
 	/* A v1.0 endpoint asked for the NS bit in retrieve responses (FFA_FEATURES). */
 	bool mem_ns_bit;
+	/* An S-EL1 partition: FFA_FEATURES gives it the NPI and managed-exit interrupt IDs. */
+	bool virt_intids;
 };
 
 /* The FF-A instance tzvisor implements for a caller. */
 struct ffa_instance {
 	ffa_id_t spmc_id; /* answered by FFA_SPM_ID_GET */
 	uint32_t sri_intid; /* the schedule-receiver interrupt for the normal world; 0: none */
+	uint32_t npi_intid; /* the notification-pending interrupt for partitions; 0: none */
+	uint32_t mei_intid; /* the managed-exit interrupt for partitions; 0: none */
 };
 
 void ffa_endpoint_init(struct ffa_endpoint *ep, ffa_id_t id);

@@ -18,6 +18,7 @@ void ffa_endpoint_init(struct ffa_endpoint *ep, ffa_id_t id)
 	ep->version = FFA_VERSION_1_0;
 	ep->version_locked = false;
 	ep->mem_ns_bit = false;
+	ep->virt_intids = false;
 }
 
 static bool version_compatible(uint32_t requested)

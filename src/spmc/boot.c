@@ -17,6 +17,7 @@
 #include "plat/plat.h"
 #include "spmc/bench.h"
 #include "spmc/boot_record.h"
+#include "spmc/irq.h"
 #include "spmc/notif.h"
 #include "spmc/partition.h"
 #include "spmc/spmc.h"
@@ -96,7 +97,12 @@ static void stage1_build(uintptr_t manifest_pa)
 	 * interleave with the normal world's on UART0 (a secure device: NS=0).
 	 */
 	map_or_panic(plat.secure_uart_base, PAGE_SIZE, MM_RW | MM_DEVICE, "secure uart");
-	/* The redistributors: the SPMC gives the normal world its SRI (spmc/notif.c). */
+	/*
+	 * The GIC: tzvisor configures the Secure side (partitions' interrupts,
+	 * its own timer and SGIs: spmc/irq.c) and gives the normal world its
+	 * SRI (spmc/notif.c).
+	 */
+	map_or_panic(plat.gicd_base, GICD_SIZE, MM_RW | MM_DEVICE, "GIC distributor");
 	map_or_panic(plat.gicr_base, (uint64_t)MAX_CPUS * GICR_FRAME_STRIDE, MM_RW | MM_DEVICE,
 		     "GIC redistributors");
 	/* The manifest (read-only, may straddle a page). */
@@ -320,12 +326,17 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	manifest_load(manifest_pa);
 	spmc.inst.spmc_id = spmc.manifest.spmc_id;
 	spmc.inst.sri_intid = SPMC_SRI_INTID;
+	spmc.inst.npi_intid = VINT_NPI;
+	spmc.inst.mei_intid = VINT_MANAGED_EXIT;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	partitions_cpu_init();
 	spmc_notif_cpu_init(index);
+	irq_init();
+	irq_cpu_init(index);
 	mem_share_init();
 	boot_mark(BOOT_MANIFEST);
 	partitions_load(&spmc.manifest, &stage1, &table_pool);
+	irq_boot_config();
 	boot_mark(BOOT_LOADED);
 	banner(manifest_pa, core_id);
 	boot_mark(BOOT_BANNER);
@@ -378,6 +389,7 @@ void spmc_boot_secondary(unsigned int index, uint64_t entry_ticks)
 	boot_mark_warm(index, WARM_MMU);
 	partitions_cpu_init();
 	spmc_notif_cpu_init(index);
+	irq_cpu_init(index);
 	partitions_boot_cpu(index, false);
 	boot_mark_warm(index, WARM_BOOTED);
 	LOG_INFO("core %u up (boot #%u), FFA_MSG_WAIT\n", index, cpus[index].boots);

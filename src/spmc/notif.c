@@ -21,9 +21,10 @@
  * with notifications (RX buffer full). A partition may ask to delay it until
  * the CPU returns to the normal world (SET w2 bit 1, MSG_SEND2 w2 bit 1);
  * otherwise a partition that has non-secure interrupts signaled is preempted
- * by it, as by any non-secure interrupt. Partitions learn of their
- * notifications when run (FFA_RUN after INFO_GET); the notification-pending
- * interrupt (NPI) needs a virtual GIC the SPMC does not have yet.
+ * by it, as by any non-secure interrupt. A partition receiver with
+ * notification support also gets the notification-pending interrupt (NPI,
+ * virtual ID 5, spmc/irq.c): a waiting one runs at once to fetch them; it
+ * may also wait to be run by the normal world (FFA_RUN after INFO_GET).
  *
  * All notification state is under one lock (notif_lock, see lock_order.h):
  * no other lock is taken while it is held.
@@ -35,6 +36,7 @@
 #include "core/cpu.h"
 #include "ffa/notif.h"
 #include "plat/plat.h"
+#include "spmc/irq.h"
 
 struct nwd_vm {
 	bool used;
@@ -234,6 +236,11 @@ static struct ffa_value notification_set(struct vcpu *v, const struct ffa_value 
 		LOG_VERBOSE("notification 0x%llx: %04x -> %04x\n", (unsigned long long)bits, sender,
 			    recv);
 		sri_raise(v != NULL && (flags & FFA_NOTIF_FLAG_DELAY_SRI) != 0);
+		if (ffa_id_is_secure(recv)) {
+			/* The receiver learns of it now: the notification-pending interrupt. */
+			irq_notify(partition_find(recv), (flags & FFA_NOTIF_FLAG_PER_VCPU) != 0,
+				   flags >> FFA_NOTIF_SET_VCPU_SHIFT);
+		}
 	}
 	return result(rc);
 }
@@ -336,6 +343,9 @@ void spmc_notif_rx_full(ffa_id_t sender, ffa_id_t recv, bool delay_sri)
 	sl_unlock(&notif_lock);
 	if (n != NULL) {
 		sri_raise(ffa_id_is_secure(sender) && delay_sri);
+		if (ffa_id_is_secure(recv)) {
+			irq_notify(partition_find(recv), false, 0);
+		}
 	}
 }
 

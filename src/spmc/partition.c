@@ -33,6 +33,7 @@
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/boot_record.h"
+#include "spmc/irq.h"
 #include "spmc/run.h"
 #include "spmc/sel2.h"
 #include "spmc/sp_pkg.h"
@@ -76,7 +77,17 @@
  * clear): whatever the SPMC writes for it to read that early (the boot
  * information) is cleaned to the point of coherency first (write_boot_info).
  */
-#define SP_HCR (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW | HCR_API | HCR_APK)
+#define SP_HCR (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW | HCR_API | HCR_APK | HCR_IMO | HCR_FMO)
+/*
+ * HCR_EL2.IMO and FMO: every physical interrupt that arrives while a
+ * partition runs is tzvisor's (IRQ: Secure Group 1, its own or a partition's;
+ * FIQ: the normal world's, or Group 0), and virtual ones are raised with
+ * HCR_EL2.VI/VF (spmc/irq.c). EL1 accesses to the GIC's CPU interface go to
+ * its virtual interface, which partitions do not use (the paravirtual
+ * interface stands for it).
+ */
+/* CNTKCTL_EL1 of an S-EL0 partition: EL0 reads both counters and uses its physical timer. */
+#define CNTKCTL_EL0_COUNTERS_TIMER ((1ULL << 0) | (1ULL << 1) | (1ULL << 9))
 
 /* The boot information blob the SPMC writes: FF-A v1.2 section 5.4, one descriptor. */
 struct boot_info_blob {
@@ -376,22 +387,6 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 		return false;
 	}
 	sp->el0 = m->exception_level == SP_EL_S_EL0;
-	if (m->ns_interrupts_action == SP_NS_INT_MANAGED_EXIT) {
-		/*
-		 * Managed exit (FF-A v1.2 8.3.1) needs a virtual managed-exit
-		 * signal (a vFIQ for OP-TEE) and its acknowledgement, which
-		 * come with secure interrupts (issue #10). Until then such a
-		 * partition runs as with action 0 (HCR_EL2.FMO clear): a
-		 * non-secure interrupt stays pending while its PSTATE.F masks
-		 * it; where it unmasks FIQs (OP-TEE in a yielding call) the
-		 * physical FIQ is taken by the partition itself, which OP-TEE
-		 * treats as its managed-exit signal and answers with an
-		 * "interrupted" direct response.
-		 */
-		LOG_WARNING("SP %s: ns-interrupts-action: managed exit not implemented yet: "
-			    "no managed-exit signal, handled as queued (action 0)\n",
-			    sp->name);
-	}
 	sp->image_base = load + h.img_offset;
 	sp->image_end = img_end;
 	sp->entry = load + m->entrypoint_offset;
@@ -507,6 +502,12 @@ static bool load_one(const struct spmc_sp_entry *e, struct mm_ptable *stage1, st
 			return false;
 		}
 	}
+	/* Its interrupts: the SPIs it claims (no one else's) and its vCPUs' virtual IDs. */
+	if (!irq_partition_load(sp)) {
+		claimed_count = claimed_before;
+		dev_claim_count = dev_before;
+		return false;
+	}
 	write_boot_info(sp, load + h.pm_offset, h.pm_size);
 
 	sp->vmid = (uint16_t)(partition_count + 1);
@@ -543,6 +544,8 @@ static void assign_ids(void)
 		}
 		ffa_endpoint_init(&sp->ep, sp->id);
 		sp->ep.version = sp->m.ffa_version;
+		/* FFA_FEATURES tells an S-EL1 partition the NPI and managed-exit IDs. */
+		sp->ep.virt_intids = !sp->el0;
 		if (sp->m.notification_support) {
 			ffa_notif_enable(&sp->notif, sp->vcpu_count);
 		}
@@ -684,16 +687,6 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 		.vmpidr = (1ULL << 31) | v->index,
 	};
 
-	/*
-	 * Non-secure interrupts reach the secure world as FIQs. "Signaled"
-	 * (ns-interrupts-action 2): they preempt the partition (to EL2, which
-	 * hands the CPU back to the normal world with FFA_INTERRUPT).
-	 * "Queued" (0): they stay pending, masked by the partition's PSTATE.F,
-	 * until the normal world runs again.
-	 */
-	if (sp->m.ns_interrupts_action == SP_NS_INT_SIGNALED) {
-		cfg.hcr |= HCR_FMO;
-	}
 	arch_vcpu_init(&v->arch, pc, &cfg);
 	if (sp->el0) {
 		struct arch_el1 *e = &v->arch.el1;
@@ -704,6 +697,7 @@ static void vcpu_start(struct partition *sp, struct vcpu *v, uint64_t pc, uint64
 		e->ttbr0 = (uint64_t)(uintptr_t)sp->s1.root;
 		e->vbar = (uint64_t)(uintptr_t)el0_shim_vectors;
 		e->cpacr = 3ULL << 20; /* FPEN: EL0 may use FP/SIMD (switched lazily at EL2) */
+		e->cntkctl = CNTKCTL_EL0_COUNTERS_TIMER; /* its timer accesses trap to EL2 */
 	}
 	if (sp->m.gp_register_present) {
 		v->arch.regs.x[sp->m.gp_register_num] = arg;
@@ -739,6 +733,7 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		uint64_t pc = first || sp->secondary_ep == 0 ? sp->entry : sp->secondary_ep;
 		vcpu_start(sp, v, pc, first ? sp->boot_info : 0);
 		v->state = VCPU_RUNNING;
+		v->rtm = RTM_INIT;
 		struct ffa_value r = {0};
 		spmc_run(v, &r);
 		if (cold) {
@@ -756,6 +751,7 @@ void partitions_boot_cpu(unsigned int cpu_index, bool cold)
 		}
 	}
 	arch_vcpu_restore_nwd();
+	spmc_run_woken(); /* interrupts for contexts that were waiting meanwhile */
 }
 
 /* FFA_MEM_PERM_* encoding: [1:0] data access (1 RW, 3 RO), bit 2 execute-never. */
@@ -855,13 +851,19 @@ void partitions_cpu_off(unsigned int cpu_index)
 			}
 		}
 		sl_lock(&sp->lock);
-		if (v->state == VCPU_WAITING ||
-		    (unanswered && (v->state == VCPU_INTERRUPTED || v->state == VCPU_PREEMPTED))) {
+		bool off = v->state == VCPU_WAITING ||
+			   (unanswered &&
+			    (v->state == VCPU_INTERRUPTED || v->state == VCPU_PREEMPTED));
+		if (off) {
 			/* Restarted at its secondary entry when the CPU comes back. */
 			v->state = VCPU_OFF;
 			v->serving = false;
+			v->rtm = RTM_NONE;
 		}
 		sl_unlock(&sp->lock);
+		if (off) {
+			irq_vcpu_off(v); /* what it had pending dies with the context */
+		}
 	}
 }
 

@@ -19,6 +19,7 @@
 #include "ffa/rxtx.h"
 #include "spmc/manifest.h"
 #include "spmc/sp_manifest.h"
+#include "spmc/vint.h"
 
 enum vcpu_state {
 	VCPU_OFF, /* not started on its CPU yet, or the CPU is off */
@@ -28,6 +29,25 @@ enum vcpu_state {
 	VCPU_PREEMPTED, /* yielded (FFA_YIELD) while serving a request: resumed by FFA_RUN */
 	VCPU_INTERRUPTED, /* stopped by a non-secure interrupt: FFA_RUN resumes it untouched */
 	VCPU_ABORTED, /* stopped after a fault or an FFA_ERROR at boot */
+};
+
+/*
+ * Why a vCPU has the CPU (the partition runtime models of FF-A v1.2
+ * chapter 7: RTM_SP_INIT, RTM_FFA_DIR_REQ, RTM_FFA_RUN, RTM_SEC_INTERRUPT).
+ */
+enum vcpu_rtm {
+	RTM_NONE, /* waiting, off or stopped */
+	RTM_INIT, /* booting, until its first FFA_MSG_WAIT */
+	RTM_DIR_REQ, /* serving a direct request (normal-world scheduled) */
+	RTM_FFA_RUN, /* given cycles by the normal world's FFA_RUN */
+	RTM_SEC_INT, /* resumed by tzvisor to handle a virtual interrupt (SPMC scheduled) */
+};
+
+/* The partition's EL1 physical timer as tzvisor emulates it (spmc/vtimer.c). */
+struct vtimer {
+	uint64_t ctl; /* CNTP_CTL_EL0: ENABLE, IMASK (ISTATUS is computed) */
+	uint64_t cval; /* CNTP_CVAL_EL0 */
+	int armed_cpu; /* the CPU whose S-EL2 timer waits for it; -1: not armed */
 };
 
 struct partition;
@@ -43,6 +63,17 @@ struct vcpu {
 	uint32_t req_fid;
 	bool req_fwk; /* the request is a framework message from the SPMC (power management) */
 	struct vcpu *caller; /* the SP vCPU blocked on this one, if the sender is an SP */
+	enum vcpu_rtm rtm;
+	/*
+	 * The least permissive ns-interrupts-action of its call chain (FF-A
+	 * v1.2 8.3.1): set when it takes a request (or FFA_RUN cycles).
+	 */
+	uint8_t ns_action;
+	bool intr_signaled; /* told FFA_INTERRUPT; cleared when it takes an ID (GET) */
+	unsigned int cpu; /* the CPU it runs on (or last ran on) */
+	struct vcpu *preempted; /* RTM_SEC_INT: the vCPU it preempted on this CPU, if any */
+	struct vint vint; /* its virtual interrupts, under sp->lock */
+	struct vtimer timer;
 };
 
 struct partition {
@@ -96,7 +127,6 @@ struct partition {
 	bool uart_emulated;
 	struct spinlock uart_lock; /* a leaf, before the console's */
 	struct vuart uart;
-	bool hf_enable_logged; /* its first HF_INTERRUPT_ENABLE was logged (hf_stub.c) */
 	/* Why it got fewer execution contexts than its manifest asks for (0: it did not). */
 	uint16_t ctx_asked;
 };

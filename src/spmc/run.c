@@ -24,7 +24,7 @@
  * FFA_CONSOLE_LOG (32, 64), FFA_SECONDARY_EP_REGISTER, the notification
  * ABIs (spmc/notif.c), the memory management ABIs (spmc/mem.c), and the common
  * ABIs of src/ffa (VERSION, FEATURES, ID_GET, SPM_ID_GET), and Hafnium's
- * interrupt calls, minimally (spmc/hf_stub.c). Sender IDs are
+ * interrupt calls by HVC (spmc/irq.c). Sender IDs are
  * checked against the caller's identity. A stage-2 fault or an unexpected
  * trap stops the partition; whoever waited on it gets FFA_ERROR(ABORTED).
  */
@@ -36,11 +36,12 @@
 #include "core/cpu.h"
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
-#include "spmc/hf_stub.h"
 #include "spmc/indirect.h"
+#include "spmc/irq.h"
 #include "spmc/mem.h"
 #include "spmc/notif.h"
 #include "spmc/spmc.h"
+#include "spmc/vtimer.h"
 
 /*
  * What the run loop does after an exit. Answers are written over the
@@ -127,12 +128,17 @@ static enum vcpu_state claim_waiting(struct partition *sp, struct vcpu *v)
 static void start_request(struct vcpu *v, const struct ffa_value *req, ffa_id_t from,
 			  struct vcpu *caller, bool fwk)
 {
+	uint8_t own = (uint8_t)v->sp->m.ns_interrupts_action;
+
 	direct_msg(req, v->arch.regs.x);
 	v->serving = true;
 	v->req_from = from;
 	v->req_fid = ffa_fid(req);
 	v->req_fwk = fwk;
 	v->caller = caller;
+	v->rtm = RTM_DIR_REQ;
+	/* The least permissive action of the chain applies (FF-A v1.2 8.3.1). */
+	v->ns_action = caller != NULL && caller->ns_action < own ? caller->ns_action : own;
 }
 
 /*
@@ -157,8 +163,9 @@ static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *f
 	if (from_sp != NULL ? sender != from_sp->sp->id : ffa_id_is_secure(sender)) {
 		return NULL; /* spoofed sender */
 	}
-	if (from_sp != NULL && from_sp->req_fwk) {
-		*err = FFA_DENIED; /* no requests while handling a power-management message */
+	if (from_sp != NULL && (from_sp->req_fwk || from_sp->rtm == RTM_SEC_INT)) {
+		/* No requests while handling a power-management message or an interrupt. */
+		*err = FFA_DENIED;
 		return NULL;
 	}
 	/* w2 of DIRECT_REQ is MBZ for partition messages (bit 31 = framework message). */
@@ -224,20 +231,57 @@ static enum action resume_requester(struct vcpu *v, struct vcpu **next)
 	return SWITCH;
 }
 
+/*
+ * v handled its virtual interrupt (FFA_MSG_WAIT) or stopped: whatever it
+ * preempted on this CPU continues, its registers as they were; if it
+ * preempted the normal world, the run ends (the caller answers it).
+ */
+static enum action sec_int_done(struct vcpu *v, struct ffa_value *ret, struct vcpu **next)
+{
+	struct vcpu *p = v->preempted;
+
+	v->preempted = NULL;
+	if (p != NULL) {
+		*next = p;
+		return SWITCH;
+	}
+	*ret = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
+	return LEAVE;
+}
+
+/* A non-secure interrupt preempts v (signaled): FFA_INTERRUPT to the normal world, FFA_RUN resumes.
+ */
+static enum action interrupted(struct vcpu *v, struct ffa_value *ret)
+{
+	struct partition *sp = v->sp;
+
+	sl_lock(&sp->lock);
+	v->state = VCPU_INTERRUPTED;
+	sl_unlock(&sp->lock);
+	*ret = (struct ffa_value){.x = {FFA_INTERRUPT_32, (uint32_t)sp->id << 16 | v->index}};
+	return LEAVE;
+}
+
 /* Stops v's partition; the requester it was serving, if any, gets ABORTED. */
 static enum action abort_vcpu(struct vcpu *v, struct ffa_value *nwd, struct ffa_value *ret,
 			      struct vcpu **next)
 {
 	struct partition *sp = v->sp;
 	struct ffa_value err = ffa_error_value(FFA_ABORTED);
+	enum vcpu_rtm rtm = v->rtm;
 
 	sl_lock(&sp->lock);
 	bool first = !sp->aborted;
 	sp->aborted = true;
 	v->state = VCPU_ABORTED;
+	v->rtm = RTM_NONE;
 	sl_unlock(&sp->lock);
 	if (first) {
 		spmc_mem_partition_stopped(sp); /* its lenders can reclaim */
+		irq_partition_stopped(sp); /* its interrupts off, what it held ended */
+	}
+	if (rtm == RTM_SEC_INT) {
+		return sec_int_done(v, ret, next);
 	}
 	if (!v->serving) {
 		*ret = err;
@@ -277,8 +321,10 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 	direct_msg(args, requester_regs(v, nwd));
 	v->serving = false;
 	v->req_fwk = false;
+	irq_request_done(v); /* a managed exit asked of it is over */
 	sl_lock(&v->sp->lock);
 	v->state = VCPU_WAITING;
+	v->rtm = RTM_NONE;
 	sl_unlock(&v->sp->lock);
 	return resume_requester(v, next);
 }
@@ -308,6 +354,29 @@ static struct ffa_value console_log(struct partition *sp, const struct ffa_value
 	return ffa_success_value(0);
 }
 
+/* FFA_MSG_WAIT from a vCPU that serves no request. */
+static enum action msg_wait(struct vcpu *v, struct ffa_value *ret, struct vcpu **next)
+{
+	struct partition *sp = v->sp;
+	uint32_t id = irq_wait_check(v);
+
+	if (id != VINT_NONE) {
+		/* Something to handle first: FFA_INTERRUPT instead of waiting (w2: the ID). */
+		*ret = (struct ffa_value){.x = {FFA_INTERRUPT_32, 0, id}};
+		return RESUME;
+	}
+	sl_lock(&sp->lock);
+	enum vcpu_rtm rtm = v->rtm;
+	v->state = VCPU_WAITING;
+	v->rtm = RTM_NONE;
+	sl_unlock(&sp->lock);
+	if (rtm == RTM_SEC_INT) {
+		return sec_int_done(v, ret, next);
+	}
+	*ret = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
+	return LEAVE;
+}
+
 static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct ffa_value *nwd,
 			   struct ffa_value *ret, struct vcpu **next)
 {
@@ -315,10 +384,6 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	uint32_t fid = ffa_fid(args);
 	enum ffa_error err;
 
-	if (hf_stub_is_call(args->x[0])) {
-		hf_stub_call(sp->id, &sp->hf_enable_logged, args, ret);
-		return RESUME;
-	}
 	if (!ffa_call_begin(&sp->ep, fid)) {
 		*ret = ffa_error_value(FFA_NOT_SUPPORTED);
 		return RESUME;
@@ -342,11 +407,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 			*ret = ffa_error_value(FFA_DENIED);
 			return RESUME;
 		}
-		sl_lock(&sp->lock);
-		v->state = VCPU_WAITING;
-		sl_unlock(&sp->lock);
-		*ret = (struct ffa_value){.x = {FFA_MSG_WAIT_32}};
-		return LEAVE;
+		return msg_wait(v, ret, next);
 	case FFA_ERROR_32:
 		if (!v->serving) {
 			LOG_ERROR("SP %04x: FFA_ERROR %d during initialisation\n", sp->id,
@@ -432,6 +493,10 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		uint64_t esr1, far1, elr1;
 		arch_vcpu_el1_exception(&esr1, &far1, &elr1);
 		if (((esr1 >> 26) & 0x3FU) == ESR_EC_SVC64) {
+			if (irq_is_hf_call(v->arch.regs.x[0])) {
+				v->arch.regs.x[0] = (uint64_t)irq_hf_call(v, v->arch.regs.x);
+				return CONTINUE;
+			}
 			memcpy(&args, v->arch.regs.x, sizeof(args));
 			return sp_call(v, &args, nwd, ret, next);
 		}
@@ -444,6 +509,11 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 	if (e->kind == EXIT_SYNC && !v->sp->el0 && (ec == ESR_EC_SMC64 || ec == ESR_EC_HVC64)) {
 		if (ec == ESR_EC_SMC64) {
 			v->arch.regs.pc += 4; /* a trapped SMC returns to itself */
+		} else if (irq_is_hf_call(v->arch.regs.x[0])) {
+			/* Hafnium's paravirtual interface: the result in x0, nothing else touched.
+			 */
+			v->arch.regs.x[0] = (uint64_t)irq_hf_call(v, v->arch.regs.x);
+			return CONTINUE;
 		}
 		memcpy(&args, v->arch.regs.x, sizeof(args));
 		return sp_call(v, &args, nwd, ret, next);
@@ -453,14 +523,15 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 		arch_vcpu_fp_claim(&v->arch);
 		return CONTINUE;
 	}
-	if (e->kind == EXIT_FIQ && v->sp->m.ns_interrupts_action == SP_NS_INT_SIGNALED) {
-		struct partition *sp = v->sp;
-		sl_lock(&sp->lock);
-		v->state = VCPU_INTERRUPTED;
-		sl_unlock(&sp->lock);
-		*ret = (struct ffa_value){
-			.x = {FFA_INTERRUPT_32, (uint32_t)sp->id << 16 | v->index}};
-		return LEAVE;
+	if (e->kind == EXIT_IRQ) {
+		/* Secure interrupts; true: a managed exit ignored too long, signaled instead. */
+		return irq_physical(v) ? interrupted(v, ret) : CONTINUE;
+	}
+	if (e->kind == EXIT_FIQ) {
+		return irq_ns_interrupt(v) == IRQ_NS_SIGNALED ? interrupted(v, ret) : CONTINUE;
+	}
+	if (e->kind == EXIT_SYNC && ec == ESR_EC_SYSREG && vtimer_sysreg(v, e->esr)) {
+		return CONTINUE; /* its EL1 physical timer, emulated */
 	}
 	if (e->kind == EXIT_SYNC && ec == ESR_EC_DABT_LOWER &&
 	    partition_uart_access(v, e->esr, e->hpfar_ipa | (e->far & 0xFFF))) {
@@ -482,11 +553,45 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 	return abort_vcpu(v, nwd, ret, next);
 }
 
+/*
+ * The next vCPU this CPU claimed to handle a virtual interrupt, skipping
+ * those whose partition stopped meanwhile.
+ */
+static struct vcpu *next_woken(void)
+{
+	struct vcpu *w;
+
+	while ((w = irq_wake_pop()) != NULL) {
+		sl_lock(&w->sp->lock);
+		bool stopped = w->sp->aborted;
+		if (stopped) {
+			w->state = VCPU_ABORTED;
+			w->rtm = RTM_NONE;
+		}
+		sl_unlock(&w->sp->lock);
+		if (!stopped) {
+			return w;
+		}
+	}
+	return NULL;
+}
+
 void spmc_run(struct vcpu *v, struct ffa_value *nwd)
 {
 	struct ffa_value ret; /* written by whichever handler says RESUME or LEAVE */
 
 	for (;;) {
+		/* A waiting vCPU with an interrupt to handle preempts a normal-world scheduled one.
+		 */
+		if (__builtin_expect(irq_wake_pending(), 0) &&
+		    (v->rtm == RTM_DIR_REQ || v->rtm == RTM_FFA_RUN)) {
+			struct vcpu *w = next_woken();
+			if (w != NULL) {
+				w->preempted = v;
+				v = w;
+			}
+		}
+		irq_vcpu_entry(v);
 		bench_guest_begin();
 		struct arch_exit e = arch_vcpu_run(&v->arch);
 		bench_guest_end();
@@ -543,6 +648,14 @@ void spmc_run_from_nwd(struct ffa_value *nwd)
 		return;
 	}
 	v->state = VCPU_RUNNING;
+	if (was == VCPU_WAITING) {
+		/* Cycles to spend as it likes: no request to exit from, so managed exit acts as
+		 * signaled. */
+		v->rtm = RTM_FFA_RUN;
+		v->ns_action = sp->m.ns_interrupts_action == SP_NS_INT_MANAGED_EXIT
+				       ? SP_NS_INT_SIGNALED
+				       : (uint8_t)sp->m.ns_interrupts_action;
+	}
 	sl_unlock(&sp->lock);
 	if (was != VCPU_INTERRUPTED) {
 		ffa_answer(v->arch.regs.x, &r);
@@ -567,6 +680,20 @@ int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid)
 	v->req_fwk = false;
 	return (uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 ? (int32_t)r.x[3]
 							       : SPMC_PM_NOT_ANSWERED;
+}
+
+void spmc_run_woken(void)
+{
+	struct vcpu *w = next_woken();
+
+	if (w == NULL) {
+		return;
+	}
+	do {
+		struct ffa_value done = {0}; /* its FFA_MSG_WAIT: nobody to tell */
+		spmc_run(w, &done);
+	} while ((w = next_woken()) != NULL);
+	arch_vcpu_restore_nwd();
 }
 
 void spmc_direct_req_from_nwd(struct ffa_value *nwd)

@@ -30,6 +30,13 @@ void spmc_run_from_nwd(struct ffa_value *nwd);
 #define SPMC_PM_NOT_ANSWERED (INT32_MIN + 1) /* stopped, interrupted, ... instead */
 int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid);
 
+/*
+ * Runs the vCPUs this CPU claimed to handle a virtual interrupt
+ * (irq_wake_pop), each until it waits again: called before the CPU goes
+ * back to the normal world, whose answer is already written.
+ */
+void spmc_run_woken(void);
+
 /* FFA_MSG_SEND_DIRECT_REQ(2) from the normal world (not a framework message), answered in place. */
 void spmc_direct_req_from_nwd(struct ffa_value *nwd);
 

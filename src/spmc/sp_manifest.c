@@ -16,7 +16,9 @@
  * binding), whose rx-buffer/tx-buffer phandles name two memory regions of
  * one size; memory-regions and device-regions nodes with pages-count,
  * attributes, base-address or load-address-relative-offset,
- * exclusive-access.
+ * exclusive-access; a device region's `interrupts` (INTID, attributes
+ * pairs: SPIs only, a secure one with a priority below 0x80;
+ * SP_MAX_INTERRUPTS in all).
  * Refused with the field named: anything else in those properties, regions
  * that are unaligned, empty or that wrap, has-primary-scheduler (only for a
  * normal-world VM), and DMA streams (smmu-id, stream-ids: tzvisor drives no
@@ -171,6 +173,38 @@ static enum sp_manifest_err check_dma(const struct fdt_props *props, bool device
 	return SP_MANIFEST_OK;
 }
 
+/* A device region's `interrupts` pairs, appended to m->ints. */
+static enum sp_manifest_err parse_interrupts(const struct fdt_props *props, struct sp_manifest *m)
+{
+	int len;
+	const fdt32_t *p = fdt_props_get(props, "interrupts", &len);
+
+	if (p == NULL) {
+		return SP_MANIFEST_OK;
+	}
+	if (len <= 0 || len % 8 != 0) {
+		return SP_MANIFEST_MISSING;
+	}
+	for (int i = 0; i < len / 8; i++) {
+		uint32_t id = fdt32_to_cpu(p[2 * i]), attrs = fdt32_to_cpu(p[2 * i + 1]);
+		if (m->int_count == SP_MAX_INTERRUPTS) {
+			return SP_MANIFEST_TOO_MANY;
+		}
+		if ((attrs & ~SP_INT_ATTRS_MASK) != 0 || id < SP_INT_SPI_FIRST ||
+		    id > SP_INT_SPI_LAST || (attrs >> SP_INT_TYPE_SHIFT) != SP_INT_TYPE_SPI ||
+		    ((attrs & SP_INT_SECURE) != 0 && (attrs & SP_INT_PRIO_MASK) >= 0x80U)) {
+			return SP_MANIFEST_BAD_VALUE;
+		}
+		for (unsigned int j = 0; j < m->int_count; j++) {
+			if (m->ints[j].id == id) {
+				return SP_MANIFEST_BAD_VALUE; /* claimed twice */
+			}
+		}
+		m->ints[m->int_count++] = (struct sp_interrupt){id, attrs};
+	}
+	return SP_MANIFEST_OK;
+}
+
 /* The memory-regions or device-regions node of the root, if there is one. */
 static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct sp_manifest *m,
 					  struct sp_region *out, unsigned int *count,
@@ -275,6 +309,13 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct s
 						       : ARRAY_SIZE(MEM_REGION_PROPS),
 						NULL, 0};
 		fdt_list_unknown(fdt, node, prefix, &known, m->ignored, sizeof(m->ignored));
+		if (device) {
+			fmt_snprintf(field, field_len, "%s/%s/interrupts", what, name);
+			e = parse_interrupts(&props, m);
+			if (e != SP_MANIFEST_OK) {
+				return e;
+			}
+		}
 		out[(*count)++] = r;
 	}
 	return SP_MANIFEST_OK;
@@ -508,6 +549,7 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 	const struct fdt_known known = {ROOT_PROPS, ARRAY_SIZE(ROOT_PROPS), ROOT_NODES,
 					ARRAY_SIZE(ROOT_NODES)};
 	fdt_list_unknown(fdt, 0, "", &known, m.ignored, sizeof(m.ignored));
+	m.managed_exit_virq = fdt_props_get(&root, "managed-exit-virq", NULL) != NULL;
 
 	uint32_t phandles[SP_MAX_MEM_REGIONS] = {0};
 	enum sp_manifest_err e =

@@ -17,6 +17,7 @@
 #define SP_NAME_LEN 32U
 #define SP_MAX_EXEC_CTX 8U
 #define SP_IGNORED_LEN 128U
+#define SP_MAX_INTERRUPTS 16U /* over all device regions */
 
 /* exception-level values of the binding. */
 #define SP_EL_EL1 0U /* a VM at (NS-)EL1: not a secure partition */
@@ -59,6 +60,28 @@ struct sp_region {
 	bool exclusive; /* device regions: exclusive-access (no other partition may map it) */
 };
 
+/*
+ * A device region's `interrupts` pair: the INTID and its attributes (FF-A
+ * manifest binding: [7:0] priority, bit 8 secure, bit 9 level-triggered (0:
+ * edge), [11:10] type: 0 SGI, 1 PPI, 2 SPI). The parser takes SPIs only
+ * (INTID 32-1019, type SPI); a secure one must have a priority in the
+ * secure half (below 0x80), so that masking the normal world's interrupts
+ * (priority mask 0x80) never masks it.
+ */
+#define SP_INT_PRIO_MASK 0xFFU
+#define SP_INT_SECURE (1U << 8)
+#define SP_INT_LEVEL (1U << 9)
+#define SP_INT_TYPE_SHIFT 10
+#define SP_INT_TYPE_SPI 2U
+#define SP_INT_ATTRS_MASK 0xFFFU
+#define SP_INT_SPI_FIRST 32U
+#define SP_INT_SPI_LAST 1019U
+
+struct sp_interrupt {
+	uint32_t id;
+	uint32_t attrs;
+};
+
 /* power-management-messages: which PSCI events the partition is told of. */
 #define SP_PM_CPU_OFF (1U << 0)
 #define SP_PM_CPU_SUSPEND (1U << 1)
@@ -96,6 +119,7 @@ struct sp_manifest {
 	/* rx_tx-info node (Hafnium; the binding's rx-tx-buffer): buffers mapped at load. */
 	bool rxtx_present;
 	unsigned int rx_region, tx_region; /* indices into mem[] */
+	bool managed_exit_virq; /* managed exit signalled by vIRQ instead of vFIQ */
 	struct sp_region mem[SP_MAX_MEM_REGIONS];
 	unsigned int mem_count;
 	struct sp_region dev[SP_MAX_DEV_REGIONS];
@@ -107,6 +131,8 @@ struct sp_manifest {
 	 * does not read `id`; OP-TEE's manifest has id = <1>).
 	 */
 	char ignored[SP_IGNORED_LEN];
+	struct sp_interrupt ints[SP_MAX_INTERRUPTS]; /* from every device region, in order */
+	unsigned int int_count;
 };
 
 enum sp_manifest_err {

@@ -9,8 +9,8 @@
  *   - FFA_VERSION on behalf of the normal world (w3 = requested version),
  *   - PSCI CPU_OFF for this CPU (w3 = PSCI function ID).
  * A secure interrupt taken while the normal world ran arrives as
- * FFA_INTERRUPT; with no partitions yet it is answered with
- * FFA_NORMAL_WORLD_RESUME.
+ * FFA_INTERRUPT: spmc/irq.c hands it to its owner, which may run (a waiting
+ * partition), and the answer is FFA_NORMAL_WORLD_RESUME.
  */
 #include "arch/arch.h"
 #include "core/console.h"
@@ -18,6 +18,7 @@
 #include "spmc/bench.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/irq.h"
 #include "spmc/mem.h"
 #include "spmc/notif.h"
 #include "spmc/partition.h"
@@ -53,6 +54,7 @@ static struct ffa_value framework_msg(const struct ffa_value *req)
 			struct cpu *c = cpu_this();
 			c->on = false;
 			partitions_cpu_off(c->index);
+			irq_cpu_off(c->index);
 			LOG_INFO("CPU_OFF: core %u going down\n", c->index);
 			return framework_resp(FFA_FWK_MSG_PSCI_RESP, PSCI_SUCCESS);
 		}
@@ -84,6 +86,9 @@ void spmc_handle(struct ffa_value *v)
 	if (is_framework_msg(v)) {
 		r = framework_msg(v);
 	} else if (fid == FFA_INTERRUPT_32) {
+		/* Handled (spmc_serve runs the partitions it woke), then the normal world resumes.
+		 */
+		irq_physical(NULL);
 		r = (struct ffa_value){.x = {FFA_NORMAL_WORLD_RESUME_32}};
 	} else if (bench_query(v, &r)) {
 		/* r holds the benchmark figures */
@@ -151,6 +156,8 @@ void spmc_serve(void)
 	struct ffa_value v = {.x = {FFA_MSG_WAIT_32}};
 
 	for (;;) {
+		spmc_run_woken(); /* partitions woken to handle an interrupt (or a notification) */
+		irq_leave_to_nwd();
 		spmc_sri_flush();
 		bench_request_end();
 		arch_smc(&v);

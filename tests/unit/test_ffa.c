@@ -280,6 +280,44 @@ static void features_sri(void **state)
 	assert_error(ffa_features(&inst, &nwd, FFA_FEATURE_SRI, 0), FFA_NOT_SUPPORTED);
 }
 
+/*
+ * The notification-pending (1) and managed-exit (3) interrupts: their virtual
+ * IDs, for a v1.1+ partition that takes virtual interrupts (S-EL1) only.
+ */
+static void features_npi_mei(void **state)
+{
+	(void)state;
+	const struct ffa_instance with = {
+		.spmc_id = 0x8000, .sri_intid = 8, .npi_intid = 5, .mei_intid = 4};
+	struct ffa_endpoint nwd, sel1, sel1_10, sel0;
+	ffa_endpoint_init(&nwd, 0);
+	ffa_endpoint_init(&sel1, 0x8001);
+	ffa_endpoint_init(&sel1_10, 0x8002);
+	ffa_endpoint_init(&sel0, 0x8003);
+	ffa_version(&nwd, FFA_VERSION_1_2);
+	ffa_version(&sel1, FFA_VERSION_1_2);
+	ffa_version(&sel0, FFA_VERSION_1_2);
+	sel1.virt_intids = true;
+	sel1_10.virt_intids = true;
+	nwd.virt_intids = false;
+	sel0.virt_intids = false;
+	assert_success(ffa_features(&with, &sel1, FFA_FEATURE_NPI, 0), 5);
+	assert_success(ffa_features(&with, &sel1, FFA_FEATURE_MEI, 0), 4);
+	assert_error(ffa_features(&with, &sel1, FFA_FEATURE_SRI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &sel1, FFA_FEATURE_NPI, 1), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &sel1, FFA_FEATURE_MEI, 0x100), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &sel1, 0x4, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &sel1_10, FFA_FEATURE_NPI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &sel0, FFA_FEATURE_NPI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &sel0, FFA_FEATURE_MEI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &nwd, FFA_FEATURE_NPI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&with, &nwd, FFA_FEATURE_MEI, 0), FFA_NOT_SUPPORTED);
+	assert_success(ffa_features(&with, &nwd, FFA_FEATURE_SRI, 0), 8);
+	/* An instance without them (the hypervisor role). */
+	assert_error(ffa_features(&inst, &sel1, FFA_FEATURE_NPI, 0), FFA_NOT_SUPPORTED);
+	assert_error(ffa_features(&inst, &sel1, FFA_FEATURE_MEI, 0), FFA_NOT_SUPPORTED);
+}
+
 /* Every known-but-unimplemented ABI and every unknown ID is NOT_SUPPORTED. */
 static void dispatch_unsupported(void **state)
 {
@@ -363,6 +401,7 @@ int main(void)
 		cmocka_unit_test(features_by_caller),
 		cmocka_unit_test(features_memory),
 		cmocka_unit_test(features_sri),
+		cmocka_unit_test(features_npi_mei),
 		cmocka_unit_test(features_feature_ids_and_input),
 		cmocka_unit_test(dispatch_unsupported),
 	};

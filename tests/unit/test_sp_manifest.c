@@ -72,6 +72,8 @@ struct region {
 	bool no_attrs;
 	uint32_t attrs;
 	struct prop extra[3]; /* more properties (name NULL: none) */
+	int int_cells; /* cells of `interrupts` (0: absent) */
+	uint32_t ints[2 * 17 + 1];
 };
 
 /* sp1.dts's memory region. */
@@ -180,6 +182,15 @@ static void add_regions(void *fdt, const char *node, const char *compat, const s
 		}
 		for (size_t j = 0; j < ARRAY_SIZE(r[i].extra) && r[i].extra[j].name != NULL; j++) {
 			add_prop(fdt, &r[i].extra[j]);
+		}
+		if (r[i].int_cells > 0) {
+			uint32_t be[ARRAY_SIZE(r[i].ints)];
+			assert_true((size_t)r[i].int_cells <= ARRAY_SIZE(be));
+			for (int c = 0; c < r[i].int_cells; c++) {
+				be[c] = cpu_to_fdt32(r[i].ints[c]);
+			}
+			FDT_OK(fdt_property(fdt, "interrupts", be,
+					    r[i].int_cells * (int)sizeof(uint32_t)));
 		}
 		FDT_OK(fdt_end_node(fdt));
 	}
@@ -331,6 +342,12 @@ static void assert_manifest_equal(const struct sp_manifest *got, const struct sp
 	assert_int_equal(got->rx_region, want->rx_region);
 	assert_int_equal(got->tx_region, want->tx_region);
 	assert_string_equal(got->ignored, want->ignored);
+	assert_int_equal(got->managed_exit_virq, want->managed_exit_virq);
+	assert_int_equal(got->int_count, want->int_count);
+	for (size_t i = 0; i < SP_MAX_INTERRUPTS; i++) {
+		assert_int_equal(got->ints[i].id, want->ints[i].id);
+		assert_int_equal(got->ints[i].attrs, want->ints[i].attrs);
+	}
 	assert_int_equal(got->mem_count, want->mem_count);
 	for (size_t i = 0; i < SP_MAX_MEM_REGIONS; i++) {
 		assert_region_equal(&got->mem[i], &want->mem[i]);
@@ -1342,6 +1359,115 @@ static void device_regions(void **state)
 	build_expect_err(&too_many, SP_MANIFEST_TOO_MANY, "device-regions/d8");
 }
 
+/*
+ * A device region's `interrupts`: <INTID attributes> pairs over all regions,
+ * in order; only SPIs (32-1019, type 2), a secure one with a priority below
+ * 0x80, no INTID twice, SP_MAX_INTERRUPTS in all; malformed lists refused.
+ */
+static void device_interrupts(void **state)
+{
+	(void)state;
+	struct region d[2] = {uart_dev, uart_dev};
+	struct sp_manifest want = sp1_expected();
+
+	d[0].int_cells = 4;
+	d[0].ints[0] = 34;
+	d[0].ints[1] = 0xb20; /* SPI, level, secure, priority 0x20 */
+	d[0].ints[2] = 1019;
+	d[0].ints[3] = 0x8a0; /* SPI, edge, non-secure, priority 0xa0 */
+	d[1].node = "rtc";
+	d[1].base = 0x09010000;
+	d[1].int_cells = 2;
+	d[1].ints[0] = 32;
+	d[1].ints[1] = 0xb7f;
+	const struct opts two = {.dev_node = true, .dev = d, .ndev = 2};
+	for (unsigned int i = 0; i < 2; i++) {
+		strcpy(want.dev[i].name, "uart0");
+		want.dev[i].base = d[i].base;
+		want.dev[i].pages = 1;
+		want.dev[i].attrs = 0x3;
+	}
+	want.dev_count = 2;
+	want.ints[0] = (struct sp_interrupt){34, 0xb20};
+	want.ints[1] = (struct sp_interrupt){1019, 0x8a0};
+	want.ints[2] = (struct sp_interrupt){32, 0xb7f};
+	want.int_count = 3;
+	build_expect_ok(&two, &want);
+
+	/* managed-exit-virq: a flag. */
+	const struct opts virq = {.set = {{"managed-exit-virq", 0, {0}, NULL, 0}}};
+	struct sp_manifest want_virq = sp1_expected();
+	want_virq.managed_exit_virq = true;
+	build_expect_ok(&virq, &want_virq);
+
+	static const uint32_t bad[][2] = {
+		{31, 0xb20}, /* a PPI's INTID */
+		{16, 0xb20}, /* an SGI's */
+		{1020, 0xb20}, /* special INTIDs */
+		{0xFFFFFFFFU, 0xb20}, {34, 0x320}, /* type SGI */
+		{34, 0x720}, /* type PPI */
+		{34, 0xf20}, /* type 3 */
+		{34, 0xb80}, /* secure with a non-secure priority */
+		{34, 0xbff},	      {34, 0x1b20}, /* unknown attribute bits */
+		{34, 0x80000b20U},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct region r = uart_dev;
+		r.int_cells = 2;
+		r.ints[0] = bad[i][0];
+		r.ints[1] = bad[i][1];
+		dev_err(&r, SP_MANIFEST_BAD_VALUE, "interrupts");
+	}
+
+	/* An odd number of cells: not pairs. */
+	struct region r = uart_dev;
+	r.int_cells = 3;
+	r.ints[0] = 34;
+	r.ints[1] = 0xb20;
+	r.ints[2] = 35;
+	dev_err(&r, SP_MANIFEST_MISSING, "interrupts");
+	r.int_cells = 1;
+	dev_err(&r, SP_MANIFEST_MISSING, "interrupts");
+
+	/* The same INTID twice, in one region or in two. */
+	r = uart_dev;
+	r.int_cells = 4;
+	r.ints[0] = 40;
+	r.ints[1] = 0xb20;
+	r.ints[2] = 40;
+	r.ints[3] = 0xb10;
+	dev_err(&r, SP_MANIFEST_BAD_VALUE, "interrupts");
+	struct region dup[2] = {uart_dev, uart_dev};
+	dup[1].node = "rtc";
+	dup[0].int_cells = dup[1].int_cells = 2;
+	dup[0].ints[0] = dup[1].ints[0] = 40;
+	dup[0].ints[1] = dup[1].ints[1] = 0xb20;
+	const struct opts dup_two = {.dev_node = true, .dev = dup, .ndev = 2};
+	build_expect_err(&dup_two, SP_MANIFEST_BAD_VALUE, "device-regions/rtc/interrupts");
+
+	/* SP_MAX_INTERRUPTS fit; one more is too many. */
+	r = uart_dev;
+	want = sp1_expected();
+	r.int_cells = 2 * (int)SP_MAX_INTERRUPTS;
+	for (unsigned int i = 0; i < SP_MAX_INTERRUPTS; i++) {
+		r.ints[2 * i] = 100 + i;
+		r.ints[2 * i + 1] = 0xb20;
+		want.ints[i] = (struct sp_interrupt){100 + i, 0xb20};
+	}
+	want.int_count = SP_MAX_INTERRUPTS;
+	strcpy(want.dev[0].name, "uart0");
+	want.dev[0].base = 0x09040000;
+	want.dev[0].pages = 1;
+	want.dev[0].attrs = 0x3;
+	want.dev_count = 1;
+	const struct opts full = {.dev_node = true, .dev = &r, .ndev = 1};
+	build_expect_ok(&full, &want);
+	r.int_cells += 2;
+	r.ints[2 * SP_MAX_INTERRUPTS] = 200;
+	r.ints[2 * SP_MAX_INTERRUPTS + 1] = 0xb20;
+	dev_err(&r, SP_MANIFEST_TOO_MANY, "interrupts");
+}
+
 /* Parses the first n bytes of blob from a heap copy of exactly n bytes (freed before returning). */
 static enum sp_manifest_err parse_copy(size_t n, struct sp_manifest *m, char *field,
 				       size_t field_len)
@@ -1520,6 +1646,7 @@ int main(void)
 		cmocka_unit_test(mem_too_many),
 		cmocka_unit_test(region_compatibles),
 		cmocka_unit_test(device_regions),
+		cmocka_unit_test(device_interrupts),
 		cmocka_unit_test(truncated_blob),
 		cmocka_unit_test(garbage),
 		cmocka_unit_test(short_field_buffer),

@@ -10,6 +10,8 @@
 #include "fake_arch.h"
 #include "spmc/discovery.h"
 #include "spmc/indirect.h"
+#include "spmc/irq.h"
+#include "spmc/run.h"
 #include "spmc/mem.h"
 #include "spmc/run.h"
 #include "spmc/spmc.h"
@@ -29,6 +31,30 @@ void partitions_cpu_off(unsigned int cpu_index)
 {
 	(void)cpu_index;
 	cpu_off_calls++;
+}
+
+/* The interrupt layer (spmc/irq.c): what the SPMD loop asks of it. */
+static unsigned int irq_cpu_off_calls, irq_physical_calls;
+
+void irq_cpu_off(unsigned int cpu)
+{
+	(void)cpu;
+	irq_cpu_off_calls++;
+}
+
+bool irq_physical(struct vcpu *cur)
+{
+	assert_null(cur); /* the normal world was running */
+	irq_physical_calls++;
+	return false;
+}
+
+void irq_leave_to_nwd(void)
+{
+}
+
+void spmc_run_woken(void)
+{
 }
 
 static unsigned int discovery_calls;
@@ -147,6 +173,7 @@ static int setup(void **state)
 	spmc.inst.spmc_id = 0x8000;
 	ffa_endpoint_init(&spmc.nwd, FFA_NWD_ENDPOINT_ID);
 	cpu_off_calls = 0;
+	irq_cpu_off_calls = 0;
 	discovery_calls = 0;
 	notif_calls = 0;
 	direct_req_calls = 0;
@@ -210,6 +237,7 @@ static void psci_messages(void **state)
 	assert_fwk_resp(fwk(FFA_FWK_MSG_PSCI_REQ, 0x84000002), FFA_FWK_MSG_PSCI_RESP, 0);
 	assert_false(cpus[2].on);
 	assert_int_equal(cpu_off_calls, 1);
+	assert_int_equal(irq_cpu_off_calls, 1); /* its SPIs and timers move off the CPU */
 	assert_fwk_resp(fwk(FFA_FWK_MSG_PSCI_REQ, 0xC4000001), FFA_FWK_MSG_PSCI_RESP, 0xFFFFFFFFU);
 	assert_non_null(strstr(fake_console, "[tzv c2] CPU_OFF: core 2 going down"));
 }
@@ -314,7 +342,9 @@ static void interrupt_resumes_nwd(void **state)
 {
 	(void)state;
 	struct ffa_value req = {.x = {FFA_INTERRUPT_32}};
+	unsigned int before = irq_physical_calls;
 	struct ffa_value v = handle(&req);
+	assert_int_equal(irq_physical_calls, before + 1); /* handed to the interrupt layer */
 	assert_int_equal(v.x[0], FFA_NORMAL_WORLD_RESUME_32);
 	for (int i = 1; i < FFA_VALUE_REGS; i++) {
 		assert_int_equal(v.x[i], 0);

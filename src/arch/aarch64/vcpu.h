@@ -145,6 +145,8 @@ static inline void arch_mmio_complete(struct arch_regs *regs, const struct arch_
 #define HCR_FMO (1ULL << 3) /* physical FIQs (non-secure interrupts in the secure world) to EL2 */
 #define HCR_IMO (1ULL << 4) /* physical IRQs to EL2; EL1's ICC_* accesses become virtual */
 #define HCR_AMO (1ULL << 5) /* SErrors to EL2 */
+#define HCR_VF (1ULL << 6) /* a virtual FIQ is pending (with FMO) */
+#define HCR_VI (1ULL << 7) /* a virtual IRQ is pending (with IMO) */
 #define HCR_FB (1ULL << 9) /* TLB and cache maintenance broadcast in the Inner Shareable domain */
 #define HCR_BSU_IS (1ULL << 10) /* barriers upgraded to Inner Shareable */
 #define HCR_DC (1ULL << 12)
