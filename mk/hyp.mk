@@ -6,7 +6,7 @@
 #   make run-hyp      boot the qemu.hyp.basic scenario (HYP_MANIFEST= another)
 
 HYP_SRCS := src/hyp/entry.S src/hyp/boot.c src/hyp/machine.c src/hyp/manifest.c \
-	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c \
+	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c src/hyp/smccc.c \
 	src/hyp/run.c src/hyp/vuart.c src/hyp/vgic.c src/hyp/vdev.c src/hyp/virtq.c \
 	src/hyp/virtio_mmio.c src/hyp/virtio_blk.c src/hyp/virtio_net.c src/hyp/vswitch.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c
 HYP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c \
@@ -56,7 +56,7 @@ $(BUILD)/hyp/%.bin: $(BUILD)/hyp/%.elf
 
 # --- the bare-metal test guest -------------------------------------------------
 HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c tests/hyp/guest/gic_tests.c \
-	tests/hyp/guest/virtio_tests.c \
+	tests/hyp/guest/virtio_tests.c tests/hyp/guest/smccc_tests.c \
 	bench/hyp_bench_guest.c \
 	src/core/fmt.c \
 	src/lib/string.c src/plat/qemu/pl011.c
@@ -128,8 +128,9 @@ $(HYP_QEMU_DTB):
 	$(Q)$(QEMU) -machine virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu max -smp 4 \
 		-m 1G -nic none -display none >/dev/null 2>&1
 
-HYP_HOST_TESTS := psci sched boot_data vgic virtio
+HYP_HOST_TESTS := psci smccc sched boot_data vgic virtio
 hyp_test_psci_SRCS := src/hyp/psci.c
+hyp_test_smccc_SRCS := src/hyp/smccc.c
 hyp_test_sched_SRCS := src/hyp/sched.c
 hyp_test_vgic_SRCS := src/hyp/vgic.c
 hyp_test_virtio_SRCS := src/hyp/virtq.c src/hyp/virtio_mmio.c src/hyp/virtio_blk.c \

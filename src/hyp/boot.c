@@ -170,6 +170,29 @@ void hyp_machine_off(const char *why)
 	panic("PSCI SYSTEM_OFF returned");
 }
 
+/* What guests' SMCCC discovery and TRNG calls answer, from this CPU's ID registers. */
+static void smccc_init(void)
+{
+	static const char *const cve[3] = {"CVE-2017-5715 (WORKAROUND_1)",
+					   "CVE-2018-3639 (WORKAROUND_2)",
+					   "CVE-2022-23960 (WORKAROUND_3)"};
+	struct smccc_id_regs id = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.pfr1 = read_sysreg(id_aa64pfr1_el1),
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.isar0 = read_sysreg(id_aa64isar0_el1),
+	};
+
+	smccc_caps_from_id(&id, &hyp.smccc);
+	for (unsigned int i = 0; i < 3; i++) {
+		if (hyp.smccc.wa[i] != SMCCC_WA_NOT_NEEDED) {
+			LOG_WARNING("this CPU is affected by %s and tzvisor offers no firmware "
+				    "mitigation: guests are told NOT_SUPPORTED\n",
+				    cve[i]);
+		}
+	}
+}
+
 static void load_manifest(void)
 {
 	const struct machine *m = &hyp.m;
@@ -346,6 +369,7 @@ void hyp_boot_primary(uintptr_t dtb, unsigned int index)
 	map_or_panic(m->gicr.base, m->gicr.size, MM_RW | MM_DEVICE, "GIC redistributors");
 	map_ram();
 	hyp.cntfrq = read_sysreg(cntfrq_el0);
+	smccc_init();
 	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_pages, STAGE2_POOL_PAGES) == 0);
 
 	gic_dist_init(m->gicd.base);

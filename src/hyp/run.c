@@ -25,6 +25,7 @@
 #include "hyp/hyp.h"
 #include "hyp/psci.h"
 #include "hyp/sched.h"
+#include "hyp/smccc.h"
 #include "hyp/vm.h"
 #include "hyp/vdev.h"
 #include "hyp/vm_create.h"
@@ -280,6 +281,10 @@ static enum next firmware_call(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint64_t *x = v->arch.regs.x;
 
+	if (smccc_owns((uint32_t)x[0])) {
+		smccc_call(&hyp.smccc, x);
+		return NEXT_RESUME;
+	}
 	sl_lock(&vm->lock);
 	struct psci_result r = psci_call(v, x);
 	if (r.action == PSCI_ACT_CPU_OFF) {

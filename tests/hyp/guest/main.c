@@ -70,7 +70,36 @@ int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 	return (int64_t)r0;
 }
 
-static int64_t smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+/* A call with x0-x3 in and out (results in x1-x3 too). */
+void hvc4(uint64_t x[4])
+{
+	register uint64_t r0 __asm__("x0") = x[0];
+	register uint64_t r1 __asm__("x1") = x[1];
+	register uint64_t r2 __asm__("x2") = x[2];
+	register uint64_t r3 __asm__("x3") = x[3];
+
+	__asm__ volatile("hvc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
+	x[0] = r0;
+	x[1] = r1;
+	x[2] = r2;
+	x[3] = r3;
+}
+
+void smc4(uint64_t x[4])
+{
+	register uint64_t r0 __asm__("x0") = x[0];
+	register uint64_t r1 __asm__("x1") = x[1];
+	register uint64_t r2 __asm__("x2") = x[2];
+	register uint64_t r3 __asm__("x3") = x[3];
+
+	__asm__ volatile("smc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
+	x[0] = r0;
+	x[1] = r1;
+	x[2] = r2;
+	x[3] = r3;
+}
+
+int64_t smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	register uint64_t r0 __asm__("x0") = x0;
 	register uint64_t r1 __asm__("x1") = x1;
@@ -162,7 +191,9 @@ static void suite_psci(void)
 
 	expect("psci.version", hvc(PSCI_VERSION, 0, 0, 0), 0x10001);
 	expect("psci.version_smc", smc(PSCI_VERSION, 0, 0, 0), 0x10001);
-	expect("smccc.version", hvc(SMCCC_VERSION, 0, 0, 0), 0x10001);
+	expect("smccc.version", hvc(SMCCC_VERSION, 0, 0, 0), 0x10002);
+	expect("smccc.version_smc", smc(SMCCC_VERSION, 0, 0, 0), 0x10002);
+	suite_smccc();
 	expect("psci.features.cpu_on", hvc(PSCI_FEATURES, PSCI_CPU_ON64, 0, 0), 0);
 	expect("psci.features.unknown", hvc(PSCI_FEATURES, 0x8400001FU, 0, 0), -1);
 	expect("psci.migrate_info_type", hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0), 2);
