@@ -43,6 +43,12 @@ void ffa_endpoint_lock_version(struct ffa_endpoint *ep);
 struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoint *ep, uint32_t id,
 			      uint32_t input);
 
+/*
+ * The role's part (src/spmc/abi.c, src/hyp/ffa.c): does this instance
+ * implement ABI `fid` for caller `ep` (the normal world, a VM, a partition)?
+ */
+bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep);
+
 /* The version of FF-A that introduced an ABI, or 0 for IDs tzvisor does not know. */
 uint32_t ffa_abi_since(uint32_t fid);
 

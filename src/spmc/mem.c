@@ -163,6 +163,9 @@ int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n
 	struct partition *sp = partition_find(id);
 	bool ns;
 
+	if (!ffa_id_is_secure(id)) {
+		return 0; /* the normal world's stage 2 is its hypervisor's, not ours */
+	}
 	CHECK(sp != NULL);
 	struct mm_ptable *s2 = lender_s2(sp, r, &ns);
 	/* First make every unmap free of allocations, then unmap: nothing half done. */
@@ -189,6 +192,9 @@ void mem_role_lender_remap(ffa_id_t id, const struct ffa_mem_range *r, const uin
 	struct partition *sp = partition_find(id);
 	bool ns;
 
+	if (!ffa_id_is_secure(id)) {
+		return; /* nothing was unmapped */
+	}
 	CHECK(sp != NULL);
 	struct mm_ptable *s2 = lender_s2(sp, r, &ns);
 	/*
