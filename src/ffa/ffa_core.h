@@ -78,4 +78,39 @@ static inline uint32_t ffa_w(const struct ffa_value *args, unsigned int n)
 	return (uint32_t)args->x[n];
 }
 
+static inline bool ffa_is_direct_req(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_REQ2_64;
+}
+
+static inline bool ffa_is_direct_resp(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_RESP_32 || fid == FFA_MSG_SEND_DIRECT_RESP_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_RESP2_64;
+}
+
+/*
+ * Writes a direct message (request or response) over its destination's
+ * registers: x0-x7, and x8-x17 only for the v1.2 REQ2/RESP2, which carry a
+ * message there; otherwise the destination keeps its own x8-x17 (SMCCC).
+ * SMC32 arguments are cut to 32 bits. Inline: the hot path (make bench).
+ */
+static inline void ffa_direct_msg_write(const struct ffa_value *args, uint64_t *dst)
+{
+	uint32_t fid = ffa_fid(args);
+	bool wide = fid == FFA_MSG_SEND_DIRECT_REQ2_64 || fid == FFA_MSG_SEND_DIRECT_RESP2_64;
+	bool w32 = fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_RESP_32;
+
+	dst[0] = fid;
+	for (unsigned int i = 1; i < FFA_ANSWER_REGS; i++) {
+		dst[i] = w32 ? (uint32_t)args->x[i] : args->x[i];
+	}
+	if (wide) {
+		for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+			dst[i] = args->x[i];
+		}
+	}
+}
+
 #endif /* FFA_CORE_H */

@@ -11,6 +11,20 @@
 #include "core/panic.h"
 #include "core/types.h"
 
+uint32_t ffa_partition_props(uint32_t mm, bool notifications)
+{
+	uint32_t p = FFA_PROP_AARCH64 | FFA_PROP_ID_TYPE_PE;
+
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ_RECV) != 0 ? FFA_PROP_DIRECT_REQ_RECV : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ_SEND) != 0 ? FFA_PROP_DIRECT_REQ_SEND : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_INDIRECT) != 0 ? FFA_PROP_INDIRECT_MSG : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ2_RECV) != 0 ? FFA_PROP_DIRECT_REQ2_RECV : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ2_SEND) != 0 ? FFA_PROP_DIRECT_REQ2_SEND : 0U;
+	/* Bit 3 (v1.1 on): the partition can receive notifications (its manifest says so). */
+	p |= notifications ? FFA_PROP_NOTIFICATIONS : 0U;
+	return p;
+}
+
 size_t ffa_partition_info_desc_size(uint32_t caller_version)
 {
 	return caller_version >= FFA_VERSION_1_1 ? FFA_PARTITION_INFO_V1_1_SIZE

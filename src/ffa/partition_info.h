@@ -7,6 +7,7 @@
 #ifndef FFA_PARTITION_INFO_H
 #define FFA_PARTITION_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,18 @@ struct ffa_partition_desc {
 struct ffa_uuid_arg {
 	uint32_t w[4]; /* as passed in w1-w4 (FFA_PARTITION_INFO_GET) */
 };
+
+/*
+ * The properties of a partition from its FF-A manifest's messaging-method
+ * (the binding's bits: 0 direct requests in, 1 out, 2 indirect messages,
+ * 9 and 10 DIRECT_REQ2 in and out) and notification-support.
+ */
+#define FFA_MANIFEST_MSG_DIRECT_REQ_RECV (1U << 0)
+#define FFA_MANIFEST_MSG_DIRECT_REQ_SEND (1U << 1)
+#define FFA_MANIFEST_MSG_INDIRECT (1U << 2)
+#define FFA_MANIFEST_MSG_DIRECT_REQ2_RECV (1U << 9)
+#define FFA_MANIFEST_MSG_DIRECT_REQ2_SEND (1U << 10)
+uint32_t ffa_partition_props(uint32_t messaging_method, bool notifications);
 
 size_t ffa_partition_info_desc_size(uint32_t caller_version);
 uint32_t ffa_partition_props_for(uint32_t props, uint32_t caller_version);

@@ -37,17 +37,7 @@ _Static_assert(MAX_DESCS <= FFA_PARTITION_INFO_MAX, "the core's limit");
 
 static uint32_t sp_props(const struct partition *sp)
 {
-	uint32_t mm = sp->m.messaging_method;
-	uint32_t p = FFA_PROP_AARCH64 | FFA_PROP_ID_TYPE_PE;
-
-	p |= (mm & SP_MSG_DIRECT_REQ_RECV) != 0 ? FFA_PROP_DIRECT_REQ_RECV : 0U;
-	p |= (mm & SP_MSG_DIRECT_REQ_SEND) != 0 ? FFA_PROP_DIRECT_REQ_SEND : 0U;
-	p |= (mm & SP_MSG_INDIRECT) != 0 ? FFA_PROP_INDIRECT_MSG : 0U;
-	p |= (mm & SP_MSG_DIRECT_REQ2_RECV) != 0 ? FFA_PROP_DIRECT_REQ2_RECV : 0U;
-	p |= (mm & SP_MSG_DIRECT_REQ2_SEND) != 0 ? FFA_PROP_DIRECT_REQ2_SEND : 0U;
-	/* Bit 3 (v1.1 on): the partition can receive notifications (its manifest says so). */
-	p |= sp->m.notification_support ? FFA_PROP_NOTIFICATIONS : 0U;
-	return p;
+	return ffa_partition_props(sp->m.messaging_method, sp->m.notification_support);
 }
 
 /* One descriptor per UUID of every partition, partitions in load order. */
