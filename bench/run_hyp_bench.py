@@ -124,7 +124,9 @@ def main():
                                "secure partition sp1")):
         f = bench_lines(out[cfg][0])
         for key, label in (("ffa_id_get", "FFA_ID_GET answered by tzvisor"),
-                           ("ffa_direct_req64", "DIRECT_REQ_64 echo round trip")):
+                           ("ffa_direct_req64", "DIRECT_REQ_64 echo round trip"),
+                           ("ffa_mem_share_cycle_1page", "1-page share, retrieve+relinquish, "
+                            "reclaim")):
             if key in f:
                 add("%s.%s" % (prefix, key), int(f[key]["median"]), "instructions",
                     "%s, %s; median of %s" % (label, what, f[key]["samples"]))

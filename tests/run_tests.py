@@ -384,6 +384,9 @@ HYP_EXPECT = {
         ("mode_line", r"FF-A for guests: forwarded to the SPMC below"),
         ("vm1_powered_off", r"VM 1 \(fwd1\): powered off \(PSCI SYSTEM_OFF"),
         ("vm2_powered_off", r"VM 2 \(fwd2\): powered off \(PSCI SYSTEM_OFF"),
+        ("hostile.lent_page_touched_stopped",
+         r"VM 3 \(lender\): vCPU 0: data abort at IPA 0x[0-9a-f]+ .*outside its memory and "
+         r"devices: VM stopped"),
         ("machine_off", r"powering the machine off: every VM has stopped"),
     ],
     "gic": [

@@ -107,15 +107,16 @@ bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep)
 	case FFA_NOTIFICATION_SET_32:
 	case FFA_NOTIFICATION_GET_32:
 		return true;
-	/* Memory sharing: between the emulated SPMC's endpoints; not forwarded yet. */
+	/* Memory sharing: forwarded in one fragment (FRAG_TX only under the emulated SPMC). */
 	case FFA_MEM_SHARE_32:
 	case FFA_MEM_SHARE_64:
 	case FFA_MEM_LEND_32:
 	case FFA_MEM_LEND_64:
 	case FFA_MEM_DONATE_32:
 	case FFA_MEM_DONATE_64:
-	case FFA_MEM_FRAG_TX_32:
 	case FFA_MEM_RECLAIM_32:
+		return true;
+	case FFA_MEM_FRAG_TX_32:
 		return emulated;
 	/* A normal VM asks what is pending for itself; when forwarding, it resumes partitions. */
 	case FFA_NOTIFICATION_INFO_GET_32:
@@ -302,6 +303,8 @@ static struct ffa_value rxtx_map(struct vm *vm, const struct ffa_value *args)
 	/* The ledger's lock first: the pages must stay the VM's while they are its buffers. */
 	if (emulated) {
 		mem_share_lock();
+	} else {
+		hyp_ffa_fwd_mem_lock();
 	}
 	sl_lock(&f->rxtx.lock);
 	/* IPAs of its RAM (the core checks alignment, sizes, overlap), then pages it holds. */
@@ -324,6 +327,8 @@ static struct ffa_value rxtx_map(struct vm *vm, const struct ffa_value *args)
 	sl_unlock(&f->rxtx.lock);
 	if (emulated) {
 		mem_share_unlock();
+	} else {
+		hyp_ffa_fwd_mem_unlock();
 	}
 	if (err != 0) {
 		return ffa_error_value((enum ffa_error)err);

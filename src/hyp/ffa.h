@@ -13,10 +13,12 @@
  *   Forwarding (tzvisor as TF-A's BL33 above a real SPMC, SECURE=1). Guests'
  *   calls go to the SPMC with their VM IDs (1..N; tzvisor stands in for the
  *   normal world's VM 0); tzvisor maps its own RX/TX buffers with the SPMC
- *   and answers discovery from what it read there. So far direct messages
- *   (and FFA_RUN after FFA_INTERRUPT/FFA_YIELD) are forwarded; memory
- *   sharing, indirect messages and notifications with partitions are not
- *   (NOT_SUPPORTED). See ffa_fwd.c, ffa_fwd_mem.c.
+ *   and answers discovery from what it read there. Forwarded: direct
+ *   messages (and FFA_RUN after FFA_INTERRUPT/FFA_YIELD), memory share, lend,
+ *   donate (one fragment, descriptors rewritten from IPA to PA, lent pages
+ *   out of the VM's stage 2 until reclaimed) and reclaim; not yet: indirect
+ *   messages and notifications with partitions (NOT_SUPPORTED). See
+ *   ffa_fwd.c, ffa_fwd_mem.c.
  *
  * Common to both (ffa.c): FFA_VERSION, FFA_FEATURES, FFA_ID_GET,
  * FFA_SPM_ID_GET, RX/TX buffers (guest IPAs in the VM's RAM, translated and

@@ -19,8 +19,8 @@
  * FFA_RUN only for the context this vCPU was given back (else
  * INVALID_PARAMETERS), so that no VM resumes another's request.
  *
- * Not forwarded yet (NOT_SUPPORTED, FFA_FEATURES says so): memory sharing,
- * FFA_MSG_SEND2 to partitions, notifications from or to partitions (the
+ * Memory sharing: ffa_fwd_mem.c. Not forwarded yet (NOT_SUPPORTED,
+ * FFA_FEATURES says so): FFA_MSG_SEND2 to partitions, notifications from or to partitions (the
  * SPMC's per-VM bitmaps), VM creation and destruction messages, the SPMC's
  * schedule-receiver interrupt.
  */
@@ -34,6 +34,11 @@
 /* tzvisor's own RX/TX buffers with the SPMC. */
 static uint8_t fwd_tx[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t fwd_rx[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+uint8_t *hyp_ffa_fwd_tx(void)
+{
+	return fwd_tx;
+}
 
 /* A partition information descriptor of v1.1 on: ID, contexts, properties, UUID. */
 #define FWD_DESC_SIZE 24U
@@ -189,6 +194,11 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 {
 	struct ffa_value r;
 
+	if (hyp_ffa_is_mem_fid(fid)) {
+		r = hyp_ffa_fwd_mem_call(v, args, fid);
+		hyp_ffa_answer(v, &r);
+		return true;
+	}
 	if (ffa_is_direct_req(fid)) {
 		r = direct_req(v, args, fid);
 	} else if (fid == FFA_RUN_32) {

@@ -73,7 +73,13 @@ void hyp_ffa_fwd_vm_stopped(struct vm *vm);
 void hyp_ffa_fwd_vm_reset(struct vm *vm);
 /* After the VM released its RX buffer: a message the SPMC sent it may be waiting. */
 void hyp_ffa_fwd_rx_released(struct vm *vm);
+/* tzvisor's own TX buffer with the SPMC (ffa_fwd.c); used under the forwarded-memory lock. */
+uint8_t *hyp_ffa_fwd_tx(void);
 struct ffa_value hyp_ffa_fwd_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid);
+/* The lock of forwarded transactions: taken before a VM's RX/TX lock. */
+void hyp_ffa_fwd_mem_lock(void);
+void hyp_ffa_fwd_mem_unlock(void);
+/* Are [pa, pa + size) in none of the VM's forwarded transactions? (The lock held.) */
 bool hyp_ffa_fwd_mem_owns(struct vm *vm, uint64_t pa, uint64_t size);
 void hyp_ffa_fwd_mem_init(void);
 

@@ -820,7 +820,8 @@ void suite_ffa_lender(void)
 /*
  * tzvisor above tzvisor's SPMC (SECURE=1): this VM's calls go to the real
  * SPMC with its VM number as endpoint ID (`id`), and its secure test
- * partitions answer. What is not forwarded yet must say NOT_SUPPORTED.
+ * partitions answer; memory it shares or lends reaches them at its physical
+ * address. What is not forwarded yet must say NOT_SUPPORTED.
  */
 void suite_ffa_fwd(uint16_t id)
 {
@@ -837,8 +838,12 @@ void suite_ffa_fwd(uint16_t id)
 	expect("fwd.features.direct_req", err(&v), 0);
 	v = call(FFA_FEATURES_32, FFA_RUN_32, 0, 0, 0, 0);
 	expect("fwd.features.run", err(&v), 0);
-	v = call(FFA_FEATURES_32, FFA_MEM_SHARE_64, 0, 0, 0, 0);
-	expect("fwd.features.mem_share_not_yet", err(&v), FFA_NOT_SUPPORTED);
+	v = call(FFA_FEATURES_32, FFA_MEM_LEND_64, 0, 0, 0, 0);
+	expect("fwd.features.mem_lend", err(&v), 0);
+	v = call(FFA_FEATURES_32, FFA_MEM_FRAG_TX_32, 0, 0, 0, 0);
+	expect("fwd.features.frag_tx_not_forwarded", err(&v), FFA_NOT_SUPPORTED);
+	v = call(FFA_FEATURES_32, FFA_MSG_SEND2_32, 0, 0, 0, 0);
+	expect("fwd.features.msg_send2_between_vms", err(&v), 0);
 
 	/* Discovery: the SPMC's three partitions, as tzvisor read them at boot. */
 	v = call(FFA_RXTX_MAP_64, (uintptr_t)tx, (uintptr_t)rx, 1, 0, 0);
@@ -913,10 +918,98 @@ void suite_ffa_fwd(uint16_t id)
 	v = sp_cmd(SEC_SP1, TEST_CMD_COUNTER, 0, 0, 0, 0);
 	expect("fwd.hostile.nothing_forwarded", ok(&v) && v.x[4] == before + 1, true);
 
-	/* Not forwarded yet: refused, and said so. */
+	/* Memory: shared with sp1, which reads and writes it at its physical address. */
+	uint64_t *p = (uint64_t *)(void *)pages[0];
 	struct mb_range r = {page_ipa(0), 1};
+	p[0] = 0x5A5A0000ULL | self;
+	p[1] = 0;
 	v = give(FFA_MEM_SHARE_64, self, SEC_SP1, MB_RW, 0, &r, 1);
-	expect("fwd.mem_share_not_yet", err(&v), FFA_NOT_SUPPORTED);
+	uint64_t h = handle(&v);
+	expect("fwd.mem.share", err(&v), 0);
+	v = retrieve(SEC_SP1, h, MB_RW, 0);
+	expect("fwd.mem.share.retrieve", ok(&v) && (uint32_t)v.x[4] == FFA_MEM_RETRIEVE_RESP_32,
+	       true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
+	uint64_t at = v.x[4];
+	expect("fwd.mem.share.physical_address_not_ipa",
+	       ok(&v) && v.x[6] == 1 && at != page_ipa(0) && (at & 0xFFF) == 0, true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_READ, at, 0, 0, 0);
+	expect("fwd.mem.share.partition_reads", ok(&v) && v.x[4] == p[0], true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_WRITE, at + 8, 0xB0B0CAFE, 0, 0);
+	expect("fwd.mem.share.vm_sees_write", ok(&v) && p[1] == 0xB0B0CAFE, true);
+	v = give(FFA_MEM_LEND_64, self, SEC_SP2, MB_RW, 0, &r, 1);
+	expect("fwd.mem.hostile.page_already_shared", err(&v), FFA_DENIED);
+	v = reclaim(h, 0);
+	expect("fwd.mem.hostile.reclaim_while_borrowed", err(&v), FFA_DENIED);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_RELINQUISH, h, 0, 0, 0);
+	expect("fwd.mem.share.relinquish", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	v = reclaim(h, 0);
+	expect("fwd.mem.share.reclaim", err(&v), 0);
+	v = reclaim(h, 0);
+	expect("fwd.mem.share.reclaim_twice", err(&v), FFA_INVALID_PARAMETERS);
+
+	/* Lend: out of this VM's stage 2 until reclaimed, then back (a fault would stop it). */
+	struct mb_range lent = {page_ipa(2), 2};
+	uint64_t *q = (uint64_t *)(void *)pages[2];
+	q[0] = 0x1E4D0000ULL | self;
+	v = give(FFA_MEM_LEND_64, self, SEC_SP1, MB_RW, 0, &lent, 1);
+	h = handle(&v);
+	expect("fwd.mem.lend", err(&v), 0);
+	v = retrieve(SEC_SP1, h, MB_RW | MB_NX, 0);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_READ, v.x[4], 0, 0, 0);
+	expect("fwd.mem.lend.partition_reads", ok(&v) && v.x[4] == (0x1E4D0000ULL | self), true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_MEM_RELINQUISH, h, 0, 0, 0);
+	expect("fwd.mem.lend.relinquish", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	v = reclaim(h, 0);
+	expect("fwd.mem.lend.reclaim", err(&v), 0);
+	q[1] = 7;
+	expect("fwd.mem.lend.mapped_again", q[0] == (0x1E4D0000ULL | self) && q[1] == 7, true);
+
+	/* Hostile descriptors: refused before anything reaches the SPMC. */
+	struct mb_range bad = {page_ipa(8), 1};
+	v = give(FFA_MEM_SHARE_64, self ^ 3, SEC_SP1, MB_RW, 0, &bad, 1);
+	expect("fwd.mem.hostile.spoofed_sender", err(&v), FFA_DENIED);
+	v = give(FFA_MEM_SHARE_64, 0, SEC_SP1, MB_RW, 0, &bad, 1);
+	expect("fwd.mem.hostile.sender_hypervisor_id", err(&v), FFA_DENIED);
+	struct mb_range outside = {0x10000000, 1};
+	v = give(FFA_MEM_SHARE_64, self, SEC_SP1, MB_RW, 0, &outside, 1);
+	expect("fwd.mem.hostile.outside_its_ram", err(&v), FFA_DENIED);
+	struct mb_range past = {RAM_IPA + RAM_SIZE - 4096, 2};
+	v = give(FFA_MEM_LEND_64, self, SEC_SP1, MB_RW, 0, &past, 1);
+	expect("fwd.mem.hostile.straddles_ram_end", err(&v), FFA_DENIED);
+	struct mb_range window = {WINDOW + 0x40000000, 1};
+	v = give(FFA_MEM_SHARE_64, self, SEC_SP1, MB_RW, 0, &window, 1);
+	expect("fwd.mem.hostile.no_window_when_forwarding", err(&v), FFA_DENIED);
+	struct mb_range bufs = {(uintptr_t)rx, 1};
+	v = give(FFA_MEM_LEND_64, self, SEC_SP1, MB_RW, 0, &bufs, 1);
+	expect("fwd.mem.hostile.own_rx_buffer", err(&v), FFA_DENIED);
+	struct mb_range unaligned = {page_ipa(8) + 16, 1};
+	v = give(FFA_MEM_SHARE_64, self, SEC_SP1, MB_RW, 0, &unaligned, 1);
+	expect("fwd.mem.hostile.unaligned", err(&v), FFA_INVALID_PARAMETERS);
+	struct mb_desc d = {.sender = self,
+			    .attrs = MB_NORMAL_WB_ISH,
+			    .nrecv = 1,
+			    .recv = {{.id = SEC_SP1, .perms = MB_RW}},
+			    .ranges = &bad,
+			    .nranges = 1};
+	uint32_t len = mb_write(tx, FFA_VERSION_1_2, &d);
+	v = call(FFA_MEM_SHARE_64, len + 16, len, 0, 0, 0);
+	expect("fwd.mem.fragments_not_forwarded", err(&v), FFA_NOT_SUPPORTED);
+	v = call(FFA_MEM_SHARE_64, len, len + 16, 0, 0, 0);
+	expect("fwd.mem.hostile.fragment_longer_than_total", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MEM_SHARE_64, len, len, (uintptr_t)pages[10], 1, 0);
+	expect("fwd.mem.hostile.buffer_outside_tx", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MEM_SHARE_64, 8192, 8192, 0, 0, 0);
+	expect("fwd.mem.hostile.longer_than_tx", err(&v), FFA_INVALID_PARAMETERS);
+	v = reclaim(0x1234, 0);
+	expect("fwd.mem.hostile.unknown_handle", err(&v), FFA_INVALID_PARAMETERS);
+	v = give(FFA_MEM_SHARE_64, self, SEC_SP1, MB_RW, 0, &bad, 1);
+	h = handle(&v);
+	struct ffa_value back = reclaim(h, 0);
+	expect("fwd.mem.hostile.nothing_changed", err(&v) == 0 && err(&back) == 0, true);
+
+	/* Not forwarded yet: refused, and said so. */
 	v = send2(self, SEC_SP1, 8, 0x1234, 0);
 	expect("fwd.msg_send2_to_partition_not_yet", err(&v), FFA_NOT_SUPPORTED);
 
