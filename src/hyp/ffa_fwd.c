@@ -19,16 +19,32 @@
  * FFA_RUN only for the context this vCPU was given back (else
  * INVALID_PARAMETERS), so that no VM resumes another's request.
  *
- * Memory sharing: ffa_fwd_mem.c. Not forwarded yet (NOT_SUPPORTED,
- * FFA_FEATURES says so): FFA_MSG_SEND2 to partitions, notifications from or to partitions (the
- * SPMC's per-VM bitmaps), VM creation and destruction messages, the SPMC's
- * schedule-receiver interrupt.
+ * Notifications with partitions: at boot tzvisor creates each VM's bitmap
+ * at the SPMC (FFA_NOTIFICATION_BITMAP_CREATE); a VM's BIND/UNBIND of a
+ * partition's notifications, its SET to a partition, and its GET of the
+ * partitions' and the SPM's bitmaps go to the SPMC (ffa.c checked that the
+ * VM names itself). The SPMC's schedule-receiver interrupt (SGI 8, made
+ * non-secure by the SPMC) is enabled on every CPU; when it comes tzvisor
+ * asks the SPMC for FFA_NOTIFICATION_INFO_GET (outside interrupt context),
+ * notes what is pending for each VM listed (the VM's own INFO_GET reports
+ * it until its GET) and injects the virtual SRI into it.
+ *
+ * FFA_MSG_SEND2 from a VM to a partition: through tzvisor's TX buffer, sent
+ * for the VM. Memory sharing: ffa_fwd_mem.c. Not forwarded yet: messages
+ * from partitions to VMs (the SPMC puts them in tzvisor's RX buffer; nobody
+ * takes them there yet), VM creation and destruction messages; partitions
+ * that INFO_GET lists are not run by tzvisor (they see their notifications
+ * at their next GET).
  */
 #include <string.h>
 
+#include "arch/aarch64/gic.h"
 #include "arch/arch.h"
 #include "core/console.h"
+#include "core/cpu.h"
 #include "core/types.h"
+#include "ffa/indirect.h"
+#include "ffa/notif.h"
 #include "hyp/ffa_internal.h"
 
 /* tzvisor's own RX/TX buffers with the SPMC. */
@@ -116,15 +132,6 @@ bool hyp_ffa_fwd_probe(void)
 		   hyp_ffa.inst.spmc_id, version >> 16, version & 0xFFFFU, hyp_ffa.ndescs,
 		   hyp_ffa.ndescs == 1 ? "" : "s");
 	return true;
-}
-
-void hyp_ffa_fwd_vms_ready(void)
-{
-}
-
-void hyp_ffa_fwd_cpu_init(uint64_t redist)
-{
-	(void)redist;
 }
 
 static bool known_partition(ffa_id_t id)
@@ -216,29 +223,131 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 	return true;
 }
 
-struct ffa_value hyp_ffa_fwd_notif(struct vm *vm, const struct ffa_value *args)
+/* --- notifications with partitions ------------------------------------------------------- */
+
+/* The SPMC's schedule-receiver interrupt came on this CPU; hyp_ffa_fwd_poll reads why. */
+static uint32_t sri_seen;
+
+void hyp_ffa_fwd_vms_ready(void)
 {
-	(void)vm;
-	(void)args;
-	return ffa_error_value(FFA_NOT_SUPPORTED);
+	/* Every normal VM gets a bitmap at the SPMC: partitions may notify it. */
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		struct ffa_value r = firmware(FFA_NOTIFICATION_BITMAP_CREATE_32, vm->ffa.ep.id,
+					      vm->vcpu_count, 0, 0, 0);
+		vm->ffa.fwd_known = (uint32_t)r.x[0] == FFA_SUCCESS_32;
+		if (!vm->ffa.fwd_known) {
+			LOG_WARNING("VM %u (%s): the SPMC refused its notification bitmap (%d)\n",
+				    vm->id, vm->cfg.name, (int)(int32_t)r.x[2]);
+		}
+	}
 }
 
-struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w2)
+void hyp_ffa_fwd_cpu_init(uint64_t redist)
 {
-	(void)vm;
-	(void)msg;
-	(void)w2;
-	return ffa_error_value(FFA_NOT_SUPPORTED);
+	gic_local_enable(redist, HYP_FFA_SPMC_SRI);
 }
 
 bool hyp_ffa_fwd_irq(unsigned int intid)
 {
-	(void)intid;
-	return false;
+	if (intid != HYP_FFA_SPMC_SRI) {
+		return false;
+	}
+	__atomic_or_fetch(&sri_seen, 1U << cpu_this()->index, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* One INFO_GET answer's lists: the VMs named get their schedule-receiver interrupt. */
+static bool take_info(const struct ffa_value *r)
+{
+	uint32_t w2 = ffa_w(r, 2);
+	unsigned int lists = (w2 >> FFA_NOTIF_INFO_LISTS_SHIFT) & 0x1FU, at = 0;
+
+	for (unsigned int l = 0; l < lists; l++) {
+		unsigned int nvcpus = (w2 >> (FFA_NOTIF_INFO_SIZES_SHIFT + 2 * l)) & 3U;
+		if (at + 1 + nvcpus > FFA_NOTIF_INFO_MAX_IDS) {
+			break; /* an answer that does not hold together: the rest is ignored */
+		}
+		ffa_id_t id = (ffa_id_t)(r->x[3 + at / 4] >> (16 * (at % 4)));
+		struct vm *vm = ffa_id_is_secure(id) ? NULL : hyp_ffa_vm(id);
+		at++;
+		uint32_t vcpus = 0;
+		for (unsigned int k = 0; k < nvcpus; k++, at++) {
+			vcpus |= 1U << ((r->x[3 + at / 4] >> (16 * (at % 4))) & 31U);
+		}
+		/* Partitions listed are run by whoever schedules them: not done here yet. */
+		if (vm == NULL) {
+			continue;
+		}
+		sl_lock(&hyp_ffa.notif_lock);
+		if (nvcpus == 0) {
+			vm->ffa.fwd_pending_global = true;
+		}
+		vm->ffa.fwd_pending_vcpus |= vcpus;
+		sl_unlock(&hyp_ffa.notif_lock);
+		int target = -1;
+		for (unsigned int k = 0; k < vm->vcpu_count && vcpus != 0; k++) {
+			if ((vcpus & (1U << k)) != 0) {
+				target = (int)k;
+				break;
+			}
+		}
+		hyp_ffa_signal(vm, target);
+	}
+	return (w2 & FFA_NOTIF_INFO_MORE) != 0;
 }
 
 void hyp_ffa_fwd_poll(void)
 {
+	uint32_t me = 1U << cpu_this()->index;
+
+	if ((__atomic_fetch_and(&sri_seen, ~me, __ATOMIC_RELAXED) & me) == 0) {
+		return;
+	}
+	/* Bounded: a firmware that always says "more" does not hold this CPU. */
+	for (unsigned int i = 0; i < 8; i++) {
+		struct ffa_value r = firmware(FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0, 0, 0);
+		if ((uint32_t)r.x[0] != FFA_SUCCESS_64 || !take_info(&r)) {
+			break;
+		}
+	}
+}
+
+/*
+ * BIND/UNBIND (a partition's notifications to this VM), SET (this VM to a
+ * partition), GET (the partitions' and the SPM's bitmaps of this VM): ffa.c
+ * checked that the VM names itself; the SPMC checks the rest.
+ */
+struct ffa_value hyp_ffa_fwd_notif(struct vm *vm, const struct ffa_value *args)
+{
+	if (!vm->ffa.fwd_known) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	return firmware(ffa_fid(args), ffa_w(args, 1), ffa_w(args, 2), ffa_w(args, 3),
+			ffa_w(args, 4), 0);
+}
+
+/*
+ * FFA_MSG_SEND2 from a VM to a partition: the message ffa.c copied out of the
+ * VM's TX buffer and checked (its sender is the VM) goes through tzvisor's
+ * own TX buffer, sent for the VM (w1 [31:16]).
+ */
+struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w2)
+{
+	const struct ffa_msg_header *h = (const struct ffa_msg_header *)(const void *)msg;
+	size_t len = ffa_msg_total(h);
+
+	if (!known_partition(h->receiver)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	if (len > sizeof(fwd_tx)) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	hyp_ffa_fwd_mem_lock(); /* tzvisor's TX buffer */
+	memcpy(fwd_tx, msg, len);
+	struct ffa_value r = firmware(FFA_MSG_SEND2_32, (uint32_t)vm->ffa.ep.id << 16, w2, 0, 0, 0);
+	hyp_ffa_fwd_mem_unlock();
+	return r;
 }
 
 void hyp_ffa_fwd_vm_stopped(struct vm *vm)

@@ -14,6 +14,8 @@
 
 /* The schedule-receiver interrupt guests get (FFA_FEATURES feature 2): SGI 8, as the SPMC's. */
 #define HYP_FFA_VSRI 8U
+/* The real SPMC's schedule-receiver interrupt at NS-EL2 (forwarding): SGI 8. */
+#define HYP_FFA_SPMC_SRI 8U
 /* The emulated SPMC's own endpoint ID (FFA_SPM_ID_GET), as the real one's. */
 #define HYP_FFA_EMUL_SPMC_ID 0x8000U
 

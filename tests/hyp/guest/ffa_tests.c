@@ -826,6 +826,9 @@ void suite_ffa_lender(void)
 void suite_ffa_fwd(uint16_t id)
 {
 	static const uint32_t uuid_sp1[4] = {0x1d5e7a01, 0xee114c2f, 0x42022b9a, 0x0200a1ac};
+	*(volatile uint32_t *)0x08000000UL = 0x12; /* GICD_CTLR: ARE, EnableGrp1A */
+	gic_cpu_init();
+	local_enable(SRI, 0x80);
 	struct ffa_value v = call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
 
 	expect("fwd.version", (int64_t)v.x[0], 0x10002);
@@ -870,8 +873,14 @@ void suite_ffa_fwd(uint16_t id)
 	v = sp_cmd(SEC_SP1, TEST_CMD_WHOAMI, 0, 0, 0, 0);
 	expect("fwd.direct.partition_sees_vm_id", ok(&v) && v.x[4] == SEC_SP1 && v.x[6] == self,
 	       true);
-	v = call_smc(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(self, SEC_SP3), 0,
-		     TEST_CMD_ECHO);
+	/* sp3 has one context, which the other VM may be using: BUSY is retried. */
+	for (unsigned int i = 0; i < 100000; i++) {
+		v = call_smc(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(self, SEC_SP3), 0,
+			     TEST_CMD_ECHO);
+		if (err(&v) != FFA_BUSY) {
+			break;
+		}
+	}
 	expect("fwd.direct.echo32_smc_el0",
 	       (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 &&
 		       v.x[1] == FFA_MSG_ENDPOINTS(SEC_SP3, self),
@@ -891,7 +900,12 @@ void suite_ffa_fwd(uint16_t id)
 		       r2.x[17] == 0xCD11,
 	       true);
 	/* A partition asks another one, on this VM's behalf. */
-	v = sp_cmd(SEC_SP1, TEST_CMD_CALL, SEC_SP2, TEST_CMD_WHOAMI, 0, 0);
+	for (unsigned int i = 0; i < 100000; i++) {
+		v = sp_cmd(SEC_SP1, TEST_CMD_CALL, SEC_SP2, TEST_CMD_WHOAMI, 0, 0);
+		if (!ok(&v) || v.x[4] != FFA_ERROR_32 || (uint32_t)v.x[5] != (uint32_t)FFA_BUSY) {
+			break; /* sp2 (one context) was not serving the other VM */
+		}
+	}
 	expect("fwd.direct.sp_to_sp", ok(&v) && v.x[4] == FFA_MSG_SEND_DIRECT_RESP_32, true);
 
 	/* Hostile: nothing reaches the SPMC (sp1's request count on this CPU moves by one). */
@@ -1009,9 +1023,71 @@ void suite_ffa_fwd(uint16_t id)
 	struct ffa_value back = reclaim(h, 0);
 	expect("fwd.mem.hostile.nothing_changed", err(&v) == 0 && err(&back) == 0, true);
 
-	/* Not forwarded yet: refused, and said so. */
-	v = send2(self, SEC_SP1, 8, 0x1234, 0);
-	expect("fwd.msg_send2_to_partition_not_yet", err(&v), FFA_NOT_SUPPORTED);
+	/* Notifications: sp1 to this VM through the SPMC, the SRI tzvisor injects, GET. */
+	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(SEC_SP1, self), 0, 1U << 3, 0, 0);
+	expect("fwd.notif.bind", err(&v), 0);
+	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(SEC_SP1, self ^ 3), 0, 1U << 4, 0, 0);
+	expect("fwd.notif.bind_for_another_vm", err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SEC_SP2, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_SET_32,
+		   FFA_MSG_ENDPOINTS(SEC_SP2, self), 0, 1U << 3);
+	expect("fwd.notif.set_by_unbound_sender",
+	       ok(&v) && v.x[4] == FFA_ERROR_32 && (uint32_t)v.x[5] == (uint32_t)FFA_DENIED, true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_SET_32,
+		   FFA_MSG_ENDPOINTS(SEC_SP1, self), 0, 1U << 3);
+	expect("fwd.notif.partition_sets", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	expect("fwd.notif.sri_injected", wait_sri(), true);
+	v = call(FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0, 0, 0);
+	expect("fwd.notif.info_get_lists_self",
+	       (uint32_t)v.x[0] == FFA_SUCCESS_64 && (uint16_t)v.x[3] == self, true);
+	v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_SP, 0, 0, 0);
+	expect("fwd.notif.get", (int64_t)(v.x[2] | (uint64_t)err(&v) << 32), 1U << 3);
+	v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_SP, 0, 0, 0);
+	expect("fwd.notif.get_cleared", (int64_t)(v.x[2] | (uint64_t)err(&v) << 32), 0);
+	v = call(FFA_NOTIFICATION_UNBIND_32, FFA_MSG_ENDPOINTS(SEC_SP1, self), 0, 1U << 3, 0, 0);
+	expect("fwd.notif.unbind", err(&v), 0);
+	v = sp_cmd(SEC_SP1, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_SET_32,
+		   FFA_MSG_ENDPOINTS(SEC_SP1, self), 0, 1U << 3);
+	expect("fwd.notif.set_after_unbind", ok(&v) && (uint32_t)v.x[5] == (uint32_t)FFA_DENIED,
+	       true);
+	/* This VM to sp1 (VM 1 only: sp1's bitmap of VMs' notifications is one for all). */
+	if (self == 1) {
+		uint32_t bit = 1U << 9;
+		v = sp_cmd(SEC_SP1, TEST_CMD_WHOAMI, 0, 0, 0, 0);
+		uint64_t ec = v.x[5];
+		v = sp_cmd(SEC_SP1, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_BIND_32,
+			   FFA_MSG_ENDPOINTS(self, SEC_SP1), 0, bit);
+		expect("fwd.notif.partition_binds", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(2, SEC_SP1), 0, bit, 0, 0);
+		expect("fwd.notif.set_spoofed_sender", err(&v), FFA_INVALID_PARAMETERS);
+		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, SEC_SP1), 0, bit, 0, 0);
+		expect("fwd.notif.vm_sets", err(&v), 0);
+		v = sp_cmd(SEC_SP1, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_GET_32,
+			   ec << 16 | SEC_SP1, FFA_NOTIF_GET_FROM_VM, 0);
+		expect("fwd.notif.partition_gets_it",
+		       ok(&v) && v.x[4] == FFA_SUCCESS_32 && v.x[6] == bit, true);
+		v = sp_cmd(SEC_SP1, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_UNBIND_32,
+			   FFA_MSG_ENDPOINTS(self, SEC_SP1), 0, bit);
+		expect("fwd.notif.partition_unbinds", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	}
+
+	/* Indirect messages to a partition, sent for this VM: VM 1 to sp2, VM 2 to sp3 (no race).
+	 */
+	uint16_t partner = self == 1 ? SEC_SP2 : SEC_SP3;
+	v = sp_cmd(partner, TEST_CMD_LAST_MSG, 0, 0, 0, 0);
+	uint64_t count = v.x[7];
+	v = send2(self, partner, 8, 0xFEED0000ULL | self, 0);
+	expect("fwd.indirect.to_partition", err(&v), 0);
+	v = sp_cmd(partner, TEST_CMD_LAST_MSG, 0, 0, 0, 0);
+	expect("fwd.indirect.partition_read_it",
+	       ok(&v) && v.x[4] == self && v.x[5] == 8 && v.x[6] == (0xFEED0000ULL | self) &&
+		       v.x[7] > count,
+	       true);
+	v = send2(self ^ 3, SEC_SP2, 8, 0, 0);
+	expect("fwd.indirect.spoofed_sender", err(&v), FFA_INVALID_PARAMETERS);
+	v = send2(self, NOBODY, 8, 0, 0);
+	expect("fwd.indirect.no_such_partition", err(&v), FFA_INVALID_PARAMETERS);
+	v = send2(self, SEC_SP2, 8, 0, (uint32_t)self << 16);
+	expect("fwd.indirect.w1_mbz", err(&v), FFA_INVALID_PARAMETERS);
 
 	struct smccc_check_stats all;
 	smccc_check_sum(stats, 8, &all);
