@@ -30,11 +30,17 @@
  * it until its GET) and injects the virtual SRI into it.
  *
  * FFA_MSG_SEND2 from a VM to a partition: through tzvisor's TX buffer, sent
- * for the VM. Memory sharing: ffa_fwd_mem.c. Not forwarded yet: messages
- * from partitions to VMs (the SPMC puts them in tzvisor's RX buffer; nobody
- * takes them there yet), VM creation and destruction messages; partitions
- * that INFO_GET lists are not run by tzvisor (they see their notifications
- * at their next GET).
+ * for the VM. From a partition to a VM: the SPMC puts it in tzvisor's RX
+ * buffer with the VM's RX-full notification; at the SRI tzvisor takes that
+ * notification for each VM listed and copies the message (checked: a known
+ * partition's, for that VM, within the page) into the VM's RX buffer, where
+ * the VM finds it with RX-full pending; if the VM's RX buffer is full,
+ * tzvisor holds it (its own RX buffer stays full, so partitions get BUSY
+ * for every VM meanwhile) until the VM's FFA_RX_RELEASE.
+ *
+ * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: VM creation and
+ * destruction messages; partitions that INFO_GET lists are not run by
+ * tzvisor (they see their notifications at their next GET).
  */
 #include <string.h>
 
@@ -257,6 +263,8 @@ bool hyp_ffa_fwd_irq(unsigned int intid)
 	return true;
 }
 
+static void fetch_message(struct vm *vm);
+
 /* One INFO_GET answer's lists: the VMs named get their schedule-receiver interrupt. */
 static bool take_info(const struct ffa_value *r)
 {
@@ -279,6 +287,7 @@ static bool take_info(const struct ffa_value *r)
 		if (vm == NULL) {
 			continue;
 		}
+		fetch_message(vm);
 		sl_lock(&hyp_ffa.notif_lock);
 		if (nvcpus == 0) {
 			vm->ffa.fwd_pending_global = true;
@@ -360,7 +369,79 @@ void hyp_ffa_fwd_vm_reset(struct vm *vm)
 	(void)vm;
 }
 
+/*
+ * The message in tzvisor's RX buffer (the SPMC put it there for `vm`) into
+ * the VM's RX buffer, with its RX-full notification; tzvisor's buffer is
+ * released when the message is delivered or dropped. False if the VM's RX
+ * buffer is still full (tzvisor keeps it: delivered at the VM's
+ * FFA_RX_RELEASE). Under the forwarded-memory lock (tzvisor's buffers).
+ */
+static bool deliver_message(struct vm *vm)
+{
+	static uint8_t copy[PAGE_SIZE] __attribute__((aligned(16)));
+	struct ffa_msg_header h;
+
+	memcpy(copy, fwd_rx, sizeof(copy)); /* the SPMC's write is done: one read of it */
+	memcpy(&h, copy, sizeof(h));
+	bool good = h.offset >= FFA_MSG_HEADER_SIZE_V1_1 && h.offset <= sizeof(copy) &&
+		    h.size <= sizeof(copy) - h.offset && h.receiver == vm->ffa.ep.id &&
+		    ffa_id_is_secure(h.sender) && known_partition(h.sender);
+	if (good) {
+		int err = ffa_msg_put(&vm->ffa.rxtx, copy, &h);
+		if (err == FFA_BUSY) {
+			vm->ffa.fwd_msg_held = true;
+			return false;
+		}
+		good = err == 0;
+	}
+	if (!good) {
+		LOG_WARNING("VM %u (%s): a message from the SPMC that does not fit it: dropped\n",
+			    vm->id, vm->cfg.name);
+	}
+	vm->ffa.fwd_msg_held = false;
+	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+	if (good) {
+		sl_lock(&hyp_ffa.notif_lock);
+		ffa_notif_fwk_set(&vm->ffa.notif, FFA_NOTIF_FWK_RX_FULL);
+		sl_unlock(&hyp_ffa.notif_lock);
+	}
+	return good;
+}
+
+/*
+ * A partition's FFA_MSG_SEND2 to a VM lands in tzvisor's RX buffer, with the
+ * VM's RX-full framework notification pending at the SPMC: tzvisor takes
+ * that notification (it is the VM's again once delivered) and the message.
+ */
+static void fetch_message(struct vm *vm)
+{
+	hyp_ffa_fwd_mem_lock();
+	if (!vm->ffa.fwd_msg_held) {
+		struct ffa_value r = firmware(FFA_NOTIFICATION_GET_32, vm->ffa.ep.id,
+					      FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
+		uint32_t fwk = (uint32_t)r.x[0] == FFA_SUCCESS_32 ? ffa_w(&r, 6) : 0U;
+		if ((fwk & ~FFA_NOTIF_FWK_RX_FULL) != 0) {
+			sl_lock(&hyp_ffa.notif_lock); /* others the VM's own GET reports */
+			ffa_notif_fwk_set(&vm->ffa.notif, fwk & ~FFA_NOTIF_FWK_RX_FULL);
+			sl_unlock(&hyp_ffa.notif_lock);
+		}
+		if ((fwk & FFA_NOTIF_FWK_RX_FULL) != 0) {
+			deliver_message(vm);
+		}
+	}
+	hyp_ffa_fwd_mem_unlock();
+}
+
 void hyp_ffa_fwd_rx_released(struct vm *vm)
 {
-	(void)vm;
+	bool delivered = false;
+
+	hyp_ffa_fwd_mem_lock();
+	if (vm->ffa.fwd_msg_held) {
+		delivered = deliver_message(vm);
+	}
+	hyp_ffa_fwd_mem_unlock();
+	if (delivered) {
+		hyp_ffa_signal(vm, -1);
+	}
 }

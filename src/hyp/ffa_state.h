@@ -52,6 +52,9 @@ struct vm_ffa {
 	bool fwd_pending_global;
 	uint32_t fwd_pending_vcpus;
 	bool fwd_known; /* its bitmap exists at the SPMC and partitions were told it exists */
+	/* Forwarding: a partition's message for it waits in tzvisor's RX buffer (its RX is full).
+	 */
+	bool fwd_msg_held;
 	char log[128]; /* a partition VM's FFA_CONSOLE_LOG line */
 	unsigned int log_len;
 };

@@ -88,7 +88,15 @@ static int64_t err(const struct ffa_value *v)
 	return x0 == FFA_ERROR_32 ? (int32_t)v->x[2] : 0x7777;
 }
 
-/* A test partition command (test_cmd.h) over DIRECT_REQ_64; BUSY (it is serving) retried. */
+/* Requests that came back FFA_INTERRUPT (a partition preempted) and were resumed with FFA_RUN. */
+static unsigned int resumed[8];
+
+/*
+ * A test partition command (test_cmd.h) over DIRECT_REQ_64; BUSY (it is
+ * serving) retried; FFA_INTERRUPT (a non-secure interrupt preempted a
+ * partition that asks to be signaled) resumed with FFA_RUN, as a driver
+ * does.
+ */
 static struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2, uint64_t a3,
 			       uint64_t a4)
 {
@@ -98,6 +106,11 @@ static struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t 
 		v = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
 					     FFA_MSG_ENDPOINTS(self, sp), 0, cmd, a1, a2, a3, a4}};
 		smccc_checked_call(&v, guest_hvc18, OWNER, &stats[vcpu()]);
+		for (unsigned int k = 0; k < 1000 && (uint32_t)v.x[0] == FFA_INTERRUPT_32; k++) {
+			resumed[vcpu()]++;
+			v = (struct ffa_value){.x = {FFA_RUN_32, (uint32_t)v.x[1]}};
+			smccc_checked_call(&v, guest_hvc18, OWNER, &stats[vcpu()]);
+		}
 		if (err(&v) != FFA_BUSY) {
 			break;
 		}
@@ -1082,6 +1095,37 @@ void suite_ffa_fwd(uint16_t id)
 	       ok(&v) && v.x[4] == self && v.x[5] == 8 && v.x[6] == (0xFEED0000ULL | self) &&
 		       v.x[7] > count,
 	       true);
+	/* From sp2 to VM 1: through tzvisor's RX buffer into this VM's, RX-full and the SRI. */
+	if (self == 1) {
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE, 0, 0);
+		expect("fwd.indirect.from_partition", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+		expect("fwd.indirect.from_partition_sri", wait_sri(), true);
+		const struct ffa_msg_header *mh = (const struct ffa_msg_header *)(const void *)rx;
+		uint64_t word;
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.message_in_rx",
+		       mh->sender == SEC_SP2 && mh->receiver == self && mh->size == 8 &&
+			       word == 0xC0FFEE,
+		       true);
+		v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
+		expect("fwd.indirect.rx_full_notification", (int64_t)v.x[6], FFA_NOTIF_FWK_RX_FULL);
+		/* A second one while this RX buffer is full: tzvisor holds it until the release. */
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE02, 0, 0);
+		expect("fwd.indirect.second_accepted", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+		wait_sri();
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.held_while_rx_full", word, 0xC0FFEE);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release", err(&v), 0);
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.delivered_at_release", word, 0xC0FFEE02);
+		expect("fwd.indirect.sri_again", wait_sri(), true);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_again", err(&v), 0);
+		/* sp2 asks to be signaled: the SRI preempted it, this VM resumed it with FFA_RUN.
+		 */
+		expect("fwd.run_after_interrupt", resumed[vcpu()] > 0, true);
+	}
 	v = send2(self ^ 3, SEC_SP2, 8, 0, 0);
 	expect("fwd.indirect.spoofed_sender", err(&v), FFA_INVALID_PARAMETERS);
 	v = send2(self, NOBODY, 8, 0, 0);
