@@ -69,7 +69,7 @@ SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
 	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c \
-	src/dev/vuart.c src/spmc/vint.c src/spmc/irq.c src/spmc/vtimer.c
+	src/dev/vuart.c src/spmc/vint.c src/spmc/irq.c src/spmc/vtimer.c src/spmc/abi.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
@@ -407,13 +407,13 @@ test_console_SRCS := $(HOST_COMMON)
 test_console_CFLAGS := -UTZV_LOG_LEVEL -DTZV_LOG_LEVEL=30
 test_palloc_SRCS := $(HOST_COMMON)
 test_mm_SRCS := $(HOST_COMMON)
-test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS)
-test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/spmd.c
+test_ffa_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/abi.c
+test_spmd_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/abi.c src/spmc/spmd.c
 test_fdt_blob_SRCS := $(HOST_COMMON) src/core/fdt_blob.c
 test_manifest_SRCS := $(HOST_COMMON) src/spmc/manifest.c src/core/fdt_blob.c
 test_sp_manifest_SRCS := $(HOST_COMMON) src/spmc/sp_manifest.c src/core/fdt_blob.c
 test_sp_pkg_SRCS := $(HOST_COMMON) src/spmc/sp_pkg.c
-test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c
+test_partition_info_SRCS := $(HOST_COMMON) src/ffa/partition_info.c src/ffa/version.c
 test_rxtx_SRCS := $(HOST_COMMON) src/ffa/rxtx.c
 test_indirect_SRCS := $(HOST_COMMON) src/ffa/indirect.c
 test_notif_SRCS := $(HOST_COMMON) src/ffa/notif.c
@@ -421,7 +421,7 @@ test_mem_desc_SRCS := $(HOST_COMMON) src/ffa/mem_desc.c
 test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
 test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
-test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/run.c src/spmc/partition_table.c \
+test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/abi.c src/spmc/run.c src/spmc/partition_table.c \
 	src/dev/vuart.c src/spmc/irq.c src/spmc/vint.c src/spmc/vtimer.c tests/unit/fake_gic.c \
 	tests/unit/sp_script.c
 test_irq_SRCS := $(test_run_SRCS)

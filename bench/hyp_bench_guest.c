@@ -7,11 +7,25 @@
  *                        the vCPU running (interrupts enabled), 100 times
  *   vtimer_latency_wfi   the same with the vCPU blocked in WFI in tzvisor
  *   mmio_roundtrip       a read of an emulated register (the UART's flags), 1,000 reads
+ * Bootargs "bench-ffa" (tzvisor's emulated SPMC, QEMU -smp 1: the partition
+ * VM on the same CPU) and "bench-fwd" (forwarded to tzvisor's SPMC, SECURE=1):
+ *   ffa_id_get            FFA_ID_GET answered by tzvisor, 1,000 calls
+ *   ffa_direct_req64      DIRECT_REQ_64 (TEST_CMD_ECHO) to partition 0x8001 and
+ *                         its response, 1,000 round trips (make bench's nwd
+ *                         suite measures the same request from NS-EL2 itself:
+ *                         direct_req_roundtrip.req64.sp1.core0)
+ *   ffa_mem_share_cycle_1page  FFA_MEM_SHARE of one page with 0x8001, which
+ *                         retrieves and relinquishes it in one request
+ *                         (TEST_CMD_MEM_CYCLE), FFA_MEM_RECLAIM; 200 cycles
+ *                         (the SPMC suite's mem_share_cycle.1page from NS-EL2)
  * Each prints "BENCH name median=N min=N max=N samples=N".
  */
 #include <stdint.h>
 
+#include "ffa/ffa.h"
 #include "guest.h"
+#include "mem_build.h"
+#include "test_cmd.h"
 
 #define ICC_IAR1 "S3_0_C12_C12_0"
 #define ICC_EOIR1 "S3_0_C12_C12_1"
@@ -97,5 +111,92 @@ void suite_bench(void)
 	local_enable(27, 0x80);
 	vtimer_latency("vtimer_latency_spin", false);
 	vtimer_latency("vtimer_latency_wfi", true);
+	gprintf("BENCH END\n");
+}
+
+static uint8_t mem_tx[4096] __attribute__((aligned(4096)));
+static uint8_t mem_rx[4096] __attribute__((aligned(4096)));
+static uint8_t mem_page[4096] __attribute__((aligned(4096)));
+
+/* Share, the partition's retrieve and relinquish, reclaim: the descriptor written untimed. */
+static void mem_cycle(uint16_t self, uint64_t *v)
+{
+	struct mb_range range = {(uintptr_t)mem_page, 1};
+	struct mb_desc d = {.sender = self,
+			    .attrs = MB_NORMAL_WB_ISH,
+			    .nrecv = 1,
+			    .recv = {{.id = 0x8001, .perms = MB_RW}},
+			    .ranges = &range,
+			    .nranges = 1};
+	struct ffa_value r = {.x = {FFA_RXTX_MAP_64, (uintptr_t)mem_tx, (uintptr_t)mem_rx, 1}};
+	unsigned int bad = 0;
+
+	guest_hvc18(&r);
+	for (unsigned int i = 0; i < 200; i++) {
+		uint32_t len = mb_write(mem_tx, FFA_VERSION_1_2, &d);
+		uint64_t t0 = counter();
+		r = (struct ffa_value){.x = {FFA_MEM_SHARE_64, len, len}};
+		guest_hvc18(&r);
+		uint64_t h = (uint32_t)r.x[2] | r.x[3] << 32;
+		bad += (uint32_t)r.x[0] != FFA_SUCCESS_32;
+		r = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+					     FFA_MSG_ENDPOINTS(self, 0x8001), 0, TEST_CMD_MEM_CYCLE,
+					     h, self | MB_RW << 16}};
+		guest_hvc18(&r);
+		bad += r.x[4] != FFA_MEM_RETRIEVE_RESP_32 || r.x[5] != FFA_SUCCESS_32;
+		r = (struct ffa_value){.x = {FFA_MEM_RECLAIM_32, (uint32_t)h, h >> 32}};
+		guest_hvc18(&r);
+		v[i] = counter() - t0;
+		bad += (uint32_t)r.x[0] != FFA_SUCCESS_32;
+	}
+	if (bad == 0) {
+		report("ffa_mem_share_cycle_1page", v, 200);
+	} else {
+		gprintf("BENCH ffa_mem_share_cycle_1page failed: %u steps refused\n", bad);
+	}
+}
+
+/* FF-A round trips through tzvisor: its emulated SPMC, or forwarded to the real one. */
+void suite_bench_ffa(void)
+{
+	static uint64_t v[1000];
+	struct ffa_value r = {.x = {FFA_VERSION_32, FFA_VERSION_1_2}};
+	unsigned int bad = 0;
+
+	guest_hvc18(&r);
+	r = (struct ffa_value){.x = {FFA_ID_GET_32}};
+	guest_hvc18(&r);
+	uint16_t self = (uint16_t)r.x[2];
+	for (unsigned int i = 0; i < 1000; i++) {
+		r = (struct ffa_value){.x = {FFA_ID_GET_32}};
+		uint64_t t0 = counter();
+		guest_hvc18(&r);
+		v[i] = counter() - t0;
+	}
+	report("ffa_id_get", v, 1000);
+	/* The partition may still be booting: BUSY until it waits for messages. */
+	for (unsigned int i = 0; i < 100000; i++) {
+		r = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+					     FFA_MSG_ENDPOINTS(self, 0x8001), 0, TEST_CMD_ECHO}};
+		guest_hvc18(&r);
+		if ((uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_64) {
+			break;
+		}
+	}
+	for (unsigned int i = 0; i < 1000; i++) {
+		r = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+					     FFA_MSG_ENDPOINTS(self, 0x8001), 0, TEST_CMD_ECHO, 1,
+					     2, 3, 4}};
+		uint64_t t0 = counter();
+		guest_hvc18(&r);
+		v[i] = counter() - t0;
+		bad += (uint32_t)r.x[0] != FFA_MSG_SEND_DIRECT_RESP_64 || r.x[4] != 1;
+	}
+	if (bad == 0) {
+		report("ffa_direct_req64", v, 1000);
+	} else {
+		gprintf("BENCH ffa_direct_req64 failed: %u of 1000 requests not answered\n", bad);
+	}
+	mem_cycle(self, v);
 	gprintf("BENCH END\n");
 }

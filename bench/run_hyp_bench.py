@@ -12,11 +12,15 @@ Runs (each once; -icount makes them repeatable):
   linux    the same kernel in a 4-vCPU VM under tzvisor (virtio-blk disk)
   linux2vm two VMs (4 + 2 vCPUs) connected by tzvisor's virtual switch
   guest    the bare-metal guest's suite (bench/hyp_bench_guest.c)
+  guest_ffa  its FF-A round trips to tzvisor's emulated SPMC (-smp 1: the
+           partition VM shares the guest's CPU)
+  guest_fwd  the same forwarded by tzvisor (BL33, SECURE=1) to tzvisor's SPMC
 Figures: boot to /init (the kernel's own printk clock at "Run /init", in
 instructions since its clock started; and host seconds since QEMU started),
 the ratio to native (target <= 1.3), HVC and MMIO round trips, virtual timer
-latency, virtio-blk read throughput, virtio-net round trip between the VMs.
-Results: a table and build/bench-hyp.json.
+latency, virtio-blk read throughput, virtio-net round trip between the VMs,
+FFA_ID_GET and a DIRECT_REQ_64 round trip through tzvisor (emulated and
+forwarded). Results: a table and build/bench-hyp.json.
 """
 import argparse
 import json
@@ -75,6 +79,10 @@ def main():
     ap.add_argument("--linux", required=True, help="QEMU command: Linux under tzvisor")
     ap.add_argument("--linux2vm", required=True, help="QEMU command: two VMs under tzvisor")
     ap.add_argument("--guest", required=True, help="QEMU command: the bare-metal suite")
+    ap.add_argument("--guest-ffa", required=True,
+                    help="QEMU command: FF-A round trips to the emulated SPMC (-smp 1)")
+    ap.add_argument("--guest-fwd", required=True,
+                    help="QEMU command: FF-A round trips forwarded to the SPMC (SECURE=1)")
     args = ap.parse_args()
     os.makedirs(os.path.join(args.build, "logs"), exist_ok=True)
 
@@ -84,7 +92,7 @@ def main():
         results.append({"name": name, "value": value, "unit": unit, "note": note})
 
     out = {}
-    for cfg in ("native", "linux", "linux2vm", "guest"):
+    for cfg in ("native", "linux", "linux2vm", "guest", "guest_ffa", "guest_fwd"):
         out[cfg] = run(cfg, getattr(args, cfg), args.build)
     n_insn, n_wall = boot_to_init(*out["native"])
     h_insn, h_wall = boot_to_init(*out["linux"])
@@ -107,6 +115,23 @@ def main():
                 "median of %s (min %s, max %s)" % (g[key]["samples"], g[key]["min"], g[key]["max"]))
         else:
             problems.append("guest suite: no %s" % key)
+    # FF-A through tzvisor: the emulated SPMC (partition VM on the same CPU), and
+    # forwarded to the SPMC; make bench's SPMC suite measures the same request
+    # from NS-EL2 itself (direct_req_roundtrip.req64.sp1.core0).
+    for cfg, prefix, what in (("guest_ffa", "ffa_emulated", "emulated SPMC, partition VM "
+                               "on the same CPU"),
+                              ("guest_fwd", "ffa_forwarded", "forwarded to tzvisor's SPMC, "
+                               "secure partition sp1")):
+        f = bench_lines(out[cfg][0])
+        for key, label in (("ffa_id_get", "FFA_ID_GET answered by tzvisor"),
+                           ("ffa_direct_req64", "DIRECT_REQ_64 echo round trip"),
+                           ("ffa_mem_share_cycle_1page", "1-page share, retrieve+relinquish, "
+                            "reclaim")):
+            if key in f:
+                add("%s.%s" % (prefix, key), int(f[key]["median"]), "instructions",
+                    "%s, %s; median of %s" % (label, what, f[key]["samples"]))
+            else:
+                problems.append("%s: no %s" % (cfg, key))
     b = bench_lines(out["linux"][0]).get("virtio_blk_read")
     if b and int(b["centisec"]) > 0:
         kib_s = int(b["kib"]) * 100 // int(b["centisec"])
@@ -129,7 +154,8 @@ def main():
         print("  PROBLEM: %s" % p)
     with open(os.path.join(args.build, "bench-hyp.json"), "w") as f:
         json.dump({"results": results, "problems": problems,
-                   "qemu": {k: getattr(args, k) for k in ("native", "linux", "linux2vm", "guest")}},
+                   "qemu": {k: getattr(args, k) for k in ("native", "linux", "linux2vm", "guest",
+                                                          "guest_ffa", "guest_fwd")}},
                   f, indent=1)
     print("  results: %s" % os.path.join(args.build, "bench-hyp.json"))
     return 1 if problems else 0

@@ -6,9 +6,11 @@
 #   make run-hyp      boot the qemu.hyp.basic scenario (HYP_MANIFEST= another)
 
 HYP_SRCS := src/hyp/entry.S src/hyp/boot.c src/hyp/machine.c src/hyp/manifest.c \
-	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c \
+	src/hyp/ram.c src/hyp/guest_dtb.c src/hyp/vm.c src/hyp/sched.c src/hyp/psci.c src/hyp/smccc.c \
 	src/hyp/run.c src/dev/vuart.c src/hyp/vgic.c src/hyp/vdev.c src/hyp/virtq.c \
-	src/hyp/virtio_mmio.c src/hyp/virtio_blk.c src/hyp/virtio_net.c src/hyp/vswitch.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c
+	src/hyp/virtio_mmio.c src/hyp/virtio_blk.c src/hyp/virtio_net.c src/hyp/vswitch.c src/hyp/stage2.c src/core/fdt_blob.c src/arch/aarch64/gic_virt.c \
+	src/hyp/ffa.c src/hyp/ffa_msg.c src/hyp/ffa_mem.c src/hyp/ffa_xlate.c src/hyp/ffa_fwd.c \
+	src/hyp/ffa_fwd_mem.c $(FFA_SRCS) $(FFA_MEM_SRCS)
 HYP_LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c \
 	fdt_addresses.c
 HYP_OBJS := $(patsubst %,$(BUILD)/hyp/%.o,$(CORE_SRCS) $(ARCH_SRCS) $(PLAT_SRCS) $(LIB_SRCS) \
@@ -56,7 +58,8 @@ $(BUILD)/hyp/%.bin: $(BUILD)/hyp/%.elf
 
 # --- the bare-metal test guest -------------------------------------------------
 HYP_GUEST_SRCS := tests/hyp/guest/start.S tests/hyp/guest/main.c tests/hyp/guest/gic_tests.c \
-	tests/hyp/guest/virtio_tests.c \
+	tests/hyp/guest/virtio_tests.c tests/hyp/guest/smccc_tests.c tests/hyp/guest/ffa_tests.c \
+	tests/target/smccc_check.c tests/target/mem_build.c \
 	bench/hyp_bench_guest.c \
 	src/core/fmt.c \
 	src/lib/string.c src/plat/qemu/pl011.c
@@ -69,7 +72,8 @@ HYP_GUEST_PA := 0x44000000
 
 $(BUILD)/hyp-guest/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -Itests/hyp/guest -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(FW_CFLAGS) $(WARNINGS) $(LIBFDT_INC) -Itests/hyp/guest -Itests/target \
+		-Ipartitions/test_sp -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp-guest/%.S.o: %.S
 	@mkdir -p $(dir $@)
@@ -86,17 +90,47 @@ $(BUILD)/hyp-guest/test-guest.elf: $(HYP_GUEST_OBJS) tests/hyp/guest/guest.ld
 $(HYP_GUEST_BIN): $(BUILD)/hyp-guest/test-guest.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# --- the test partition (partitions/test_sp) as a VM of the emulated SPMC ------------
+# The same code as the secure test partitions, with the VM runtime
+# (partitions/runtime/vm_start.S): an arm64 Image, its MMU off, FF-A over a
+# trapped SMC. One image serves every partition VM: the manifest gives each
+# its ID, UUID and vCPUs.
+HYP_SP_VM_SRCS := partitions/runtime/vm_start.S src/arch/aarch64/smc.S partitions/runtime/lib.c \
+	partitions/test_sp/main.c partitions/test_sp/mem.c src/core/fmt.c src/lib/string.c \
+	src/lib/sort.c tests/target/smccc_check.c tests/target/mem_build.c
+HYP_SP_VM_OBJS := $(patsubst %,$(BUILD)/hyp-sp/%.o,$(HYP_SP_VM_SRCS))
+HYP_SP_VM_BIN := $(BUILD)/hyp-sp/test-sp-vm.bin
+HYP_SP_VM_PA := 0x45000000
+HYP_SP_VM_DEFS := -DSP_VM -DSP_NAME='"tzv-vm-sp"' -DSP_EXEC_CTX=8 -DSP_CANARY_OWNER=0x59U
+
+$(BUILD)/hyp-sp/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(SP_CFLAGS) $(HYP_SP_VM_DEFS) -MMD -c -o $@ $<
+
+$(BUILD)/hyp-sp/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(SP_CFLAGS) $(HYP_SP_VM_DEFS) -MMD -c -o $@ $<
+
+$(BUILD)/hyp-sp/test-sp-vm.elf: $(HYP_SP_VM_OBJS) partitions/runtime/vm.ld
+	@echo "  LD     $@"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -T partitions/runtime/vm.ld -o $@ $(HYP_SP_VM_OBJS)
+
+$(HYP_SP_VM_BIN): $(BUILD)/hyp-sp/test-sp-vm.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
 # --- VM manifests: DTS with the images' addresses and sizes filled in by cpp ---
-HYP_MANIFESTS := basic gic bench
+HYP_MANIFESTS := basic gic bench ffa ffa_fwd bench_ffa bench_fwd
 HYP_MANIFEST_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,$(HYP_MANIFESTS))
 
-$(HYP_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN)
+$(HYP_MANIFEST_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts $(HYP_GUEST_BIN) \
+		$(HYP_SP_VM_BIN)
 	@mkdir -p $(dir $@)
 	$(Q)cpp -P -nostdinc -undef -x assembler-with-cpp -DGUEST_PA=$(HYP_GUEST_PA) \
-		-DGUEST_SIZE=$$(stat -c %s $(HYP_GUEST_BIN)) $< | dtc -q -I dts -O dtb -o $@ -
+		-DGUEST_SIZE=$$(stat -c %s $(HYP_GUEST_BIN)) -DSP_VM_PA=$(HYP_SP_VM_PA) \
+		-DSP_VM_SIZE=$$(stat -c %s $(HYP_SP_VM_BIN)) $< | dtc -q -I dts -O dtb -o $@ -
 
 .PHONY: hyp run-hyp
-hyp: $(HYP_BIN) $(HYP_GUEST_BIN) $(HYP_MANIFEST_DTBS)
+hyp: $(HYP_BIN) $(HYP_GUEST_BIN) $(HYP_SP_VM_BIN) $(HYP_MANIFEST_DTBS)
 all: hyp
 
 # QEMU without a secure world: tzvisor is entered at NS-EL2 like a Linux kernel.
@@ -104,7 +138,8 @@ HYP_QEMU := $(QEMU) -machine virt,virtualization=on,gic-version=3 -cpu max -smp 
 	-nic none -accel $(QEMU_ACCEL) -display none -monitor none -serial stdio
 HYP_MANIFEST ?= basic
 hyp_qemu_args = -kernel $(HYP_BIN) -initrd $(BUILD)/hyp/manifest-$(1).dtb \
-	-device loader,file=$(HYP_GUEST_BIN),addr=$(HYP_GUEST_PA),force-raw=on
+	-device loader,file=$(HYP_GUEST_BIN),addr=$(HYP_GUEST_PA),force-raw=on \
+	-device loader,file=$(HYP_SP_VM_BIN),addr=$(HYP_SP_VM_PA),force-raw=on
 
 run-hyp: setup
 	@$(MAKE) --no-print-directory hyp
@@ -114,10 +149,12 @@ run-hyp: setup
 HYP_TEST_ARGS = --hyp-qemu "$(HYP_QEMU)" \
 	--hyp-scenario "basic=$(call hyp_qemu_args,basic)" \
 	--hyp-scenario "gic=$(call hyp_qemu_args,gic)" \
+	--hyp-scenario "ffa=$(call hyp_qemu_args,ffa)" \
 	--hyp-linux-qemu "$(HYP_LINUX_QEMU)" --hyp-linux "linux=$(call hyp_linux_args,linux)" \
 	--hyp-linux "linux2vm=$(call hyp_linux_args,linux2vm)" \
 	--hyp-secure-qemu "$(HYP_SECURE_QEMU)" \
 	--hyp-secure "secure_basic=$(call hyp_secure_guest_args,basic)" \
+	--hyp-secure "secure_ffa_fwd=$(call hyp_secure_guest_args,ffa_fwd)" \
 	--hyp-secure "secure_linux=$(call hyp_secure_linux_args,linux)"
 
 # --- host tests (cmocka, ASan + UBSan), picked up by tests/run_tests.py ------------
@@ -128,9 +165,11 @@ $(HYP_QEMU_DTB):
 	$(Q)$(QEMU) -machine virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu max -smp 4 \
 		-m 1G -nic none -display none >/dev/null 2>&1
 
-HYP_HOST_TESTS := psci sched boot_data vgic virtio
+HYP_HOST_TESTS := psci smccc sched boot_data vgic virtio ffa_xlate
 hyp_test_psci_SRCS := src/hyp/psci.c
+hyp_test_smccc_SRCS := src/hyp/smccc.c
 hyp_test_sched_SRCS := src/hyp/sched.c
+hyp_test_ffa_xlate_SRCS := src/hyp/ffa_xlate.c src/ffa/mem_desc.c tests/target/mem_build.c
 hyp_test_vgic_SRCS := src/hyp/vgic.c
 hyp_test_virtio_SRCS := src/hyp/virtq.c src/hyp/virtio_mmio.c src/hyp/virtio_blk.c \
 	src/hyp/virtio_net.c
@@ -142,7 +181,7 @@ $(BUILD)/host/test_hyp_%: tests/unit/hyp/test_%.c $$(hyp_test_$$*_SRCS) $(HOST_C
 		tests/unit/fake_arch.h $(HYP_QEMU_DTB)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DQEMU_VIRT_DTB='"$(abspath $(HYP_QEMU_DTB))"' -o $@ $< \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/target -DQEMU_VIRT_DTB='"$(abspath $(HYP_QEMU_DTB))"' -o $@ $< \
 		$(hyp_test_$*_SRCS) $(HOST_COMMON) $(HOST_LIBFDT) $(DTC_SRC)/libfdt/fdt_addresses.c \
 		-Wno-sign-compare -Wno-conversion -Wno-cast-align $(HOST_LDLIBS)
 
@@ -255,12 +294,15 @@ HYP_BENCH_NATIVE_ARGS := console=ttyAMA0 rdinit=/init arm64.nosve arm64.nosme ar
 	tzv.cpus=4
 .PHONY: bench-hyp
 bench-hyp: setup
-	@$(MAKE) --no-print-directory hyp hyp-linux
+	@$(MAKE) --no-print-directory hyp hyp-linux hyp-secure
 	@python3 bench/run_hyp_bench.py --build $(BUILD) \
 		--native "$(QEMU) -machine virt,gic-version=3 -cpu max -smp 4 -m 2G -nic none \
 			-display none -monitor none -serial stdio $(HYP_ICOUNT) -kernel $(HYP_LINUX_IMAGE) \
 			-initrd $(HYP_INITRAMFS) -append '$(HYP_BENCH_NATIVE_ARGS)'" \
 		--linux "$(HYP_LINUX_QEMU) $(HYP_ICOUNT) $(call hyp_linux_args,bench-linux)" \
 		--linux2vm "$(HYP_LINUX_QEMU) $(HYP_ICOUNT) $(call hyp_linux_args,bench-linux2vm)" \
-		--guest "$(HYP_QEMU) $(HYP_ICOUNT) $(call hyp_qemu_args,bench)"
+		--guest "$(HYP_QEMU) $(HYP_ICOUNT) $(call hyp_qemu_args,bench)" \
+		--guest-ffa "$(subst -smp 4,-smp 1,$(HYP_QEMU)) $(HYP_ICOUNT) \
+			$(call hyp_qemu_args,bench_ffa)" \
+		--guest-fwd "$(HYP_SECURE_QEMU) $(HYP_ICOUNT) $(call hyp_secure_guest_args,bench_fwd)"
 bench: bench-hyp

@@ -381,6 +381,31 @@ HYP_EXPECT = {
         ("vm2_powered_off", r"VM 2 \(linux2\): powered off \(PSCI SYSTEM_OFF"),
         ("machine_off", r"powering the machine off: every VM has stopped"),
     ],
+    "ffa": [
+        ("emulated_spmc", r"FF-A for guests: emulated SPMC \(no secure world\)"),
+        ("partition_table",
+         r"(?s)2   sp-mp .*FF-A partition 0x8001, UUID 1d5e7a01 ee114c2f 42022b9a 0200a1ac, "
+         r"messaging 0x607, notifications.*4   sp-up .*FF-A partition 0x8002, UUID 2d5e7a01"),
+        ("partitions_booted",
+         r"(?s)(?=.*\[sp-mp\] tzv-vm-sp: id 0x8001, FF-A 0x10002)"
+         r"(?=.*\[sp-up\] tzv-vm-sp: id 0x8002, FF-A 0x10002)"),
+        ("hostile.lent_page_touched_stopped",
+         r"VM 3 \(lender\): vCPU 0: data abort at IPA 0x[0-9a-f]+ .*outside its memory and "
+         r"devices: VM stopped"),
+        ("partitions_still_running", r"(?s)VM 2 \(sp-mp\): running.*VM 4 \(sp-up\): running"),
+        ("system_off", r"VM 1 \(client\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
+    ],
+    "ffa_fwd": [
+        ("forwarding", r"FF-A: SPMC 0x8000 below \(v1\.2\), 3 partition descriptors: guests' "
+         r"calls forwarded"),
+        ("mode_line", r"FF-A for guests: forwarded to the SPMC below"),
+        ("vm1_powered_off", r"VM 1 \(fwd1\): powered off \(PSCI SYSTEM_OFF"),
+        ("vm2_powered_off", r"VM 2 \(fwd2\): powered off \(PSCI SYSTEM_OFF"),
+        ("hostile.lent_page_touched_stopped",
+         r"VM 3 \(lender\): vCPU 0: data abort at IPA 0x[0-9a-f]+ .*outside its memory and "
+         r"devices: VM stopped"),
+        ("machine_off", r"powering the machine off: every VM has stopped"),
+    ],
     "gic": [
         ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
         ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),

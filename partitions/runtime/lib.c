@@ -81,6 +81,23 @@ void sp_log(const char *fmt, ...)
 	}
 }
 
+#ifdef SP_VM
+#define PSCI_CPU_ON64 0xC4000003U
+#define PSCI_INVALID_PARAMETERS (-2)
+
+void sp_start_vcpus(void)
+{
+	/* Every vCPU the VM has: CPU_ON answers INVALID_PARAMETERS past the last one. */
+	for (uint64_t i = 1; i < 8; i++) {
+		struct ffa_value v = {.x = {PSCI_CPU_ON64, i, (uintptr_t)sp_secondary_entry, i}};
+		arch_smc(&v);
+		if ((int64_t)v.x[0] == PSCI_INVALID_PARAMETERS) {
+			break;
+		}
+	}
+}
+#endif
+
 /* The spinlock's back-off (core/spinlock.h). */
 void arch_cpu_relax(void)
 {

@@ -2,6 +2,8 @@
  * The tzvisor test-partition runtime: entry, FF-A calls (SMC from S-EL1,
  * SVC from S-EL0), console output through FFA_CONSOLE_LOG, and for S-EL1
  * partitions their own stage 1 (mmu.c) and exception vectors (start.S).
+ * Built with -DSP_VM, the same partition is a VM of the hypervisor's
+ * emulated SPMC (vm_start.S): EL1 with its MMU off, FF-A over a trapped SMC.
  */
 #ifndef PARTITIONS_SP_H
 #define PARTITIONS_SP_H
@@ -49,7 +51,19 @@ void sp_secondary_entry(void);
 void sp_irq(void);
 void sp_fiq(uint64_t *spsr);
 
-#ifndef SP_EL0
+#ifdef SP_VM
+/* A VM's other vCPUs, started with PSCI CPU_ON (each then runs sp_secondary_main). */
+void sp_start_vcpus(void);
+#endif
+
+/* S-EL1 partitions run their own stage 1; S-EL0 ones and VMs do not. */
+#if !defined(SP_EL0) && !defined(SP_VM)
+#define SP_OWN_MMU 1
+#else
+#define SP_OWN_MMU 0
+#endif
+
+#if SP_OWN_MMU
 #include "core/mm.h"
 
 /*
@@ -83,7 +97,9 @@ const struct sp_manifest *sp_own_manifest(void);
 #define SP_PROBE_FAULT (1ULL << 63)
 uint64_t sp_probe_read(uintptr_t va);
 uint64_t sp_probe_write(uintptr_t va, uint8_t byte);
+#endif
 
+#ifndef SP_EL0
 /* Stops the partition for good (start.S); a fatal exception ends here after sp_exception. */
 __attribute__((noreturn)) void sp_abort(void);
 /* Reports an unexpected exception (vector 0-15, its ESR_EL1, FAR_EL1, ELR_EL1) and stops. */

@@ -14,7 +14,7 @@
 #include "sort.h"
 #include "test_cmd.h"
 #include "test_sp.h"
-#ifndef SP_EL0
+#if SP_OWN_MMU
 #include "arch/aarch64/sysreg.h"
 #include "core/types.h"
 #include "mmu_regs.h"
@@ -175,7 +175,7 @@ static struct ffa_value power_message(const struct ffa_value *req)
 					FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP, 0}};
 }
 
-#ifndef SP_EL0
+#if SP_OWN_MMU
 /* Only the map tests change its mapping (and TEST_CMD_MMU_WATCH's other side unmaps it). */
 static uint8_t map_page[4096] __attribute__((aligned(4096)));
 
@@ -386,7 +386,7 @@ static struct ffa_value handle(const struct ffa_value *req)
 		break;
 	}
 	case TEST_CMD_FAULT: {
-#ifndef SP_EL0
+#if SP_OWN_MMU
 		/* Past its own stage 1 (if that does not have the page), to the SPMC's stage 2. */
 		unsigned int attrs;
 		if (!sp_mmu_lookup(a[1], &attrs)) {
@@ -553,7 +553,7 @@ static struct ffa_value handle(const struct ffa_value *req)
 		out[4] = sp_call(FFA_RX_RELEASE_32, 0, 0, 0).x[0];
 		break;
 	}
-#ifndef SP_EL0
+#if SP_OWN_MMU
 	case TEST_CMD_MMU_STATE:
 	case TEST_CMD_MMU_QUERY:
 	case TEST_CMD_MMU_PROBE:
@@ -672,7 +672,7 @@ static void mem_perm_tests(void)
 }
 #endif
 
-#ifndef SP_EL0
+#if SP_OWN_MMU
 /*
  * The normal world reads and writes the NS pages of the manifest with its
  * MMU off (non-cacheable): the same attributes here (the runtime mapped them
@@ -698,14 +698,14 @@ void sp_main(uint64_t boot_info)
 {
 	boot_info_addr = boot_info;
 	boot_info_status = check_boot_info(boot_info);
-#ifndef SP_EL0
+#if SP_OWN_MMU
 	ns_regions_uncached();
 #endif
 	mem_perm_tests();
 	struct ffa_value v = sp_call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	uint16_t id = own_id();
 	sp_id = id;
-#ifndef SP_EL0
+#if !defined(SP_EL0) && !defined(SP_VM)
 	/*
 	 * Buffers its manifest names (rx_tx-info) are mapped by the SPMC at load:
 	 * a map is then DENIED, an unmap succeeds; the partition maps its own.
@@ -730,6 +730,12 @@ void sp_main(uint64_t boot_info)
 	struct ffa_value m = sp_call(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)tx_buf,
 				     (uint64_t)(uintptr_t)rx_buf, 1);
 	buffers_mapped = (uint32_t)m.x[0] == FFA_SUCCESS_32;
+#ifdef SP_VM
+	/* A VM starts its other vCPUs itself, each of which then waits for messages. */
+	sp_start_vcpus();
+	sp_log("%s: id 0x%x, FF-A 0x%x, a VM of the emulated SPMC\n", SP_NAME, id,
+	       (unsigned int)v.x[0]);
+#else
 	if (SP_EXEC_CTX > 1) {
 		struct ffa_value r = sp_call(FFA_SECONDARY_EP_REGISTER_64,
 					     (uint64_t)(uintptr_t)sp_secondary_entry, 0, 0);
@@ -737,9 +743,12 @@ void sp_main(uint64_t boot_info)
 			sp_log("FFA_SECONDARY_EP_REGISTER failed: %d\n", (int)(int32_t)r.x[2]);
 		}
 	}
+#endif
+#if !SP_OWN_MMU
 #ifdef SP_EL0
 	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s\n", SP_NAME, id, (unsigned int)v.x[0],
 	       boot_info_status == 0 ? "ok" : "BAD");
+#endif
 #else
 	sp_log("%s: id 0x%x, EC 0, FF-A 0x%x, boot info %s, stage 1 on (%u table pages)\n", SP_NAME,
 	       id, (unsigned int)v.x[0], boot_info_status == 0 ? "ok" : "BAD",

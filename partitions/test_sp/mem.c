@@ -55,8 +55,15 @@ struct seen {
 	uint64_t first, check; /* the first range's address; sum of base + pages over all */
 };
 
+/* The first ranges of each context's last retrieve (TEST_CMD_MEM_WHERE). */
+static struct {
+	uint64_t base[TEST_WHERE_RANGES];
+	uint32_t pages[TEST_WHERE_RANGES];
+	uint32_t n;
+} last[8];
+
 struct held;
-#ifndef SP_EL0
+#if SP_OWN_MMU
 /*
  * What it holds mapped, by handle, to unmap after relinquishing: each
  * transaction's ranges as page frames, in one pool shared by all (Linux
@@ -129,12 +136,19 @@ static void take_ranges(struct seen *s, const uint8_t *at, uint32_t n, uint32_t 
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct mb_range r = mb_range_at(at, i);
+		unsigned int ec = sp_vcpu_index() & 7;
 		if (done + i == 0) {
 			s->first = r.base;
+			last[ec].n = 0;
 		}
+		if (done + i < TEST_WHERE_RANGES) {
+			last[ec].base[done + i] = r.base;
+			last[ec].pages[done + i] = r.pages;
+		}
+		last[ec].n = done + i + 1;
 		s->check += r.base + r.pages;
 		s->ranges++;
-#ifndef SP_EL0
+#if SP_OWN_MMU
 		if (h == NULL) {
 			continue;
 		}
@@ -196,7 +210,7 @@ static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uin
 	s.donated = (r.flags & MB_TYPE_DONATE) == MB_TYPE_DONATE;
 	s.fragments = 1;
 	struct held *h = NULL;
-#ifndef SP_EL0
+#if SP_OWN_MMU
 	h = map ? held_new(handle, r.nranges) : NULL;
 	if (map && h == NULL) {
 		s.err = (uint32_t)MM_ENOMEM | 1U << 31; /* nowhere to note it: not mapped */
@@ -218,7 +232,7 @@ static struct seen retrieve(uint64_t handle, uint16_t sender, uint8_t perms, uin
 		s.fragments++;
 	}
 	sp_call(FFA_RX_RELEASE_32, 0, 0, 0);
-#ifndef SP_EL0
+#if SP_OWN_MMU
 	if (h != NULL && s.donated) {
 		h->handle = 0; /* its own memory now, mapped for good */
 	}
@@ -236,7 +250,7 @@ static struct ffa_value relinquish(uint64_t handle, uint32_t flags)
 	lock();
 	mb_relinquish(sp_tx_buf, handle, flags & ~TEST_MEM_KEEP_MAPPING, sp_id);
 	struct ffa_value v = sp_call(FFA_MEM_RELINQUISH_32, 0, 0, 0);
-#ifndef SP_EL0
+#if SP_OWN_MMU
 	struct held *h = held_slot(handle);
 	if ((flags & TEST_MEM_KEEP_MAPPING) != 0 && h != NULL && handle != 0) {
 		h->handle = 0;
@@ -315,6 +329,15 @@ bool mem_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	case TEST_CMD_MEM_WRITE:
 		*(volatile uint64_t *)(uintptr_t)a[1] = a[2];
 		return true;
+	case TEST_CMD_MEM_WHERE: {
+		unsigned int ec = sp_vcpu_index() & 7;
+		if (a[1] < TEST_WHERE_RANGES && a[1] < last[ec].n) {
+			out[1] = last[ec].base[a[1]];
+			out[2] = last[ec].pages[a[1]];
+		}
+		out[3] = last[ec].n;
+		return true;
+	}
 	case TEST_CMD_MEM_PAGE:
 		out[1] = a[1] < TEST_SHARE_PAGES ? (uint64_t)(uintptr_t)share_pages[a[1]] : 0;
 		return true;

@@ -135,6 +135,15 @@
 #define TEST_CMD_MEM_GIVE 31U
 #define TEST_CMD_MEM_RECLAIM 32U
 #define TEST_SHARE_PAGES 16U
+/*
+ * MEM_WHERE: x4 = i: x4 = the address of range i of the last MEM_RETRIEVE
+ * this context made (as the partition sees it: a VM of the emulated SPMC in
+ * its borrowed-memory window, a secure partition the physical address), x5 =
+ * its pages, x6 = the ranges that retrieve had (0: none recorded; only the
+ * first TEST_WHERE_RANGES are kept).
+ */
+#define TEST_CMD_MEM_WHERE 50U
+#define TEST_WHERE_RANGES 4U
 #define TEST_MEM_KEEP_MAPPING (1U << 31)
 
 /*

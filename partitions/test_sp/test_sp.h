@@ -14,8 +14,24 @@ extern uint16_t sp_id;
 bool mem_command(uint64_t cmd, const uint64_t *a, uint64_t *out);
 
 /* Interrupts (irq.c): its commands, set-up at each context's start, FFA_INTERRUPT's wake-up. */
+#ifdef SP_VM
+/* A partition VM of the hypervisor's emulated SPMC has no interrupts of its own (irq.c). */
+static inline bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
+{
+	(void)cmd, (void)a, (void)out;
+	return false;
+}
+static inline void irq_boot(void)
+{
+}
+static inline void irq_woken(uint64_t id)
+{
+	(void)id;
+}
+#else
 bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out);
 void irq_boot(void);
 void irq_woken(uint64_t id);
+#endif
 
 #endif

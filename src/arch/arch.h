@@ -5,6 +5,7 @@
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ffa_value;
@@ -17,6 +18,11 @@ void arch_cpu_local_set(void *p);
 uint64_t arch_mpidr(void);
 /* Issues SMC #0 with x0-x17 from *v and stores x0-x17 of the answer into *v. */
 void arch_smc(struct ffa_value *v);
+/*
+ * A 64-bit random number from the CPU (RNDR, FEAT_RNG: callers check
+ * ID_AA64ISAR0_EL1.RNDR first); false when it has no entropy right now.
+ */
+bool arch_rndr(uint64_t *v);
 /* Programs the stage-1 EL2 regime for pt and turns the MMU and caches on. */
 void arch_mm_enable(const struct mm_ptable *pt);
 /* TLB invalidation of [va, va+size) in the EL2 stage-1 regime (a struct mm_ptable hook). */

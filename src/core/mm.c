@@ -313,6 +313,23 @@ int mm_prune(struct mm_ptable *pt, uint64_t va, uint64_t size)
 	return (int)prune(pt, pt->root, pt->start_level, va, end);
 }
 
+int mm_split_edges(struct mm_ptable *pt, uint64_t va, uint64_t size)
+{
+	uint64_t edge[2] = {va, va + size - PAGE_SIZE};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		uint64_t pa;
+		unsigned int attrs, level;
+		if (mm_lookup(pt, edge[i], &pa, &attrs, &level) && level < 3) {
+			int rc = mm_map(pt, edge[i], pa, PAGE_SIZE, attrs);
+			if (rc != MM_OK) {
+				return rc;
+			}
+		}
+	}
+	return MM_OK;
+}
+
 bool mm_lookup(const struct mm_ptable *pt, uint64_t va, uint64_t *pa, unsigned int *attrs,
 	       unsigned int *level)
 {

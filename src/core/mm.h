@@ -73,6 +73,13 @@ int mm_map(struct mm_ptable *pt, uint64_t va, uint64_t pa, uint64_t size, unsign
  */
 int mm_unmap(struct mm_ptable *pt, uint64_t va, uint64_t size);
 /*
+ * Splits any block mapping that straddles an edge of [va, va+size) by
+ * mapping its first and last page again as they are (same PA, same
+ * attributes): afterwards unmapping the range needs no table page. MM_OK,
+ * or MM_ENOMEM with the mapping unchanged in meaning.
+ */
+int mm_split_edges(struct mm_ptable *pt, uint64_t va, uint64_t size);
+/*
  * Frees every table below the root that has no valid entry and translates
  * only addresses in [va, va+size) (break-before-make on the entry that
  * pointed to it); returns how many table pages it freed, or MM_EINVAL.

@@ -1,8 +1,9 @@
 /*
  * FFA_FEATURES (FF-A v1.2 section 13.3) and the table of what is implemented.
  *
- * Reports exactly the ABIs tzvisor implements for this caller (the normal
- * world and partitions see different sets), and only those that exist in the
+ * Reports exactly the ABIs tzvisor implements for this caller (the role says
+ * which: ffa_role_abi; the normal world and partitions see different sets,
+ * and so do the SPMC's and the hypervisor's callers), and only those that exist in the
  * FF-A version the caller negotiated. Feature IDs (bit 31
  * clear) must have bits [30:8] and the input property zero, else
  * NOT_SUPPORTED. Feature IDs: the schedule-receiver interrupt (SRI, 2) for
@@ -83,75 +84,6 @@ uint32_t ffa_abi_since(uint32_t fid)
 	}
 }
 
-/* The ABIs this build answers; `secure` for a partition, else the normal world. */
-static bool implemented(uint32_t fid, bool secure)
-{
-	switch (fid) {
-	case FFA_ERROR_32:
-	case FFA_SUCCESS_32:
-	case FFA_SUCCESS_64:
-	case FFA_VERSION_32:
-	case FFA_FEATURES_32:
-	case FFA_ID_GET_32:
-	case FFA_SPM_ID_GET_32:
-	case FFA_MSG_SEND_DIRECT_REQ_32:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-	case FFA_MSG_SEND_DIRECT_REQ2_64:
-	case FFA_RXTX_MAP_32:
-	case FFA_RXTX_MAP_64:
-	case FFA_RXTX_UNMAP_32:
-	case FFA_RX_RELEASE_32:
-	case FFA_PARTITION_INFO_GET_32:
-	case FFA_PARTITION_INFO_GET_REGS_64:
-	case FFA_MSG_SEND2_32:
-	case FFA_NOTIFICATION_BIND_32:
-	case FFA_NOTIFICATION_UNBIND_32:
-	case FFA_NOTIFICATION_SET_32:
-	case FFA_NOTIFICATION_GET_32:
-	/* Memory: both worlds give memory and take it back, and fragment descriptors. */
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-	case FFA_MEM_DONATE_32:
-	case FFA_MEM_DONATE_64:
-	case FFA_MEM_FRAG_TX_32:
-	case FFA_MEM_RECLAIM_32:
-	/* Borrowers retrieve; the normal world too, as a hypervisor (retrieve request by handle).
-	 */
-	case FFA_MEM_RETRIEVE_REQ_32:
-	case FFA_MEM_RETRIEVE_REQ_64:
-	case FFA_MEM_FRAG_RX_32:
-		return true;
-	/*
-	 * The normal world schedules partitions, may take its RX buffer back,
-	 * creates VMs' notification bitmaps and asks who has notifications.
-	 */
-	case FFA_RUN_32:
-	case FFA_RX_ACQUIRE_32:
-	case FFA_NOTIFICATION_BITMAP_CREATE_32:
-	case FFA_NOTIFICATION_BITMAP_DESTROY_32:
-	case FFA_NOTIFICATION_INFO_GET_32:
-	case FFA_NOTIFICATION_INFO_GET_64:
-		return !secure;
-	/* Only partitions answer requests, wait for messages, log and register entries. */
-	case FFA_MSG_SEND_DIRECT_RESP_32:
-	case FFA_MSG_SEND_DIRECT_RESP_64:
-	case FFA_MSG_SEND_DIRECT_RESP2_64:
-	case FFA_MSG_WAIT_32:
-	case FFA_CONSOLE_LOG_32:
-	case FFA_CONSOLE_LOG_64:
-	case FFA_SECONDARY_EP_REGISTER_64:
-	case FFA_YIELD_32:
-	case FFA_MEM_PERM_GET_32: /* S-EL0 partitions; S-EL1 ones get DENIED */
-	case FFA_MEM_PERM_SET_32:
-	case FFA_MEM_RELINQUISH_32: /* the normal world borrows nothing from the SPMC */
-		return secure;
-	default:
-		return false;
-	}
-}
-
 /*
  * FFA_MEM_RETRIEVE_REQ's properties (FF-A v1.2 table 13.17). Input: bit 1,
  * the caller handles the NS bit in retrieve responses (from v1.1 it must;
@@ -195,8 +127,7 @@ struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoi
 	}
 	uint32_t fid = id & ~SMCCC_SVE_HINT;
 	uint32_t since = ffa_abi_since(fid);
-	if (since == 0 || !implemented(fid, ffa_id_is_secure(ep->id)) ||
-	    since > ffa_endpoint_version(ep)) {
+	if (since == 0 || !ffa_role_abi(fid, ep) || since > ffa_endpoint_version(ep)) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
 	if (fid == FFA_MEM_RETRIEVE_REQ_32 || fid == FFA_MEM_RETRIEVE_REQ_64) {

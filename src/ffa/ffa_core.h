@@ -47,6 +47,12 @@ void ffa_endpoint_lock_version(struct ffa_endpoint *ep);
 struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoint *ep, uint32_t id,
 			      uint32_t input);
 
+/*
+ * The role's part (src/spmc/abi.c, src/hyp/ffa.c): does this instance
+ * implement ABI `fid` for caller `ep` (the normal world, a VM, a partition)?
+ */
+bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep);
+
 /* The version of FF-A that introduced an ABI, or 0 for IDs tzvisor does not know. */
 uint32_t ffa_abi_since(uint32_t fid);
 
@@ -74,6 +80,41 @@ static inline uint32_t ffa_fid(const struct ffa_value *args)
 static inline uint32_t ffa_w(const struct ffa_value *args, unsigned int n)
 {
 	return (uint32_t)args->x[n];
+}
+
+static inline bool ffa_is_direct_req(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_REQ2_64;
+}
+
+static inline bool ffa_is_direct_resp(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_RESP_32 || fid == FFA_MSG_SEND_DIRECT_RESP_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_RESP2_64;
+}
+
+/*
+ * Writes a direct message (request or response) over its destination's
+ * registers: x0-x7, and x8-x17 only for the v1.2 REQ2/RESP2, which carry a
+ * message there; otherwise the destination keeps its own x8-x17 (SMCCC).
+ * SMC32 arguments are cut to 32 bits. Inline: the hot path (make bench).
+ */
+static inline void ffa_direct_msg_write(const struct ffa_value *args, uint64_t *dst)
+{
+	uint32_t fid = ffa_fid(args);
+	bool wide = fid == FFA_MSG_SEND_DIRECT_REQ2_64 || fid == FFA_MSG_SEND_DIRECT_RESP2_64;
+	bool w32 = fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_RESP_32;
+
+	dst[0] = fid;
+	for (unsigned int i = 1; i < FFA_ANSWER_REGS; i++) {
+		dst[i] = w32 ? (uint32_t)args->x[i] : args->x[i];
+	}
+	if (wide) {
+		for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
+			dst[i] = args->x[i];
+		}
+	}
 }
 
 #endif /* FFA_CORE_H */

@@ -94,6 +94,17 @@ static struct ffa_value error(enum ffa_error e)
 	return ffa_error_value(e);
 }
 
+/*
+ * May caller c act as normal-world endpoint `id`? The normal world's ID 0
+ * (VM 0, or a hypervisor for its VMs) speaks for every normal-world
+ * endpoint; a VM with an ID of its own (under tzvisor's emulated SPMC) only
+ * for itself.
+ */
+static bool nwd_acts_for(const struct mem_caller *c, ffa_id_t id)
+{
+	return c->nwd && !ffa_id_is_secure(id) && (c->id == FFA_NWD_ENDPOINT_ID || c->id == id);
+}
+
 /* Handles: bit 63 clear (the SPMC allocated it), a generation, the slot in [15:0]. */
 static struct txn *find(uint64_t handle)
 {
@@ -294,7 +305,8 @@ static int send_complete(struct txn *t)
 	if (err != 0) {
 		return err;
 	}
-	bool unmap = t->type != FFA_MEM_TYPE_SHARE && !t->nwd_sender;
+	/* The role unmaps what it controls: a partition's stage 2, or a VM's under a hypervisor. */
+	bool unmap = t->type != FFA_MEM_TYPE_SHARE;
 	if (unmap) {
 		err = mem_role_lender_unmap(t->h.sender, r, n);
 	}
@@ -364,7 +376,7 @@ struct ffa_value mem_send(const struct mem_caller *c, enum ffa_mem_type type, ui
 		return error(FFA_INVALID_PARAMETERS);
 	}
 	/* Only as oneself: a partition by its ID, the normal world as one of its endpoints. */
-	if (c->nwd ? ffa_id_is_secure(h.sender) : h.sender != c->id) {
+	if (c->nwd ? !nwd_acts_for(c, h.sender) : h.sender != c->id) {
 		return error(FFA_DENIED);
 	}
 	/* No handle yet; flags: bit 0 (zero the memory, not for share) only. */
@@ -415,7 +427,8 @@ struct ffa_value mem_send_continue(const struct mem_caller *c, uint64_t handle, 
 
 	/* The sender's own transaction, still being sent; w4 names it for the normal world. */
 	if (t == NULL || t->complete || t->nwd_sender != c->nwd ||
-	    (c->nwd ? w4 != (uint32_t)t->h.sender << 16 : t->h.sender != c->id || w4 != 0)) {
+	    (c->nwd ? w4 != (uint32_t)t->h.sender << 16 || !nwd_acts_for(c, t->h.sender)
+		    : t->h.sender != c->id || w4 != 0)) {
 		return error(FFA_INVALID_PARAMETERS);
 	}
 	if (frag_len == 0 || frag_len % 16 != 0 || frag_len > t->total - t->received) {
@@ -510,7 +523,9 @@ static struct ffa_value hyp_retrieve(const struct mem_caller *c, const struct ff
 	struct txn *t = find(req->handle);
 	struct ffa_mem_txn v;
 
-	if (!c->nwd || t == NULL || !t->nwd_sender || !t->complete) {
+	/* Only the normal world's ID 0 is a hypervisor (a VM is refused like anybody). */
+	if (!c->nwd || c->id != FFA_NWD_ENDPOINT_ID || t == NULL || !t->nwd_sender ||
+	    !t->complete) {
 		return error(FFA_INVALID_PARAMETERS);
 	}
 	if (t->hyp_next != 0) {
@@ -663,7 +678,8 @@ struct ffa_value mem_retrieve_continue(const struct mem_caller *c, uint64_t hand
 	}
 	if (c->nwd) {
 		/* A hypervisor retrieve request going on, from where it stopped. */
-		if (!t->nwd_sender || w4 != (uint32_t)t->h.sender << 16 || t->hyp_next == 0 ||
+		if (!t->nwd_sender || c->id != FFA_NWD_ENDPOINT_ID ||
+		    w4 != (uint32_t)t->h.sender << 16 || t->hyp_next == 0 ||
 		    offset != t->hyp_next) {
 			return error(FFA_INVALID_PARAMETERS);
 		}
@@ -738,7 +754,8 @@ struct ffa_value mem_reclaim(const struct mem_caller *c, uint64_t handle, uint32
 	struct txn *t = find(handle);
 
 	/* Only the sender's own: a partition by ID; the normal world for its endpoints. */
-	if (t == NULL || t->nwd_sender != c->nwd || (!c->nwd && t->h.sender != c->id) ||
+	if (t == NULL || t->nwd_sender != c->nwd ||
+	    (c->nwd ? !nwd_acts_for(c, t->h.sender) : t->h.sender != c->id) ||
 	    (flags & ~FFA_MEM_RELINQUISH_FLAGS_MASK) != 0 ||
 	    (flags & FFA_MEM_FLAG_TIME_SLICE) != 0) {
 		return error(FFA_INVALID_PARAMETERS);
@@ -759,7 +776,7 @@ struct ffa_value mem_reclaim(const struct mem_caller *c, uint64_t handle, uint32
 			return error((enum ffa_error)err);
 		}
 	}
-	if (t->type != FFA_MEM_TYPE_SHARE && !t->nwd_sender) {
+	if (t->type != FFA_MEM_TYPE_SHARE) {
 		mem_role_lender_remap(t->h.sender, r, &pool_attrs[t->first], t->h.range_count);
 	}
 	mem_ledger_release(&ledger, slot_of(t));

@@ -19,6 +19,10 @@
  *     several borrowers may also name normal-world endpoints (whose part
  *     is a hypervisor's business);
  *   - donate has one borrower; lend and donate only partitions.
+ * The normal world's ID 0 (VM 0, or a hypervisor) acts for every one of its
+ * endpoints (sends, fragments and reclaims as any VM, and alone may make a
+ * hypervisor retrieve request); a VM with an ID of its own (tzvisor's
+ * emulated SPMC hosts VMs as endpoints) only for itself.
  * Limits: MEM_MAX_TXNS transactions, MEM_MAX_RANGES address ranges and
  * MEM_MAX_SPANS ledger entries over all of them (NO_MEMORY beyond); time
  * slicing, FFA_MEM_OP_PAUSE/RESUME, buffers other than the TX buffer and
@@ -46,8 +50,8 @@
 
 /* Who calls, as the role knows it. */
 struct mem_caller {
-	ffa_id_t id; /* a partition's ID; the normal world: 0 */
-	bool nwd; /* the normal world (VM 0, or a hypervisor for its VMs) */
+	ffa_id_t id; /* a partition's ID; the normal world: 0, or a VM's own ID */
+	bool nwd; /* the normal world (VM 0, a hypervisor for its VMs, or a VM) */
 	uint32_t version; /* negotiated: the layout of its descriptors */
 	bool ns_bit; /* a v1.0 caller asked for the NS bit (FFA_FEATURES) */
 };
@@ -108,7 +112,11 @@ bool mem_role_is_partition(ffa_id_t id);
 bool mem_role_is_ns(uint64_t base, uint64_t size);
 /* Do the ranges touch the sender's own RX/TX buffers? */
 bool mem_role_hits_buffers(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n);
-/* Lend and donate: the sender loses access. 0 or NO_MEMORY. */
+/*
+ * Lend and donate: the sender loses access. 0 or NO_MEMORY. A role that does
+ * not hold the sender's mappings (the SPMC, for the normal world) does
+ * nothing: the ledger alone then keeps the memory out of other transactions.
+ */
 int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n);
 /* Reclaim: the sender gets its mapping back (range i with attrs[i]). Cannot fail. */
 void mem_role_lender_remap(ffa_id_t id, const struct ffa_mem_range *r, const uint8_t *attrs,

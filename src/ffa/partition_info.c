@@ -8,6 +8,23 @@
 
 #include <string.h>
 
+#include "core/panic.h"
+#include "core/types.h"
+
+uint32_t ffa_partition_props(uint32_t mm, bool notifications)
+{
+	uint32_t p = FFA_PROP_AARCH64 | FFA_PROP_ID_TYPE_PE;
+
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ_RECV) != 0 ? FFA_PROP_DIRECT_REQ_RECV : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ_SEND) != 0 ? FFA_PROP_DIRECT_REQ_SEND : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_INDIRECT) != 0 ? FFA_PROP_INDIRECT_MSG : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ2_RECV) != 0 ? FFA_PROP_DIRECT_REQ2_RECV : 0U;
+	p |= (mm & FFA_MANIFEST_MSG_DIRECT_REQ2_SEND) != 0 ? FFA_PROP_DIRECT_REQ2_SEND : 0U;
+	/* Bit 3 (v1.1 on): the partition can receive notifications (its manifest says so). */
+	p |= notifications ? FFA_PROP_NOTIFICATIONS : 0U;
+	return p;
+}
+
 size_t ffa_partition_info_desc_size(uint32_t caller_version)
 {
 	return caller_version >= FFA_VERSION_1_1 ? FFA_PARTITION_INFO_V1_1_SIZE
@@ -98,4 +115,70 @@ struct ffa_value ffa_partition_info_regs(const struct ffa_partition_desc *d, uns
 		}
 	}
 	return r;
+}
+
+struct ffa_value ffa_partition_info_get(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+					const struct ffa_partition_desc *all, unsigned int n,
+					const struct ffa_value *args)
+{
+	struct ffa_partition_desc sel[FFA_PARTITION_INFO_MAX];
+	struct ffa_uuid_arg uuid = {
+		{ffa_w(args, 1), ffa_w(args, 2), ffa_w(args, 3), ffa_w(args, 4)}};
+	uint32_t flags = ffa_w(args, 5);
+	uint32_t version = ffa_endpoint_version(ep);
+	bool nil = uuid_is_nil(&uuid);
+
+	CHECK(n <= FFA_PARTITION_INFO_MAX);
+	/* Bits [31:1] MBZ; a v1.0 caller has no flags at all. */
+	if ((flags & ~FFA_PARTITION_INFO_COUNT_ONLY) != 0 ||
+	    (version < FFA_VERSION_1_1 && flags != 0)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	unsigned int count =
+		ffa_partition_info_select(all, n, &uuid, version, sel, FFA_PARTITION_INFO_MAX);
+	if (count == 0) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	size_t dsz = ffa_partition_info_desc_size(version);
+	struct ffa_value ok = ffa_success_value(count);
+	ok.x[3] = version >= FFA_VERSION_1_1 ? dsz : 0;
+	if ((flags & FFA_PARTITION_INFO_COUNT_ONLY) != 0) {
+		return ok;
+	}
+	sl_lock(&b->lock);
+	if (!b->mapped || b->rx_state != FFA_RX_EMPTY) {
+		sl_unlock(&b->lock);
+		return ffa_error_value(FFA_BUSY);
+	}
+	if (ffa_partition_info_write(sel, count, version, nil, (void *)(uintptr_t)b->rx,
+				     (size_t)b->pages * PAGE_SIZE) == 0) {
+		sl_unlock(&b->lock);
+		return ffa_error_value(FFA_NO_MEMORY);
+	}
+	b->rx_state = FFA_RX_FULL;
+	sl_unlock(&b->lock);
+	return ok;
+}
+
+struct ffa_value ffa_partition_info_get_regs(const struct ffa_partition_desc *all, unsigned int n,
+					     const struct ffa_value *args)
+{
+	struct ffa_partition_desc sel[FFA_PARTITION_INFO_MAX];
+	uint64_t lo = args->x[1], hi = args->x[2];
+	struct ffa_uuid_arg uuid = {
+		{(uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32)}};
+	unsigned int start = (unsigned int)(args->x[3] & 0xFFFF);
+	unsigned int tag = (unsigned int)((args->x[3] >> 16) & 0xFFFF);
+
+	CHECK(n <= FFA_PARTITION_INFO_MAX);
+	if (tag != 0) {
+		return ffa_error_value(FFA_RETRY);
+	}
+	/* A register-based ABI of v1.2: the caller gets the v1.2 view. */
+	unsigned int count = ffa_partition_info_select(all, n, &uuid, FFA_VERSION_1_2, sel,
+						       FFA_PARTITION_INFO_MAX);
+	if (count == 0 || start >= count) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	return ffa_partition_info_regs(sel, count, start, (lo | hi) == 0);
 }

@@ -7,10 +7,13 @@
 #ifndef FFA_PARTITION_INFO_H
 #define FFA_PARTITION_INFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ffa/ffa.h"
+#include "ffa/ffa_core.h"
+#include "ffa/rxtx.h"
 
 /* Partition properties (FF-A v1.2 table 6.2). */
 #define FFA_PROP_DIRECT_REQ_RECV (1U << 0)
@@ -42,6 +45,18 @@ struct ffa_uuid_arg {
 	uint32_t w[4]; /* as passed in w1-w4 (FFA_PARTITION_INFO_GET) */
 };
 
+/*
+ * The properties of a partition from its FF-A manifest's messaging-method
+ * (the binding's bits: 0 direct requests in, 1 out, 2 indirect messages,
+ * 9 and 10 DIRECT_REQ2 in and out) and notification-support.
+ */
+#define FFA_MANIFEST_MSG_DIRECT_REQ_RECV (1U << 0)
+#define FFA_MANIFEST_MSG_DIRECT_REQ_SEND (1U << 1)
+#define FFA_MANIFEST_MSG_INDIRECT (1U << 2)
+#define FFA_MANIFEST_MSG_DIRECT_REQ2_RECV (1U << 9)
+#define FFA_MANIFEST_MSG_DIRECT_REQ2_SEND (1U << 10)
+uint32_t ffa_partition_props(uint32_t messaging_method, bool notifications);
+
 size_t ffa_partition_info_desc_size(uint32_t caller_version);
 uint32_t ffa_partition_props_for(uint32_t props, uint32_t caller_version);
 
@@ -61,6 +76,27 @@ unsigned int ffa_partition_info_select(const struct ffa_partition_desc *all, uns
  */
 size_t ffa_partition_info_write(const struct ffa_partition_desc *d, unsigned int n,
 				uint32_t caller_version, bool with_uuid, void *buf, size_t size);
+
+/* The most descriptors (partitions times UUIDs) an instance reports. */
+#define FFA_PARTITION_INFO_MAX 32U
+
+/*
+ * FFA_PARTITION_INFO_GET from `ep` over all[0, n) (n <= FFA_PARTITION_INFO_MAX):
+ * w1-w4 the UUID (nil: all), w5 the flags (count only). The descriptors go
+ * to the caller's RX buffer, written through b->rx (tzvisor's address of
+ * it), which must be mapped and empty (BUSY) and then belongs to the caller.
+ * SUCCESS (w2 = count, w3 = descriptor size from v1.1), or INVALID_PARAMETERS
+ * (flags, no match), BUSY, NO_MEMORY (they do not fit).
+ */
+struct ffa_value ffa_partition_info_get(struct ffa_endpoint *ep, struct ffa_rxtx *b,
+					const struct ffa_partition_desc *all, unsigned int n,
+					const struct ffa_value *args);
+/*
+ * FFA_PARTITION_INFO_GET_REGS over all[0, n): x1/x2 the UUID, x3 [15:0] the
+ * start index, [31:16] the UUID tag (not supported: RETRY).
+ */
+struct ffa_value ffa_partition_info_get_regs(const struct ffa_partition_desc *all, unsigned int n,
+					     const struct ffa_value *args);
 
 /* FFA_PARTITION_INFO_GET_REGS answer for d[0..n) from `start`; INVALID_PARAMETERS if start >= n. */
 struct ffa_value ffa_partition_info_regs(const struct ffa_partition_desc *d, unsigned int n,

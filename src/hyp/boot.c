@@ -20,6 +20,7 @@
 #include "core/panic.h"
 #include "core/types.h"
 #include "ffa/ffa.h"
+#include "hyp/ffa.h"
 #include "hyp/hyp.h"
 #include "hyp/manifest.h"
 #include "hyp/psci.h"
@@ -170,6 +171,29 @@ void hyp_machine_off(const char *why)
 	panic("PSCI SYSTEM_OFF returned");
 }
 
+/* What guests' SMCCC discovery and TRNG calls answer, from this CPU's ID registers. */
+static void smccc_init(void)
+{
+	static const char *const cve[3] = {"CVE-2017-5715 (WORKAROUND_1)",
+					   "CVE-2018-3639 (WORKAROUND_2)",
+					   "CVE-2022-23960 (WORKAROUND_3)"};
+	struct smccc_id_regs id = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.pfr1 = read_sysreg(id_aa64pfr1_el1),
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.isar0 = read_sysreg(id_aa64isar0_el1),
+	};
+
+	smccc_caps_from_id(&id, &hyp.smccc);
+	for (unsigned int i = 0; i < 3; i++) {
+		if (hyp.smccc.wa[i] != SMCCC_WA_NOT_NEEDED) {
+			LOG_WARNING("this CPU is affected by %s and tzvisor offers no firmware "
+				    "mitigation: guests are told NOT_SUPPORTED\n",
+				    cve[i]);
+		}
+	}
+}
+
 static void load_manifest(void)
 {
 	const struct machine *m = &hyp.m;
@@ -252,6 +276,11 @@ static void banner(uintptr_t dtb)
 	console_printf("  stage-1: %u-bit VA, %zu table pages of %u; stage-2 pages %zu of %u\n",
 		       STAGE1_VA_BITS, palloc_used(&s1_pool), STAGE1_POOL_PAGES,
 		       palloc_used(&s2_pool), STAGE2_POOL_PAGES);
+	console_printf(
+		"  FF-A for guests: %s\n",
+		hyp_ffa_mode() == HYP_FFA_FORWARD
+			? "forwarded to the SPMC below (VM IDs 1..N)"
+			: "emulated SPMC (no secure world): partition VMs are its partitions");
 	console_printf("  VMs: %u (guest RAM left %llu MiB)\n", vm_count,
 		       (unsigned long long)(ram_free_bytes(&hyp.ram) >> 20));
 	if (vm_count != 0) {
@@ -273,6 +302,15 @@ static void banner(uintptr_t dtb)
 			       (unsigned long long)(vm->mem_size >> 20),
 			       (unsigned long long)vm->mem_pa, (unsigned long long)vm->entry,
 			       (unsigned long long)vm->dtb_ipa, vm->cfg.bootargs);
+		if (vm->cfg.ffa.partition) {
+			const uint32_t *u = vm->cfg.ffa.uuid[0];
+			console_printf("        FF-A partition 0x%04x, UUID %08x %08x %08x %08x%s, "
+				       "messaging 0x%x%s\n",
+				       vm->cfg.ffa.id, u[0], u[1], u[2], u[3],
+				       vm->cfg.ffa.uuid_count > 1 ? " (+more)" : "",
+				       vm->cfg.ffa.messaging,
+				       vm->cfg.ffa.notifications ? ", notifications" : "");
+		}
 		if (vm->virtio_count != 0 || vm->dtb_info.rtc_ipa != 0) {
 			console_printf("        devices:%s%s%s\n",
 				       vm->cfg.disk_size != 0 ? " virtio-blk (disk image)" : "",
@@ -346,11 +384,14 @@ void hyp_boot_primary(uintptr_t dtb, unsigned int index)
 	map_or_panic(m->gicr.base, m->gicr.size, MM_RW | MM_DEVICE, "GIC redistributors");
 	map_ram();
 	hyp.cntfrq = read_sysreg(cntfrq_el0);
+	smccc_init();
 	CHECK(palloc_init(&s2_pool, (uintptr_t)s2_pages, STAGE2_POOL_PAGES) == 0);
 
 	gic_dist_init(m->gicd.base);
+	hyp_ffa_boot();
 	hyp_cpu_init();
 	load_manifest();
+	hyp_ffa_vms_ready();
 	banner(dtb);
 	hyp.cpus_on = 1;
 	start_secondaries();

@@ -8,6 +8,7 @@
 #include "core/mm.h"
 #include "hyp/machine.h"
 #include "hyp/ram.h"
+#include "hyp/smccc.h"
 
 /* Physical interrupts tzvisor itself uses. */
 #define HYP_SGI_KICK 0U /* another CPU changed something this CPU must look at */
@@ -18,6 +19,7 @@ struct hyp {
 	struct mm_ptable *stage1;
 	unsigned int cpus_on; /* how many physical CPUs run the scheduler */
 	uint64_t cntfrq;
+	struct smccc_caps smccc; /* what guests' SMCCC_ARCH_FEATURES and TRNG calls get */
 };
 
 extern struct hyp hyp;

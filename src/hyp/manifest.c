@@ -7,6 +7,7 @@
 #include "core/fdt_blob.h"
 #include "core/fmt.h"
 #include "core/types.h"
+#include "spmc/sp_manifest.h"
 
 #define SZ_2M 0x200000ULL
 #define MAX_MEM_SIZE (64ULL << 30)
@@ -53,6 +54,58 @@ static enum manifest_err region(const void *fdt, int node, const char *prop, boo
 	if (*size == 0 || !IS_ALIGNED(*pa, PAGE_SIZE) || !range_end(*pa, *size, &end)) {
 		return MANIFEST_ERANGE;
 	}
+	return MANIFEST_OK;
+}
+
+/* The ffa-partition subnode, if any: an FF-A partition of the emulated SPMC. */
+static enum manifest_err parse_ffa(const void *fdt, int node, struct vm_ffa_config *f,
+				   const char **prop)
+{
+	int len, sub = fdt_subnode_offset(fdt, node, "ffa-partition");
+
+	memset(f, 0, sizeof(*f));
+	if (sub < 0) {
+		return MANIFEST_OK;
+	}
+	f->partition = true;
+	*prop = "ffa-partition/id";
+	const fdt32_t *v = fdt_getprop(fdt, sub, "id", &len);
+	if (v == NULL || len != 4) {
+		return MANIFEST_EMISSING;
+	}
+	uint32_t id = fdt32_to_cpu(*v);
+	/* A partition's ID: bit 15 set; not the SPMC's (0x8000) nor the SPMD's (0xFFFF). */
+	if (id > 0xFFFFU || (id & 0x8000U) == 0 || id == 0x8000U || id == 0xFFFFU) {
+		return MANIFEST_ERANGE;
+	}
+	f->id = (uint16_t)id;
+	*prop = "ffa-partition/uuid";
+	v = fdt_getprop(fdt, sub, "uuid", &len);
+	if (v == NULL || len <= 0 || len % 16 != 0) {
+		return MANIFEST_EMISSING;
+	}
+	if ((unsigned int)len / 16U > VM_FFA_MAX_UUIDS) {
+		return MANIFEST_ERANGE;
+	}
+	f->uuid_count = (unsigned int)len / 16U;
+	for (unsigned int u = 0; u < f->uuid_count; u++) {
+		for (unsigned int w = 0; w < 4; w++) {
+			f->uuid[u][w] = fdt32_to_cpu(v[4 * u + w]);
+		}
+		if ((f->uuid[u][0] | f->uuid[u][1] | f->uuid[u][2] | f->uuid[u][3]) == 0) {
+			return MANIFEST_ERANGE; /* the nil UUID names no service */
+		}
+	}
+	*prop = "ffa-partition/messaging-method";
+	v = fdt_getprop(fdt, sub, "messaging-method", &len);
+	if (v == NULL || len != 4) {
+		return MANIFEST_EMISSING;
+	}
+	f->messaging = fdt32_to_cpu(*v);
+	if ((f->messaging & ~SP_MSG_VALID_MASK) != 0) {
+		return MANIFEST_ERANGE;
+	}
+	f->notifications = fdt_getprop(fdt, sub, "notification-support", NULL) != NULL;
 	return MANIFEST_OK;
 }
 
@@ -126,6 +179,9 @@ static enum manifest_err parse_vm(const void *fdt, int node, struct vm_config *c
 	}
 	c->net = fdt_getprop(fdt, node, "net", NULL) != NULL;
 	c->rtc = fdt_getprop(fdt, node, "rtc", NULL) != NULL;
+	if ((e = parse_ffa(fdt, node, &c->ffa, prop)) != MANIFEST_OK) {
+		return e;
+	}
 	*prop = NULL;
 	return MANIFEST_OK;
 }
@@ -156,6 +212,13 @@ enum manifest_err manifest_parse(const void *fdt, size_t size, struct vm_config 
 			return MANIFEST_ETOOMANY;
 		}
 		enum manifest_err e = parse_vm(fdt, node, &cfg[*count], &prop);
+		for (unsigned int i = 0; e == MANIFEST_OK && i < *count; i++) {
+			if (cfg[*count].ffa.partition && cfg[i].ffa.partition &&
+			    cfg[i].ffa.id == cfg[*count].ffa.id) {
+				prop = "ffa-partition/id";
+				e = MANIFEST_ERANGE; /* two partitions with one ID */
+			}
+		}
 		if (e != MANIFEST_OK) {
 			fmt_snprintf(where, where_len, "/%s/%s", nname, prop);
 			return e;

@@ -15,6 +15,12 @@
  *         disk = <pa_hi pa_lo size_hi size_lo>;  optional: virtio-blk over this image
  *         net;                                   optional: virtio-net on tzvisor's switch
  *         rtc;                                   optional: the machine's PL031, passed through
+ *         ffa-partition {                        optional: an FF-A partition of the
+ *           id = <0x8001>;                         emulated SPMC (no secure world):
+ *           uuid = <u0 u1 u2 u3 ...>;              bit 15 set, unique; 1-4 UUIDs of
+ *           messaging-method = <0x607>;            four cells; the FF-A manifest
+ *           notification-support;                  binding's messaging bits
+ *         };
  *       }; };
  */
 #ifndef HYP_MANIFEST_H

@@ -109,12 +109,6 @@ struct psci_result psci_call(struct vcpu *caller, const uint64_t x[4])
 	switch (fid) {
 	case PSCI_VERSION:
 		return ret(PSCI_VERSION_1_1);
-	case SMCCC_VERSION:
-		return ret(SMCCC_VERSION_1_1);
-	case SMCCC_ARCH_FEATURES:
-		/* Only SMCCC_ARCH_FEATURES itself; no firmware workaround is needed under us. */
-		return ret((uint32_t)x[1] == SMCCC_ARCH_FEATURES ? PSCI_SUCCESS
-								 : PSCI_NOT_SUPPORTED);
 	case PSCI_FEATURES:
 		return ret(features((uint32_t)x[1]));
 	case PSCI_CPU_ON:

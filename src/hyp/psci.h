@@ -7,8 +7,8 @@
  * CPU_OFF, CPU_SUSPEND (any state is entered as standby: the call returns
  * SUCCESS when the vCPU is woken, which the spec allows), AFFINITY_INFO
  * (level 0 only), MIGRATE_INFO_TYPE (2: no Trusted OS to migrate),
- * SYSTEM_OFF, SYSTEM_RESET; SMCCC_VERSION (1.1) and SMCCC_ARCH_FEATURES
- * (no workaround is advertised). Everything else answers NOT_SUPPORTED.
+ * SYSTEM_OFF, SYSTEM_RESET. Everything else answers NOT_SUPPORTED: the
+ * SMCCC's own calls and the TRNG are hyp/smccc.h's, FF-A is hyp/ffa.h's.
  */
 #ifndef HYP_PSCI_H
 #define HYP_PSCI_H
@@ -32,11 +32,9 @@ struct vcpu;
 #define PSCI_SYSTEM_OFF PSCI_0_2_FN(8)
 #define PSCI_SYSTEM_RESET PSCI_0_2_FN(9)
 #define PSCI_FEATURES PSCI_0_2_FN(10)
-#define SMCCC_VERSION 0x80000000U
-#define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_VERSION 0x80000000U /* PSCI_FEATURES reports it (hyp/smccc.h answers it) */
 
 #define PSCI_VERSION_1_1 0x10001U
-#define SMCCC_VERSION_1_1 0x10001U
 
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)

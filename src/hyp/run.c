@@ -3,7 +3,8 @@
  * it until it traps, handle the trap, repeat; wait for an interrupt when
  * nothing can run.
  *
- * Exits handled: HVC and trapped SMC (firmware calls, hyp/psci.h), WFI
+ * Exits handled: HVC and trapped SMC (firmware calls: FF-A, hyp/ffa.h; the
+ * SMCCC's own and the TRNG, hyp/smccc.h; PSCI, hyp/psci.h), WFI
  * (the vCPU blocks until it has something to do; WFE yields), data aborts on
  * emulated devices (MMIO with a valid syndrome), FP/SIMD first use (lazy
  * switch), physical interrupts (the EL2 timer ends a time slice, the virtual
@@ -22,9 +23,11 @@
 #include "core/cpu.h"
 #include "core/fmt.h"
 #include "core/panic.h"
+#include "hyp/ffa.h"
 #include "hyp/hyp.h"
 #include "hyp/psci.h"
 #include "hyp/sched.h"
+#include "hyp/smccc.h"
 #include "hyp/vm.h"
 #include "hyp/vdev.h"
 #include "hyp/vm_create.h"
@@ -84,6 +87,7 @@ void hyp_cpu_init(void)
 	gic_local_enable(hc->rd, m->timer_intid[TIMER_HYP_PHYS]);
 	gic_local_enable(hc->rd, m->timer_intid[TIMER_VIRT]);
 	gic_local_enable(hc->rd, m->gic_maint_intid);
+	hyp_ffa_cpu_init(hc->rd);
 	isb();
 }
 
@@ -191,6 +195,8 @@ static void handle_phys_irqs(void)
 		if (intid == m->timer_intid[TIMER_HYP_PHYS]) {
 			hyp_timer_set(0);
 			this_hyp_cpu()->slice_over = true;
+		} else if (hyp_ffa_irq(intid)) {
+			/* The SPMC's schedule-receiver interrupt: hyp_ffa_poll does the work. */
 		} else if (intid == m->timer_intid[TIMER_VIRT]) {
 			/* Its line stays high until the guest acts: off until then
 			 * (vtimer_ppi_gate). */
@@ -274,6 +280,13 @@ static enum next firmware_call(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint64_t *x = v->arch.regs.x;
 
+	if (hyp_ffa_owns((uint32_t)x[0])) {
+		return hyp_ffa_call(v) ? NEXT_RESUME : NEXT_SWITCH;
+	}
+	if (smccc_owns((uint32_t)x[0])) {
+		smccc_call(&hyp.smccc, x);
+		return NEXT_RESUME;
+	}
 	sl_lock(&vm->lock);
 	struct psci_result r = psci_call(v, x);
 	if (r.action == PSCI_ACT_CPU_OFF) {
@@ -477,6 +490,9 @@ static void run_vcpu(struct vcpu *v, unsigned int pcpu)
 		if (n == NEXT_SWITCH || hc->slice_over || !sched_runnable(v)) {
 			break;
 		}
+		if (e.kind == EXIT_IRQ) {
+			hyp_ffa_poll();
+		}
 		/* An interrupt woke another vCPU of this CPU: let it run now (round-robin). */
 		if (e.kind == EXIT_IRQ && sched_runnable_count(pcpu) > 1) {
 			break;
@@ -492,6 +508,7 @@ void hyp_cpu_loop(void)
 		if (all_vms_stopped()) {
 			hyp_machine_off("every VM has stopped");
 		}
+		hyp_ffa_poll();
 		wake_expired(pcpu);
 		struct vcpu *v = sched_pick(pcpu);
 		if (v == NULL) {

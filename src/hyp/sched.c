@@ -35,7 +35,8 @@ bool sched_runnable(const struct vcpu *v)
 	enum vcpu_power p = __atomic_load_n(&v->power, __ATOMIC_ACQUIRE);
 
 	return __atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING && p != VCPU_OFF &&
-	       !__atomic_load_n(&v->blocked, __ATOMIC_ACQUIRE);
+	       !__atomic_load_n(&v->blocked, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&v->ffa.wait, __ATOMIC_ACQUIRE) == VCPU_FFA_RUNNING;
 }
 
 struct vcpu *sched_pick(unsigned int pcpu)

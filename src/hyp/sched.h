@@ -26,7 +26,10 @@ extern struct sched_cpu sched_cpus[SCHED_MAX_CPUS];
 void sched_init(unsigned int ncpus);
 /* Gives v to the physical CPU with the fewest vCPUs (the lowest index on a tie). */
 void sched_assign(struct vcpu *v);
-/* Could run now: its VM runs, it is on (or starting) and not waiting for an interrupt. */
+/*
+ * Could run now: its VM runs, it is on (or starting), and it waits neither
+ * for an interrupt nor inside an FF-A call (a message, a direct response).
+ */
 bool sched_runnable(const struct vcpu *v);
 /* The next runnable vCPU of physical CPU `pcpu` after the last one picked; NULL if none. */
 struct vcpu *sched_pick(unsigned int pcpu);

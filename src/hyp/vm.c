@@ -12,6 +12,7 @@
 #include "core/console.h"
 #include "core/panic.h"
 #include "core/types.h"
+#include "hyp/ffa.h"
 #include "hyp/guest_dtb.h"
 #include "hyp/hyp.h"
 #include "hyp/sched.h"
@@ -213,9 +214,19 @@ bool vm_create(const struct vm_config *c, struct ram *ram, const char **why)
 	if (!load_images(vm, why)) {
 		return false;
 	}
+	/* From now on stage-2 changes (FF-A lend, donate, borrow) invalidate the VMID's TLB
+	 * entries. */
+	vm->vttbr = vm_vttbr(vm);
+	vm->s2.tlb_inval = arch_stage2_tlb_inval;
+	vm->s2.tlb_ctx = (uintptr_t)&vm->vttbr;
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].vm = vm;
 		vm->vcpus[i].index = i;
+	}
+	if (!hyp_ffa_vm_init(vm, why)) {
+		return false;
+	}
+	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		sched_assign(&vm->vcpus[i]);
 	}
 	vcpus_init(vm);
@@ -249,6 +260,7 @@ void vm_stop(struct vm *vm, const struct vcpu *by, const char *why)
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		hyp_kick(vm->vcpus[i].pcpu);
 	}
+	hyp_ffa_vm_stopped(vm);
 }
 
 void vm_wake(struct vm *vm, uint32_t mask)
@@ -265,6 +277,7 @@ void vm_reset(struct vm *vm)
 {
 	const char *why = NULL;
 
+	hyp_ffa_vm_reset(vm);
 	sl_lock(&vm->lock);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;

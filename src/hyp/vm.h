@@ -19,6 +19,7 @@
 #include "arch/aarch64/vcpu.h"
 #include "core/mm.h"
 #include "core/spinlock.h"
+#include "hyp/ffa_state.h"
 #include "hyp/guest_dtb.h"
 #include "hyp/vgic.h"
 #include "hyp/virtio_mmio.h"
@@ -50,6 +51,7 @@ struct vcpu {
 	enum vcpu_power power; /* under vm->lock */
 	uint64_t on_entry, on_context; /* CPU_ON's arguments while ON_PENDING */
 	bool blocked; /* in WFI or CPU_SUSPEND until an interrupt is pending */
+	struct vcpu_ffa ffa; /* waiting in an FF-A call, serving a direct request */
 	uint64_t exits; /* statistics for the closing report */
 };
 
@@ -65,6 +67,23 @@ struct vdev {
 
 enum vm_state { VM_RUNNING, VM_STOPPED };
 
+#define VM_FFA_MAX_UUIDS 4U
+
+/*
+ * A VM that is an FF-A partition of tzvisor's emulated SPMC (manifest node
+ * ffa-partition): its endpoint ID (bit 15 set, as a secure partition's),
+ * its UUIDs, messaging methods (the SP_MSG_* bits of the FF-A manifest
+ * binding, spmc/sp_manifest.h) and whether it takes notifications.
+ */
+struct vm_ffa_config {
+	bool partition;
+	uint16_t id;
+	unsigned int uuid_count;
+	uint32_t uuid[VM_FFA_MAX_UUIDS][4];
+	uint32_t messaging;
+	bool notifications;
+};
+
 /* What the manifest says of one VM (hyp/manifest.h parses it). */
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -77,6 +96,7 @@ struct vm_config {
 	uint64_t disk_pa, disk_size; /* virtio-blk backed by this image; size 0: none */
 	bool net; /* a virtio-net port on tzvisor's switch */
 	bool rtc; /* the machine's PL031 RTC, passed through */
+	struct vm_ffa_config ffa;
 };
 
 struct vm {
@@ -85,6 +105,7 @@ struct vm {
 	struct vm_config cfg;
 	uint16_t vmid;
 	struct mm_ptable s2;
+	uint64_t vttbr; /* vm_vttbr(): the stage-2 TLB hook's context */
 	uint64_t mem_ipa, mem_size, mem_pa;
 	uint64_t entry, dtb_ipa, initrd_ipa;
 	unsigned int vcpu_count;
@@ -97,6 +118,7 @@ struct vm {
 	struct virtio_dev virtio[VM_MAX_VIRTIO];
 	unsigned int virtio_count;
 	struct guest_dtb_info dtb_info; /* what its DTB describes */
+	struct vm_ffa ffa; /* as an FF-A endpoint (hyp/ffa.h) */
 };
 
 extern struct vm vms[VM_MAX];

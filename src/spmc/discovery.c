@@ -33,20 +33,11 @@
 #include "spmc/spmc.h"
 
 #define MAX_DESCS (SPMC_MAX_SPS * SP_MAX_UUIDS)
+_Static_assert(MAX_DESCS <= FFA_PARTITION_INFO_MAX, "the core's limit");
 
 static uint32_t sp_props(const struct partition *sp)
 {
-	uint32_t mm = sp->m.messaging_method;
-	uint32_t p = FFA_PROP_AARCH64 | FFA_PROP_ID_TYPE_PE;
-
-	p |= (mm & SP_MSG_DIRECT_REQ_RECV) != 0 ? FFA_PROP_DIRECT_REQ_RECV : 0U;
-	p |= (mm & SP_MSG_DIRECT_REQ_SEND) != 0 ? FFA_PROP_DIRECT_REQ_SEND : 0U;
-	p |= (mm & SP_MSG_INDIRECT) != 0 ? FFA_PROP_INDIRECT_MSG : 0U;
-	p |= (mm & SP_MSG_DIRECT_REQ2_RECV) != 0 ? FFA_PROP_DIRECT_REQ2_RECV : 0U;
-	p |= (mm & SP_MSG_DIRECT_REQ2_SEND) != 0 ? FFA_PROP_DIRECT_REQ2_SEND : 0U;
-	/* Bit 3 (v1.1 on): the partition can receive notifications (its manifest says so). */
-	p |= sp->m.notification_support ? FFA_PROP_NOTIFICATIONS : 0U;
-	return p;
+	return ffa_partition_props(sp->m.messaging_method, sp->m.notification_support);
 }
 
 /* One descriptor per UUID of every partition, partitions in load order. */
@@ -72,64 +63,17 @@ static unsigned int all_descs(struct ffa_partition_desc *out)
 struct ffa_value spmc_partition_info_get(struct ffa_endpoint *ep, struct ffa_rxtx *b,
 					 const struct ffa_value *args)
 {
-	struct ffa_partition_desc all[MAX_DESCS], sel[MAX_DESCS];
-	struct ffa_uuid_arg uuid = {
-		{ffa_w(args, 1), ffa_w(args, 2), ffa_w(args, 3), ffa_w(args, 4)}};
-	uint32_t flags = ffa_w(args, 5);
-	uint32_t version = ffa_endpoint_version(ep);
-	bool nil = (uuid.w[0] | uuid.w[1] | uuid.w[2] | uuid.w[3]) == 0;
+	struct ffa_partition_desc all[MAX_DESCS];
 
-	/* Bits [31:1] MBZ; a v1.0 caller has no flags at all. */
-	if ((flags & ~FFA_PARTITION_INFO_COUNT_ONLY) != 0 ||
-	    (version < FFA_VERSION_1_1 && flags != 0)) {
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
-	}
-	unsigned int n =
-		ffa_partition_info_select(all, all_descs(all), &uuid, version, sel, MAX_DESCS);
-	if (n == 0) {
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
-	}
-	size_t dsz = ffa_partition_info_desc_size(version);
-	struct ffa_value ok = ffa_success_value(n);
-	ok.x[3] = version >= FFA_VERSION_1_1 ? dsz : 0;
-	if ((flags & FFA_PARTITION_INFO_COUNT_ONLY) != 0) {
-		return ok;
-	}
-	sl_lock(&b->lock);
-	if (!b->mapped || b->rx_state != FFA_RX_EMPTY) {
-		sl_unlock(&b->lock);
-		return ffa_error_value(FFA_BUSY);
-	}
-	if (ffa_partition_info_write(sel, n, version, nil, (void *)(uintptr_t)b->rx,
-				     (size_t)b->pages * PAGE_SIZE) == 0) {
-		sl_unlock(&b->lock);
-		return ffa_error_value(FFA_NO_MEMORY);
-	}
-	b->rx_state = FFA_RX_FULL;
-	sl_unlock(&b->lock);
-	return ok;
+	return ffa_partition_info_get(ep, b, all, all_descs(all), args);
 }
 
 struct ffa_value spmc_partition_info_get_regs(struct ffa_endpoint *ep, const struct ffa_value *args)
 {
-	struct ffa_partition_desc all[MAX_DESCS], sel[MAX_DESCS];
-	uint64_t lo = args->x[1], hi = args->x[2];
-	struct ffa_uuid_arg uuid = {
-		{(uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32)}};
-	unsigned int start = (unsigned int)(args->x[3] & 0xFFFF);
-	unsigned int tag = (unsigned int)((args->x[3] >> 16) & 0xFFFF);
+	struct ffa_partition_desc all[MAX_DESCS];
 
-	if (tag != 0) {
-		return ffa_error_value(FFA_RETRY);
-	}
-	/* A register-based ABI of v1.2: the caller gets the v1.2 view. */
-	(void)ep;
-	unsigned int n = ffa_partition_info_select(all, all_descs(all), &uuid, FFA_VERSION_1_2, sel,
-						   MAX_DESCS);
-	if (n == 0 || start >= n) {
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
-	}
-	return ffa_partition_info_regs(sel, n, start, (lo | hi) == 0);
+	(void)ep; /* a register-based ABI of v1.2: every caller gets the v1.2 view */
+	return ffa_partition_info_get_regs(all, all_descs(all), args);
 }
 
 /*

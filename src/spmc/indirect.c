@@ -1,7 +1,10 @@
 /*
  * Indirect messaging at the SPMC (FF-A v1.2 chapter 15): FFA_MSG_SEND2 from
  * the normal world to a partition, between partitions, and from a partition
- * to the normal world.
+ * to the normal world. A hypervisor sends for its VMs (w1 [31:16] = the VM,
+ * which must then be the header's sender) from its own TX buffer; messages
+ * to its VMs (those it created a notification bitmap for) go to its RX
+ * buffer, with the VM's RX-full notification pending.
  *
  * The message (header and payload) is checked on a private copy, taken from
  * the sender's TX buffer into a per-CPU bounce page under the sender's buffer
@@ -18,7 +21,6 @@
 #include <string.h>
 
 #include "core/cpu.h"
-#include "core/types.h"
 #include "ffa/indirect.h"
 #include "spmc/notif.h"
 #include "spmc/partition.h"
@@ -34,8 +36,14 @@ static struct ffa_rxtx *receiver_buffers(ffa_id_t sender, ffa_id_t receiver, enu
 		return NULL;
 	}
 	if (!ffa_id_is_secure(receiver)) {
-		/* Only partitions send to the normal world: as the one endpoint it is. */
-		if (!ffa_id_is_secure(sender) || receiver != spmc.nwd.id) {
+		/*
+		 * Only partitions send to the normal world: to the one endpoint it
+		 * is, or to a VM its hypervisor made known (it created the VM's
+		 * notification bitmap). Both land in the normal world's RX buffer,
+		 * the hypervisor's, with the VM named in the header.
+		 */
+		if (!ffa_id_is_secure(sender) ||
+		    (receiver != spmc.nwd.id && !spmc_notif_vm_known(receiver))) {
 			return NULL;
 		}
 		return &spmc.nwd_rxtx;
@@ -56,12 +64,20 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 				const struct ffa_value *args)
 {
 	uint8_t *buf = bounce[cpu_this()->index];
+	uint32_t w1 = ffa_w(args, 1);
+	ffa_id_t sender = ep->id;
 	struct ffa_msg_header h;
 	enum ffa_error err;
 
-	/* w1 [31:16] names a VM only when a hypervisor forwards; w2: only bit 1 (delay SRI). */
-	if (ffa_w(args, 1) != 0 || (ffa_w(args, 2) & ~2U) != 0) {
+	/* w1 [31:16]: the VM a hypervisor sends for, [15:0] MBZ; w2: only bit 1 (delay SRI). */
+	if ((w1 & 0xFFFFU) != 0 || (ffa_w(args, 2) & ~2U) != 0) {
 		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	if ((w1 >> 16) != 0) {
+		if (ffa_id_is_secure(ep->id) || ffa_id_is_secure((ffa_id_t)(w1 >> 16))) {
+			return ffa_error_value(FFA_INVALID_PARAMETERS);
+		}
+		sender = (ffa_id_t)(w1 >> 16);
 	}
 	if (ffa_id_is_secure(ep->id)) {
 		struct partition *self = partition_find(ep->id);
@@ -69,43 +85,18 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 			return ffa_error_value(FFA_DENIED);
 		}
 	}
-	sl_lock(&tx->lock);
-	if (!tx->mapped) {
-		sl_unlock(&tx->lock);
-		return ffa_error_value(FFA_DENIED);
-	}
-	memcpy(&h, (const void *)(uintptr_t)tx->tx, sizeof(h));
-	int bad =
-		ffa_msg_check(&h, (size_t)tx->pages * PAGE_SIZE, ep->id, ffa_endpoint_version(ep));
-	if (bad == 0) {
-		memcpy(buf, (const void *)(uintptr_t)tx->tx, ffa_msg_total(&h));
-		memcpy(buf, &h, sizeof(h)); /* the header that was checked, not a re-read */
-	}
-	sl_unlock(&tx->lock);
+	int bad = ffa_msg_take(tx, sender, ffa_endpoint_version(ep), buf, &h);
 	if (bad != 0) {
 		return ffa_error_value((enum ffa_error)bad);
 	}
-
-	struct ffa_rxtx *rx = receiver_buffers(ep->id, h.receiver, &err);
+	struct ffa_rxtx *rx = receiver_buffers(sender, h.receiver, &err);
 	if (rx == NULL) {
 		return ffa_error_value(err);
 	}
-	sl_lock(&rx->lock);
-	if (!rx->mapped) {
-		err = FFA_DENIED;
-	} else if (rx->rx_state != FFA_RX_EMPTY) {
-		err = FFA_BUSY;
-	} else if (ffa_msg_total(&h) > (size_t)rx->pages * PAGE_SIZE) {
-		err = FFA_INVALID_PARAMETERS;
-	} else {
-		memcpy((void *)(uintptr_t)rx->rx, buf, ffa_msg_total(&h));
-		rx->rx_state = FFA_RX_FULL;
-		err = 0;
+	bad = ffa_msg_put(rx, buf, &h);
+	if (bad != 0) {
+		return ffa_error_value((enum ffa_error)bad);
 	}
-	sl_unlock(&rx->lock);
-	if (err != 0) {
-		return ffa_error_value(err);
-	}
-	spmc_notif_rx_full(ep->id, h.receiver, (ffa_w(args, 2) & FFA_NOTIF_FLAG_DELAY_SRI) != 0);
+	spmc_notif_rx_full(sender, h.receiver, (ffa_w(args, 2) & FFA_NOTIF_FLAG_DELAY_SRI) != 0);
 	return ffa_success_value(0);
 }

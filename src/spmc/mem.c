@@ -112,25 +112,10 @@ static uint64_t bytes(const struct ffa_mem_range *r)
 	return (uint64_t)r->pages * PAGE_SIZE;
 }
 
-/*
- * Splits any block that straddles the edges of [base, base + size) by
- * mapping the first and the last page again as they are: afterwards an
- * unmap of the range needs no table page. NO_MEMORY, with the mapping
- * unchanged in meaning, when the pool is dry.
- */
+/* Unmapping the range afterwards needs no table page (core/mm.h); NO_MEMORY if the pool is dry. */
 static int split_edges(struct mm_ptable *pt, uint64_t base, uint64_t size)
 {
-	uint64_t edge[2] = {base, base + size - PAGE_SIZE};
-
-	for (unsigned int i = 0; i < 2; i++) {
-		uint64_t pa;
-		unsigned int attrs, level;
-		if (mm_lookup(pt, edge[i], &pa, &attrs, &level) && level < 3 &&
-		    mm_map(pt, edge[i], pa, PAGE_SIZE, attrs) != MM_OK) {
-			return FFA_NO_MEMORY;
-		}
-	}
-	return 0;
+	return mm_split_edges(pt, base, size) == MM_OK ? 0 : FFA_NO_MEMORY;
 }
 
 static unsigned int prune_borrowed_ns(void);
@@ -163,6 +148,9 @@ int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n
 	struct partition *sp = partition_find(id);
 	bool ns;
 
+	if (!ffa_id_is_secure(id)) {
+		return 0; /* the normal world's stage 2 is its hypervisor's, not ours */
+	}
 	CHECK(sp != NULL);
 	struct mm_ptable *s2 = lender_s2(sp, r, &ns);
 	/* First make every unmap free of allocations, then unmap: nothing half done. */
@@ -189,6 +177,9 @@ void mem_role_lender_remap(ffa_id_t id, const struct ffa_mem_range *r, const uin
 	struct partition *sp = partition_find(id);
 	bool ns;
 
+	if (!ffa_id_is_secure(id)) {
+		return; /* nothing was unmapped */
+	}
 	CHECK(sp != NULL);
 	struct mm_ptable *s2 = lender_s2(sp, r, &ns);
 	/*

@@ -349,6 +349,14 @@ void spmc_notif_rx_full(ffa_id_t sender, ffa_id_t recv, bool delay_sri)
 	}
 }
 
+bool spmc_notif_vm_known(ffa_id_t id)
+{
+	sl_lock(&notif_lock);
+	bool known = vm_find(id) != NULL;
+	sl_unlock(&notif_lock);
+	return known;
+}
+
 void spmc_notif_rx_released(ffa_id_t id)
 {
 	enum ffa_error err;

@@ -26,6 +26,8 @@ struct ffa_value spmc_notif_call(struct vcpu *v, const struct ffa_value *args);
  * and signals the SRI (a partition sender may ask for it to be delayed).
  */
 void spmc_notif_rx_full(ffa_id_t sender, ffa_id_t receiver, bool delay_sri);
+/* Has the normal world created a notification bitmap for VM `id` (a hypervisor's VM)? */
+bool spmc_notif_vm_known(ffa_id_t id);
 /* The receiver released its RX buffer: a pending RX-full notification is stale. */
 void spmc_notif_rx_released(ffa_id_t receiver);
 /* CPUs (bit per index) holding an SRI a partition asked to delay. */

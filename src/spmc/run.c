@@ -57,42 +57,6 @@ enum action {
 	ANSWERED, /* stop: the answer is already in *nwd (a direct response) */
 };
 
-static bool is_direct_req(uint32_t fid)
-{
-	return fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
-	       fid == FFA_MSG_SEND_DIRECT_REQ2_64;
-}
-
-static bool is_direct_resp(uint32_t fid)
-{
-	return fid == FFA_MSG_SEND_DIRECT_RESP_32 || fid == FFA_MSG_SEND_DIRECT_RESP_64 ||
-	       fid == FFA_MSG_SEND_DIRECT_RESP2_64;
-}
-
-/*
- * Writes a direct message over its destination's registers (a vCPU's, or
- * the normal world's call): x0-x7, and x8-x17 only for the v1.2 REQ2/RESP2,
- * which carry a message there; otherwise the destination keeps its own
- * x8-x17 (SMCCC). SMC32 arguments are cut to 32 bits. Built in place: this
- * is the hot path (make bench).
- */
-static void direct_msg(const struct ffa_value *args, uint64_t *dst)
-{
-	uint32_t fid = ffa_fid(args);
-	bool wide = fid == FFA_MSG_SEND_DIRECT_REQ2_64 || fid == FFA_MSG_SEND_DIRECT_RESP2_64;
-	bool w32 = fid == FFA_MSG_SEND_DIRECT_REQ_32 || fid == FFA_MSG_SEND_DIRECT_RESP_32;
-
-	dst[0] = fid;
-	for (unsigned int i = 1; i < FFA_ANSWER_REGS; i++) {
-		dst[i] = w32 ? (uint32_t)args->x[i] : args->x[i];
-	}
-	if (wide) {
-		for (unsigned int i = FFA_ANSWER_REGS; i < FFA_VALUE_REGS; i++) {
-			dst[i] = args->x[i];
-		}
-	}
-}
-
 static bool uuid_matches(const struct partition *sp, uint64_t lo, uint64_t hi)
 {
 	if (lo == 0 && hi == 0) {
@@ -130,7 +94,7 @@ static void start_request(struct vcpu *v, const struct ffa_value *req, ffa_id_t 
 {
 	uint8_t own = (uint8_t)v->sp->m.ns_interrupts_action;
 
-	direct_msg(req, v->arch.regs.x);
+	ffa_direct_msg_write(req, v->arch.regs.x);
 	v->serving = true;
 	v->req_from = from;
 	v->req_fid = ffa_fid(req);
@@ -318,7 +282,7 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
 		return RESUME;
 	}
-	direct_msg(args, requester_regs(v, nwd));
+	ffa_direct_msg_write(args, requester_regs(v, nwd));
 	v->serving = false;
 	v->req_fwk = false;
 	irq_request_done(v); /* a managed exit asked of it is over */
@@ -388,7 +352,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		*ret = ffa_error_value(FFA_NOT_SUPPORTED);
 		return RESUME;
 	}
-	if (is_direct_req(fid)) {
+	if (ffa_is_direct_req(fid)) {
 		struct vcpu *tv = deliver_request(args, v, &err);
 		if (tv == NULL) {
 			*ret = ffa_error_value(err);
@@ -397,7 +361,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		*next = tv;
 		return SWITCH;
 	}
-	if (is_direct_resp(fid)) {
+	if (ffa_is_direct_resp(fid)) {
 		return direct_resp(v, args, nwd, ret, next);
 	}
 	switch (fid) {

@@ -24,7 +24,7 @@
 #define SP_EL_S_EL0 1U
 #define SP_EL_S_EL1 2U
 
-/* messaging-method bits. */
+/* messaging-method bits (ffa/partition_info.h names them too: FFA_MANIFEST_MSG_*). */
 #define SP_MSG_DIRECT_REQ_RECV (1U << 0)
 #define SP_MSG_DIRECT_REQ_SEND (1U << 1)
 #define SP_MSG_INDIRECT (1U << 2)

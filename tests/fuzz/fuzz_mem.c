@@ -189,6 +189,9 @@ static void maybe_fail(void)
 
 int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n)
 {
+	if (!ffa_id_is_secure(id)) {
+		return 0; /* as the SPMC: the normal world's stage 2 is not its */
+	}
 	int err = injected(false);
 	if (err == 0) {
 		add(id, true, r, n);
@@ -199,6 +202,9 @@ int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n
 void mem_role_lender_remap(ffa_id_t id, const struct ffa_mem_range *r, const uint8_t *attrs,
 			   uint32_t n)
 {
+	if (!ffa_id_is_secure(id)) {
+		return;
+	}
 	(void)attrs;
 	del(id, true, r, n);
 }

@@ -69,3 +69,18 @@ uint64_t arch_mpidr(void)
 {
 	return 0;
 }
+
+unsigned int fake_rndr_failures;
+uint64_t fake_rndr_next = 0x0123456789ABCDEFULL;
+
+bool arch_rndr(uint64_t *v)
+{
+	if (fake_rndr_failures > 0) {
+		fake_rndr_failures--;
+		*v = 0;
+		return false;
+	}
+	*v = fake_rndr_next;
+	fake_rndr_next = fake_rndr_next * 6364136223846793005ULL + 1442695040888963407ULL;
+	return true;
+}

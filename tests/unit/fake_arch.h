@@ -8,12 +8,17 @@
 
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdint.h>
 
 extern char fake_console[16384];
 extern size_t fake_console_len;
 extern jmp_buf *fake_halt_jmp;
 
 void fake_console_reset(void);
+
+/* arch_rndr: fails this many times first, then returns fake_rndr_next (an LCG sequence). */
+extern unsigned int fake_rndr_failures;
+extern uint64_t fake_rndr_next;
 
 /* Runs stmt, which must panic; fails the test if it returns normally. */
 #define EXPECT_PANIC(stmt)                                       \

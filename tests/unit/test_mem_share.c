@@ -125,6 +125,9 @@ static void del_map(ffa_id_t who, uint64_t base, uint64_t end, bool gone)
 
 int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n)
 {
+	if (!ffa_id_is_secure(id)) {
+		return 0; /* as the SPMC: the normal world's stage 2 is not its */
+	}
 	if (fail_unmap) {
 		fail_unmap = 0;
 		return FFA_NO_MEMORY;
@@ -138,6 +141,9 @@ int mem_role_lender_unmap(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n
 void mem_role_lender_remap(ffa_id_t id, const struct ffa_mem_range *r, const uint8_t *attrs,
 			   uint32_t n)
 {
+	if (!ffa_id_is_secure(id)) {
+		return;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint8_t want = 0;
 		uint64_t first = r[i].base / PG;

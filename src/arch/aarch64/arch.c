@@ -32,6 +32,15 @@ uint64_t arch_mpidr(void)
 	return read_sysreg(mpidr_el1);
 }
 
+bool arch_rndr(uint64_t *v)
+{
+	uint64_t ok;
+
+	/* RNDR (S3_3_C2_C4_0) sets NZCV to 0b0100 when it has no number for us. */
+	__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne" : "=r"(*v), "=r"(ok) : : "cc");
+	return ok != 0;
+}
+
 void arch_mm_tlb_inval(const struct mm_ptable *pt, uint64_t va, uint64_t size)
 {
 	(void)pt;

@@ -8,6 +8,9 @@
  *   psci     PSCI and SMCCC answers, CPU_ON/OFF/AFFINITY_INFO cycles, wrong
  *            arguments, both conduits, WFI on the virtual timer; then
  *            SYSTEM_RESET, and after the restart SYSTEM_OFF
+ *   ffa      FF-A under the emulated SPMC (ffa_tests.c); then SYSTEM_OFF
+ *   ffa-lender  lends a page to a partition VM and touches it: must be stopped
+ *   ffa-fwd1, ffa-fwd2  FF-A forwarded to the real SPMC as VM 1 or 2; then SYSTEM_OFF
  *   mmio     (hostile) reads an IPA outside its memory and devices
  *   devbad   (hostile) a 64-bit read of its UART, which the device refuses
  *   spin     (hostile) never yields: loops with interrupts masked forever
@@ -70,7 +73,36 @@ int64_t hvc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 	return (int64_t)r0;
 }
 
-static int64_t smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
+/* A call with x0-x3 in and out (results in x1-x3 too). */
+void hvc4(uint64_t x[4])
+{
+	register uint64_t r0 __asm__("x0") = x[0];
+	register uint64_t r1 __asm__("x1") = x[1];
+	register uint64_t r2 __asm__("x2") = x[2];
+	register uint64_t r3 __asm__("x3") = x[3];
+
+	__asm__ volatile("hvc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
+	x[0] = r0;
+	x[1] = r1;
+	x[2] = r2;
+	x[3] = r3;
+}
+
+void smc4(uint64_t x[4])
+{
+	register uint64_t r0 __asm__("x0") = x[0];
+	register uint64_t r1 __asm__("x1") = x[1];
+	register uint64_t r2 __asm__("x2") = x[2];
+	register uint64_t r3 __asm__("x3") = x[3];
+
+	__asm__ volatile("smc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
+	x[0] = r0;
+	x[1] = r1;
+	x[2] = r2;
+	x[3] = r3;
+}
+
+int64_t smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	register uint64_t r0 __asm__("x0") = x0;
 	register uint64_t r1 __asm__("x1") = x1;
@@ -162,11 +194,13 @@ static void suite_psci(void)
 
 	expect("psci.version", hvc(PSCI_VERSION, 0, 0, 0), 0x10001);
 	expect("psci.version_smc", smc(PSCI_VERSION, 0, 0, 0), 0x10001);
-	expect("smccc.version", hvc(SMCCC_VERSION, 0, 0, 0), 0x10001);
+	expect("smccc.version", hvc(SMCCC_VERSION, 0, 0, 0), 0x10002);
+	expect("smccc.version_smc", smc(SMCCC_VERSION, 0, 0, 0), 0x10002);
+	suite_smccc();
 	expect("psci.features.cpu_on", hvc(PSCI_FEATURES, PSCI_CPU_ON64, 0, 0), 0);
 	expect("psci.features.unknown", hvc(PSCI_FEATURES, 0x8400001FU, 0, 0), -1);
 	expect("psci.migrate_info_type", hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0), 2);
-	expect("psci.unknown_fid", hvc(0x8400007FU, 0, 0, 0), -1);
+	expect("psci.unknown_fid", hvc(0x8400001EU, 0, 0, 0), -1);
 	expect("psci.unknown_fid_smc", smc(0xC2000001U, 0, 0, 0), -1);
 	expect("psci.affinity.off", hvc(PSCI_AFFINITY_INFO64, 1, 0, 0), 1);
 	expect("psci.affinity.self_on", hvc(PSCI_AFFINITY_INFO64, 0, 0, 0), 0);
@@ -294,6 +328,20 @@ void guest_main(uintptr_t dtb)
 		guest_bench_mode = 1;
 		suite_bench();
 		power_off();
+	} else if (arg_is(args, "ffa")) {
+		suite_ffa();
+		power_off();
+	} else if (arg_is(args, "bench-ffa") || arg_is(args, "bench-fwd")) {
+		suite_bench_ffa();
+		power_off();
+	} else if (arg_is(args, "ffa-fwd1")) {
+		suite_ffa_fwd(1);
+		power_off();
+	} else if (arg_is(args, "ffa-fwd2")) {
+		suite_ffa_fwd(2);
+		power_off();
+	} else if (arg_is(args, "ffa-lender")) {
+		suite_ffa_lender();
 	} else if (arg_is(args, "gic")) {
 		suite_gic();
 		suite_virtio_hostile();

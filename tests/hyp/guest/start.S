@@ -53,6 +53,58 @@ gic_secondary_entry:
 	bl	gic_secondary_main
 	b	.
 
+	.global ffa_secondary_entry
+ffa_secondary_entry:
+	adr	x1, guest_vectors
+	msr	vbar_el1, x1
+	cmp	x0, #MAX_VCPUS
+	b.hs	.
+	mov	x19, x0
+	bl	set_stack
+	mov	x0, x19
+	bl	ffa_secondary_main
+	b	.
+
+/*
+ * void guest_hvc18(struct ffa_value *v), guest_smc18: the call with x0-x17
+ * in and out (SMCCC v1.2). x19 holds the pointer across the call.
+ */
+.macro call18 insn
+	stp	x29, x30, [sp, #-32]!
+	str	x19, [sp, #16]
+	mov	x19, x0
+	ldp	x0, x1, [x19, #0]
+	ldp	x2, x3, [x19, #16]
+	ldp	x4, x5, [x19, #32]
+	ldp	x6, x7, [x19, #48]
+	ldp	x8, x9, [x19, #64]
+	ldp	x10, x11, [x19, #80]
+	ldp	x12, x13, [x19, #96]
+	ldp	x14, x15, [x19, #112]
+	ldp	x16, x17, [x19, #128]
+	\insn	#0
+	stp	x0, x1, [x19, #0]
+	stp	x2, x3, [x19, #16]
+	stp	x4, x5, [x19, #32]
+	stp	x6, x7, [x19, #48]
+	stp	x8, x9, [x19, #64]
+	stp	x10, x11, [x19, #80]
+	stp	x12, x13, [x19, #96]
+	stp	x14, x15, [x19, #112]
+	stp	x16, x17, [x19, #128]
+	ldr	x19, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+.endm
+
+	.global guest_hvc18
+guest_hvc18:
+	call18	hvc
+
+	.global guest_smc18
+guest_smc18:
+	call18	smc
+
 /* sp = stacks + (x0 + 1) * STACK_SIZE; clobbers x1, x2. */
 set_stack:
 	adrp	x1, guest_stacks

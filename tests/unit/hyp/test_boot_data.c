@@ -116,6 +116,18 @@ static void test_machine_not_a_dtb(void **state)
 
 /* --- the VM manifest ----------------------------------------------------------- */
 
+/* An ffa-partition node: cells < 0 leave a property out. */
+struct mffa {
+	int64_t id;
+	int uuid_cells;
+	uint32_t uuid[20];
+	int64_t messaging;
+	bool notifications;
+};
+
+/* Test VMs leave the fields after the ones they set zero (no ffa-partition node). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 struct mvm {
 	const char *name;
 	int vcpus; /* < 0: leave out */
@@ -123,6 +135,7 @@ struct mvm {
 	uint64_t kernel[2];
 	uint64_t initrd[2];
 	const char *bootargs;
+	const struct mffa *ffa;
 };
 
 static size_t make_manifest(const char *compat, const struct mvm *list, unsigned int n)
@@ -155,6 +168,32 @@ static size_t make_manifest(const char *compat, const struct mvm *list, unsigned
 		if (list[i].bootargs != NULL) {
 			assert_int_equal(fdt_property_string(blob, "bootargs", list[i].bootargs),
 					 0);
+		}
+		const struct mffa *f = list[i].ffa;
+		if (f != NULL) {
+			assert_int_equal(fdt_begin_node(blob, "ffa-partition"), 0);
+			if (f->id >= 0) {
+				assert_int_equal(fdt_property_u32(blob, "id", (uint32_t)f->id), 0);
+			}
+			if (f->uuid_cells >= 0) {
+				fdt32_t cells[20];
+				for (int c = 0; c < f->uuid_cells; c++) {
+					cells[c] = cpu_to_fdt32(f->uuid[c]);
+				}
+				assert_int_equal(
+					fdt_property(blob, "uuid", cells, (int)(4 * f->uuid_cells)),
+					0);
+			}
+			if (f->messaging >= 0) {
+				assert_int_equal(fdt_property_u32(blob, "messaging-method",
+								  (uint32_t)f->messaging),
+						 0);
+			}
+			if (f->notifications) {
+				assert_int_equal(fdt_property(blob, "notification-support", "", 0),
+						 0);
+			}
+			assert_int_equal(fdt_end_node(blob), 0);
 		}
 		assert_int_equal(fdt_end_node(blob), 0);
 	}
@@ -253,6 +292,70 @@ static void test_manifest_bad(void **state)
 			assert_string_equal(where, bad[i].where);
 		}
 	}
+}
+
+/* A VM that is an FF-A partition of the emulated SPMC. */
+static void test_manifest_ffa_partition(void **state)
+{
+	(void)state;
+	static const struct mffa sp = {0x8001, 8, {1, 2, 3, 4, 5, 6, 7, 8}, 0x607, true};
+	struct mvm v[2] = {GOOD, {"sp", 2, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &sp}};
+	struct vm_config cfg[VM_MAX];
+	unsigned int count;
+	char where[64];
+	size_t n = make_manifest(compat, v, 2);
+
+	assert_int_equal(manifest_parse(blob, n, cfg, &count, where, sizeof(where)), MANIFEST_OK);
+	assert_false(cfg[0].ffa.partition);
+	assert_true(cfg[1].ffa.partition);
+	assert_int_equal(cfg[1].ffa.id, 0x8001);
+	assert_int_equal(cfg[1].ffa.uuid_count, 2);
+	assert_int_equal(cfg[1].ffa.uuid[0][0], 1);
+	assert_int_equal(cfg[1].ffa.uuid[1][3], 8);
+	assert_int_equal(cfg[1].ffa.messaging, 0x607);
+	assert_true(cfg[1].ffa.notifications);
+
+	static const struct mffa bad[] = {
+		{-1, 4, {1, 2, 3, 4}, 3, false}, /* no ID */
+		{0x0001, 4, {1, 2, 3, 4}, 3, false}, /* not a partition's ID */
+		{0x8000, 4, {1, 2, 3, 4}, 3, false}, /* the SPMC's */
+		{0xFFFF, 4, {1, 2, 3, 4}, 3, false}, /* the SPMD's */
+		{0x18001, 4, {1, 2, 3, 4}, 3, false},
+		{0x8001, -1, {0}, 3, false}, /* no UUID */
+		{0x8001, 5, {1, 2, 3, 4, 5}, 3, false},
+		{0x8001, 20, {1}, 3, false}, /* five UUIDs */
+		{0x8001, 4, {0, 0, 0, 0}, 3, false}, /* the nil UUID */
+		{0x8001, 4, {1, 2, 3, 4}, -1, false}, /* no messaging method */
+		{0x8001, 4, {1, 2, 3, 4}, 0x808, false}, /* bits the binding does not have */
+	};
+	static const char *const bad_where[] = {
+		"/vm@1/ffa-partition/id",
+		"/vm@1/ffa-partition/id",
+		"/vm@1/ffa-partition/id",
+		"/vm@1/ffa-partition/id",
+		"/vm@1/ffa-partition/id",
+		"/vm@1/ffa-partition/uuid",
+		"/vm@1/ffa-partition/uuid",
+		"/vm@1/ffa-partition/uuid",
+		"/vm@1/ffa-partition/uuid",
+		"/vm@1/ffa-partition/messaging-method",
+		"/vm@1/ffa-partition/messaging-method",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mvm b = {"sp", 1, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &bad[i]};
+		enum manifest_err e = parse_one(b, where);
+		if (e == MANIFEST_OK) {
+			fail_msg("case %zu accepted", i);
+		}
+		assert_string_equal(where, bad_where[i]);
+	}
+	/* Two partitions with one ID. */
+	struct mvm twice[2] = {{"a", 1, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &sp},
+			       {"b", 1, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &sp}};
+	n = make_manifest(compat, twice, 2);
+	assert_int_equal(manifest_parse(blob, n, cfg, &count, where, sizeof(where)),
+			 MANIFEST_ERANGE);
+	assert_string_equal(where, "/vm@2/ffa-partition/id");
 }
 
 static void test_manifest_structure(void **state)
@@ -398,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_machine_not_a_dtb),
 		cmocka_unit_test(test_manifest_good),
 		cmocka_unit_test(test_manifest_bad),
+		cmocka_unit_test(test_manifest_ffa_partition),
 		cmocka_unit_test(test_manifest_structure),
 		cmocka_unit_test(test_ram_carving),
 		cmocka_unit_test(test_guest_dtb),

@@ -1,0 +1,447 @@
+/*
+ * Forwarding guests' FF-A calls to a real SPMC (see hyp/ffa.h): tzvisor at
+ * NS-EL2 as TF-A's BL33, above an SPMC at S-EL2 (SECURE=1).
+ *
+ * At boot tzvisor asks the firmware for FFA_VERSION 1.2 over SMC; an answer
+ * of v1.1 or later means an SPMC is there. tzvisor then maps RX/TX buffers
+ * of its own with it (one page each, physical addresses of its image) and
+ * reads the partitions with FFA_PARTITION_INFO_GET: guests' discovery is
+ * answered from that copy (ffa.c), never by passing a guest's buffers on.
+ *
+ * Forwarded, with the VM's own endpoint ID (its VM number, 1..N; tzvisor
+ * itself is the normal world's ID 0): FFA_MSG_SEND_DIRECT_REQ (32, 64) and
+ * REQ2 to a partition the SPMC reported, the sender checked to be the
+ * calling VM (a spoofed ID, a VM or unknown receiver, a framework message:
+ * INVALID_PARAMETERS, nothing sent); the SPMC's answer goes back into the
+ * vCPU's registers (a direct response only if it is addressed to that VM).
+ * FFA_INTERRUPT or FFA_YIELD from the SPMC is passed to the guest, which
+ * resumes that partition's context with FFA_RUN: tzvisor forwards an
+ * FFA_RUN only for the context this vCPU was given back (else
+ * INVALID_PARAMETERS), so that no VM resumes another's request.
+ *
+ * Notifications with partitions: at boot tzvisor creates each VM's bitmap
+ * at the SPMC (FFA_NOTIFICATION_BITMAP_CREATE); a VM's BIND/UNBIND of a
+ * partition's notifications, its SET to a partition, and its GET of the
+ * partitions' and the SPM's bitmaps go to the SPMC (ffa.c checked that the
+ * VM names itself). The SPMC's schedule-receiver interrupt (SGI 8, made
+ * non-secure by the SPMC) is enabled on every CPU; when it comes tzvisor
+ * asks the SPMC for FFA_NOTIFICATION_INFO_GET (outside interrupt context),
+ * notes what is pending for each VM listed (the VM's own INFO_GET reports
+ * it until its GET) and injects the virtual SRI into it.
+ *
+ * FFA_MSG_SEND2 from a VM to a partition: through tzvisor's TX buffer, sent
+ * for the VM. From a partition to a VM: the SPMC puts it in tzvisor's RX
+ * buffer with the VM's RX-full notification; at the SRI tzvisor takes that
+ * notification for each VM listed and copies the message (checked: a known
+ * partition's, for that VM, within the page) into the VM's RX buffer, where
+ * the VM finds it with RX-full pending; if the VM's RX buffer is full,
+ * tzvisor holds it (its own RX buffer stays full, so partitions get BUSY
+ * for every VM meanwhile) until the VM's FFA_RX_RELEASE.
+ *
+ * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: VM creation and
+ * destruction messages; partitions that INFO_GET lists are not run by
+ * tzvisor (they see their notifications at their next GET).
+ */
+#include <string.h>
+
+#include "arch/aarch64/gic.h"
+#include "arch/arch.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/types.h"
+#include "ffa/indirect.h"
+#include "ffa/notif.h"
+#include "hyp/ffa_internal.h"
+
+/* tzvisor's own RX/TX buffers with the SPMC. */
+static uint8_t fwd_tx[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t fwd_rx[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+uint8_t *hyp_ffa_fwd_tx(void)
+{
+	return fwd_tx;
+}
+
+/* A partition information descriptor of v1.1 on: ID, contexts, properties, UUID. */
+#define FWD_DESC_SIZE 24U
+
+static struct ffa_value firmware(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
+				 uint64_t x5)
+{
+	struct ffa_value v = {.x = {x0, x1, x2, x3, x4, x5}};
+
+	arch_smc(&v);
+	return v;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The SPMC's partitions, read once through tzvisor's RX buffer. */
+static void read_partitions(void)
+{
+	struct ffa_value v = firmware(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
+
+	if ((uint32_t)v.x[0] != FFA_SUCCESS_32) {
+		LOG_ERROR("FF-A: the SPMC refused FFA_PARTITION_INFO_GET (%d): guests see no "
+			  "partitions\n",
+			  (int)(int32_t)v.x[2]);
+		return;
+	}
+	uint32_t count = (uint32_t)v.x[2], size = (uint32_t)v.x[3];
+	/* What it says is checked like any other input: sizes within the one page read. */
+	if (size < FWD_DESC_SIZE || size > PAGE_SIZE || count > PAGE_SIZE / size) {
+		LOG_ERROR("FF-A: the SPMC's partition information does not fit (%u x %u bytes)\n",
+			  count, size);
+		count = 0;
+	}
+	for (uint32_t i = 0; i < count && hyp_ffa.ndescs < FFA_PARTITION_INFO_MAX; i++) {
+		const uint8_t *p = fwd_rx + (size_t)i * size;
+		struct ffa_partition_desc *d = &hyp_ffa.descs[hyp_ffa.ndescs];
+		d->id = (ffa_id_t)le32(p);
+		d->exec_ctx_count = (uint16_t)(le32(p) >> 16);
+		d->props = le32(p + 4);
+		for (unsigned int w = 0; w < 4; w++) {
+			d->uuid[w] = le32(p + 8 + 4 * w);
+		}
+		if (ffa_id_is_secure(d->id)) {
+			hyp_ffa.ndescs++;
+		}
+	}
+	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+}
+
+bool hyp_ffa_fwd_probe(void)
+{
+	struct ffa_value v = firmware(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
+	uint32_t version = (uint32_t)v.x[0];
+
+	/* NOT_SUPPORTED (bit 31) without a secure world; a v1.0 SPMC is not enough. */
+	if ((version & (1U << 31)) != 0 || version < FFA_VERSION_1_1 || (version >> 16) != 1) {
+		return false;
+	}
+	v = firmware(FFA_SPM_ID_GET_32, 0, 0, 0, 0, 0);
+	hyp_ffa.inst.spmc_id =
+		(uint32_t)v.x[0] == FFA_SUCCESS_32 ? (ffa_id_t)v.x[2] : HYP_FFA_EMUL_SPMC_ID;
+	v = firmware(FFA_RXTX_MAP_64, (uintptr_t)fwd_tx, (uintptr_t)fwd_rx, 1, 0, 0);
+	if ((uint32_t)v.x[0] == FFA_SUCCESS_32) {
+		read_partitions();
+	} else {
+		LOG_ERROR("FF-A: the SPMC refused tzvisor's RX/TX buffers (%d): guests see no "
+			  "partitions\n",
+			  (int)(int32_t)v.x[2]);
+	}
+	LOG_NOTICE("FF-A: SPMC 0x%04x below (v%u.%u), %u partition descriptor%s: guests' calls "
+		   "forwarded\n",
+		   hyp_ffa.inst.spmc_id, version >> 16, version & 0xFFFFU, hyp_ffa.ndescs,
+		   hyp_ffa.ndescs == 1 ? "" : "s");
+	return true;
+}
+
+static bool known_partition(ffa_id_t id)
+{
+	for (unsigned int i = 0; i < hyp_ffa.ndescs; i++) {
+		if (hyp_ffa.descs[i].id == id) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The SPMC's answer to a forwarded request or FFA_RUN, into v's registers. */
+static void give_back(struct vcpu *v, const struct ffa_value *r)
+{
+	uint32_t fid = ffa_fid(r);
+	struct ffa_value bad = ffa_error_value(FFA_ABORTED);
+
+	if (ffa_is_direct_resp(fid)) {
+		/* Only a response addressed to this VM reaches it. */
+		if (FFA_MSG_RECEIVER(ffa_w(r, 1)) != v->vm->ffa.ep.id) {
+			LOG_WARNING("VM %u (%s): a direct response for endpoint 0x%x: dropped\n",
+				    v->vm->id, v->vm->cfg.name, FFA_MSG_RECEIVER(ffa_w(r, 1)));
+			hyp_ffa_answer(v, &bad);
+			return;
+		}
+		ffa_direct_msg_write(r, v->arch.regs.x);
+		return;
+	}
+	if (fid == FFA_INTERRUPT_32 || fid == FFA_YIELD_32) {
+		/* w1: the partition and context the guest may resume with FFA_RUN. */
+		v->ffa.fwd_run = ffa_w(r, 1);
+	}
+	hyp_ffa_answer(v, r);
+}
+
+static struct ffa_value direct_req(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
+{
+	uint32_t w1 = ffa_w(args, 1);
+	ffa_id_t to = FFA_MSG_RECEIVER(w1);
+
+	/* As itself, to a partition the SPMC has; no framework messages from guests. */
+	if (FFA_MSG_SENDER(w1) != v->vm->ffa.ep.id || !ffa_id_is_secure(to) ||
+	    !known_partition(to) ||
+	    (fid != FFA_MSG_SEND_DIRECT_REQ2_64 && (ffa_w(args, 2) & FFA_FWK_MSG_BIT) != 0)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	struct ffa_value r = *args;
+	r.x[0] = fid; /* the SVE hint masked */
+	r.x[1] = w1;
+	arch_smc(&r);
+	return r;
+}
+
+static struct ffa_value run(struct vcpu *v, const struct ffa_value *args)
+{
+	uint32_t target = ffa_w(args, 1);
+
+	if (v->ffa.fwd_run == 0 || target != v->ffa.fwd_run) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	v->ffa.fwd_run = 0;
+	return firmware(FFA_RUN_32, target, 0, 0, 0, 0);
+}
+
+bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
+{
+	struct ffa_value r;
+
+	if (hyp_ffa_is_mem_fid(fid)) {
+		r = hyp_ffa_fwd_mem_call(v, args, fid);
+		hyp_ffa_answer(v, &r);
+		return true;
+	}
+	if (ffa_is_direct_req(fid)) {
+		r = direct_req(v, args, fid);
+	} else if (fid == FFA_RUN_32) {
+		r = run(v, args);
+	} else {
+		r = ffa_error_value(FFA_NOT_SUPPORTED);
+		hyp_ffa_answer(v, &r);
+		return true;
+	}
+	if ((uint32_t)r.x[0] == FFA_ERROR_32) {
+		hyp_ffa_answer(v, &r);
+	} else {
+		give_back(v, &r);
+	}
+	return true;
+}
+
+/* --- notifications with partitions ------------------------------------------------------- */
+
+/* The SPMC's schedule-receiver interrupt came on this CPU; hyp_ffa_fwd_poll reads why. */
+static uint32_t sri_seen;
+
+void hyp_ffa_fwd_vms_ready(void)
+{
+	/* Every normal VM gets a bitmap at the SPMC: partitions may notify it. */
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+		struct ffa_value r = firmware(FFA_NOTIFICATION_BITMAP_CREATE_32, vm->ffa.ep.id,
+					      vm->vcpu_count, 0, 0, 0);
+		vm->ffa.fwd_known = (uint32_t)r.x[0] == FFA_SUCCESS_32;
+		if (!vm->ffa.fwd_known) {
+			LOG_WARNING("VM %u (%s): the SPMC refused its notification bitmap (%d)\n",
+				    vm->id, vm->cfg.name, (int)(int32_t)r.x[2]);
+		}
+	}
+}
+
+void hyp_ffa_fwd_cpu_init(uint64_t redist)
+{
+	gic_local_enable(redist, HYP_FFA_SPMC_SRI);
+}
+
+bool hyp_ffa_fwd_irq(unsigned int intid)
+{
+	if (intid != HYP_FFA_SPMC_SRI) {
+		return false;
+	}
+	__atomic_or_fetch(&sri_seen, 1U << cpu_this()->index, __ATOMIC_RELAXED);
+	return true;
+}
+
+static void fetch_message(struct vm *vm);
+
+/* One INFO_GET answer's lists: the VMs named get their schedule-receiver interrupt. */
+static bool take_info(const struct ffa_value *r)
+{
+	uint32_t w2 = ffa_w(r, 2);
+	unsigned int lists = (w2 >> FFA_NOTIF_INFO_LISTS_SHIFT) & 0x1FU, at = 0;
+
+	for (unsigned int l = 0; l < lists; l++) {
+		unsigned int nvcpus = (w2 >> (FFA_NOTIF_INFO_SIZES_SHIFT + 2 * l)) & 3U;
+		if (at + 1 + nvcpus > FFA_NOTIF_INFO_MAX_IDS) {
+			break; /* an answer that does not hold together: the rest is ignored */
+		}
+		ffa_id_t id = (ffa_id_t)(r->x[3 + at / 4] >> (16 * (at % 4)));
+		struct vm *vm = ffa_id_is_secure(id) ? NULL : hyp_ffa_vm(id);
+		at++;
+		uint32_t vcpus = 0;
+		for (unsigned int k = 0; k < nvcpus; k++, at++) {
+			vcpus |= 1U << ((r->x[3 + at / 4] >> (16 * (at % 4))) & 31U);
+		}
+		/* Partitions listed are run by whoever schedules them: not done here yet. */
+		if (vm == NULL) {
+			continue;
+		}
+		fetch_message(vm);
+		sl_lock(&hyp_ffa.notif_lock);
+		if (nvcpus == 0) {
+			vm->ffa.fwd_pending_global = true;
+		}
+		vm->ffa.fwd_pending_vcpus |= vcpus;
+		sl_unlock(&hyp_ffa.notif_lock);
+		int target = -1;
+		for (unsigned int k = 0; k < vm->vcpu_count && vcpus != 0; k++) {
+			if ((vcpus & (1U << k)) != 0) {
+				target = (int)k;
+				break;
+			}
+		}
+		hyp_ffa_signal(vm, target);
+	}
+	return (w2 & FFA_NOTIF_INFO_MORE) != 0;
+}
+
+void hyp_ffa_fwd_poll(void)
+{
+	uint32_t me = 1U << cpu_this()->index;
+
+	if ((__atomic_fetch_and(&sri_seen, ~me, __ATOMIC_RELAXED) & me) == 0) {
+		return;
+	}
+	/* Bounded: a firmware that always says "more" does not hold this CPU. */
+	for (unsigned int i = 0; i < 8; i++) {
+		struct ffa_value r = firmware(FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0, 0, 0);
+		if ((uint32_t)r.x[0] != FFA_SUCCESS_64 || !take_info(&r)) {
+			break;
+		}
+	}
+}
+
+/*
+ * BIND/UNBIND (a partition's notifications to this VM), SET (this VM to a
+ * partition), GET (the partitions' and the SPM's bitmaps of this VM): ffa.c
+ * checked that the VM names itself; the SPMC checks the rest.
+ */
+struct ffa_value hyp_ffa_fwd_notif(struct vm *vm, const struct ffa_value *args)
+{
+	if (!vm->ffa.fwd_known) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	return firmware(ffa_fid(args), ffa_w(args, 1), ffa_w(args, 2), ffa_w(args, 3),
+			ffa_w(args, 4), 0);
+}
+
+/*
+ * FFA_MSG_SEND2 from a VM to a partition: the message ffa.c copied out of the
+ * VM's TX buffer and checked (its sender is the VM) goes through tzvisor's
+ * own TX buffer, sent for the VM (w1 [31:16]).
+ */
+struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w2)
+{
+	const struct ffa_msg_header *h = (const struct ffa_msg_header *)(const void *)msg;
+	size_t len = ffa_msg_total(h);
+
+	if (!known_partition(h->receiver)) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	if (len > sizeof(fwd_tx)) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	hyp_ffa_fwd_mem_lock(); /* tzvisor's TX buffer */
+	memcpy(fwd_tx, msg, len);
+	struct ffa_value r = firmware(FFA_MSG_SEND2_32, (uint32_t)vm->ffa.ep.id << 16, w2, 0, 0, 0);
+	hyp_ffa_fwd_mem_unlock();
+	return r;
+}
+
+void hyp_ffa_fwd_vm_stopped(struct vm *vm)
+{
+	(void)vm;
+}
+
+void hyp_ffa_fwd_vm_reset(struct vm *vm)
+{
+	(void)vm;
+}
+
+/*
+ * The message in tzvisor's RX buffer (the SPMC put it there for `vm`) into
+ * the VM's RX buffer, with its RX-full notification; tzvisor's buffer is
+ * released when the message is delivered or dropped. False if the VM's RX
+ * buffer is still full (tzvisor keeps it: delivered at the VM's
+ * FFA_RX_RELEASE). Under the forwarded-memory lock (tzvisor's buffers).
+ */
+static bool deliver_message(struct vm *vm)
+{
+	static uint8_t copy[PAGE_SIZE] __attribute__((aligned(16)));
+	struct ffa_msg_header h;
+
+	memcpy(copy, fwd_rx, sizeof(copy)); /* the SPMC's write is done: one read of it */
+	memcpy(&h, copy, sizeof(h));
+	bool good = h.offset >= FFA_MSG_HEADER_SIZE_V1_1 && h.offset <= sizeof(copy) &&
+		    h.size <= sizeof(copy) - h.offset && h.receiver == vm->ffa.ep.id &&
+		    ffa_id_is_secure(h.sender) && known_partition(h.sender);
+	if (good) {
+		int err = ffa_msg_put(&vm->ffa.rxtx, copy, &h);
+		if (err == FFA_BUSY) {
+			vm->ffa.fwd_msg_held = true;
+			return false;
+		}
+		good = err == 0;
+	}
+	if (!good) {
+		LOG_WARNING("VM %u (%s): a message from the SPMC that does not fit it: dropped\n",
+			    vm->id, vm->cfg.name);
+	}
+	vm->ffa.fwd_msg_held = false;
+	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+	if (good) {
+		sl_lock(&hyp_ffa.notif_lock);
+		ffa_notif_fwk_set(&vm->ffa.notif, FFA_NOTIF_FWK_RX_FULL);
+		sl_unlock(&hyp_ffa.notif_lock);
+	}
+	return good;
+}
+
+/*
+ * A partition's FFA_MSG_SEND2 to a VM lands in tzvisor's RX buffer, with the
+ * VM's RX-full framework notification pending at the SPMC: tzvisor takes
+ * that notification (it is the VM's again once delivered) and the message.
+ */
+static void fetch_message(struct vm *vm)
+{
+	hyp_ffa_fwd_mem_lock();
+	if (!vm->ffa.fwd_msg_held) {
+		struct ffa_value r = firmware(FFA_NOTIFICATION_GET_32, vm->ffa.ep.id,
+					      FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
+		uint32_t fwk = (uint32_t)r.x[0] == FFA_SUCCESS_32 ? ffa_w(&r, 6) : 0U;
+		if ((fwk & ~FFA_NOTIF_FWK_RX_FULL) != 0) {
+			sl_lock(&hyp_ffa.notif_lock); /* others the VM's own GET reports */
+			ffa_notif_fwk_set(&vm->ffa.notif, fwk & ~FFA_NOTIF_FWK_RX_FULL);
+			sl_unlock(&hyp_ffa.notif_lock);
+		}
+		if ((fwk & FFA_NOTIF_FWK_RX_FULL) != 0) {
+			deliver_message(vm);
+		}
+	}
+	hyp_ffa_fwd_mem_unlock();
+}
+
+void hyp_ffa_fwd_rx_released(struct vm *vm)
+{
+	bool delivered = false;
+
+	hyp_ffa_fwd_mem_lock();
+	if (vm->ffa.fwd_msg_held) {
+		delivered = deliver_message(vm);
+	}
+	hyp_ffa_fwd_mem_unlock();
+	if (delivered) {
+		hyp_ffa_signal(vm, -1);
+	}
+}

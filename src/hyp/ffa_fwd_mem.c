@@ -1,0 +1,285 @@
+/*
+ * Forwarding guests' memory sharing to a real SPMC (see hyp/ffa.h,
+ * ffa_fwd.c): FFA_MEM_SHARE, LEND, DONATE (32, 64) in one fragment, and
+ * FFA_MEM_RECLAIM.
+ *
+ * The guest's descriptor is copied out of its TX buffer and checked whole
+ * (hyp/ffa_xlate.h): the sender must be the VM itself and every
+ * constituent pages of its own RAM (anything else DENIED), which are
+ * rewritten to physical addresses; its RX/TX buffer pages may not be given
+ * (DENIED). The rewritten copy goes through tzvisor's own TX buffer to the
+ * SPMC, whose ownership ledger refuses pages already in a transaction. A
+ * lend or donate takes the pages out of the VM's stage 2 first (broadcast
+ * TLB invalidation; put back if the SPMC refuses), until the VM reclaims
+ * the lend; donated pages never come back. tzvisor remembers each
+ * transaction's VM, so that only that VM may reclaim it (the SPMC sees one
+ * normal world), and which pages it holds (RX/TX buffers may not be among
+ * them).
+ *
+ * Not forwarded: descriptors in fragments (FFA_MEM_FRAG_TX; NOT_SUPPORTED),
+ * more than FWD_MEM_RANGES constituents or more than one page
+ * (NOT_SUPPORTED), buffers other than the TX buffer (INVALID_PARAMETERS).
+ * A VM that stops or resets while it has memory out leaves it with the
+ * partitions (not reclaimed for it).
+ */
+#include <string.h>
+
+#include "arch/arch.h"
+#include "core/console.h"
+#include "core/mm.h"
+#include "core/panic.h"
+#include "core/spinlock.h"
+#include "core/types.h"
+#include "ffa/mem_desc.h"
+#include "hyp/ffa_internal.h"
+
+#define FWD_MEM_TXNS 32U
+#define FWD_MEM_RANGES 64U
+
+struct fwd_txn {
+	bool used;
+	bool donated; /* never reclaimed: the slot keeps the pages out of the VM's buffers */
+	bool lent; /* unmapped from the VM's stage 2 until reclaimed */
+	uint64_t handle;
+	const struct vm *vm;
+	uint32_t nranges;
+	struct ffa_mem_range ranges[FWD_MEM_RANGES]; /* physical */
+};
+
+/*
+ * Everything below, and tzvisor's TX buffer, under fwd_mem_lock; it is
+ * taken before a VM's RX/TX lock (also by FFA_RXTX_MAP, ffa.c).
+ */
+static struct spinlock fwd_mem_lock = SPINLOCK_INIT;
+static struct fwd_txn txns[FWD_MEM_TXNS];
+static uint8_t desc[PAGE_SIZE] __attribute__((aligned(16)));
+static struct ffa_mem_range scratch[FWD_MEM_RANGES];
+
+static uint64_t bytes(const struct ffa_mem_range *r)
+{
+	return (uint64_t)r->pages * PAGE_SIZE;
+}
+
+static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+void hyp_ffa_fwd_mem_init(void)
+{
+}
+
+void hyp_ffa_fwd_mem_lock(void)
+{
+	sl_lock(&fwd_mem_lock);
+}
+
+void hyp_ffa_fwd_mem_unlock(void)
+{
+	sl_unlock(&fwd_mem_lock);
+}
+
+bool hyp_ffa_fwd_mem_owns(struct vm *vm, uint64_t pa, uint64_t size)
+{
+	bool free = true;
+
+	for (unsigned int i = 0; i < FWD_MEM_TXNS && free; i++) {
+		const struct fwd_txn *t = &txns[i];
+		for (uint32_t k = 0; t->used && t->vm == vm && k < t->nranges && free; k++) {
+			free = !overlaps(pa, size, t->ranges[k].base, bytes(&t->ranges[k]));
+		}
+	}
+	return free;
+}
+
+static uint64_t ipa_of(const struct vm *vm, uint64_t pa)
+{
+	return pa - vm->mem_pa + vm->mem_ipa;
+}
+
+/* Takes ranges out of the VM's stage 2: all or nothing (NO_MEMORY if a block cannot split). */
+static int unmap_ranges(struct vm *vm, const struct ffa_mem_range *r, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (mm_split_edges(&vm->s2, ipa_of(vm, r[i].base), bytes(&r[i])) != MM_OK) {
+			return FFA_NO_MEMORY;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		CHECK(mm_unmap(&vm->s2, ipa_of(vm, r[i].base), bytes(&r[i])) == MM_OK);
+	}
+	return 0;
+}
+
+static void remap_ranges(struct vm *vm, const struct ffa_mem_range *r, uint32_t n)
+{
+	/* The tables that held them are still there (mm_unmap keeps emptied ones). */
+	for (uint32_t i = 0; i < n; i++) {
+		CHECK(mm_map(&vm->s2, ipa_of(vm, r[i].base), r[i].base, bytes(&r[i]),
+			     MM_RW | MM_X) == MM_OK);
+	}
+}
+
+/* Do the ranges touch the VM's own RX/TX buffers (physical addresses)? */
+static bool hits_buffers(struct vm *vm, const struct ffa_mem_range *r, uint32_t n)
+{
+	struct ffa_rxtx *b = &vm->ffa.rxtx;
+	bool hit = false;
+
+	sl_lock(&b->lock);
+	uint64_t size = (uint64_t)b->pages * PAGE_SIZE;
+	for (uint32_t i = 0; i < n && b->mapped && !hit; i++) {
+		hit = overlaps(r[i].base, bytes(&r[i]), b->tx, size) ||
+		      overlaps(r[i].base, bytes(&r[i]), b->rx, size);
+	}
+	sl_unlock(&b->lock);
+	return hit;
+}
+
+/* Copies len bytes of the VM's TX buffer into desc (INVALID without buffers or beyond them). */
+static int copy_tx(struct vm *vm, uint32_t len)
+{
+	struct ffa_rxtx *b = &vm->ffa.rxtx;
+	int err = 0;
+
+	sl_lock(&b->lock);
+	if (!b->mapped || len == 0 || len > b->pages * PAGE_SIZE) {
+		err = FFA_INVALID_PARAMETERS;
+	} else if (len > sizeof(desc)) {
+		err = FFA_NOT_SUPPORTED; /* more than tzvisor's own TX buffer holds */
+	} else {
+		memcpy(desc, (const void *)(uintptr_t)b->tx, len);
+	}
+	sl_unlock(&b->lock);
+	return err;
+}
+
+static struct fwd_txn *free_slot(void)
+{
+	for (unsigned int i = 0; i < FWD_MEM_TXNS; i++) {
+		if (!txns[i].used) {
+			return &txns[i];
+		}
+	}
+	return NULL;
+}
+
+static struct ffa_value send(struct vm *vm, const struct ffa_value *args, uint32_t fid)
+{
+	bool smc64 = (fid & 0x40000000U) != 0;
+	uint64_t addr = smc64 ? args->x[3] : ffa_w(args, 3);
+	uint32_t total = ffa_w(args, 1), len = ffa_w(args, 2);
+	bool lend = fid == FFA_MEM_LEND_32 || fid == FFA_MEM_LEND_64;
+	bool donate = fid == FFA_MEM_DONATE_32 || fid == FFA_MEM_DONATE_64;
+	struct ffa_xlate x = hyp_ffa_xlate(vm);
+	struct ffa_mem_txn t;
+	uint32_t n = 0;
+	uint64_t pages = 0;
+
+	/* Only the TX buffer; one fragment (FRAG_TX is not forwarded). */
+	if (addr != 0 || ffa_w(args, 4) != 0 || len > total) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	if (len != total) {
+		return ffa_error_value(FFA_NOT_SUPPORTED);
+	}
+	int err = copy_tx(vm, len);
+	if (err == 0) {
+		err = ffa_xlate_send(&x, desc, len, true, ffa_endpoint_version(&vm->ffa.ep),
+				     vm->ffa.ep.id, &t, scratch, FWD_MEM_RANGES, &n, &pages);
+		if (err == FFA_NO_MEMORY) {
+			err = FFA_NOT_SUPPORTED; /* more constituents than tzvisor keeps */
+		}
+	}
+	if (err == 0 && (n == 0 || hits_buffers(vm, scratch, n))) {
+		err = n == 0 ? FFA_INVALID_PARAMETERS : FFA_DENIED;
+	}
+	struct fwd_txn *slot = err == 0 ? free_slot() : NULL;
+	if (err == 0 && slot == NULL) {
+		err = FFA_NO_MEMORY;
+	}
+	/* A lender loses the pages before any borrower can have them. */
+	if (err == 0 && (lend || donate)) {
+		err = unmap_ranges(vm, scratch, n);
+	}
+	if (err != 0) {
+		return ffa_error_value((enum ffa_error)err);
+	}
+	memcpy(hyp_ffa_fwd_tx(), desc, len);
+	struct ffa_value r = {.x = {fid, total, len}};
+	arch_smc(&r);
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+		if (lend || donate) {
+			remap_ranges(vm, scratch, n);
+		}
+		if ((uint32_t)r.x[0] != FFA_ERROR_32) {
+			/* Not an answer to one whole descriptor (FRAG_RX?): nothing of it is ours.
+			 */
+			LOG_WARNING("VM %u (%s): the SPMC answered a memory send with 0x%x\n",
+				    vm->id, vm->cfg.name, (uint32_t)r.x[0]);
+			return ffa_error_value(FFA_ABORTED);
+		}
+		return r;
+	}
+	*slot = (struct fwd_txn){.used = true,
+				 .donated = donate,
+				 .lent = lend,
+				 .handle = (uint64_t)ffa_w(&r, 3) << 32 | ffa_w(&r, 2),
+				 .vm = vm,
+				 .nranges = n};
+	memcpy(slot->ranges, scratch, n * sizeof(scratch[0]));
+	LOG_VERBOSE("VM %u (%s): memory 0x%x forwarded, handle 0x%llx, %llu pages\n", vm->id,
+		    vm->cfg.name, fid, (unsigned long long)slot->handle, (unsigned long long)pages);
+	return r;
+}
+
+static struct ffa_value reclaim(struct vm *vm, const struct ffa_value *args)
+{
+	uint64_t handle = (uint64_t)ffa_w(args, 2) << 32 | ffa_w(args, 1);
+	struct fwd_txn *t = NULL;
+
+	for (unsigned int i = 0; i < FWD_MEM_TXNS && t == NULL; i++) {
+		if (txns[i].used && txns[i].handle == handle && txns[i].vm == vm) {
+			t = &txns[i];
+		}
+	}
+	/* Only the VM that gave it; a donation is gone for good. */
+	if (t == NULL || t->donated) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	struct ffa_value r = {
+		.x = {FFA_MEM_RECLAIM_32, ffa_w(args, 1), ffa_w(args, 2), ffa_w(args, 3)}};
+	arch_smc(&r);
+	if ((uint32_t)r.x[0] == FFA_SUCCESS_32) {
+		if (t->lent) {
+			remap_ranges(vm, t->ranges, t->nranges);
+		}
+		t->used = false;
+	}
+	return r;
+}
+
+struct ffa_value hyp_ffa_fwd_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
+{
+	struct ffa_value r;
+
+	sl_lock(&fwd_mem_lock);
+	switch (fid) {
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+	case FFA_MEM_DONATE_32:
+	case FFA_MEM_DONATE_64:
+		r = send(v->vm, args, fid);
+		break;
+	case FFA_MEM_RECLAIM_32:
+		r = reclaim(v->vm, args);
+		break;
+	default:
+		r = ffa_error_value(FFA_NOT_SUPPORTED);
+		break;
+	}
+	sl_unlock(&fwd_mem_lock);
+	return r;
+}
