@@ -2,7 +2,7 @@
 #
 #   make run-optee    set up, build and boot TF-A, tzvisor, OP-TEE and the test partitions and
 #                     Linux; a scripted session: the partitions Linux found, a short xtest run
-#   make test-optee   the whole `xtest -t regression` and `xtest -t benchmark` (~30 min)
+#   make test-optee   the whole `xtest -t regression` and `xtest -t benchmark` (over an hour here)
 #   make test         runs the qemu.optee scenario (OPTEE_TEST=0 leaves it out): OP-TEE's
 #                     driver and devices, tee-supplicant, the FF-A bus, tzv_ffa_test next to
 #                     OP-TEE, CPU hotplug, and an xtest subset, one report line per case
@@ -88,7 +88,7 @@ endif
 
 # For make test (tests/run_tests.py --optee-*).
 OPTEE_TEST_TIMEOUT ?= 420
-OPTEE_FULL_TIMEOUT ?= 5400
+OPTEE_FULL_TIMEOUT ?= 7200
 ifeq ($(and $(filter 1,$(LINUX_TEST)),$(filter 1,$(OPTEE_TEST))),1)
 ifeq ($(OPTEE_MISSING),)
 LINUX_TEST_BUILD += optee-stack
