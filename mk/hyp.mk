@@ -105,11 +105,11 @@ HYP_SP_VM_DEFS := -DSP_VM -DSP_NAME='"tzv-vm-sp"' -DSP_EXEC_CTX=8 -DSP_CANARY_OW
 
 $(BUILD)/hyp-sp/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(SP_CFLAGS) $(HYP_SP_VM_DEFS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(SP_CFLAGS) $(HYP_SP_VM_DEFS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp-sp/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(SP_CFLAGS) $(HYP_SP_VM_DEFS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(SP_CFLAGS) $(HYP_SP_VM_DEFS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/hyp-sp/test-sp-vm.elf: $(HYP_SP_VM_OBJS) partitions/runtime/vm.ld
 	@echo "  LD     $@"

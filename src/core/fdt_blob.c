@@ -76,18 +76,15 @@ static bool listed(const char *name, const char *const *list, size_t n)
 	return false;
 }
 
-/* Appends ", <prefix><name><suffix>" (no comma first) to out; "..." once it no longer fits. */
-static void list_append(char *out, size_t out_len, const char *prefix, const char *name,
-			const char *suffix)
+/* Appends ", " (not first) and the parts to out; "..." once it no longer fits. */
+static void list_append(char *out, size_t out_len, const char *const *parts, size_t nparts)
 {
-	size_t len = strlen(out);
-	const char *parts[] = {len != 0 ? ", " : "", prefix, name, suffix};
-	size_t need = 0;
+	size_t len = strlen(out), need = len != 0 ? 2 : 0;
 
 	if (len >= 3 && strcmp(out + len - 3, "...") == 0) {
 		return; /* already cut */
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+	for (size_t i = 0; i < nparts; i++) {
 		need += strlen(parts[i]);
 	}
 	if (len + need + 1 > out_len) {
@@ -97,7 +94,11 @@ static void list_append(char *out, size_t out_len, const char *prefix, const cha
 		}
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+	if (len != 0) {
+		memcpy(out + len, ", ", 2);
+		len += 2;
+	}
+	for (size_t i = 0; i < nparts; i++) {
 		size_t l = strlen(parts[i]);
 		memcpy(out + len, parts[i], l);
 		len += l;
@@ -105,30 +106,75 @@ static void list_append(char *out, size_t out_len, const char *prefix, const cha
 	out[len] = '\0';
 }
 
-void fdt_list_unknown(const void *fdt, int node, const char *prefix, const struct fdt_known *known,
-		      char *out, size_t out_len)
+static void list_unknown_one(char *out, size_t out_len, const char *prefix, const char *sub,
+			     const char *name, const char *suffix)
+{
+	const char *parts[] = {prefix, sub != NULL ? sub : "", sub != NULL ? "/" : "", name,
+			       suffix};
+
+	list_append(out, out_len, parts, ARRAY_SIZE(parts));
+}
+
+void fdt_list_unknown(const struct fdt_props *p, const char *prefix, const char *sub,
+		      const struct fdt_known *known, char *out, size_t out_len)
 {
 	int off;
 
 	if (out_len == 0) {
 		return;
 	}
-	fdt_for_each_property_offset (off, fdt, node) {
-		const char *name = NULL;
-		if (fdt_getprop_by_offset(fdt, off, &name, NULL) == NULL || name == NULL) {
-			continue;
+	if (p->complete) {
+		/* The names fdt_props_read kept: no second walk of the node. */
+		for (unsigned int i = 0; i < p->count; i++) {
+			if (!listed(p->name[i], known->props, known->nprops)) {
+				list_unknown_one(out, out_len, prefix, sub, p->name[i], "");
+			}
 		}
-		if (!listed(name, known->props, known->nprops)) {
-			list_append(out, out_len, prefix, name, "");
+	} else {
+		fdt_for_each_property_offset (off, p->fdt, p->node) {
+			const char *name = NULL;
+			if (fdt_getprop_by_offset(p->fdt, off, &name, NULL) != NULL &&
+			    name != NULL && !listed(name, known->props, known->nprops)) {
+				list_unknown_one(out, out_len, prefix, sub, name, "");
+			}
 		}
 	}
 	if (known->nodes == NULL) {
 		return;
 	}
-	fdt_for_each_subnode (off, fdt, node) {
-		const char *name = fdt_get_name(fdt, off, NULL);
+	fdt_for_each_subnode (off, p->fdt, p->node) {
+		const char *name = fdt_get_name(p->fdt, off, NULL);
 		if (name != NULL && !listed(name, known->nodes, known->nnodes)) {
-			list_append(out, out_len, prefix, name, "/");
+			list_unknown_one(out, out_len, prefix, sub, name, "/");
+		}
+	}
+}
+
+/* libfdt's rule: "name" names "name" and "name@<unit>". */
+static bool node_name_is(const char *node, const char *name)
+{
+	size_t n = 0;
+
+	while (name[n] != '\0' && node[n] == name[n]) {
+		n++;
+	}
+	return name[n] == '\0' &&
+	       (node[n] == '\0' || (node[n] == '@' && memchr(name, '@', n) == NULL));
+}
+
+void fdt_find_subnodes(const void *fdt, int parent, const char *const *names, int *offs, size_t n)
+{
+	int node;
+
+	for (size_t i = 0; i < n; i++) {
+		offs[i] = -FDT_ERR_NOTFOUND;
+	}
+	fdt_for_each_subnode (node, fdt, parent) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		for (size_t i = 0; name != NULL && i < n; i++) {
+			if (offs[i] < 0 && node_name_is(name, names[i])) {
+				offs[i] = node;
+			}
 		}
 	}
 }

@@ -54,11 +54,19 @@ struct fdt_known {
 
 /*
  * Appends to `out` (a NUL-terminated list, separated by ", ") each property
- * of `node` that `known` does not name, as "<prefix><name>", and each such
- * subnode as "<prefix><name>/". A list that does not fit in out_len bytes
- * ends in "...". For reporting what a manifest has that tzvisor ignores.
+ * of the node read into `p` that `known` does not name, as
+ * "<prefix><sub>/<name>" ("<prefix><name>" when sub is NULL), and each such
+ * subnode with a "/" after it. A list that does not fit in out_len bytes ends
+ * in "...". For reporting what a manifest has that tzvisor ignores.
  */
-void fdt_list_unknown(const void *fdt, int node, const char *prefix, const struct fdt_known *known,
-		      char *out, size_t out_len);
+void fdt_list_unknown(const struct fdt_props *p, const char *prefix, const char *sub,
+		      const struct fdt_known *known, char *out, size_t out_len);
+
+/*
+ * The offsets of parent's subnodes named names[0..n) (as fdt_subnode_offset:
+ * "name" also matches "name@unit"), found in one walk; -FDT_ERR_NOTFOUND for
+ * those absent, the first match for a name given twice.
+ */
+void fdt_find_subnodes(const void *fdt, int parent, const char *const *names, int *offs, size_t n);
 
 #endif

@@ -145,7 +145,7 @@ static enum spmc_manifest_err parse_vm(const void *fdt, int node, struct spmc_ma
 		sp->debug_name[i] = name[i];
 	}
 	const struct fdt_known known = {VM_PROPS, ARRAY_SIZE(VM_PROPS), NULL, 0};
-	fdt_list_unknown(fdt, node, "", &known, sp->ignored, sizeof(sp->ignored));
+	fdt_list_unknown(&props, "", NULL, &known, sp->ignored, sizeof(sp->ignored));
 	return SPMC_MANIFEST_OK;
 }
 

@@ -205,30 +205,44 @@ static enum sp_manifest_err parse_interrupts(const struct fdt_props *props, stru
 	return SP_MANIFEST_OK;
 }
 
-/* The memory-regions or device-regions node of the root, if there is one. */
-static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct sp_manifest *m,
-					  struct sp_region *out, unsigned int *count,
-					  uint32_t *phandles, char *field, size_t field_len)
+/* Names the field a region's check failed on: "<what>/<region>/<property>". */
+static enum sp_manifest_err region_error(enum sp_manifest_err e, char *field, size_t field_len,
+					 const char *what, const char *name, const char *prop)
+{
+	fmt_snprintf(field, field_len, "%s/%s%s%s", what, name, prop[0] != '\0' ? "/" : "", prop);
+	return e;
+}
+
+/*
+ * The memory-regions or device-regions node of the root (offset `parent`,
+ * negative if there is none). The field is named only when a check fails:
+ * formatting it for every property is a good part of the parse.
+ */
+static enum sp_manifest_err parse_regions(const void *fdt, int parent, bool device,
+					  struct sp_manifest *m, struct sp_region *out,
+					  unsigned int *count, uint32_t *phandles, char *field,
+					  size_t field_len)
 {
 	const char *compat =
 		device ? "arm,ffa-manifest-device-regions" : "arm,ffa-manifest-memory-regions";
 	const char *what = device ? "device-regions" : "memory-regions";
-	int parent = fdt_subnode_offset(fdt, 0, what);
+	const char *prefix = device ? "device-regions/" : "memory-regions/";
+	const struct fdt_known known = {
+		device ? DEV_REGION_PROPS : MEM_REGION_PROPS,
+		device ? ARRAY_SIZE(DEV_REGION_PROPS) : ARRAY_SIZE(MEM_REGION_PROPS), NULL, 0};
 	int node;
 	struct fdt_props props;
 
 	if (parent < 0) {
 		return SP_MANIFEST_OK; /* optional */
 	}
-	fmt_snprintf(field, field_len, "%s/compatible", what);
 	fdt_props_read(fdt, parent, &props);
 	if (!fdt_props_compatible(&props, compat)) {
+		fmt_snprintf(field, field_len, "%s/compatible", what);
 		return SP_MANIFEST_BAD_COMPAT;
 	}
-	char prefix[SP_NAME_LEN + 24];
-	fmt_snprintf(prefix, sizeof(prefix), "%s/", what);
 	const struct fdt_known parent_known = {COMPAT_ONLY, ARRAY_SIZE(COMPAT_ONLY), NULL, 0};
-	fdt_list_unknown(fdt, parent, prefix, &parent_known, m->ignored, sizeof(m->ignored));
+	fdt_list_unknown(&props, prefix, NULL, &parent_known, m->ignored, sizeof(m->ignored));
 	*count = 0;
 	fdt_for_each_subnode (node, fdt, parent) {
 		const char *name = fdt_get_name(fdt, node, NULL);
@@ -237,83 +251,77 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct s
 		uint64_t base = 0, off = 0, end;
 		int has_base, has_off;
 
-		fmt_snprintf(field, field_len, "%s/%s", what, name != NULL ? name : "?");
+		if (name == NULL) {
+			name = "?";
+		}
 		if (*count >= max) {
-			return SP_MANIFEST_TOO_MANY;
+			return region_error(SP_MANIFEST_TOO_MANY, field, field_len, what, name, "");
 		}
 		memset(&r, 0, sizeof(r));
 		fdt_props_read(fdt, node, &props);
-		fmt_snprintf(r.name, sizeof(r.name), "%s", name != NULL ? name : "");
 		get_string(&props, "description", r.name, sizeof(r.name));
 		if (r.name[0] == '\0') {
-			fmt_snprintf(r.name, sizeof(r.name), "%s", name != NULL ? name : "");
+			fmt_snprintf(r.name, sizeof(r.name), "%s", name);
 		}
 		if (get_u32(&props, "pages-count", &r.pages) != 1) {
-			fmt_snprintf(field, field_len, "%s/%s/pages-count", what, name);
-			return SP_MANIFEST_MISSING;
+			return region_error(SP_MANIFEST_MISSING, field, field_len, what, name,
+					    "pages-count");
 		}
 		if (get_u32(&props, "attributes", &r.attrs) != 1) {
-			fmt_snprintf(field, field_len, "%s/%s/attributes", what, name);
-			return SP_MANIFEST_MISSING;
+			return region_error(SP_MANIFEST_MISSING, field, field_len, what, name,
+					    "attributes");
 		}
 		has_base = get_u64(&props, "base-address", &base);
 		has_off = device ? 0 : get_u64(&props, "load-address-relative-offset", &off);
-		fmt_snprintf(field, field_len, "%s/%s/base-address", what, name);
-		if (has_base < 0 || has_off < 0 || (has_base == 1 && has_off == 1)) {
-			return SP_MANIFEST_BAD_VALUE;
+		if (has_base < 0 || has_off < 0 || (has_base == 1 && has_off == 1) ||
+		    (has_off == 1 && !range_end(m->load_address, off, &base))) {
+			return region_error(SP_MANIFEST_BAD_VALUE, field, field_len, what, name,
+					    "base-address");
 		}
 		if (has_base == 0 && has_off == 0) {
 			/* Regions the SPMC would place itself are not implemented. */
-			return device ? SP_MANIFEST_MISSING : SP_MANIFEST_UNSUPPORTED;
-		}
-		if (has_off == 1 && !range_end(m->load_address, off, &base)) {
-			return SP_MANIFEST_BAD_VALUE;
+			return region_error(device ? SP_MANIFEST_MISSING : SP_MANIFEST_UNSUPPORTED,
+					    field, field_len, what, name, "base-address");
 		}
 		r.base = base;
 		r.relative = has_off == 1;
-		fmt_snprintf(field, field_len, "%s/%s/pages-count", what, name);
 		if (r.pages == 0 || !range_end(r.base, (uint64_t)r.pages * PAGE_SIZE, &end)) {
-			return SP_MANIFEST_BAD_VALUE;
+			return region_error(SP_MANIFEST_BAD_VALUE, field, field_len, what, name,
+					    "pages-count");
 		}
-		fmt_snprintf(field, field_len, "%s/%s/base-address", what, name);
 		if (!IS_ALIGNED(r.base, PAGE_SIZE)) {
-			return SP_MANIFEST_BAD_VALUE;
+			return region_error(SP_MANIFEST_BAD_VALUE, field, field_len, what, name,
+					    "base-address");
 		}
-		fmt_snprintf(field, field_len, "%s/%s/attributes", what, name);
 		if ((r.attrs & ~(SP_REGION_R | SP_REGION_W | SP_REGION_X | SP_REGION_NS)) != 0 ||
 		    (r.attrs & SP_REGION_R) == 0 || (device && (r.attrs & SP_REGION_X) != 0)) {
-			return SP_MANIFEST_BAD_VALUE;
+			return region_error(SP_MANIFEST_BAD_VALUE, field, field_len, what, name,
+					    "attributes");
 		}
 		enum sp_manifest_err e = check_dma(&props, device, what, name, field, field_len);
 		if (e != SP_MANIFEST_OK) {
 			return e;
 		}
 		int flag = device ? get_flag(&props, "exclusive-access") : 0;
-		fmt_snprintf(field, field_len, "%s/%s/exclusive-access", what, name);
 		if (flag < 0) {
-			return SP_MANIFEST_MISSING;
+			return region_error(SP_MANIFEST_MISSING, field, field_len, what, name,
+					    "exclusive-access");
 		}
 		r.exclusive = flag == 1;
 		/* Its phandle, for rx_tx-info (0: none; dtc never gives 0 or 0xffffffff). */
 		uint32_t ph = 0;
-		fmt_snprintf(field, field_len, "%s/%s/phandle", what, name);
 		if (get_u32(&props, "phandle", &ph) < 0) {
-			return SP_MANIFEST_MISSING;
+			return region_error(SP_MANIFEST_MISSING, field, field_len, what, name,
+					    "phandle");
 		}
 		if (phandles != NULL) {
 			phandles[*count] = ph;
 		}
-		fmt_snprintf(prefix, sizeof(prefix), "%s/%s/", what, name);
-		const struct fdt_known known = {device ? DEV_REGION_PROPS : MEM_REGION_PROPS,
-						device ? ARRAY_SIZE(DEV_REGION_PROPS)
-						       : ARRAY_SIZE(MEM_REGION_PROPS),
-						NULL, 0};
-		fdt_list_unknown(fdt, node, prefix, &known, m->ignored, sizeof(m->ignored));
+		fdt_list_unknown(&props, prefix, name, &known, m->ignored, sizeof(m->ignored));
 		if (device) {
-			fmt_snprintf(field, field_len, "%s/%s/interrupts", what, name);
 			e = parse_interrupts(&props, m);
 			if (e != SP_MANIFEST_OK) {
-				return e;
+				return region_error(e, field, field_len, what, name, "interrupts");
 			}
 		}
 		out[(*count)++] = r;
@@ -322,10 +330,9 @@ static enum sp_manifest_err parse_regions(const void *fdt, bool device, struct s
 }
 
 /* The boot-info node: compatible, and the ffa_manifest flag. */
-static enum sp_manifest_err parse_boot_info(const void *fdt, struct sp_manifest *m, char *field,
-					    size_t field_len)
+static enum sp_manifest_err parse_boot_info(const void *fdt, int node, struct sp_manifest *m,
+					    char *field, size_t field_len)
 {
-	int node = fdt_subnode_offset(fdt, 0, "boot-info");
 	struct fdt_props props;
 
 	if (node < 0) {
@@ -339,7 +346,7 @@ static enum sp_manifest_err parse_boot_info(const void *fdt, struct sp_manifest 
 	m->boot_info_node = true;
 	m->boot_info_manifest = flag == 1;
 	const struct fdt_known known = {BOOT_INFO_PROPS, ARRAY_SIZE(BOOT_INFO_PROPS), NULL, 0};
-	fdt_list_unknown(fdt, node, "boot-info/", &known, m->ignored, sizeof(m->ignored));
+	fdt_list_unknown(&props, "boot-info/", NULL, &known, m->ignored, sizeof(m->ignored));
 	return SP_MANIFEST_OK;
 }
 
@@ -348,7 +355,7 @@ static enum sp_manifest_err parse_boot_info(const void *fdt, struct sp_manifest 
  * rx-tx-buffer): its rx-buffer and tx-buffer phandles must name two
  * different read-write, secure memory regions of the same size.
  */
-static enum sp_manifest_err parse_rxtx(const void *fdt, struct sp_manifest *m,
+static enum sp_manifest_err parse_rxtx(const void *fdt, const int *nodes, struct sp_manifest *m,
 				       const uint32_t *phandles, char *field, size_t field_len)
 {
 	const char *names[] = {"rx_tx-info", "rx-tx-buffer"};
@@ -356,7 +363,7 @@ static enum sp_manifest_err parse_rxtx(const void *fdt, struct sp_manifest *m,
 	const char *name = NULL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		int n = fdt_subnode_offset(fdt, 0, names[i]);
+		int n = nodes[i];
 		CHECK_FIELD(n < 0 || node < 0, SP_MANIFEST_BAD_VALUE, names[i]); /* both given */
 		if (n >= 0) {
 			node = n;
@@ -398,10 +405,8 @@ static enum sp_manifest_err parse_rxtx(const void *fdt, struct sp_manifest *m,
 		return SP_MANIFEST_BAD_VALUE;
 	}
 	m->rxtx_present = true;
-	char prefix[24];
-	fmt_snprintf(prefix, sizeof(prefix), "%s/", name);
 	const struct fdt_known known = {RXTX_PROPS, ARRAY_SIZE(RXTX_PROPS), NULL, 0};
-	fdt_list_unknown(fdt, node, prefix, &known, m->ignored, sizeof(m->ignored));
+	fdt_list_unknown(&props, "", name, &known, m->ignored, sizeof(m->ignored));
 	return SP_MANIFEST_OK;
 }
 
@@ -548,20 +553,26 @@ enum sp_manifest_err sp_manifest_parse(const void *fdt, size_t size, struct sp_m
 		    SP_MANIFEST_BAD_VALUE, "mem-size");
 	const struct fdt_known known = {ROOT_PROPS, ARRAY_SIZE(ROOT_PROPS), ROOT_NODES,
 					ARRAY_SIZE(ROOT_NODES)};
-	fdt_list_unknown(fdt, 0, "", &known, m.ignored, sizeof(m.ignored));
+	fdt_list_unknown(&root, "", NULL, &known, m.ignored, sizeof(m.ignored));
 	m.managed_exit_virq = fdt_props_get(&root, "managed-exit-virq", NULL) != NULL;
 
+	/* The root's nodes, found in one walk of it (libfdt's lookup walks it each time). */
+	static const char *const nodes[] = {"memory-regions", "device-regions", "boot-info",
+					    "rx_tx-info", "rx-tx-buffer"};
+	int at[ARRAY_SIZE(nodes)];
+	fdt_find_subnodes(fdt, 0, nodes, at, ARRAY_SIZE(nodes));
 	uint32_t phandles[SP_MAX_MEM_REGIONS] = {0};
-	enum sp_manifest_err e =
-		parse_regions(fdt, false, &m, m.mem, &m.mem_count, phandles, field, field_len);
+	enum sp_manifest_err e = parse_regions(fdt, at[0], false, &m, m.mem, &m.mem_count, phandles,
+					       field, field_len);
 	if (e == SP_MANIFEST_OK) {
-		e = parse_regions(fdt, true, &m, m.dev, &m.dev_count, NULL, field, field_len);
+		e = parse_regions(fdt, at[1], true, &m, m.dev, &m.dev_count, NULL, field,
+				  field_len);
 	}
 	if (e == SP_MANIFEST_OK) {
-		e = parse_boot_info(fdt, &m, field, field_len);
+		e = parse_boot_info(fdt, at[2], &m, field, field_len);
 	}
 	if (e == SP_MANIFEST_OK) {
-		e = parse_rxtx(fdt, &m, phandles, field, field_len);
+		e = parse_rxtx(fdt, &at[3], &m, phandles, field, field_len);
 	}
 	if (e != SP_MANIFEST_OK) {
 		return e;

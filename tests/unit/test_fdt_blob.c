@@ -138,12 +138,86 @@ static void node_too_big_falls_back(void **state)
 	}
 }
 
+/* Root with subnodes "mem", "dev@1", "mem" again, one nested inside "dev@1". */
+static void build_nodes(void)
+{
+	memset(blob_storage, 0, sizeof(blob_storage));
+	FDT_OK(fdt_create(blob, (int)sizeof(blob_storage)));
+	FDT_OK(fdt_finish_reservemap(blob));
+	FDT_OK(fdt_begin_node(blob, ""));
+	FDT_OK(fdt_begin_node(blob, "mem"));
+	FDT_OK(fdt_end_node(blob));
+	FDT_OK(fdt_begin_node(blob, "dev@1"));
+	FDT_OK(fdt_begin_node(blob, "inner"));
+	FDT_OK(fdt_end_node(blob));
+	FDT_OK(fdt_end_node(blob));
+	FDT_OK(fdt_begin_node(blob, "mem"));
+	FDT_OK(fdt_end_node(blob));
+	FDT_OK(fdt_end_node(blob));
+	FDT_OK(fdt_finish(blob));
+	assert_true(fdt_blob_ok(blob, sizeof(blob_storage)));
+}
+
+/* One walk finds what fdt_subnode_offset finds, name by name (unit addresses, nesting, absence). */
+static void find_subnodes_match_libfdt(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"mem", "dev",  "dev@1", "inner",
+					    "me",  "memo", "dev@2", ""};
+	int offs[sizeof(names) / sizeof(names[0])];
+
+	build_nodes();
+	fdt_find_subnodes(blob, 0, names, offs, sizeof(names) / sizeof(names[0]));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int want = fdt_subnode_offset(blob, 0, names[i]);
+		assert_int_equal(offs[i], want < 0 ? -FDT_ERR_NOTFOUND : want);
+	}
+	assert_true(offs[0] > 0 && offs[1] > 0 && offs[1] == offs[2]);
+	assert_int_equal(offs[3], -FDT_ERR_NOTFOUND); /* a grandchild is no subnode */
+}
+
+/* Unknown properties listed the same from the cached names and from a node too big to cache. */
+static void list_unknown_both_paths(void **state)
+{
+	(void)state;
+	static const char *const known_big[] = {"p0", "p2"};
+	static const char *const known_root[] = {"compatible", "id", "flag"};
+	static const char *const known_nodes[] = {"other"};
+	const struct fdt_known kb = {known_big, 2, NULL, 0};
+	const struct fdt_known kr = {known_root, 3, known_nodes, 1};
+	struct fdt_props p;
+	char out[64];
+
+	build(4);
+	int big = fdt_subnode_offset(blob, 0, "big");
+	fdt_props_read(blob, big, &p);
+	assert_true(p.complete);
+	out[0] = '\0';
+	fdt_list_unknown(&p, "x/", "big", &kb, out, sizeof(out));
+	assert_string_equal(out, "x/big/p1, x/big/p3");
+
+	build(FDT_PROPS_MAX + 1);
+	big = fdt_subnode_offset(blob, 0, "big");
+	fdt_props_read(blob, big, &p);
+	assert_false(p.complete);
+	out[0] = '\0';
+	fdt_list_unknown(&p, "", NULL, &kb, out, 24);
+	assert_string_equal(out, "p1, p3, p4, p5, p6, ..."); /* cut to fit 24 bytes */
+
+	fdt_props_read(blob, 0, &p);
+	out[0] = '\0';
+	fdt_list_unknown(&p, "", NULL, &kr, out, sizeof(out));
+	assert_string_equal(out, "load-address, big/");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(root_lookups_match_libfdt),
 		cmocka_unit_test(compatible_lists),
 		cmocka_unit_test(node_too_big_falls_back),
+		cmocka_unit_test(find_subnodes_match_libfdt),
+		cmocka_unit_test(list_unknown_both_paths),
 	};
 	return cmocka_run_group_tests_name("fdt_blob", tests, NULL, NULL);
 }
