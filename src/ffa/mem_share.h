@@ -37,6 +37,49 @@
 #include "ffa/ffa.h"
 #include "ffa/mem_desc.h"
 
+/* The memory-management ABIs: what a role routes to the functions below. */
+static inline bool ffa_is_mem_fid(uint32_t fid)
+{
+	switch (fid) {
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+	case FFA_MEM_DONATE_32:
+	case FFA_MEM_DONATE_64:
+	case FFA_MEM_FRAG_TX_32:
+	case FFA_MEM_RETRIEVE_REQ_32:
+	case FFA_MEM_RETRIEVE_REQ_64:
+	case FFA_MEM_FRAG_RX_32:
+	case FFA_MEM_RELINQUISH_32:
+	case FFA_MEM_RECLAIM_32:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* FFA_MEM_SHARE/LEND/DONATE (32 or 64 bit): the transaction's type. */
+static inline enum ffa_mem_type ffa_mem_send_type(uint32_t fid)
+{
+	switch (fid) {
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+		return FFA_MEM_TYPE_SHARE;
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+		return FFA_MEM_TYPE_LEND;
+	default:
+		return FFA_MEM_TYPE_DONATE;
+	}
+}
+
+/* A handle passed in w1 (low half) and w2 (high half): FRAG_TX, FRAG_RX, RECLAIM. */
+static inline uint64_t ffa_mem_handle_arg(const struct ffa_value *args)
+{
+	return (uint64_t)(uint32_t)args->x[2] << 32 | (uint32_t)args->x[1];
+}
+
 /* Table sizes (host tests build smaller ones to reach the limits). */
 #ifndef MEM_MAX_TXNS
 #define MEM_MAX_TXNS 128U

@@ -1,5 +1,7 @@
 #include "ffa/rxtx.h"
 
+#include <string.h>
+
 #include "core/types.h"
 
 int ffa_rxtx_map_check(const struct ffa_rxtx *b, uint64_t tx, uint64_t rx, uint32_t w3,
@@ -60,4 +62,18 @@ int ffa_rx_release(struct ffa_rxtx *b)
 	}
 	b->rx_state = FFA_RX_EMPTY;
 	return 0;
+}
+
+int ffa_tx_copy(struct ffa_rxtx *b, void *dst, uint32_t len)
+{
+	int err = 0;
+
+	sl_lock(&b->lock);
+	if (!b->mapped || len > ffa_rxtx_size(b)) {
+		err = FFA_INVALID_PARAMETERS;
+	} else {
+		memcpy(dst, (const void *)(uintptr_t)b->tx, len);
+	}
+	sl_unlock(&b->lock);
+	return err;
 }

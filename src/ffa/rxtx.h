@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/spinlock.h"
+#include "core/types.h"
 #include "ffa/ffa.h"
 
 #define FFA_RXTX_MAX_PAGES 16U
@@ -43,5 +44,17 @@ int ffa_rxtx_unmap_check(const struct ffa_rxtx *b);
 void ffa_rxtx_clear(struct ffa_rxtx *b);
 /* FFA_RX_RELEASE: FULL -> EMPTY; DENIED when not mapped or already empty. */
 int ffa_rx_release(struct ffa_rxtx *b);
+
+/* The buffers' size in bytes. */
+static inline uint32_t ffa_rxtx_size(const struct ffa_rxtx *b)
+{
+	return b->pages * PAGE_SIZE;
+}
+
+/*
+ * Copies the first len bytes of the TX buffer to dst under the buffers'
+ * lock: 0, or INVALID_PARAMETERS without buffers or for len beyond them.
+ */
+int ffa_tx_copy(struct ffa_rxtx *b, void *dst, uint32_t len);
 
 #endif

@@ -672,7 +672,7 @@ bool hyp_ffa_call(struct vcpu *v)
 		if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 			return hyp_ffa_fwd_call(v, &args, fid);
 		}
-		if (hyp_ffa_is_mem_fid(fid)) {
+		if (ffa_is_mem_fid(fid)) {
 			r = hyp_ffa_mem_call(v, &args, fid);
 			break;
 		}

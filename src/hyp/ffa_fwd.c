@@ -51,6 +51,7 @@
 #include "core/types.h"
 #include "ffa/indirect.h"
 #include "ffa/notif.h"
+#include "ffa/mem_share.h"
 #include "hyp/ffa_internal.h"
 
 /* tzvisor's own RX/TX buffers with the SPMC. */
@@ -207,7 +208,7 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 {
 	struct ffa_value r;
 
-	if (hyp_ffa_is_mem_fid(fid)) {
+	if (ffa_is_mem_fid(fid)) {
 		r = hyp_ffa_fwd_mem_call(v, args, fid);
 		hyp_ffa_answer(v, &r);
 		return true;

@@ -52,7 +52,6 @@ void hyp_ffa_msg_run(struct vm *vm, unsigned int vcpu);
 void hyp_ffa_msg_vm_stopped(struct vm *vm);
 
 /* --- the emulated SPMC's memory sharing (ffa_mem.c) --------------------------------- */
-bool hyp_ffa_is_mem_fid(uint32_t fid);
 struct ffa_value hyp_ffa_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid);
 /* Are [pa, pa + size) the VM's own pages in no transaction (for its RX/TX buffers)? */
 bool hyp_ffa_mem_owns(struct vm *vm, uint64_t pa, uint64_t size);

@@ -193,27 +193,6 @@ int mem_role_zero(const struct ffa_mem_range *r, uint32_t n)
 
 /* --- the ABIs -------------------------------------------------------------------- */
 
-bool hyp_ffa_is_mem_fid(uint32_t fid)
-{
-	switch (fid) {
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-	case FFA_MEM_DONATE_32:
-	case FFA_MEM_DONATE_64:
-	case FFA_MEM_FRAG_TX_32:
-	case FFA_MEM_RETRIEVE_REQ_32:
-	case FFA_MEM_RETRIEVE_REQ_64:
-	case FFA_MEM_FRAG_RX_32:
-	case FFA_MEM_RELINQUISH_32:
-	case FFA_MEM_RECLAIM_32:
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool hyp_ffa_mem_owns(struct vm *vm, uint64_t pa, uint64_t size)
 {
 	return mem_owns(vm->ffa.ep.id, pa, size);
@@ -236,27 +215,6 @@ static struct mem_caller caller(struct vm *vm)
 	};
 }
 
-static uint32_t buffer_size(const struct ffa_rxtx *b)
-{
-	return b->pages * PAGE_SIZE;
-}
-
-/* Copies len bytes of the VM's TX buffer into desc_copy: INVALID without buffers or beyond them. */
-static int copy_tx(struct vm *vm, uint32_t len)
-{
-	struct ffa_rxtx *b = &vm->ffa.rxtx;
-	int err = 0;
-
-	sl_lock(&b->lock);
-	if (!b->mapped || len > buffer_size(b)) {
-		err = FFA_INVALID_PARAMETERS;
-	} else {
-		memcpy(desc_copy, (const void *)(uintptr_t)b->tx, len);
-	}
-	sl_unlock(&b->lock);
-	return err;
-}
-
 /*
  * A retrieve response fragment into the VM's RX buffer, which must be free
  * (BUSY); written by the core into `resp`, its addresses moved into the
@@ -274,7 +232,7 @@ static struct ffa_value to_rx(struct vm *vm, const struct mem_caller *c, bool fi
 	} else if (b->rx_state != FFA_RX_EMPTY) {
 		r = ffa_error_value(FFA_BUSY);
 	} else {
-		uint32_t size = buffer_size(b), len;
+		uint32_t size = ffa_rxtx_size(b), len;
 		if (first) {
 			r = mem_retrieve(c, desc_copy, req_len, resp, size);
 			len = (uint32_t)r.x[2];
@@ -294,25 +252,6 @@ static struct ffa_value to_rx(struct vm *vm, const struct mem_caller *c, bool fi
 	return r;
 }
 
-static enum ffa_mem_type send_type(uint32_t fid)
-{
-	switch (fid) {
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-		return FFA_MEM_TYPE_SHARE;
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-		return FFA_MEM_TYPE_LEND;
-	default:
-		return FFA_MEM_TYPE_DONATE;
-	}
-}
-
-static uint64_t handle_of(const struct ffa_value *args)
-{
-	return (uint64_t)ffa_w(args, 2) << 32 | ffa_w(args, 1);
-}
-
 /* A fragment of a send descriptor, copied and translated: 0 or the FF-A error. */
 static int take_fragment(struct vm *vm, const struct mem_caller *c, uint32_t len, bool first)
 {
@@ -320,7 +259,7 @@ static int take_fragment(struct vm *vm, const struct mem_caller *c, uint32_t len
 	struct ffa_mem_txn t;
 	uint32_t n;
 	uint64_t pages = 0;
-	int err = copy_tx(vm, len);
+	int err = ffa_tx_copy(&vm->ffa.rxtx, desc_copy, len);
 
 	if (err != 0) {
 		return err;
@@ -349,7 +288,7 @@ static struct ffa_value call(struct vm *vm, const struct ffa_value *args, uint32
 		}
 		err = take_fragment(vm, &c, ffa_w(args, 2), true);
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
-				: mem_send(&c, send_type(fid), ffa_w(args, 1), desc_copy,
+				: mem_send(&c, ffa_mem_send_type(fid), ffa_w(args, 1), desc_copy,
 					   ffa_w(args, 2));
 	}
 	case FFA_MEM_FRAG_TX_32: {
@@ -364,7 +303,7 @@ static struct ffa_value call(struct vm *vm, const struct ffa_value *args, uint32
 		uint32_t w4 = c.nwd ? (uint32_t)c.id << 16 : 0U;
 		err = take_fragment(vm, &c, ffa_w(args, 3), false);
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
-				: mem_send_continue(&c, handle_of(args), w4, desc_copy,
+				: mem_send_continue(&c, ffa_mem_handle_arg(args), w4, desc_copy,
 						    ffa_w(args, 3));
 	}
 	case FFA_MEM_RETRIEVE_REQ_32:
@@ -374,20 +313,21 @@ static struct ffa_value call(struct vm *vm, const struct ffa_value *args, uint32
 		if (addr != 0 || ffa_w(args, 4) != 0 || ffa_w(args, 1) != ffa_w(args, 2)) {
 			return ffa_error_value(FFA_INVALID_PARAMETERS);
 		}
-		err = copy_tx(vm, ffa_w(args, 1));
+		err = ffa_tx_copy(&vm->ffa.rxtx, desc_copy, ffa_w(args, 1));
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
 				: to_rx(vm, &c, true, 0, 0, 0, ffa_w(args, 1));
 	}
 	case FFA_MEM_FRAG_RX_32:
 		/* w1/w2 = handle, w3 = offset, w4 = 0. */
-		return to_rx(vm, &c, false, handle_of(args), ffa_w(args, 3), ffa_w(args, 4), 0);
+		return to_rx(vm, &c, false, ffa_mem_handle_arg(args), ffa_w(args, 3),
+			     ffa_w(args, 4), 0);
 	case FFA_MEM_RELINQUISH_32:
 		/* The descriptor: handle, flags, count, one endpoint ID. */
-		err = copy_tx(vm, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
+		err = ffa_tx_copy(&vm->ffa.rxtx, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
 				: mem_relinquish(&c, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
 	case FFA_MEM_RECLAIM_32:
-		return mem_reclaim(&c, handle_of(args), ffa_w(args, 3));
+		return mem_reclaim(&c, ffa_mem_handle_arg(args), ffa_w(args, 3));
 	default:
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}

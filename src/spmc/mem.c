@@ -341,29 +341,6 @@ static struct mem_caller caller(struct partition *sp)
 	};
 }
 
-static uint32_t buffer_size(const struct ffa_rxtx *b)
-{
-	return b->pages * PAGE_SIZE;
-}
-
-/*
- * Copies len bytes of the caller's TX buffer into desc_copy: INVALID when
- * it has no buffers or the length exceeds them. Under mem_share's lock.
- */
-static int copy_tx(struct ffa_rxtx *b, uint32_t len)
-{
-	int err = 0;
-
-	sl_lock(&b->lock);
-	if (!b->mapped || len > buffer_size(b)) {
-		err = FFA_INVALID_PARAMETERS;
-	} else {
-		memcpy(desc_copy, (const void *)(uintptr_t)b->tx, len);
-	}
-	sl_unlock(&b->lock);
-	return err;
-}
-
 /* Runs an answer into the caller's RX buffer, which must be free (BUSY); FULL after. */
 static struct ffa_value to_rx(struct ffa_rxtx *b, const struct mem_caller *c, bool first,
 			      uint64_t handle, uint32_t offset, uint32_t w4, uint32_t req_len)
@@ -377,33 +354,14 @@ static struct ffa_value to_rx(struct ffa_rxtx *b, const struct mem_caller *c, bo
 		r = ffa_error_value(FFA_BUSY);
 	} else {
 		uint8_t *rx = (uint8_t *)(uintptr_t)b->rx;
-		r = first ? mem_retrieve(c, desc_copy, req_len, rx, buffer_size(b))
-			  : mem_retrieve_continue(c, handle, offset, w4, rx, buffer_size(b));
+		r = first ? mem_retrieve(c, desc_copy, req_len, rx, ffa_rxtx_size(b))
+			  : mem_retrieve_continue(c, handle, offset, w4, rx, ffa_rxtx_size(b));
 		if ((uint32_t)r.x[0] != FFA_ERROR_32) {
 			b->rx_state = FFA_RX_FULL;
 		}
 	}
 	sl_unlock(&b->lock);
 	return r;
-}
-
-static enum ffa_mem_type send_type(uint32_t fid)
-{
-	switch (fid) {
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-		return FFA_MEM_TYPE_SHARE;
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-		return FFA_MEM_TYPE_LEND;
-	default:
-		return FFA_MEM_TYPE_DONATE;
-	}
-}
-
-static uint64_t handle_of(const struct ffa_value *args)
-{
-	return (uint64_t)ffa_w(args, 2) << 32 | ffa_w(args, 1);
 }
 
 static struct ffa_value call(struct partition *sp, const struct ffa_value *args)
@@ -426,17 +384,17 @@ static struct ffa_value call(struct partition *sp, const struct ffa_value *args)
 		if (addr != 0 || ffa_w(args, 4) != 0) {
 			return ffa_error_value(FFA_INVALID_PARAMETERS);
 		}
-		err = copy_tx(b, ffa_w(args, 2));
+		err = ffa_tx_copy(b, desc_copy, ffa_w(args, 2));
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
-				: mem_send(&c, send_type(fid), ffa_w(args, 1), desc_copy,
+				: mem_send(&c, ffa_mem_send_type(fid), ffa_w(args, 1), desc_copy,
 					   ffa_w(args, 2));
 	}
 	case FFA_MEM_FRAG_TX_32:
 		/* w1/w2 = handle, w3 = fragment length, w4 = sender (normal world) << 16. */
-		err = copy_tx(b, ffa_w(args, 3));
+		err = ffa_tx_copy(b, desc_copy, ffa_w(args, 3));
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
-				: mem_send_continue(&c, handle_of(args), ffa_w(args, 4), desc_copy,
-						    ffa_w(args, 3));
+				: mem_send_continue(&c, ffa_mem_handle_arg(args), ffa_w(args, 4),
+						    desc_copy, ffa_w(args, 3));
 	case FFA_MEM_RETRIEVE_REQ_32:
 	case FFA_MEM_RETRIEVE_REQ_64: {
 		/* w1 = total length = w2 = fragment length (not fragmented); no buffer. */
@@ -444,23 +402,24 @@ static struct ffa_value call(struct partition *sp, const struct ffa_value *args)
 		if (addr != 0 || ffa_w(args, 4) != 0 || ffa_w(args, 1) != ffa_w(args, 2)) {
 			return ffa_error_value(FFA_INVALID_PARAMETERS);
 		}
-		err = copy_tx(b, ffa_w(args, 1));
+		err = ffa_tx_copy(b, desc_copy, ffa_w(args, 1));
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
 				: to_rx(b, &c, true, 0, 0, 0, ffa_w(args, 1));
 	}
 	case FFA_MEM_FRAG_RX_32:
 		/* w1/w2 = handle, w3 = offset, w4 = sender (hypervisor) << 16. */
-		return to_rx(b, &c, false, handle_of(args), ffa_w(args, 3), ffa_w(args, 4), 0);
+		return to_rx(b, &c, false, ffa_mem_handle_arg(args), ffa_w(args, 3), ffa_w(args, 4),
+			     0);
 	case FFA_MEM_RELINQUISH_32:
 		if (sp == NULL) {
 			return ffa_error_value(FFA_NOT_SUPPORTED); /* it borrows nothing here */
 		}
 		/* The descriptor: handle, flags, count, one endpoint ID. */
-		err = copy_tx(b, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
+		err = ffa_tx_copy(b, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
 		return err != 0 ? ffa_error_value((enum ffa_error)err)
 				: mem_relinquish(&c, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
 	case FFA_MEM_RECLAIM_32:
-		return mem_reclaim(&c, handle_of(args), ffa_w(args, 3));
+		return mem_reclaim(&c, ffa_mem_handle_arg(args), ffa_w(args, 3));
 	default:
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}

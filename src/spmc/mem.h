@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "ffa/ffa.h"
+#include "ffa/mem_share.h" /* ffa_is_mem_fid */
 #include "spmc/partition.h"
 
 /*
@@ -13,27 +14,6 @@
  * (32, 64), FFA_MEM_FRAG_RX, FFA_MEM_RELINQUISH, FFA_MEM_RECLAIM.
  */
 struct ffa_value spmc_mem_call(struct partition *sp, const struct ffa_value *args);
-static inline bool spmc_is_mem_fid(uint32_t fid)
-{
-	switch (fid) {
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-	case FFA_MEM_DONATE_32:
-	case FFA_MEM_DONATE_64:
-	case FFA_MEM_FRAG_TX_32:
-	case FFA_MEM_RETRIEVE_REQ_32:
-	case FFA_MEM_RETRIEVE_REQ_64:
-	case FFA_MEM_FRAG_RX_32:
-	case FFA_MEM_RELINQUISH_32:
-	case FFA_MEM_RECLAIM_32:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* A partition stopped: what it borrowed goes back to its lenders. */
 void spmc_mem_partition_stopped(struct partition *sp);
 

@@ -436,7 +436,7 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 		return CONTINUE;
 	}
 	default:
-		if (spmc_is_mem_fid(fid)) {
+		if (ffa_is_mem_fid(fid)) {
 			*ret = spmc_mem_call(sp, args);
 			return RESUME;
 		}

@@ -145,7 +145,7 @@ static struct ffa_value spmc_nwd_call(const struct ffa_value *req)
 	if (ffa_is_notification_fid(fid)) {
 		return spmc_notif_call(NULL, req);
 	}
-	if (spmc_is_mem_fid(fid)) {
+	if (ffa_is_mem_fid(fid)) {
 		return spmc_mem_call(NULL, req);
 	}
 	return ffa_call(&spmc.inst, &spmc.nwd, req);

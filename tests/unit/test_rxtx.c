@@ -229,6 +229,32 @@ static void state_machine(void **state)
 	assert_pair(&b, true, RX, TX, 1, FFA_RX_EMPTY);
 }
 
+/* ffa_tx_copy: the TX buffer's first bytes, or INVALID (nothing written) unmapped or beyond it. */
+static void tx_copy(void **state)
+{
+	(void)state;
+	static uint8_t tx[2 * 4096] __attribute__((aligned(4096)));
+	uint8_t dst[2 * 4096 + 1];
+	struct ffa_rxtx b;
+
+	memset(&b, 0, sizeof(b));
+	for (unsigned int i = 0; i < sizeof(tx); i++) {
+		tx[i] = (uint8_t)(i * 7 + 1);
+	}
+	memset(dst, 0xEE, sizeof(dst));
+	assert_int_equal(ffa_tx_copy(&b, dst, 16), FFA_INVALID_PARAMETERS); /* no buffers */
+	ffa_rxtx_set(&b, (uint64_t)(uintptr_t)tx, RX, 2);
+	assert_int_equal(ffa_rxtx_size(&b), 2 * 4096);
+	assert_int_equal(ffa_tx_copy(&b, dst, 2 * 4096 + 1), FFA_INVALID_PARAMETERS);
+	for (unsigned int i = 0; i < sizeof(dst); i++) {
+		assert_int_equal(dst[i], 0xEE); /* a refused copy writes nothing */
+	}
+	assert_int_equal(ffa_tx_copy(&b, dst, 2 * 4096), 0);
+	assert_memory_equal(dst, tx, 2 * 4096);
+	assert_int_equal(dst[2 * 4096], 0xEE);
+	assert_int_equal(ffa_tx_copy(&b, dst, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,7 +262,7 @@ int main(void)
 		cmocka_unit_test(map_bad_page_count), cmocka_unit_test(map_bad_addresses),
 		cmocka_unit_test(map_overlap),	      cmocka_unit_test(map_outside_allowed),
 		cmocka_unit_test(map_wrapping),	      cmocka_unit_test(state_unmapped),
-		cmocka_unit_test(state_machine),
+		cmocka_unit_test(state_machine),      cmocka_unit_test(tx_copy),
 	};
 	return cmocka_run_group_tests_name("rxtx", tests, NULL, NULL);
 }
