@@ -498,7 +498,7 @@ host-tests: $(BUILD)/host/test_fuzz_mem
 
 # make fuzz: both targets under libFuzzer, FUZZ_SECONDS each; new inputs land
 # in $(BUILD)/fuzz/corpus*. Crashes stop the run with the input saved.
-FUZZ_CLANG := clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude $(LIBFDT_INC) \
+FUZZ_CLANG := clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Iinclude -Itests/unit $(LIBFDT_INC) \
 	-DTZV_HOST_TEST -DTZV_LOG_LEVEL=50
 
 fuzz: $(FUZZ_SEEDS)

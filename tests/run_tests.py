@@ -121,6 +121,17 @@ def check_quiet_console(name, tzv_lines, log_level, log_path):
         record("PASS", tname)
 
 
+def record_test_line(name, text, seen):
+    """A "TEST PASS|FAIL|SKIP <test>[: reason]" line as qemu.<name>.<test>; twice is a failure."""
+    m = re.match(r"TEST (PASS|FAIL|SKIP) (\S+?)(?:: (.*))?$", text)
+    if m:
+        tname = "qemu.%s.%s" % (name, m.group(2))
+        if tname in seen:
+            record("FAIL", tname, "reported twice")
+        seen[tname] = True
+        record(m.group(1), tname, m.group(3) or "")
+
+
 def record_completion(name, who, failure, end_count, seen, exited, returncode, log_path):
     """The verdict on a scenario whose console ends with "TEST END <n>"."""
     scenario = "qemu.%s.completed" % name
@@ -171,13 +182,7 @@ def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
                 continue
             if "first FF-A answer" in line and "first_ffa_s" not in facts:
                 facts["first_ffa_s"] = round(now, 3)
-            m = re.match(r"TEST (PASS|FAIL|SKIP) (\S+?)(?:: (.*))?$", line)
-            if m:
-                tname = "qemu.%s.%s" % (name, m.group(2))
-                if tname in seen:
-                    record("FAIL", tname, "reported twice")
-                seen[tname] = True
-                record(m.group(1), tname, m.group(3) or "")
+            record_test_line(name, line, seen)
             m = re.match(r"TEST END (\d+)", line)
             if m:
                 end_count = int(m.group(1))
@@ -249,13 +254,7 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
                                        for k in KERNEL_FAILURES):
                 failure = "kernel: " + text.strip()
                 fail_at = now
-            m = re.match(r"TEST (PASS|FAIL|SKIP) (\S+?)(?:: (.*))?$", text)
-            if m:
-                tname = "qemu.%s.%s" % (name, m.group(2))
-                if tname in seen:
-                    record("FAIL", tname, "reported twice")
-                seen[tname] = True
-                record(m.group(1), tname, m.group(3) or "")
+            record_test_line(name, text, seen)
             m = re.match(r"tzv-init: xtest (\w+): (\d+) subtests of which (\d+) failed;"
                          r"(\d+) test cases of which (\d+) failed;.* in (\d+) s", text)
             if m:

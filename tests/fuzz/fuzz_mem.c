@@ -28,6 +28,7 @@
 #include "core/mm.h"
 #include "ffa/mem_ledger.h"
 #include "ffa/mem_share.h"
+#include "fake_mem_role.h"
 
 #define PG 4096ULL
 #define NS_BASE 0x40000000ULL
@@ -56,11 +57,7 @@ static uint8_t byte(void)
 
 /* --- the role: who owns what, and the mappings it was asked for ------------------- */
 
-static const struct {
-	uint64_t base, end;
-	uint16_t owner;
-	uint8_t attrs;
-} pieces[] = {
+static const struct mem_piece pieces[] = {
 	{0x0e300000, 0x0e340000, A, MM_W | MM_X}, /* code and data, then data */
 	{0x0e340000, 0x0e380000, A, MM_W},	  {0x0e400000, 0x0e480000, B, MM_W},
 	{0x0e500000, 0x0e508000, C, 0}, /* read-only */
@@ -105,13 +102,11 @@ uint16_t mem_role_default_owner(uint32_t first, uint32_t end, uint8_t *attrs)
 		*attrs = MM_W;
 		return MEM_OWNER_NWD;
 	}
-	for (unsigned int i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
-		if (base >= pieces[i].base && limit <= pieces[i].end) {
-			*attrs = pieces[i].attrs;
-			return pieces[i].owner;
-		}
-	}
-	return MEM_OWNER_NONE;
+	ffa_id_t owner;
+	return mem_piece_find(pieces, sizeof(pieces) / sizeof(pieces[0]), base, limit, &owner,
+			      attrs)
+		       ? owner
+		       : MEM_OWNER_NONE;
 }
 
 bool mem_role_hits_buffers(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n)

@@ -20,6 +20,7 @@
 #include "fake_arch.h"
 #include "ffa/mem_ledger.h"
 #include "ffa/mem_share.h"
+#include "fake_mem_role.h"
 
 #define PG 4096ULL
 #define NS_BASE 0x40000000ULL
@@ -32,14 +33,8 @@
 
 /* --- the scripted role --------------------------------------------------------- */
 
-struct piece {
-	uint64_t base, end;
-	ffa_id_t owner;
-	uint8_t attrs;
-};
-
 /* A: image RWX, data RW; B: data RW; C: read-only data; each with RX/TX pages of its own. */
-static const struct piece pieces[] = {
+static const struct mem_piece pieces[] = {
 	{0x0e300000, 0x0e340000, A, MM_W | MM_X}, {0x0e340000, 0x0e380000, A, MM_W},
 	{0x0e400000, 0x0e440000, B, MM_W},	  {0x0e500000, 0x0e510000, C, 0},
 	{0x0e510000, 0x0e520000, C, MM_W},
@@ -81,13 +76,11 @@ uint16_t mem_role_default_owner(uint32_t first, uint32_t end, uint8_t *attrs)
 		*attrs = MM_W;
 		return MEM_OWNER_NWD;
 	}
-	for (unsigned int i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
-		if (base >= pieces[i].base && limit <= pieces[i].end) {
-			*attrs = pieces[i].attrs;
-			return pieces[i].owner;
-		}
-	}
-	return MEM_OWNER_NONE;
+	ffa_id_t owner;
+	return mem_piece_find(pieces, sizeof(pieces) / sizeof(pieces[0]), base, limit, &owner,
+			      attrs)
+		       ? owner
+		       : MEM_OWNER_NONE;
 }
 
 bool mem_role_hits_buffers(ffa_id_t id, const struct ffa_mem_range *r, uint32_t n)
