@@ -99,7 +99,8 @@ OPTEE_TEST_ARGS = --optee-skip "$(OPTEE_MISSING)"
 endif
 endif
 
-# The whole regression suite and the benchmarks: qemu.optee_full.* in build/test-report.txt.
+# The whole regression suite and the benchmarks: qemu.optee_full.* in build/test-report.txt,
+# a table per group of cases in build/xtest-table.md (scripts/xtest_table.py).
 test-optee: linux-setup
 ifneq ($(OPTEE_MISSING),)
 	$(error test-optee: $(OPTEE_MISSING))
@@ -108,4 +109,6 @@ endif
 	@python3 tests/run_tests.py --build $(BUILD) --qemu "$(QEMU) $(QEMU_MACHINE)" --only-linux \
 		--linux-qemu "$(QEMU) $(QEMU_LINUX_MACHINE)" --optee-name optee_full \
 		--optee-flash $(LINUX_OUT)/flash-optee.bin \
-		--optee-args "$(call linux_qemu_args,optee-full)" --optee-timeout $(OPTEE_FULL_TIMEOUT)
+		--optee-args "$(call linux_qemu_args,optee-full)" --optee-timeout $(OPTEE_FULL_TIMEOUT); \
+	rc=$$?; python3 scripts/xtest_table.py --report $(BUILD)/test-report.txt \
+		--log $(BUILD)/logs/qemu-optee_full.log | tee $(BUILD)/xtest-table.md; exit $$rc
