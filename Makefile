@@ -69,7 +69,8 @@ SPMC_SRCS := src/spmc/entry.S src/spmc/boot.c src/spmc/spmd.c src/spmc/manifest.
 	src/spmc/sp_manifest.c src/spmc/sp_pkg.c src/spmc/partition.c \
 	src/spmc/partition_table.c src/spmc/run.c src/spmc/discovery.c src/spmc/el0_shim.S \
 	src/spmc/indirect.c src/spmc/notif.c src/core/fdt_blob.c src/spmc/mem.c src/spmc/sel2.c \
-	src/dev/vuart.c src/spmc/vint.c src/spmc/irq.c src/spmc/vtimer.c src/spmc/abi.c
+	src/dev/vuart.c src/spmc/vint.c src/spmc/irq.c src/spmc/vtimer.c src/spmc/abi.c \
+	src/spmc/console_rx.c
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_check.c fdt_strerror.c
 
 SPMC_OBJS := $(patsubst %,$(BUILD)/spmc/%.o,$(CORE_SRCS) $(FFA_SRCS) $(FFA_MEM_SRCS) $(ARCH_SRCS) \
@@ -399,7 +400,7 @@ HOST_LDLIBS := -lcmocka
 HOST_COMMON := $(CORE_SRCS) tests/unit/fake_arch.c
 HOST_LIBFDT := $(addprefix $(DTC_SRC)/libfdt/,fdt.c fdt_ro.c fdt_check.c fdt_strerror.c fdt_sw.c fdt_rw.c fdt_wip.c)
 HOST_TESTS := fmt console palloc mm ffa spmd fdt_blob manifest sp_manifest sp_pkg partition_info \
-	rxtx indirect notif mem_desc mem_share run vint irq
+	rxtx indirect notif mem_desc mem_share run vint irq console_rx
 
 test_fmt_SRCS := src/core/fmt.c tests/unit/fake_arch.c
 test_console_SRCS := $(HOST_COMMON)
@@ -422,9 +423,10 @@ test_mem_share_SRCS := $(HOST_COMMON) $(FFA_MEM_SRCS)
 # Small tables, so that the tests reach every limit.
 test_mem_share_CFLAGS := -DMEM_MAX_TXNS=16U -DMEM_MAX_RANGES=1200U -DMEM_MAX_SPANS=1100U
 test_run_SRCS := $(HOST_COMMON) $(FFA_SRCS) src/spmc/abi.c src/spmc/run.c src/spmc/partition_table.c \
-	src/dev/vuart.c src/spmc/irq.c src/spmc/vint.c src/spmc/vtimer.c tests/unit/fake_gic.c \
-	tests/unit/sp_script.c
+	src/dev/vuart.c src/spmc/irq.c src/spmc/vint.c src/spmc/vtimer.c src/spmc/console_rx.c \
+	tests/unit/fake_gic.c tests/unit/sp_script.c
 test_irq_SRCS := $(test_run_SRCS)
+test_console_rx_SRCS := $(test_run_SRCS)
 test_vint_SRCS := src/spmc/vint.c
 
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))

@@ -3,7 +3,8 @@ and hands back whole lines from both, so that output from the two worlds can
 never interleave inside a line.
 
 UART0 (TF-A, the normal world) is QEMU's stdout; UART1 (tzvisor's SPMC, TF-A's
-crash console) goes to a file that is read as it grows.
+crash console) goes to a file that is read as it grows. With uart1_input, UART1
+also receives what send_uart1() writes (a FIFO QEMU reads as the chardev's input).
 """
 import os
 import selectors
@@ -13,12 +14,22 @@ import time
 
 
 class QemuConsole:
-    def __init__(self, qemu_cmd, flash, uart1_path, extra=()):
+    def __init__(self, qemu_cmd, flash, uart1_path, extra=(), uart1_input=None):
         self.uart1_path = uart1_path
         open(uart1_path, "wb").close()
+        uart1 = ["-serial", "file:" + uart1_path]
+        self.uart1_in = None
+        if uart1_input:
+            if os.path.exists(uart1_input):
+                os.unlink(uart1_input)
+            os.mkfifo(uart1_input)
+            # Held open read-write: QEMU's open of it never blocks, and it never
+            # reads end-of-file while the scenario runs.
+            self.uart1_in = os.open(uart1_input, os.O_RDWR)
+            uart1 = ["-chardev", "file,id=uart1,path=%s,input-path=%s" % (uart1_path, uart1_input),
+                     "-serial", "chardev:uart1"]
         cmd = shlex.split(qemu_cmd) + ["-bios", flash, "-display", "none",
-                                       "-monitor", "none", "-serial", "stdio",
-                                       "-serial", "file:" + uart1_path] + list(extra)
+                                       "-monitor", "none", "-serial", "stdio"] + uart1 + list(extra)
         self.cmd = cmd
         self.start = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -74,6 +85,10 @@ class QemuConsole:
                 if not self.stdout_open:
                     time.sleep(0.02)
 
+    def send_uart1(self, data):
+        """Bytes for UART1's receiver (needs uart1_input)."""
+        os.write(self.uart1_in, data)
+
     def finish(self, grace):
         """Waits up to `grace` s for QEMU to exit; kills it otherwise. True if it exited."""
         try:
@@ -84,4 +99,6 @@ class QemuConsole:
             self.proc.wait()
             exited = False
         self.uart1.close()
+        if self.uart1_in is not None:
+            os.close(self.uart1_in)
         return exited

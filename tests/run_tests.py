@@ -149,10 +149,59 @@ def record_completion(name, who, failure, end_count, seen, exited, returncode, l
         record("PASS", scenario)
 
 
-def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
+# Input for tzvisor's console UART (UART1) while a scenario runs: (the console
+# line that triggers it, the bytes). Without a partition that takes the UART's
+# input (qemu.smp) tzvisor leaves it in the UART and the scenario must pass as
+# ever; with OP-TEE (qemu.optee), whose emulated PL011 receives it, OP-TEE's
+# console interrupt handler must log each byte ("read_console:N got 0xHH"),
+# all of them, once each and in order. The second burst comes while xtest
+# keeps OP-TEE busy, the first while it is mostly waiting.
+SMP_UART1_INPUT = [("first FF-A answer", bytes(range(0x20, 0x7f)) + b"\r\n" * 8)]
+OPTEE_UART1_INPUT = [("TEST PASS init.optee.supplicant", b"tzvisor secure UART input\r\n"),
+                     ("* regression_1003", b"\x00\x01burst two: 0123456789abcdef\x7f\xff\n")]
+OPTEE_GOT = re.compile(r"\[op-tee\] .*read_console:\d+ got 0x([0-9a-f]{1,2})$")
+
+
+class Uart1Input:
+    """Sends each burst once its trigger line shows up (uart1_input's list)."""
+
+    def __init__(self, con, bursts):
+        self.con, self.bursts, self.sent = con, list(bursts), []
+
+    def line(self, text):
+        if self.bursts and self.bursts[0][0] in text:
+            data = self.bursts.pop(0)[1]
+            self.con.send_uart1(data)
+            self.sent.append(data)
+
+    def record_sent(self, name):
+        tname = "qemu.%s.uart1_input.sent" % name
+        if self.bursts:
+            record("FAIL", tname, "trigger %r never seen: %d burst(s) not sent"
+                   % (self.bursts[0][0], len(self.bursts)))
+        else:
+            record("PASS", tname)
+
+
+def record_optee_uart1_input(name, sent, swd_lines, log_path):
+    """OP-TEE logged exactly the bytes sent to its console, each once, in order."""
+    want = b"".join(sent)
+    got = bytes(int(m.group(1), 16) for m in map(OPTEE_GOT.search, swd_lines) if m)
+    tname = "qemu.%s.uart1_input.optee_got_each_byte_once" % name
+    if got == want:
+        record("PASS", tname)
+    else:
+        record("FAIL", tname, "OP-TEE logged %d byte(s) %r, sent %d: %r (log: %s)"
+               % (len(got), got[:48], len(want), want[:48], log_path))
+
+
+def run_qemu_scenario(name, qemu, flash, build, timeout, log_level, uart1_input=None):
     """Boots one flash image; returns timing facts for the closing report."""
     log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
-    con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-%s-uart1.log" % name))
+    con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-%s-uart1.log" % name),
+                      uart1_input=os.path.join(build, "logs", "qemu-%s-uart1.in" % name)
+                      if uart1_input else None)
+    feeder = Uart1Input(con, uart1_input or [])
     facts = {}
     seen = {}
     end_count = None
@@ -180,6 +229,7 @@ def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
                 tzv_lines.append(line)
             if src != "nwd":
                 continue
+            feeder.line(line)
             if "first FF-A answer" in line and "first_ffa_s" not in facts:
                 facts["first_ffa_s"] = round(now, 3)
             record_test_line(name, line, seen)
@@ -194,6 +244,8 @@ def run_qemu_scenario(name, qemu, flash, build, timeout, log_level):
     facts["wall_s"] = round(con.elapsed(), 3)
     record_completion(name, "payload", failure, end_count, len(seen), exited,
                       con.proc.returncode, log_path)
+    if uart1_input:
+        feeder.record_sent(name)
     check_quiet_console(name, tzv_lines, log_level, log_path)
     return facts
 
@@ -206,14 +258,19 @@ KERNEL_FAILURES = ("Kernel panic", "Internal error:", "Unable to handle kernel",
                    "BUG:", "WARNING:", "Call trace:", "rcu_preempt detected stalls")
 
 
-def run_linux_scenario(name, qemu, flash, extra, build, timeout):
+def run_linux_scenario(name, qemu, flash, extra, build, timeout, uart1_input=None):
     """Boots Debian's kernel over tzvisor with the initramfs of linux/: the
     init script and tzv_ffa_test.ko print the TEST lines (UART0). Fails as a
     whole on a tzvisor panic (UART1), a kernel oops, warning or panic, a
-    timeout, a missing or wrong TEST END, or QEMU not exiting by itself."""
+    timeout, a missing or wrong TEST END, or QEMU not exiting by itself.
+    uart1_input: bursts for the console UART, which OP-TEE must log."""
     log_path = os.path.join(build, "logs", "qemu-%s.log" % name)
     con = QemuConsole(qemu, flash, os.path.join(build, "logs", "qemu-%s-uart1.log" % name),
-                      extra=shlex.split(extra))
+                      extra=shlex.split(extra),
+                      uart1_input=os.path.join(build, "logs", "qemu-%s-uart1.in" % name)
+                      if uart1_input else None)
+    feeder = Uart1Input(con, uart1_input or [])
+    swd_lines = []
     facts = {}
     seen = {}
     end_count = None
@@ -237,7 +294,9 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
             if "System Power off" in line or "reboot: Power down" in line:
                 poweroff_seen = True
             if src != "nwd":
+                swd_lines.append(line)
                 continue
+            feeder.line(line)
             if "Booting Linux" in line and "kernel_s" not in facts:
                 facts["kernel_s"] = round(now, 3)
             if "tzv-init:" in line and "init_s" not in facts:
@@ -272,6 +331,9 @@ def run_linux_scenario(name, qemu, flash, extra, build, timeout):
     facts["wall_s"] = round(con.elapsed(), 3)
     record_completion(name, "init", failure, end_count, len(seen), exited,
                       con.proc.returncode, log_path)
+    if uart1_input:
+        feeder.record_sent(name)
+        record_optee_uart1_input(name, feeder.sent, swd_lines, log_path)
     return facts
 
 
@@ -600,7 +662,8 @@ def main():
     if not args.only_linux:
         run_host_tests(args.build)
         facts["smp"] = run_qemu_scenario("smp", args.qemu, os.path.join(args.build, "flash.bin"),
-                                         args.build, args.timeout, args.log_level)
+                                         args.build, args.timeout, args.log_level,
+                                         uart1_input=SMP_UART1_INPUT)
     if args.panic_addr and not args.only_linux:
         run_panic_scenario(args.qemu, os.path.join(args.build, "flash-panic.bin"), args.build,
                            args.panic_addr)
@@ -618,7 +681,8 @@ def main():
     elif args.linux_qemu and args.optee_flash:
         facts[args.optee_name] = run_linux_scenario(args.optee_name, args.linux_qemu,
                                                     args.optee_flash, args.optee_args,
-                                                    args.build, args.optee_timeout)
+                                                    args.build, args.optee_timeout,
+                                                    uart1_input=OPTEE_UART1_INPUT)
     # The hypervisor scenarios read its notice-level lines (a VM's life).
     if str(args.log_level) in ("none", "error", "0", "10"):
         for spec in args.hyp_scenario + args.hyp_secure + args.hyp_linux:

@@ -1,4 +1,4 @@
-/* Emulated PL011 (ARM DDI 0183G): transmit to the console, registers as data. */
+/* Emulated PL011 (ARM DDI 0183G): transmit to the console, receive what its owner feeds. */
 #include "dev/vuart.h"
 
 #include <string.h>
@@ -21,8 +21,14 @@
 #define UART_ID 0xFE0 /* PeriphID0-3, then PCellID0-3 */
 
 #define FR_RXFE (1U << 4)
+#define FR_RXFF (1U << 6)
 #define FR_TXFE (1U << 7)
+#define INT_RX (1U << 4)
 #define INT_TX (1U << 5)
+#define INT_RT (1U << 6)
+#define LCR_H_FEN (1U << 4)
+#define CR_UARTEN (1U << 0)
+#define CR_RXE (1U << 9)
 
 /* PL011 r1p5 PeriphID and the PrimeCell ID, as the AMBA bus probes them. */
 static const uint8_t pl011_id[8] = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
@@ -59,8 +65,73 @@ static void put(struct vuart *u, char c)
 
 static uint32_t ris(const struct vuart *u)
 {
-	(void)u;
-	return INT_TX;
+	return INT_TX | u->rx_ris;
+}
+
+/* Entries of the receive FIFO: 32, or 1 in character mode (FIFOs disabled). */
+static unsigned int rx_depth(const struct vuart *u)
+{
+	return (u->lcr_h & LCR_H_FEN) != 0 ? VUART_RX_FIFO : 1U;
+}
+
+/*
+ * The receive trigger level: IFLS.RXIFLSEL (bits 5:3) 1/8, 1/4, 1/2, 3/4 or
+ * 7/8 full (the reserved values as 1/2, the reset value); 1 in character mode.
+ */
+static unsigned int rx_trigger(const struct vuart *u)
+{
+	static const uint8_t eighths[8] = {1, 2, 4, 6, 7, 4, 4, 4};
+
+	if ((u->lcr_h & LCR_H_FEN) == 0) {
+		return 1U;
+	}
+	return VUART_RX_FIFO * eighths[(u->ifls >> 3) & 7U] / 8U;
+}
+
+unsigned int vuart_rx_room(const struct vuart *u)
+{
+	if ((u->cr & (CR_UARTEN | CR_RXE)) != (CR_UARTEN | CR_RXE) || u->rx_count >= rx_depth(u)) {
+		return 0;
+	}
+	return rx_depth(u) - u->rx_count;
+}
+
+bool vuart_rx_push(struct vuart *u, uint8_t c)
+{
+	if (vuart_rx_room(u) == 0) {
+		return false;
+	}
+	u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO] = c;
+	u->rx_count++;
+	if (u->rx_count >= rx_trigger(u)) {
+		u->rx_ris |= INT_RX;
+	}
+	return true;
+}
+
+void vuart_rx_idle(struct vuart *u)
+{
+	if (u->rx_count != 0) {
+		u->rx_ris |= INT_RT;
+	}
+}
+
+/* A read of DR: the oldest byte (0 with an empty FIFO), interrupts updated. */
+static uint32_t rx_pop(struct vuart *u)
+{
+	if (u->rx_count == 0) {
+		return 0;
+	}
+	uint32_t c = u->rx[u->rx_head];
+	u->rx_head = (uint8_t)((u->rx_head + 1U) % VUART_RX_FIFO);
+	u->rx_count--;
+	if (u->rx_count < rx_trigger(u)) {
+		u->rx_ris &= ~INT_RX;
+	}
+	if (u->rx_count == 0) {
+		u->rx_ris &= ~INT_RT;
+	}
+	return c;
 }
 
 bool vuart_irq_level(const struct vuart *u)
@@ -97,14 +168,21 @@ bool vuart_mmio(struct vuart *u, uint64_t off, unsigned int size, bool write, ui
 		case UART_IMSC:
 			u->imsc = v & 0x7FFU;
 			break;
+		case UART_ICR:
+			u->rx_ris &= ~(v & (INT_RX | INT_RT)); /* TX stays: its FIFO is empty */
+			break;
 		default:
-			break; /* RSR/ICR/DMACR and the rest: nothing to clear or keep */
+			break; /* RSR/DMACR and the rest: nothing to clear or keep */
 		}
 		return true;
 	}
 	switch (off) {
+	case UART_DR:
+		v = rx_pop(u); /* no error bits: nothing is lost on the way */
+		break;
 	case UART_FR:
-		v = FR_TXFE | FR_RXFE;
+		v = FR_TXFE | (u->rx_count == 0 ? FR_RXFE : 0U) |
+		    (u->rx_count >= rx_depth(u) ? FR_RXFF : 0U);
 		break;
 	case UART_IBRD:
 		v = u->ibrd;

@@ -17,6 +17,7 @@
 #include "plat/plat.h"
 #include "spmc/bench.h"
 #include "spmc/boot_record.h"
+#include "spmc/console_rx.h"
 #include "spmc/irq.h"
 #include "spmc/notif.h"
 #include "spmc/partition.h"
@@ -337,6 +338,7 @@ void spmc_boot_primary(uintptr_t manifest_pa, uintptr_t hw_config, uint64_t core
 	boot_mark(BOOT_MANIFEST);
 	partitions_load(&spmc.manifest, &stage1, &table_pool);
 	irq_boot_config();
+	console_rx_init();
 	boot_mark(BOOT_LOADED);
 	banner(manifest_pa, core_id);
 	boot_mark(BOOT_BANNER);

@@ -68,6 +68,14 @@
  * (FFA_RUN cycles have no request to answer: there managed exit acts as
  * signaled.) Group 0 interrupts go to EL3 (FFA_EL3_INTR_HANDLE).
  *
+ * Emulated device interrupts. The SPI of tzvisor's console UART, claimed
+ * by the partition that emulates the UART (spmc/console_rx.c), is
+ * tzvisor's physically: configured and routed as claimed, but enabled for
+ * good, taken by console_rx, which moves the input and drives the virtual
+ * ID from the emulated device's line (irq_emulated_level). The partition's
+ * enable and DEACTIVATE act on the virtual side only; a line still high at
+ * DEACTIVATE makes it pending again (level-sensitive); SEC_STATE is refused.
+ *
  * Limits: SP_MAX_INTERRUPTS SPIs per partition, SPIs only, one secure
  * interrupt chain per CPU at a time; RECONFIGURE's SEC_STATE is refused
  * while the SPI is in service; `interrupts-target` is not read (the route is
@@ -85,6 +93,7 @@
 #include "core/panic.h"
 #include "core/spinlock.h"
 #include "plat/plat.h"
+#include "spmc/console_rx.h"
 #include "spmc/spmc.h"
 #include "spmc/vtimer.h"
 
@@ -96,9 +105,11 @@ struct spi {
 	uint8_t sp; /* index in partitions[] */
 	uint8_t cpu; /* routed to */
 	bool secure;
-	bool enabled; /* physically */
+	bool enabled; /* physically; for an emulated one, its forwarding to the partition */
 	uint8_t prio;
 	bool level;
+	bool emulated; /* the console UART's, emulated for its partition (console_rx.c) */
+	bool line; /* emulated: the device's line (irq_emulated_level) */
 };
 
 #define MAX_SPIS (SPMC_MAX_SPS * SP_MAX_INTERRUPTS)
@@ -189,6 +200,7 @@ bool irq_partition_load(struct partition *sp)
 			.enabled = true,
 			.prio = (uint8_t)(a & SP_INT_PRIO_MASK),
 			.level = (a & SP_INT_LEVEL) != 0,
+			.emulated = sp->uart_emulated && m->ints[i].id == plat.secure_uart_intid,
 		};
 	}
 	/* Special IDs: managed exit (a vFIQ unless asked for a vIRQ) and NPI on from the start. */
@@ -299,7 +311,9 @@ void irq_partition_stopped(struct partition *sp)
 	sl_lock(&irq_lock);
 	for (unsigned int i = 0; i < spi_count; i++) {
 		if (&partitions[spis[i].sp] == sp && spis[i].enabled) {
-			gic_spi_enable(plat.gicd_base, spis[i].intid, false);
+			if (!spis[i].emulated) {
+				gic_spi_enable(plat.gicd_base, spis[i].intid, false);
+			}
 			spis[i].enabled = false;
 		}
 	}
@@ -436,6 +450,41 @@ void irq_notify(struct partition *sp, bool per_vcpu, unsigned int vcpu)
 	irq_deliver(t, VINT_NPI);
 }
 
+/* The context an SPI is delivered to: the one for the CPU it is routed to, or the only one. */
+static struct vcpu *spi_target(const struct spi *s)
+{
+	struct partition *sp = &partitions[s->sp];
+	struct vcpu *t = partition_vcpu_for_cpu(sp, s->cpu);
+
+	return t != NULL ? t : &sp->vcpus[0];
+}
+
+void irq_emulated_level(struct partition *sp, uint32_t intid, bool high)
+{
+	struct spi *s = spi_find(intid);
+
+	if (s == NULL || !s->emulated || &partitions[s->sp] != sp) {
+		return;
+	}
+	__atomic_store_n(&s->line, high, __ATOMIC_RELAXED);
+	if (high) {
+		if (__atomic_load_n(&s->enabled, __ATOMIC_RELAXED)) {
+			irq_deliver(spi_target(s), intid);
+		}
+		return;
+	}
+	/* Low before it was taken: no longer pending (what was taken stays active). */
+	sl_lock(&sp->lock);
+	for (unsigned int i = 0; i < sp->vcpu_count; i++) {
+		struct vcpu *v = &sp->vcpus[i];
+		vint_unpend(&v->vint, intid);
+		if (!vint_ready(&v->vint)) {
+			v->intr_signaled = false; /* what it was told of is gone */
+		}
+	}
+	sl_unlock(&sp->lock);
+}
+
 uint32_t irq_wait_check(struct vcpu *v)
 {
 	uint32_t id = VINT_NONE;
@@ -470,6 +519,11 @@ static void spi_fired(uint32_t intid)
 
 	if (s == NULL) {
 		gic_deactivate(intid); /* not a partition's: nothing will end it */
+		return;
+	}
+	if (s->emulated) {
+		console_rx_interrupt(); /* the partition hears of it through its emulated UART */
+		gic_deactivate(intid);
 		return;
 	}
 	struct partition *sp = &partitions[s->sp];
@@ -693,9 +747,14 @@ static int64_t hf_enable(struct vcpu *v, uint64_t id, uint64_t enable, uint64_t 
 		}
 		if (s->enabled != (enable != 0)) {
 			s->enabled = enable != 0;
-			gic_spi_enable(plat.gicd_base, s->intid, s->enabled);
+			if (!s->emulated) {
+				gic_spi_enable(plat.gicd_base, s->intid, s->enabled);
+			}
 		}
 		sl_unlock(&irq_lock);
+		if (s->emulated && s->enabled && __atomic_load_n(&s->line, __ATOMIC_RELAXED)) {
+			irq_deliver(spi_target(s), s->intid); /* its line was already high */
+		}
 	}
 	return 0;
 }
@@ -706,12 +765,17 @@ static int64_t hf_deactivate(struct vcpu *v, uint64_t pint, uint64_t vint)
 	if (pint != vint || vint > UINT32_MAX) {
 		return -1;
 	}
+	const struct spi *s = vint >= SP_INT_SPI_FIRST ? spi_find((uint32_t)vint) : NULL;
+	bool emulated = s != NULL && s->emulated;
 	sl_lock(&v->sp->lock);
 	bool ok = vint_deactivate(&v->vint, (uint32_t)vint);
-	if (ok && vint >= SP_INT_SPI_FIRST) {
+	if (ok && vint >= SP_INT_SPI_FIRST && !emulated) {
 		gic_deactivate((uint32_t)vint); /* the physical interrupt can fire again */
 	}
 	sl_unlock(&v->sp->lock);
+	if (ok && emulated && s->enabled && __atomic_load_n(&s->line, __ATOMIC_RELAXED)) {
+		irq_deliver(spi_target(s), s->intid); /* level-sensitive: still high */
+	}
 	return ok ? 0 : -1;
 }
 
@@ -751,7 +815,8 @@ static int64_t hf_reconfigure(struct vcpu *v, uint64_t id, uint64_t cmd, uint64_
 		}
 		break;
 	case HF_RECONFIGURE_SEC_STATE:
-		if (value <= 1 && !spi_in_service(sp, s->intid)) {
+		/* The console UART's interrupt stays tzvisor's, and secure. */
+		if (value <= 1 && !s->emulated && !spi_in_service(sp, s->intid)) {
 			s->secure = value == 1;
 			gic_spi_configure(plat.gicd_base, s->intid, s->secure, s->prio, s->level);
 			rc = 0;
@@ -760,7 +825,9 @@ static int64_t hf_reconfigure(struct vcpu *v, uint64_t id, uint64_t cmd, uint64_
 	case HF_RECONFIGURE_ENABLE:
 		if (value <= 1) {
 			s->enabled = value == 1;
-			gic_spi_enable(plat.gicd_base, s->intid, s->enabled);
+			if (!s->emulated) {
+				gic_spi_enable(plat.gicd_base, s->intid, s->enabled);
+			}
 			rc = 0;
 		}
 		break;
@@ -769,6 +836,10 @@ static int64_t hf_reconfigure(struct vcpu *v, uint64_t id, uint64_t cmd, uint64_
 	}
 	sl_unlock(&irq_lock);
 	sl_unlock(&sp->lock);
+	if (rc == 0 && cmd == HF_RECONFIGURE_ENABLE && s->emulated && s->enabled &&
+	    __atomic_load_n(&s->line, __ATOMIC_RELAXED)) {
+		irq_deliver(spi_target(s), s->intid); /* held while disabled, as the GIC does */
+	}
 	return rc;
 }
 

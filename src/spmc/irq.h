@@ -99,6 +99,13 @@ bool irq_deliver(struct vcpu *t, uint32_t vid);
  * notification-pending interrupt, if the partition takes notifications.
  */
 void irq_notify(struct partition *sp, bool per_vcpu, unsigned int vcpu);
+/*
+ * The line of an interrupt tzvisor emulates for sp (its console UART's,
+ * spmc/console_rx.c), which changed: high makes the virtual ID pending for
+ * the context it is routed to, if sp has it enabled; low drops it from
+ * pending where it was not yet taken. No-op for any other INTID.
+ */
+void irq_emulated_level(struct partition *sp, uint32_t intid, bool high);
 
 /* x0 of an HVC (S-EL1) or SVC (S-EL0) is one of Hafnium's paravirtual calls. */
 static inline bool irq_is_hf_call(uint64_t x0)

@@ -4,6 +4,7 @@
 #include "core/mm.h"
 #include "core/types.h"
 #include "plat/plat.h"
+#include "spmc/console_rx.h"
 
 struct partition *partitions;
 unsigned int partition_count;
@@ -98,6 +99,9 @@ bool partition_uart_access(struct vcpu *v, uint64_t esr, uint64_t ipa)
 	uint64_t val = m.val;
 	sl_lock(&sp->uart_lock);
 	bool ok = vuart_mmio(&sp->uart, ipa & (PAGE_SIZE - 1), m.size, m.write, &val);
+	if (ok) {
+		console_rx_access(sp); /* its input and its interrupt line */
+	}
 	sl_unlock(&sp->uart_lock);
 	if (ok) {
 		arch_mmio_complete(&v->arch.regs, &m, val);

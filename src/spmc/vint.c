@@ -163,6 +163,16 @@ void vint_withdraw(struct vint *s, uint32_t id)
 	set_flags(s, (unsigned int)i, s->flags[i] & (uint8_t) ~(VINT_F_PENDING | VINT_F_ACTIVE));
 }
 
+void vint_unpend(struct vint *s, uint32_t id)
+{
+	int i = slot_of(s, id);
+
+	if (i >= 0 && (s->flags[i] & VINT_F_PENDING) != 0) {
+		unqueue(s, (unsigned int)i);
+		set_flags(s, (unsigned int)i, s->flags[i] & (uint8_t)~VINT_F_PENDING);
+	}
+}
+
 static bool has(const struct vint *s, uint32_t id, uint8_t flag)
 {
 	int i = slot_of(s, id);

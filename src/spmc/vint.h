@@ -14,7 +14,8 @@
  *               pending; the order is the order of injection (FIFO), and a
  *               disabled ID keeps its place until it is enabled;
  *   deactivate  an active ID becomes inactive; anything else is refused;
- *   withdraw    pending and active dropped (managed exit, a stopped vCPU).
+ *   withdraw    pending and active dropped (managed exit, a stopped vCPU);
+ *   unpend      pending dropped, active kept (an emulated device's line fell).
  * An ID may be pending again while it is active (a new event before the
  * partition ended the last one): it is taken again after. Every refusal
  * (unknown ID, not active, table full) leaves the state as it was.
@@ -71,6 +72,8 @@ uint32_t vint_take(struct vint *s);
 bool vint_deactivate(struct vint *s, uint32_t id);
 /* Drops an ID's pending and active state (no-op for an unknown ID). */
 void vint_withdraw(struct vint *s, uint32_t id);
+/* Drops an ID's pending state only: a level-sensitive source went low (no-op if unknown). */
+void vint_unpend(struct vint *s, uint32_t id);
 bool vint_is_pending(const struct vint *s, uint32_t id);
 bool vint_is_active(const struct vint *s, uint32_t id);
 bool vint_is_enabled(const struct vint *s, uint32_t id);

@@ -15,6 +15,8 @@ static void *cpu_local;
 
 const struct plat_desc plat = {
 	.name = "host",
+	.secure_uart_base = 0x09040000,
+	.secure_uart_intid = 40,
 	.cpus_per_cluster = 8,
 };
 
@@ -35,6 +37,24 @@ void plat_console_putc(char c)
 		fake_console[fake_console_len++] = c;
 		fake_console[fake_console_len] = '\0';
 	}
+}
+
+/* The console UART's input (plat_console_getc): fake_uart_rx[fake_uart_rx_pos..len). */
+uint8_t fake_uart_rx[256];
+unsigned int fake_uart_rx_len, fake_uart_rx_pos, fake_uart_getc_calls;
+bool fake_uart_rx_irq;
+unsigned int fake_uart_rx_irq_writes;
+
+void plat_console_rx_irq(bool on)
+{
+	fake_uart_rx_irq = on;
+	fake_uart_rx_irq_writes++;
+}
+
+int plat_console_getc(void)
+{
+	fake_uart_getc_calls++;
+	return fake_uart_rx_pos < fake_uart_rx_len ? fake_uart_rx[fake_uart_rx_pos++] : -1;
 }
 
 int plat_cpu_index(uint64_t mpidr)

@@ -7,6 +7,7 @@
 #define TESTS_FAKE_ARCH_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,12 @@ extern size_t fake_console_len;
 extern jmp_buf *fake_halt_jmp;
 
 void fake_console_reset(void);
+
+/* The console UART's input: plat_console_getc hands out fake_uart_rx[pos..len), then -1. */
+extern uint8_t fake_uart_rx[256];
+extern unsigned int fake_uart_rx_len, fake_uart_rx_pos, fake_uart_getc_calls;
+extern bool fake_uart_rx_irq; /* its receive interrupts, as plat_console_rx_irq last set them */
+extern unsigned int fake_uart_rx_irq_writes;
 
 /* arch_rndr: fails this many times first, then returns fake_rndr_next (an LCG sequence). */
 extern unsigned int fake_rndr_failures;

@@ -180,6 +180,36 @@ static void withdraw_active(void **state)
 	assert_false(vint_ready(&s));
 }
 
+/* Unpend: the pending state goes (and its place in the order), an active state stays. */
+static void unpend_keeps_active(void **state)
+{
+	(void)state;
+	struct vint s;
+
+	declare_usual(&s);
+	vint_enable(&s, 40, true, false);
+	vint_enable(&s, 34, true, false);
+	vint_inject(&s, 40);
+	vint_inject(&s, 34);
+	vint_unpend(&s, 40);
+	assert_false(vint_is_pending(&s, 40));
+	assert_int_equal(s.ready_irq, 1);
+	assert_int_equal(vint_take(&s), 34); /* 40 left the order */
+	vint_inject(&s, 40);
+	assert_int_equal(vint_take(&s), 40);
+	vint_inject(&s, 40); /* pending again while active */
+	vint_unpend(&s, 40);
+	assert_true(vint_is_active(&s, 40));
+	assert_false(vint_is_pending(&s, 40));
+	assert_int_equal(s.queued, 0);
+	assert_false(vint_ready(&s));
+	struct vint before = s;
+	vint_unpend(&s, 40); /* not pending: nothing */
+	vint_unpend(&s, 99); /* unknown: nothing */
+	assert_memory_equal(&before, &s, sizeof(s));
+	assert_true(vint_deactivate(&s, 40));
+}
+
 /* --- random sequences against a model ------------------------------------------------ */
 
 #define MODEL_IDS 6U
@@ -309,7 +339,8 @@ int main(void)
 		cmocka_unit_test(declare_limits),	  cmocka_unit_test(unknown_ids_refused),
 		cmocka_unit_test(disabled_stays_pending), cmocka_unit_test(fifo_order),
 		cmocka_unit_test(deactivate_rules),	  cmocka_unit_test(lines_follow_types),
-		cmocka_unit_test(withdraw_active),	  cmocka_unit_test(random_sequences),
+		cmocka_unit_test(withdraw_active),	  cmocka_unit_test(unpend_keeps_active),
+		cmocka_unit_test(random_sequences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -180,7 +180,17 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 		el1_restore(&v->el1);
 		c->el1_owner = v;
 	}
-	write_sysreg(hcr_el2, v->cfg.hcr);
+	/*
+	 * HCR_EL2 stays as the last vCPU left it while EL2 runs (its traps and
+	 * routing act on EL1/EL0 only, and EL2 runs with DAIF masked): written
+	 * only when it changes. QEMU's TCG flushes the whole TLB whenever
+	 * HCR_EL2.VM changes, so clearing it at every exit cost two full
+	 * flushes per trap (a partition's emulated UART accesses, its FF-A
+	 * calls): measured in README.md, "OP-TEE's speed".
+	 */
+	if (read_sysreg(hcr_el2) != v->cfg.hcr) {
+		write_sysreg(hcr_el2, v->cfg.hcr);
+	}
 	role_stage2_load(&v->cfg);
 	write_sysreg(vmpidr_el2, v->cfg.vmpidr);
 	/* FP/SIMD only for the vCPU whose state the CPU holds; anyone else traps first. */
@@ -192,8 +202,6 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 	e.far = read_sysreg(far_el2);
 	e.hpfar_ipa = (read_sysreg(hpfar_el2) >> 4) << 12;
 	c->guest_regs = NULL;
-	write_sysreg(hcr_el2, 0);
-	isb();
 	return e;
 }
 

@@ -6,6 +6,7 @@ const struct plat_desc plat = {
 	.ns_uart_base = 0x09000000,
 	/* UART1 is secure-only with secure=on; TF-A uses it only as its crash console. */
 	.secure_uart_base = 0x09040000,
+	.secure_uart_intid = 40, /* SPI 8 */
 	.secure_sram = {0x0e000000, 0x00100000},
 	.secure_dram = {0x0e100000, 0x00f00000},
 	.ns_dram = {0x40000000, 0xC0000000},
