@@ -308,7 +308,7 @@ static void managed_exit(uint64_t freq)
 	}
 
 	/*
-	 * Ignored (FIQs masked for a second): after the bound (100 ms) the chain is
+	 * Ignored (FIQs masked for a second): after the bound (100 ms, twice) the chain is
 	 * preempted as if signaled; FFA_RUN resumes it and it finishes intact.
 	 */
 	name = "irq.managed_exit.ignored_becomes_signaled.sp1";

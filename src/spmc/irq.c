@@ -63,7 +63,9 @@
  * callee in such a chain that did not ask for managed exit runs masked (the
  * chain's managed exit comes when control is back with the partition that
  * asked for it). A partition that ignores a managed exit for
- * IRQ_MANAGED_EXIT_MS (the S-EL2 timer) gets the signaled action instead,
+ * IRQ_MANAGED_EXIT_MS (the S-EL2 timer), twice in a row (the bound is armed
+ * again when it first passes, as the CPU may not have run the partition at
+ * all meanwhile under QEMU's single-thread TCG), gets the signaled action instead,
  * with a warning: the chain is preempted as above and resumable by FFA_RUN.
  * (FFA_RUN cycles have no request to answer: there managed exit acts as
  * signaled.) Group 0 interrupts go to EL3 (FFA_EL3_INTR_HANDLE).
@@ -125,6 +127,7 @@ struct irq_cpu {
 	bool pmr_saved; /* the normal world's priority mask is in pmr_nwd */
 	uint8_t pmr_nwd, pmr_now;
 	struct vcpu *me_vcpu; /* asked for a managed exit (this CPU's chain) */
+	bool me_rearmed;      /* its bound passed once and was armed again */
 };
 
 static struct irq_cpu irq_cpus[MAX_CPUS];
@@ -542,7 +545,18 @@ static bool managed_exit_expired(struct vcpu *cur)
 	if (v == NULL) {
 		return false;
 	}
-	LOG_WARNING("SP %04x EC %u ignored a managed exit for %u ms: preempted as signaled\n",
+	if (!c->me_rearmed) {
+		/*
+		 * The first bound may pass while this CPU did not run at all (QEMU's
+		 * single-thread TCG gives each vCPU up to 100 ms in turn): the
+		 * partition gets a second one, counted from now, while it runs.
+		 */
+		c->me_rearmed = true;
+		vtimer_set_deadline(arch_counter() +
+				    arch_counter_freq() * IRQ_MANAGED_EXIT_MS / 1000U);
+		return false;
+	}
+	LOG_WARNING("SP %04x EC %u ignored a managed exit for 2 x %u ms: preempted as signaled\n",
 		    v->sp->id, v->index, IRQ_MANAGED_EXIT_MS);
 	sl_lock(&v->sp->lock);
 	vint_withdraw(&v->vint, VINT_MANAGED_EXIT);
@@ -675,6 +689,7 @@ enum irq_ns_result irq_ns_interrupt(struct vcpu *cur)
 		vint_inject(&cur->vint, VINT_MANAGED_EXIT);
 		sl_unlock(&cur->sp->lock);
 		c->me_vcpu = cur;
+		c->me_rearmed = false;
 		vtimer_set_deadline(arch_counter() +
 				    arch_counter_freq() * IRQ_MANAGED_EXIT_MS / 1000U);
 		return IRQ_NS_CONTINUE;

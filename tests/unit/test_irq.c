@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "arch/aarch64/gic.h"
+#include "arch/aarch64/timer.h"
 #include "core/cpu.h"
 #include "fake_arch.h"
 #include "fake_gic.h"
@@ -647,18 +648,33 @@ static void managed_exit(void **state)
 }
 
 /* Ignored: after the bound the chain is preempted as signaled; FFA_RUN resumes it. */
+static uint64_t me_first_cval; /* when the first managed-exit bound passed */
+#define ME_BOUND (arch_counter_freq() * IRQ_MANAGED_EXIT_MS / 1000U)
+
+/* Ignored: the bound passes twice (armed again the first time), then signaled. */
 static struct arch_exit me_ignored_a(struct vcpu *v, unsigned int n)
 {
 	switch (n) {
 	case 0:
 		return fiq_exit;
-	case 1:
+	case 1: {
 		assert_true(vf());
 		v->arch.regs.x[7] = MARK;
+		uint64_t first = fake_gic.cval;
+		fake_gic.counter = first;
+		fake_gic_raise(PPI_TIMER);
+		me_first_cval = first;
+		return irq_exit;
+	}
+	case 2:
+		/* The first bound passed: armed again from then, the vFIQ still pending. */
+		assert_true(vf());
+		assert_int_equal(fake_gic.cval, me_first_cval + ME_BOUND);
+		assert_null(strstr(fake_console, "ignored a managed exit"));
 		fake_gic.counter = fake_gic.cval;
 		fake_gic_raise(PPI_TIMER);
 		return irq_exit;
-	case 2:
+	case 3:
 		assert_false(vf());
 		assert_int_equal(v->arch.regs.x[7], MARK);
 		return smc(v, echo_of(v));
@@ -677,7 +693,7 @@ static void managed_exit_ignored(void **state)
 	struct ffa_value req = nwd_req64(ID_A);
 	assert_value(nwd_direct(&req), CALL(FFA_INTERRUPT_32, (uint32_t)ID_A << 16));
 	assert_int_equal(SP_A->vcpus[0].state, VCPU_INTERRUPTED);
-	assert_non_null(strstr(fake_console, "WARNING: SP 8001 EC 0 ignored a managed exit for "
+	assert_non_null(strstr(fake_console, "WARNING: SP 8001 EC 0 ignored a managed exit for 2 x "
 					     "100 ms: preempted as signaled"));
 	back_to_nwd();
 	struct ffa_value run = CALL(FFA_RUN_32, (uint32_t)ID_A << 16);
