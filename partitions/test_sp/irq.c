@@ -232,6 +232,50 @@ static void spin_time(uint64_t ticks, bool fiq, uint64_t *out)
 	ctx[e].managed_exit = 0;
 }
 
+/*
+ * Spins for `ticks` with x9 = seed and x10-x15, x19-x28 = seed + their
+ * number: the registers found changed at the end (bit n for xn). Whatever
+ * preempts the spin (an interrupt, another partition) must leave them.
+ */
+static uint64_t reg_spin(uint64_t ticks, uint64_t seed, uint64_t *start, uint64_t *end)
+{
+	uint64_t bad, t0, t1;
+
+	__asm__ volatile("mov x9, %[s]\n"
+			 ".irp r,10,11,12,13,14,15,19,20,21,22,23,24,25,26,27,28\n"
+			 "add x\\r, x9, #\\r\n"
+			 ".endr\n"
+			 "isb\n"
+			 "mrs %[t0], cntpct_el0\n"
+			 "1: isb\n"
+			 "mrs %[t1], cntpct_el0\n"
+			 "sub %[b], %[t1], %[t0]\n"
+			 "cmp %[b], %[t]\n"
+			 "b.lo 1b\n"
+			 "mov %[b], #0\n"
+			 "cmp x9, %[s]\n"
+			 "b.eq 2f\n"
+			 "orr %[b], %[b], #(1 << 9)\n"
+			 "2:\n"
+			 ".irp r,10,11,12,13,14,15,19,20,21,22,23,24,25,26,27,28\n"
+			 "sub x16, x\\r, x9\n"
+			 "cmp x16, #\\r\n"
+			 "b.eq 3f\n"
+			 "mov x17, #1\n"
+			 "lsl x17, x17, #\\r\n"
+			 "orr %[b], %[b], x17\n"
+			 "3:\n"
+			 ".endr\n"
+			 : [b] "=&r"(bad), [t0] "=&r"(t0), [t1] "=&r"(t1)
+			 : [s] "r"(seed), [t] "r"(ticks)
+			 : "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x19",
+			   "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "cc",
+			   "memory");
+	*start = t0;
+	*end = t1;
+	return bad;
+}
+
 bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 {
 	unsigned int e = ec();
@@ -249,7 +293,7 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	case TEST_CMD_RTC_ARM: {
 		uint32_t now = *rtc(RTC_DR);
 		*rtc(RTC_ICR) = 1;
-		*rtc(RTC_MR) = now + 1;
+		*rtc(RTC_MR) = now + (a[1] != 0 ? (uint32_t)a[1] : 1U);
 		*rtc(RTC_IMSC) = 1;
 		__asm__ volatile("dsb sy" ::: "memory");
 		out[1] = now;
@@ -257,6 +301,13 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	}
 	case TEST_CMD_WAIT_IRQ: {
 		uint64_t start = cntpct();
+		if (a[4] != 0) {
+			/* Tell the normal world it runs now (sp1: its NS mailbox, identity-mapped).
+			 */
+			volatile uint64_t *mbox = (volatile uint64_t *)TEST_NS_MAILBOX;
+			mbox[TEST_NS_MAILBOX_IRQ + (e & 7)] = a[4];
+			__asm__ volatile("dsb sy" ::: "memory");
+		}
 		while (count_of(e, slot(a[1])) < a[2] && cntpct() - start < a[3]) {
 		}
 		out[1] = count_of(e, slot(a[1]));
@@ -284,6 +335,9 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 		out[1] = ctx[e].timer_deadline;
 		out[2] = ctx[e].timer_start;
 		out[3] = ctx[e].timer_done;
+		return true;
+	case TEST_CMD_REG_SPIN:
+		out[1] = reg_spin(a[1], a[2], &out[3], &out[2]);
 		return true;
 	case TEST_CMD_BOOT_IRQ:
 		memcpy(&out[1], boot_results, sizeof(boot_results));

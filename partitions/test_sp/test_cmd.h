@@ -245,6 +245,14 @@
  * handler had deactivated it (its last instruction before returning).
  */
 #define TEST_CMD_IRQ_TIMES 49U
+/*
+ * REG_SPIN: spins x4 counter ticks with a pattern (seed x5) in x9-x15 and
+ *   x19-x28: x4 = the registers that changed (bit n: xn; 0: none), x5 =
+ *   the counter at its end, x6 = at its start.
+ * RTC_ARM takes x4 = seconds ahead (0: 1). WAIT_IRQ with x7 != 0 first
+ * writes x7 into sp1's NS mailbox (TEST_NS_MAILBOX_IRQ + EC): it runs now.
+ */
+#define TEST_CMD_REG_SPIN 51U
 #define TEST_RTC_SPI 34U /* PL031: SPI 2 */
 
 /*
@@ -254,6 +262,7 @@
  */
 #define TEST_NS_MAILBOX 0x7f000000UL
 #define TEST_NS_MAILBOX_WATCH 8U
+#define TEST_NS_MAILBOX_IRQ 16U
 
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU

@@ -88,6 +88,14 @@ bool irq_wake_pending(void);
 uint32_t irq_wait_check(struct vcpu *v);
 
 /*
+ * v answered its request and waits (its lock not held): an S-EL0 partition,
+ * which has no vIRQ, with an interrupt that came while it ran is claimed
+ * (irq_wake_pop) to be told of it with FFA_INTERRUPT, as if it had called
+ * FFA_MSG_WAIT.
+ */
+void irq_resp_check(struct vcpu *v);
+
+/*
  * Makes virtual ID vid pending for t and signals it: a waiting vCPU that
  * can run here is claimed (irq_wake_pop), one running or waiting on
  * another CPU gets that CPU kicked, any other keeps it pending until it

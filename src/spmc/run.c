@@ -290,6 +290,9 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 	v->state = VCPU_WAITING;
 	v->rtm = RTM_NONE;
 	sl_unlock(&v->sp->lock);
+	if (__builtin_expect(v->sp->el0, 0)) {
+		irq_resp_check(v); /* what came while it ran, signalled now */
+	}
 	return resume_requester(v, next);
 }
 

@@ -39,11 +39,11 @@ static const struct arch_exit fiq_exit = {.kind = EXIT_FIQ};
 static int setup_spis(void **state)
 {
 	setup(state);
-	SP_A->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS};
+	SP_A->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS, false, 0};
 	SP_A->m.int_count = 1;
-	SP_B->m.ints[0] = (struct sp_interrupt){SPI_B, SPI_ATTRS};
+	SP_B->m.ints[0] = (struct sp_interrupt){SPI_B, SPI_ATTRS, false, 0};
 	SP_B->m.int_count = 1;
-	SP_C->m.ints[0] = (struct sp_interrupt){SPI_C, SPI_ATTRS};
+	SP_C->m.ints[0] = (struct sp_interrupt){SPI_C, SPI_ATTRS, false, 0};
 	SP_C->m.int_count = 1;
 	irq_init();
 	for (unsigned int i = 0; i < NUM_SPS; i++) {
@@ -549,6 +549,105 @@ static void hostile_calls(void **state)
 	assert_int_equal(fake_gic.route[SPI_B], 0);
 }
 
+/*
+ * interrupts-target: the SPI is routed to the manifest's CPU at boot, stays
+ * there when a context elsewhere enables it, follows CPU_OFF to a CPU that
+ * is on and comes back at the target's CPU_ON. A target that is no CPU, or
+ * (MP partition) one it has no context on, refuses the load with a line.
+ */
+static void target_routing(void **state)
+{
+	setup(state);
+	set_cpu(2);
+	set_cpu(1);
+	set_cpu(0);
+	SP_B->name = "tzv-b";
+	SP_B->m.ints[0] = (struct sp_interrupt){SPI_B, SPI_ATTRS, true, 2};
+	SP_B->m.int_count = 1;
+	SP_A->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS, false, 0};
+	SP_A->m.int_count = 1;
+	irq_init();
+	for (unsigned int i = 0; i < NUM_SPS; i++) {
+		assert_true(irq_partition_load(&partitions[i]));
+	}
+	irq_boot_config();
+	irq_cpu_init(0);
+	assert_int_equal(fake_gic.route[SPI_B], 2);
+	assert_int_equal(fake_gic.route[SPI_A], 0); /* no target: the loading CPU */
+	struct vcpu *b0 = &SP_B->vcpus[0];
+	b0->cpu = 0;
+	assert_int_equal(hf(b0, HF_INTERRUPT_ENABLE, SPI_B, 1, 0), 0);
+	assert_int_equal(fake_gic.route[SPI_B], 2); /* the manifest's CPU, not the caller's */
+	assert_true(fake_gic.enabled[SPI_B]);
+	/* CPU 2 goes off: to the lowest CPU on; back at its CPU_ON. */
+	cpus[2].on = false;
+	irq_cpu_off(2);
+	assert_int_equal(fake_gic.route[SPI_B], 0);
+	cpus[2].on = true;
+	set_cpu(2);
+	irq_cpu_init(2);
+	assert_int_equal(fake_gic.route[SPI_B], 2);
+	set_cpu(0);
+	/* A's SPI (no target) stays where CPU_OFF put it when CPU 1 comes back. */
+	assert_int_equal(
+		hf(&SP_A->vcpus[0], HF_INTERRUPT_RECONFIGURE, SPI_A, HF_RECONFIGURE_TARGET_PE, 1),
+		0);
+	cpus[1].on = false;
+	irq_cpu_off(1);
+	assert_int_equal(fake_gic.route[SPI_A], 0);
+	cpus[1].on = true;
+	irq_cpu_init(1);
+	assert_int_equal(fake_gic.route[SPI_A], 0);
+
+	/* Refusals: nothing claimed (the INTID loads afterwards). */
+	struct partition *c = SP_C;
+	c->name = "tzv-c";
+	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS, true, 9}; /* beyond MAX_CPUS */
+	c->m.int_count = 1;
+	assert_false(irq_partition_load(c));
+	assert_non_null(strstr(fake_console, "SP tzv-c: manifest: interrupts-target: INTID 50: "
+					     "MPIDR 0x9 is no CPU of this platform"));
+	c->m.ints[0].target_mpidr = 0x100000000ULL; /* Aff3: no such CPU here */
+	assert_false(irq_partition_load(c));
+	assert_non_null(strstr(fake_console, "MPIDR 0x100000000 is no CPU of this platform"));
+	SP_B->m.ints[0] = (struct sp_interrupt){51, SPI_ATTRS, true, 5}; /* B has 4 contexts */
+	assert_false(irq_partition_load(SP_B));
+	assert_non_null(strstr(fake_console, "INTID 51: MPIDR 0x5 is no CPU the partition has a "
+					     "context on"));
+	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS, true, 3}; /* UP: any CPU */
+	assert_true(irq_partition_load(c));
+	c->m.int_count = 0;
+}
+
+/*
+ * other-s-interrupts-action 0 (queued): while A runs, the mask holds every
+ * interrupt off (B's SPI included); the normal world's mask back after.
+ */
+static struct arch_exit masked_all_a(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		assert_int_equal(fake_gic.pmr, GIC_PRIO_MASK_ALL);
+		return smc(v, echo_of(v));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static void other_s_queued(void **state)
+{
+	(void)state;
+	SP_A->m.other_s_interrupts_action = SP_OTHER_S_INT_QUEUED;
+	fake_gic.pmr = 0xff;
+	script[0] = masked_all_a;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	back_to_nwd();
+	assert_int_equal(fake_gic.pmr, 0xff);
+	assert_int_equal(trace_len, 1);
+	assert_gic_clean();
+}
+
 /* Through the run loop: an HVC's result is in x0 alone (64 bits), x1-x17 untouched. */
 static struct arch_exit hvc_regs_a(struct vcpu *v, unsigned int n)
 {
@@ -586,14 +685,14 @@ static void load_refusals(void **state)
 	struct partition *c = SP_C;
 
 	c->name = "tzv-c";
-	c->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS};
+	c->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS, false, 0};
 	assert_false(irq_partition_load(c));
 	assert_non_null(strstr(fake_console, "SP tzv-c: manifest: interrupts: INTID 34 is "));
-	c->m.ints[0] = (struct sp_interrupt){FAKE_GIC_LINES, SPI_ATTRS};
+	c->m.ints[0] = (struct sp_interrupt){FAKE_GIC_LINES, SPI_ATTRS, false, 0};
 	assert_false(irq_partition_load(c));
 	assert_non_null(strstr(fake_console, "is beyond the GIC's 288"));
 	/* Nothing was claimed: a free one loads. */
-	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS};
+	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS, false, 0};
 	assert_true(irq_partition_load(c));
 }
 
@@ -1064,6 +1163,8 @@ int main(void)
 		cmocka_unit_test_setup(hostile_calls, setup_spis),
 		cmocka_unit_test_setup(hvc_touches_x0_only, setup_spis),
 		cmocka_unit_test_setup(load_refusals, setup_spis),
+		cmocka_unit_test(target_routing),
+		cmocka_unit_test_setup(other_s_queued, setup_spis),
 		cmocka_unit_test_setup(managed_exit, setup_spis),
 		cmocka_unit_test_setup(managed_exit_ignored, setup_spis),
 		cmocka_unit_test_setup(managed_exit_chain, setup_spis),
