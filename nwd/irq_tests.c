@@ -393,8 +393,8 @@ static void other_partitions(uint64_t freq)
 	 * sp2 (signaled, the default): sp1's waiting context preempts it, handles
 	 * its timer, and sp2 goes on, registers intact, to its answer.
 	 */
-	if (timer_during(name, &s, freq / 20) &&
-	    reg_spin(name, TEST_SP2_ID, freq / 5, 0x5a5a0000ULL, &r) && timer_times(name, t) &&
+	if (timer_during(name, &s, freq / 10) &&
+	    reg_spin(name, TEST_SP2_ID, freq, 0x5a5a0000ULL, &r) && timer_times(name, t) &&
 	    expect_u64(name, "handled after sp2 started", t[1] > r.start, 1) &&
 	    expect_u64(name, "handled before sp2 ended", t[2] < r.end, 1)) {
 		t_one_more_of(name, TEST_SP1_ID, VINT_TIMER, 0, &s, true);
@@ -405,8 +405,8 @@ static void other_partitions(uint64_t freq)
 	 * handles its timer once sp3 has answered and the normal world runs.
 	 */
 	name = "irq.other_sp.queued_while_sp3.sp1";
-	if (timer_during(name, &s, freq / 20) &&
-	    reg_spin(name, TEST_SP3_ID, freq / 5, 0x3c3c0000ULL, &r) && timer_times(name, t) &&
+	if (timer_during(name, &s, freq / 10) &&
+	    reg_spin(name, TEST_SP3_ID, freq, 0x3c3c0000ULL, &r) && timer_times(name, t) &&
 	    expect_u64(name, "handled after sp3 ended", t[1] > r.end, 1)) {
 		t_one_more_of(name, TEST_SP1_ID, VINT_TIMER, 0, &s, true);
 	}
@@ -416,9 +416,9 @@ static void other_partitions(uint64_t freq)
 	 * by sp1 as above; sp2's answer reaches sp3, sp3's the normal world.
 	 */
 	name = "irq.other_sp.preempts_chain_sp3_sp2.sp1";
-	if (timer_during(name, &s, freq / 20)) {
-		struct ffa_value v = cmd4(TEST_SP3_ID, TEST_CMD_CALL, TEST_SP2_ID,
-					  TEST_CMD_REG_SPIN, freq / 5, 7);
+	if (timer_during(name, &s, freq / 10)) {
+		struct ffa_value v =
+			cmd4(TEST_SP3_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_REG_SPIN, freq, 7);
 		/*
 		 * x4 = the answer's x0 (DIRECT_RESP_32: the partitions call each other
 		 * with 32-bit requests), x5 = its status, x6 = the changed registers, x7 =
@@ -436,19 +436,48 @@ static void other_partitions(uint64_t freq)
 
 	/*
 	 * Normal world -> sp1 -> sp2, sp1's own timer while sp2 runs: sp1 is
-	 * blocked in the chain; tzvisor queues it (a vIRQ once sp2 has answered
-	 * and sp1 runs again), where Hafnium resumes sp1 with FFA_INTERRUPT.
+	 * blocked in the chain; its request returns FFA_INTERRUPT, it handles
+	 * the vIRQ and resumes sp2 with FFA_RUN (FF-A v1.2 8.3, as Hafnium).
 	 */
-	name = "irq.chain.blocked_owner_after_callee.sp1";
-	if (timer_during(name, &s, freq / 20)) {
-		struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID,
-					  TEST_CMD_REG_SPIN, freq / 5, 9);
+	name = "irq.chain.blocked_owner_signaled.sp1";
+	struct ffa_value c0 = cmd4(TEST_SP1_ID, TEST_CMD_CALL_STATS, 0, 0, 0, 0);
+	if (answered(name, &c0) && timer_during(name, &s, freq / 10)) {
+		struct ffa_value v =
+			cmd4(TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_REG_SPIN, freq, 9);
 		if (answered(name, &v) &&
 		    expect_u64(name, "sp2's answer", v.x[4], FFA_MSG_SEND_DIRECT_RESP_32) &&
 		    expect_u64(name, "sp2's status", v.x[5], TEST_STATUS_OK) &&
 		    expect_u64(name, "sp2's registers changed", v.x[6], 0) &&
 		    timer_times(name, t) &&
-		    expect_u64(name, "handled after sp2 ended", before32(v.x[7], t[1]), 1)) {
+		    expect_u64(name, "handled before sp2 ended", before32(t[2], v.x[7]), 1)) {
+			struct ffa_value c1 = cmd4(TEST_SP1_ID, TEST_CMD_CALL_STATS, 0, 0, 0, 0);
+			if (answered(name, &c1) &&
+			    expect_u64(name, "requests answered FFA_INTERRUPT", c1.x[4],
+				       c0.x[4] + 1)) {
+				t_one_more_of(name, TEST_SP1_ID, VINT_TIMER, 0, &s, false);
+			}
+		}
+	}
+
+	/*
+	 * The same, sp1 with IRQs masked: before it resumes sp2 it may not
+	 * resume it with the ID still active (DENIED), answer its requester
+	 * (DENIED), send another request (DENIED), or run anyone else (INVALID).
+	 */
+	name = "irq.chain.blocked_owner_refusals.sp1";
+	if (timer_during(name, &s, freq / 10)) {
+		struct ffa_value v = cmd4(TEST_SP1_ID, TEST_CMD_CHAIN_IRQ, TEST_SP2_ID,
+					  TEST_CMD_REG_SPIN, freq, 13);
+		uint64_t want = (uint64_t)(uint8_t)FFA_DENIED | (uint64_t)(uint8_t)FFA_DENIED << 8 |
+				(uint64_t)(uint8_t)FFA_DENIED << 16 |
+				(uint64_t)(uint8_t)FFA_INVALID_PARAMETERS << 24;
+		if (answered(name, &v) &&
+		    expect_u64(name, "sp2's answer", v.x[4], FFA_MSG_SEND_DIRECT_RESP_32) &&
+		    expect_u64(name, "errors (RUN, RESP, REQ, RUN other)", v.x[6], want) &&
+		    expect_u64(name, "FFA_INTERRUPTs | sp2's status, registers changed", v.x[7],
+			       1) &&
+		    timer_times(name, t) &&
+		    expect_u64(name, "taken before sp2 ended", before32(t[1], v.x[5]), 1)) {
 			t_one_more_of(name, TEST_SP1_ID, VINT_TIMER, 0, &s, false);
 		}
 	}

@@ -253,6 +253,21 @@
  * writes x7 into sp1's NS mailbox (TEST_NS_MAILBOX_IRQ + EC): it runs now.
  */
 #define TEST_CMD_REG_SPIN 51U
+/*
+ * CHAIN_IRQ: as CALL (x4 target, x5 command, x6-x7 its arguments), with IRQs
+ *   masked. When the request returns FFA_INTERRUPT (its own interrupt while
+ *   the callee runs) it takes the ID (GET) and, the first time, tries what
+ *   it may not do before resuming its callee: FFA_RUN of it (the ID still
+ *   active), a direct response to its requester, a request to sp3, FFA_RUN
+ *   of sp3; then ends the ID and resumes the callee with FFA_RUN. x4 = the
+ *   final answer's x0, x5 = its w5, x6 = the four errors (FFA error codes
+ *   as bytes, first lowest; 0x7F: not an error), x7 = FFA_INTERRUPTs |
+ *   the answer's w3 << 8 | its w4 << 32.
+ */
+#define TEST_CMD_CHAIN_IRQ 52U
+/* CALL_STATS: x4 = how many of this context's CALL requests came back FFA_INTERRUPT (then FFA_RUN).
+ */
+#define TEST_CMD_CALL_STATS 53U
 #define TEST_RTC_SPI 34U /* PL031: SPI 2 */
 
 /*

@@ -71,10 +71,12 @@
  * Other partitions' secure interrupts while a partition runs (FF-A v1.2
  * 8.3; `other-s-interrupts-action`, Hafnium's binding): signaled (1, the
  * default): the owner's waiting context preempts the running chain, which
- * continues, registers intact, when the owner waits again; a blocked owner
- * (in the running chain, or elsewhere) gets it as a vIRQ when it runs again
- * (tzvisor queues where Hafnium resumes a blocked S-EL1 owner with
- * FFA_INTERRUPT and expects FFA_RUN of its callee). Queued (0, only with
+ * continues, registers intact, when the owner waits again. An S-EL1 owner
+ * blocked further up the running chain is signalled too (FF-A v1.2 8.3,
+ * as Hafnium): its pending direct request returns FFA_INTERRUPT, it
+ * handles the vIRQ and resumes its callee with FFA_RUN (spmc/run.c,
+ * irq_blocked_owner); an S-EL0 owner, or one blocked elsewhere, gets it
+ * when it runs again. Queued (0, only with
  * ns-interrupts-action queued): the priority mask holds every interrupt off
  * while that partition runs; they are taken when its chain is done.
  *
@@ -500,6 +502,29 @@ void irq_resp_check(struct vcpu *v)
 	sl_unlock(&v->sp->lock);
 }
 
+struct vcpu *irq_blocked_owner(const struct vcpu *cur)
+{
+	for (struct vcpu *c = cur->caller; c != NULL; c = c->caller) {
+		if (!c->sp->el0 && c->state == VCPU_BLOCKED && c->chain_preempted == NULL &&
+		    __atomic_load_n(&c->vint.ready_irq, __ATOMIC_RELAXED) != 0) {
+			return c;
+		}
+	}
+	return NULL;
+}
+
+bool irq_any_active(struct vcpu *v)
+{
+	bool active = false;
+
+	sl_lock(&v->sp->lock);
+	for (unsigned int i = 0; i < v->vint.count && !active; i++) {
+		active = (v->vint.flags[i] & VINT_F_ACTIVE) != 0;
+	}
+	sl_unlock(&v->sp->lock);
+	return active;
+}
+
 uint32_t irq_wait_check(struct vcpu *v)
 {
 	uint32_t id = VINT_NONE;
@@ -606,8 +631,10 @@ static enum ns_policy ns_policy(const struct vcpu *v, const struct irq_cpu *c)
 		/* other-s-interrupts-action 0: other partitions' interrupts wait too (Hafnium). */
 		return NS_MASK_ALL;
 	}
-	if (v->req_fwk || c->me_vcpu != NULL) {
-		return NS_MASK; /* a power message; or a managed exit is under way */
+	if (v->req_fwk || c->me_vcpu != NULL || v->chain_preempted != NULL) {
+		/* A power message; a managed exit under way; its chain preempted for its
+		 * own interrupt (it cannot answer its requester now). */
+		return NS_MASK;
 	}
 	switch (v->ns_action) {
 	case SP_NS_INT_SIGNALED:

@@ -108,6 +108,16 @@ bool irq_deliver(struct vcpu *t, uint32_t vid);
  */
 void irq_notify(struct partition *sp, bool per_vcpu, unsigned int vcpu);
 
+/*
+ * After an IRQ exit of cur: the S-EL1 vCPU blocked further up cur's call
+ * chain (its caller, theirs, ...) that now has an enabled interrupt
+ * pending, nearest first; NULL if none. It is resumed to handle it (FF-A
+ * v1.2 8.3: a blocked target is signalled with FFA_INTERRUPT).
+ */
+struct vcpu *irq_blocked_owner(const struct vcpu *cur);
+/* v has a virtual interrupt it took (GET) and has not deactivated. */
+bool irq_any_active(struct vcpu *v);
+
 /* x0 of an HVC (S-EL1) or SVC (S-EL0) is one of Hafnium's paravirtual calls. */
 static inline bool irq_is_hf_call(uint64_t x0)
 {

@@ -2,7 +2,8 @@
  * Host tests for interrupts in the run loop (src/spmc/irq.c, vtimer.c with
  * run.c), with scripted partitions (sp_script.h) and a fake GIC and timer
  * (fake_gic.h): secure interrupts delivered by the state of their target
- * (waiting: run now; running: vIRQ; blocked: later), preemption and
+ * (waiting: run now; running: vIRQ; blocked in the running chain:
+ * FFA_INTERRUPT, then FFA_RUN of its callee), preemption and
  * resumption, the paravirtual calls and their refusals, the three
  * non-secure interrupt actions and the call-chain rule, the emulated
  * timer, the notification-pending interrupt, IPIs, S-EL0 partitions, and a
@@ -328,7 +329,13 @@ static void running_owner_vi(void **state)
 	assert_gic_clean();
 }
 
-/* A waits on B (blocked): its interrupt waits too, and is raised when it runs again. */
+/*
+ * A waits on B (blocked) and its interrupt comes while B runs: A's request
+ * returns FFA_INTERRUPT (w2 = the ID), B waits as it is. Until A resumes B
+ * with FFA_RUN it may not answer, send a request or wait (DENIED), run
+ * anyone but B (INVALID_PARAMETERS), or run B with the ID still active
+ * (DENIED); every refusal changes nothing. Then B goes on and answers A.
+ */
 static struct arch_exit blocked_a(struct vcpu *v, unsigned int n)
 {
 	switch (n) {
@@ -336,13 +343,39 @@ static struct arch_exit blocked_a(struct vcpu *v, unsigned int n)
 		return smc(v,
 			   CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_A, ID_B), 0, 7));
 	case 1:
-		assert_int_equal(seen()[0], FFA_MSG_SEND_DIRECT_RESP_64);
+		assert_regs(seen(), CALL(FFA_INTERRUPT_32, 0, SPI_A));
 		assert_true(vi());
-		return hf_hvc(v, HF_INTERRUPT_GET, 0, 0);
+		assert_ptr_equal(v->chain_preempted, &SP_B->vcpus[0]);
+		return answer_nwd(v);
 	case 2:
-		assert_int_equal(seen()[0], SPI_A);
-		return hf_hvc(v, HF_INTERRUPT_DEACTIVATE, SPI_A, SPI_A);
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return smc(v,
+			   CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_A, ID_C), 0, 7));
 	case 3:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return smc(v, CALL(FFA_MSG_WAIT_32));
+	case 4:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return hf_hvc(v, HF_INTERRUPT_GET, 0, 0);
+	case 5:
+		assert_int_equal(seen()[0], SPI_A);
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_B << 16)); /* still active */
+	case 6:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_C << 16));
+	case 7:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_INVALID_PARAMETERS));
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_B << 16 | 1)); /* B has no context 1 */
+	case 8:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_INVALID_PARAMETERS));
+		assert_ptr_equal(v->chain_preempted, &SP_B->vcpus[0]);
+		assert_int_equal(SP_B->vcpus[0].state, VCPU_RUNNING);
+		return hf_hvc(v, HF_INTERRUPT_DEACTIVATE, SPI_A, SPI_A);
+	case 9:
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_B << 16));
+	case 10:
+		assert_int_equal(seen()[0], FFA_MSG_SEND_DIRECT_RESP_64);
+		assert_null(v->chain_preempted);
 		return answer_nwd(v);
 	default:
 		return unexpected(v, n);
@@ -353,10 +386,13 @@ static struct arch_exit blocked_b(struct vcpu *v, unsigned int n)
 {
 	switch (n) {
 	case 0:
+		v->arch.regs.x[5] = MARK;
+		v->arch.regs.pc = 0x4321;
 		fake_gic_raise(SPI_A);
 		return irq_exit;
 	case 1:
-		assert_false(vi());
+		assert_int_equal(v->arch.regs.x[5], MARK);
+		assert_int_equal(v->arch.regs.pc, 0x4321);
 		assert_int_equal(SP_A->vcpus[0].state, VCPU_BLOCKED);
 		return smc(v, echo_of(v));
 	default:
@@ -364,16 +400,21 @@ static struct arch_exit blocked_b(struct vcpu *v, unsigned int n)
 	}
 }
 
-static void blocked_owner_later(void **state)
+static void blocked_owner_signaled(void **state)
 {
 	(void)state;
 	hf(&SP_A->vcpus[0], HF_INTERRUPT_ENABLE, SPI_A, 1, 0);
 	script[0] = blocked_a;
 	script[1] = blocked_b;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	struct ffa_value r = nwd_direct(&req);
+	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(r.x[3], 0x33);
+	assert_int_equal(trace_len, 13); /* A, B, A x10, B, A */
 	assert_gic_clean();
 	assert_int_equal(fake_gic.deactivations, 1);
+	assert_idle(&SP_A->vcpus[0]);
+	assert_idle(&SP_B->vcpus[0]);
 }
 
 /* FFA_MSG_WAIT with something pending: FFA_INTERRUPT instead, once per signal. */
@@ -1157,7 +1198,7 @@ int main(void)
 		cmocka_unit_test_setup(disabled_then_enabled, setup_spis),
 		cmocka_unit_test_setup(preempts_other_partition, setup_spis),
 		cmocka_unit_test_setup(running_owner_vi, setup_spis),
-		cmocka_unit_test_setup(blocked_owner_later, setup_spis),
+		cmocka_unit_test_setup(blocked_owner_signaled, setup_spis),
 		cmocka_unit_test_setup(wait_signals_once, setup_spis),
 		cmocka_unit_test_setup(woken_partition_faults, setup_spis),
 		cmocka_unit_test_setup(hostile_calls, setup_spis),
