@@ -417,6 +417,60 @@ static void blocked_owner_signaled(void **state)
 	assert_idle(&SP_B->vcpus[0]);
 }
 
+/*
+ * The same, but A faults while handling it: its partition stops, B goes on
+ * where it was, and B's answer to A becomes ABORTED for A's requester (the
+ * normal world); A's SPI, which it had not taken, is ended.
+ */
+static struct arch_exit blocked_faults_a(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return smc(v,
+			   CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_A, ID_B), 0, 7));
+	case 1:
+		assert_regs(seen(), CALL(FFA_INTERRUPT_32, 0, SPI_A));
+		return data_abort();
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static struct arch_exit blocked_after_fault_b(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		v->arch.regs.x[5] = MARK;
+		fake_gic_raise(SPI_A);
+		return irq_exit;
+	case 1:
+		assert_int_equal(v->arch.regs.x[5], MARK);
+		assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
+		return smc(v, echo_of(v));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static void blocked_owner_faults(void **state)
+{
+	(void)state;
+	hf(&SP_A->vcpus[0], HF_INTERRUPT_ENABLE, SPI_A, 1, 0);
+	script[0] = blocked_faults_a;
+	script[1] = blocked_after_fault_b;
+	struct ffa_value req = nwd_req64(ID_A);
+	struct ffa_value r = nwd_direct(&req);
+	assert_regs(r.x, CALL(FFA_ERROR_32, 0, (uint32_t)FFA_ABORTED));
+	assert_int_equal(trace_len, 4); /* A, B, A (faults), B */
+	assert_true(SP_A->aborted);
+	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
+	assert_null(SP_A->vcpus[0].chain_preempted);
+	assert_null(SP_A->vcpus[0].caller);
+	assert_idle(&SP_B->vcpus[0]);
+	assert_gic_clean();
+	assert_false(fake_gic.active[SPI_A]);
+}
+
 /* FFA_MSG_WAIT with something pending: FFA_INTERRUPT instead, once per signal. */
 static struct arch_exit wait_twice_b(struct vcpu *v, unsigned int n)
 {
@@ -1199,6 +1253,7 @@ int main(void)
 		cmocka_unit_test_setup(preempts_other_partition, setup_spis),
 		cmocka_unit_test_setup(running_owner_vi, setup_spis),
 		cmocka_unit_test_setup(blocked_owner_signaled, setup_spis),
+		cmocka_unit_test_setup(blocked_owner_faults, setup_spis),
 		cmocka_unit_test_setup(wait_signals_once, setup_spis),
 		cmocka_unit_test_setup(woken_partition_faults, setup_spis),
 		cmocka_unit_test_setup(hostile_calls, setup_spis),
