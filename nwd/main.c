@@ -170,6 +170,10 @@ void nwd_secondary_main(uint64_t index)
 	struct ffa_value v;
 	uint64_t bad = 0;
 
+	if (nwd_irq_core_mode) {
+		irq_core_loop(index); /* the interrupt tests' helper core (irq_tests.c) */
+	}
+
 	v = ffa_call8(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0);
 	s->version = v.x[0];
 	v = ffa_call8(FFA_ID_GET_32, 0, 0, 0);

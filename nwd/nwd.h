@@ -54,6 +54,9 @@ void suite_messaging(void);
 void suite_interrupts(void);
 void suite_partition_interrupts(void);
 void suite_interrupts_after_smp(void);
+/* Set before CPU_ON: the secondary serves the interrupt tests (irq_core_loop) instead. */
+extern volatile bool nwd_irq_core_mode;
+void irq_core_loop(uint64_t index) __attribute__((noreturn));
 void suite_isolation(void);
 void suite_fp(void);
 void suite_notifications(void);

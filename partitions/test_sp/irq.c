@@ -48,6 +48,7 @@ static struct {
 	volatile uint64_t managed_exit; /* a vFIQ came while spinning */
 } ctx[8];
 static uint64_t errors, early;
+static uint64_t call_interrupts[8]; /* TEST_CMD_CALL requests answered FFA_INTERRUPT */
 static volatile bool npi_fetch;
 static uint64_t boot_results[3];
 
@@ -232,6 +233,116 @@ static void spin_time(uint64_t ticks, bool fiq, uint64_t *out)
 	ctx[e].managed_exit = 0;
 }
 
+/*
+ * Spins for `ticks` with x9 = seed and x10-x15, x19-x28 = seed + their
+ * number: the registers found changed at the end (bit n for xn). Whatever
+ * preempts the spin (an interrupt, another partition) must leave them.
+ */
+static uint64_t reg_spin(uint64_t ticks, uint64_t seed, uint64_t *start, uint64_t *end)
+{
+	uint64_t bad, t0, t1;
+
+	__asm__ volatile("mov x9, %[s]\n"
+			 ".irp r,10,11,12,13,14,15,19,20,21,22,23,24,25,26,27,28\n"
+			 "add x\\r, x9, #\\r\n"
+			 ".endr\n"
+			 "isb\n"
+			 "mrs %[t0], cntpct_el0\n"
+			 "1: isb\n"
+			 "mrs %[t1], cntpct_el0\n"
+			 "sub %[b], %[t1], %[t0]\n"
+			 "cmp %[b], %[t]\n"
+			 "b.lo 1b\n"
+			 "mov %[b], #0\n"
+			 "cmp x9, %[s]\n"
+			 "b.eq 2f\n"
+			 "orr %[b], %[b], #(1 << 9)\n"
+			 "2:\n"
+			 ".irp r,10,11,12,13,14,15,19,20,21,22,23,24,25,26,27,28\n"
+			 "sub x16, x\\r, x9\n"
+			 "cmp x16, #\\r\n"
+			 "b.eq 3f\n"
+			 "mov x17, #1\n"
+			 "lsl x17, x17, #\\r\n"
+			 "orr %[b], %[b], x17\n"
+			 "3:\n"
+			 ".endr\n"
+			 : [b] "=&r"(bad), [t0] "=&r"(t0), [t1] "=&r"(t1)
+			 : [s] "r"(seed), [t] "r"(ticks)
+			 : "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x19",
+			   "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "cc",
+			   "memory");
+	*start = t0;
+	*end = t1;
+	return bad;
+}
+
+void irq_call_answer(struct ffa_value *v, uint16_t target)
+{
+	while ((uint32_t)v->x[0] == FFA_INTERRUPT_32) {
+		call_interrupts[ec()]++;
+		*v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)target << 16}};
+		sp_ffa(v);
+	}
+}
+
+/* An FF-A call's error code as a byte (0x7F: it was no error). */
+static uint64_t err_byte(const struct ffa_value *v)
+{
+	return (uint32_t)v->x[0] == FFA_ERROR_32 ? (uint8_t)v->x[2] : 0x7FU;
+}
+
+/* What a partition whose chain it preempted may not do before FFA_RUN of its callee. */
+static uint64_t try_in_preempted_chain(uint16_t target)
+{
+	struct ffa_value t[4] = {
+		{.x = {FFA_RUN_32, (uint64_t)target << 16}},
+		{.x = {FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(sp_id, 0)}},
+		{.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(sp_id, 0x8003), 0,
+		       TEST_CMD_ECHO}},
+		{.x = {FFA_RUN_32, 0x8003ULL << 16}},
+	};
+	uint64_t errs = 0;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		sp_ffa(&t[i]);
+		errs |= err_byte(&t[i]) << (8 * i);
+	}
+	return errs;
+}
+
+static void chain_irq(const uint64_t *a, uint64_t *out)
+{
+	uint16_t target = (uint16_t)a[1];
+	struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(sp_id, target), 0,
+				    a[2], a[3], a[4]}};
+	uint64_t errs = 0, n = 0;
+
+#ifndef SP_EL0
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+#endif
+	sp_ffa(&v);
+	while ((uint32_t)v.x[0] == FFA_INTERRUPT_32) {
+		int64_t id = sp_hf(HF_INTERRUPT_GET, 0, 0, 0);
+		if (n++ == 0) {
+			errs = try_in_preempted_chain(target);
+		}
+		handle_id((uint64_t)id);
+		if (sp_hf(HF_INTERRUPT_DEACTIVATE, (uint64_t)id, (uint64_t)id, 0) != 0) {
+			errors++;
+		}
+		v = (struct ffa_value){.x = {FFA_RUN_32, (uint64_t)target << 16}};
+		sp_ffa(&v);
+	}
+#ifndef SP_EL0
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+#endif
+	out[1] = v.x[0];
+	out[2] = (uint32_t)v.x[5];
+	out[3] = errs;
+	out[4] = n | (v.x[3] & 0xFFU) << 8 | (uint64_t)(uint32_t)v.x[4] << 32;
+}
+
 bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 {
 	unsigned int e = ec();
@@ -249,7 +360,7 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	case TEST_CMD_RTC_ARM: {
 		uint32_t now = *rtc(RTC_DR);
 		*rtc(RTC_ICR) = 1;
-		*rtc(RTC_MR) = now + 1;
+		*rtc(RTC_MR) = now + (a[1] != 0 ? (uint32_t)a[1] : 1U);
 		*rtc(RTC_IMSC) = 1;
 		__asm__ volatile("dsb sy" ::: "memory");
 		out[1] = now;
@@ -257,6 +368,13 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 	}
 	case TEST_CMD_WAIT_IRQ: {
 		uint64_t start = cntpct();
+		if (a[4] != 0) {
+			/* Tell the normal world it runs now (sp1: its NS mailbox, identity-mapped).
+			 */
+			volatile uint64_t *mbox = (volatile uint64_t *)TEST_NS_MAILBOX;
+			mbox[TEST_NS_MAILBOX_IRQ + (e & 7)] = a[4];
+			__asm__ volatile("dsb sy" ::: "memory");
+		}
 		while (count_of(e, slot(a[1])) < a[2] && cntpct() - start < a[3]) {
 		}
 		out[1] = count_of(e, slot(a[1]));
@@ -284,6 +402,15 @@ bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out)
 		out[1] = ctx[e].timer_deadline;
 		out[2] = ctx[e].timer_start;
 		out[3] = ctx[e].timer_done;
+		return true;
+	case TEST_CMD_CALL_STATS:
+		out[1] = call_interrupts[e];
+		return true;
+	case TEST_CMD_CHAIN_IRQ:
+		chain_irq(a, out);
+		return true;
+	case TEST_CMD_REG_SPIN:
+		out[1] = reg_spin(a[1], a[2], &out[3], &out[2]);
 		return true;
 	case TEST_CMD_BOOT_IRQ:
 		memcpy(&out[1], boot_results, sizeof(boot_results));

@@ -375,6 +375,7 @@ static struct ffa_value handle(const struct ffa_value *req)
 					    FFA_MSG_ENDPOINTS(me, (uint16_t)a[1]), 0, a[2], a[3],
 					    a[4]}};
 		sp_ffa(&v);
+		irq_call_answer(&v, (uint16_t)a[1]);
 		out[1] = v.x[0];
 		if ((uint32_t)v.x[0] == FFA_ERROR_32) {
 			out[2] = (uint32_t)v.x[2];

@@ -245,6 +245,29 @@
  * handler had deactivated it (its last instruction before returning).
  */
 #define TEST_CMD_IRQ_TIMES 49U
+/*
+ * REG_SPIN: spins x4 counter ticks with a pattern (seed x5) in x9-x15 and
+ *   x19-x28: x4 = the registers that changed (bit n: xn; 0: none), x5 =
+ *   the counter at its end, x6 = at its start.
+ * RTC_ARM takes x4 = seconds ahead (0: 1). WAIT_IRQ with x7 != 0 first
+ * writes x7 into sp1's NS mailbox (TEST_NS_MAILBOX_IRQ + EC): it runs now.
+ */
+#define TEST_CMD_REG_SPIN 51U
+/*
+ * CHAIN_IRQ: as CALL (x4 target, x5 command, x6-x7 its arguments), with IRQs
+ *   masked. When the request returns FFA_INTERRUPT (its own interrupt while
+ *   the callee runs) it takes the ID (GET) and, the first time, tries what
+ *   it may not do before resuming its callee: FFA_RUN of it (the ID still
+ *   active), a direct response to its requester, a request to sp3, FFA_RUN
+ *   of sp3; then ends the ID and resumes the callee with FFA_RUN. x4 = the
+ *   final answer's x0, x5 = its w5, x6 = the four errors (FFA error codes
+ *   as bytes, first lowest; 0x7F: not an error), x7 = FFA_INTERRUPTs |
+ *   the answer's w3 << 8 | its w4 << 32.
+ */
+#define TEST_CMD_CHAIN_IRQ 52U
+/* CALL_STATS: x4 = how many of this context's CALL requests came back FFA_INTERRUPT (then FFA_RUN).
+ */
+#define TEST_CMD_CALL_STATS 53U
 #define TEST_RTC_SPI 34U /* PL031: SPI 2 */
 
 /*
@@ -254,6 +277,7 @@
  */
 #define TEST_NS_MAILBOX 0x7f000000UL
 #define TEST_NS_MAILBOX_WATCH 8U
+#define TEST_NS_MAILBOX_IRQ 16U
 
 #define TEST_STATUS_OK 0U
 #define TEST_STATUS_UNKNOWN_CMD 0xBADC0DEU

@@ -28,10 +28,20 @@ static inline void irq_woken(uint64_t id)
 {
 	(void)id;
 }
+static inline void irq_call_answer(struct ffa_value *v, uint16_t target)
+{
+	(void)v, (void)target;
+}
 #else
 bool irq_command(uint64_t cmd, const uint64_t *a, uint64_t *out);
 void irq_boot(void);
 void irq_woken(uint64_t id);
+/*
+ * A direct request it sent to target came back FFA_INTERRUPT (its own
+ * interrupt while the callee ran, taken as a vIRQ by now): FFA_RUN resumes
+ * the callee (context 0: a UP partition) until its answer is in *v.
+ */
+void irq_call_answer(struct ffa_value *v, uint16_t target);
 #endif
 
 #endif

@@ -78,10 +78,30 @@
  * enable and DEACTIVATE act on the virtual side only; a line still high at
  * DEACTIVATE makes it pending again (level-sensitive); SEC_STATE is refused.
  *
+ * Other partitions' secure interrupts while a partition runs (FF-A v1.2
+ * 8.3; `other-s-interrupts-action`, Hafnium's binding): signaled (1, the
+ * default): the owner's waiting context preempts the running chain, which
+ * continues, registers intact, when the owner waits again. An S-EL1 owner
+ * blocked further up the running chain is signalled too (FF-A v1.2 8.3,
+ * as Hafnium): its pending direct request returns FFA_INTERRUPT, it
+ * handles the vIRQ and resumes its callee with FFA_RUN (spmc/run.c,
+ * irq_blocked_owner); an S-EL0 owner, or one blocked elsewhere, gets it
+ * when it runs again. Queued (0, only with
+ * ns-interrupts-action queued): the priority mask holds every interrupt off
+ * while that partition runs; they are taken when its chain is done.
+ *
+ * Routing: an SPI goes to the CPU its manifest's `interrupts-target` names
+ * (checked at load: a CPU of the platform, and for an MP partition one it
+ * has a context on); without one, to the CPU of the context that enabled it
+ * last. HF_INTERRUPT_RECONFIGURE(TARGET_PE) moves either. A CPU going off
+ * (PSCI CPU_OFF) sends its SPIs to the lowest CPU still on, where the
+ * owner's context for that CPU (or its only one) takes them; pending ones
+ * follow (the GIC re-evaluates the route), so none is lost or taken twice.
+ * An SPI with an `interrupts-target` goes back to its CPU at its CPU_ON.
+ *
  * Limits: SP_MAX_INTERRUPTS SPIs per partition, SPIs only, one secure
  * interrupt chain per CPU at a time; RECONFIGURE's SEC_STATE is refused
- * while the SPI is in service; `interrupts-target` is not read (the route is
- * the CPU of the context that enabled the SPI, or TARGET_PE's).
+ * while the SPI is in service.
  */
 #include "spmc/irq.h"
 
@@ -106,6 +126,7 @@ struct spi {
 	uint16_t intid;
 	uint8_t sp; /* index in partitions[] */
 	uint8_t cpu; /* routed to */
+	int8_t home; /* the manifest's interrupts-target CPU; -1: none */
 	bool secure;
 	bool enabled; /* physically; for an emulated one, its forwarding to the partition */
 	uint8_t prio;
@@ -180,6 +201,7 @@ bool irq_partition_load(struct partition *sp)
 			  sp->name, MAX_SPIS);
 		return false;
 	}
+	int home[SP_MAX_INTERRUPTS];
 	for (unsigned int i = 0; i < m->int_count; i++) {
 		const struct spi *other = spi_find(m->ints[i].id);
 		if (other != NULL) {
@@ -192,13 +214,31 @@ bool irq_partition_load(struct partition *sp)
 				  sp->name, m->ints[i].id, lines);
 			return false;
 		}
+		/* interrupts-target: a CPU of this platform; for an MP partition one it has a
+		 * context on (the context pinned there takes it). */
+		uint64_t mpidr = m->ints[i].target_mpidr;
+		home[i] = !m->ints[i].has_target ? -1
+			  : (mpidr >> 24) == 0	 ? cpu_index_from_mpidr(mpidr)
+						 : -1;
+		if (m->ints[i].has_target &&
+		    (home[i] < 0 ||
+		     (m->exec_ctx_count > 1 && (unsigned int)home[i] >= m->exec_ctx_count))) {
+			LOG_ERROR(
+				"SP %s: manifest: interrupts-target: INTID %u: MPIDR 0x%llx is no "
+				"CPU %s\n",
+				sp->name, m->ints[i].id, (unsigned long long)mpidr,
+				home[i] < 0 ? "of this platform"
+					    : "the partition has a context on");
+			return false;
+		}
 	}
 	for (unsigned int i = 0; i < m->int_count; i++) {
 		uint32_t a = m->ints[i].attrs;
 		spis[spi_count++] = (struct spi){
 			.intid = (uint16_t)m->ints[i].id,
 			.sp = (uint8_t)sp_index(sp),
-			.cpu = (uint8_t)cpu_this()->index,
+			.cpu = (uint8_t)(home[i] >= 0 ? (unsigned int)home[i] : cpu_this()->index),
+			.home = (int8_t)home[i],
 			.secure = (a & SP_INT_SECURE) != 0,
 			.enabled = true,
 			.prio = (uint8_t)(a & SP_INT_PRIO_MASK),
@@ -246,6 +286,17 @@ void irq_cpu_init(unsigned int cpu)
 	irq_cpus[cpu].wakes = 0;
 	irq_cpus[cpu].pmr_saved = false;
 	irq_cpus[cpu].me_vcpu = NULL;
+	/* The SPIs whose manifest targets this CPU come back from where CPU_OFF sent them. */
+	sl_lock(&irq_lock);
+	for (unsigned int i = 0; i < spi_count; i++) {
+		if (spis[i].home == (int)cpu && spis[i].cpu != cpu) {
+			spis[i].cpu = (uint8_t)cpu;
+			gic_spi_route(plat.gicd_base, spis[i].intid, cpu_mpidr(cpu));
+			LOG_INFO("INTID %u routed back to core %u (interrupts-target)\n",
+				 spis[i].intid, cpu);
+		}
+	}
+	sl_unlock(&irq_lock);
 }
 
 /* Lowest-numbered CPU that is on, other than `not`; `not` if none. */
@@ -269,6 +320,8 @@ void irq_cpu_off(unsigned int cpu)
 		if (spis[i].cpu == cpu) {
 			spis[i].cpu = (uint8_t)to;
 			gic_spi_route(plat.gicd_base, spis[i].intid, cpu_mpidr(to));
+			LOG_INFO("CPU_OFF: INTID %u routed from core %u to core %u\n",
+				 spis[i].intid, cpu, to);
 		}
 	}
 	sl_unlock(&irq_lock);
@@ -488,6 +541,42 @@ void irq_emulated_level(struct partition *sp, uint32_t intid, bool high)
 	sl_unlock(&sp->lock);
 }
 
+void irq_resp_check(struct vcpu *v)
+{
+	if (!v->sp->el0) {
+		return; /* its vIRQ is raised at its next entry */
+	}
+	sl_lock(&v->sp->lock);
+	if (!v->sp->aborted && v->state == VCPU_WAITING && vint_ready(&v->vint) &&
+	    !v->intr_signaled) {
+		claim(v);
+	}
+	sl_unlock(&v->sp->lock);
+}
+
+struct vcpu *irq_blocked_owner(const struct vcpu *cur)
+{
+	for (struct vcpu *c = cur->caller; c != NULL; c = c->caller) {
+		if (!c->sp->el0 && c->state == VCPU_BLOCKED && c->chain_preempted == NULL &&
+		    __atomic_load_n(&c->vint.ready_irq, __ATOMIC_RELAXED) != 0) {
+			return c;
+		}
+	}
+	return NULL;
+}
+
+bool irq_any_active(struct vcpu *v)
+{
+	bool active = false;
+
+	sl_lock(&v->sp->lock);
+	for (unsigned int i = 0; i < v->vint.count && !active; i++) {
+		active = (v->vint.flags[i] & VINT_F_ACTIVE) != 0;
+	}
+	sl_unlock(&v->sp->lock);
+	return active;
+}
+
 uint32_t irq_wait_check(struct vcpu *v)
 {
 	uint32_t id = VINT_NONE;
@@ -606,8 +695,14 @@ static enum ns_policy ns_policy(const struct vcpu *v, const struct irq_cpu *c)
 	if (v->rtm != RTM_DIR_REQ && v->rtm != RTM_FFA_RUN) {
 		return NS_MASK_ALL; /* booting, or handling a secure interrupt */
 	}
-	if (v->req_fwk || c->me_vcpu != NULL) {
-		return NS_MASK; /* a power message; or a managed exit is under way */
+	if (v->sp->m.other_s_interrupts_action == SP_OTHER_S_INT_QUEUED) {
+		/* other-s-interrupts-action 0: other partitions' interrupts wait too (Hafnium). */
+		return NS_MASK_ALL;
+	}
+	if (v->req_fwk || c->me_vcpu != NULL || v->chain_preempted != NULL) {
+		/* A power message; a managed exit under way; its chain preempted for its
+		 * own interrupt (it cannot answer its requester now). */
+		return NS_MASK;
 	}
 	switch (v->ns_action) {
 	case SP_NS_INT_SIGNALED:
@@ -754,9 +849,10 @@ static int64_t hf_enable(struct vcpu *v, uint64_t id, uint64_t enable, uint64_t 
 	}
 	sl_unlock(&sp->lock);
 	if (s != NULL) {
-		/* Physically too, and routed to the caller's CPU (Hafnium enables both). */
+		/* Physically too, and routed to the caller's CPU (Hafnium enables both) unless
+		 * the manifest names its target. */
 		sl_lock(&irq_lock);
-		if (enable != 0 && s->cpu != v->cpu) {
+		if (enable != 0 && s->home < 0 && s->cpu != v->cpu) {
 			s->cpu = (uint8_t)v->cpu;
 			gic_spi_route(plat.gicd_base, s->intid, cpu_mpidr(v->cpu));
 		}

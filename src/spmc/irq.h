@@ -88,6 +88,14 @@ bool irq_wake_pending(void);
 uint32_t irq_wait_check(struct vcpu *v);
 
 /*
+ * v answered its request and waits (its lock not held): an S-EL0 partition,
+ * which has no vIRQ, with an interrupt that came while it ran is claimed
+ * (irq_wake_pop) to be told of it with FFA_INTERRUPT, as if it had called
+ * FFA_MSG_WAIT.
+ */
+void irq_resp_check(struct vcpu *v);
+
+/*
  * Makes virtual ID vid pending for t and signals it: a waiting vCPU that
  * can run here is claimed (irq_wake_pop), one running or waiting on
  * another CPU gets that CPU kicked, any other keeps it pending until it
@@ -106,6 +114,16 @@ void irq_notify(struct partition *sp, bool per_vcpu, unsigned int vcpu);
  * pending where it was not yet taken. No-op for any other INTID.
  */
 void irq_emulated_level(struct partition *sp, uint32_t intid, bool high);
+
+/*
+ * After an IRQ exit of cur: the S-EL1 vCPU blocked further up cur's call
+ * chain (its caller, theirs, ...) that now has an enabled interrupt
+ * pending, nearest first; NULL if none. It is resumed to handle it (FF-A
+ * v1.2 8.3: a blocked target is signalled with FFA_INTERRUPT).
+ */
+struct vcpu *irq_blocked_owner(const struct vcpu *cur);
+/* v has a virtual interrupt it took (GET) and has not deactivated. */
+bool irq_any_active(struct vcpu *v);
 
 /* x0 of an HVC (S-EL1) or SVC (S-EL0) is one of Hafnium's paravirtual calls. */
 static inline bool irq_is_hf_call(uint64_t x0)

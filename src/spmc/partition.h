@@ -72,6 +72,12 @@ struct vcpu {
 	bool intr_signaled; /* told FFA_INTERRUPT; cleared when it takes an ID (GET) */
 	unsigned int cpu; /* the CPU it runs on (or last ran on) */
 	struct vcpu *preempted; /* RTM_SEC_INT: the vCPU it preempted on this CPU, if any */
+	/*
+	 * Blocked in a call chain, resumed with FFA_INTERRUPT to handle its own
+	 * interrupt (FF-A v1.2 8.3, a blocked owner): the chain's running vCPU it
+	 * preempted, which its FFA_RUN of its callee resumes.
+	 */
+	struct vcpu *chain_preempted;
 	struct vint vint; /* its virtual interrupts, under sp->lock */
 	struct vtimer timer;
 };

@@ -13,6 +13,12 @@
  * returns FFA_INTERRUPT to the normal world, which takes its interrupt and
  * resumes the vCPU with FFA_RUN; a chain of blocked callers stays as it was.
  *
+ * A secure interrupt for a partition blocked further up the running chain
+ * (S-EL1) resumes it with FFA_INTERRUPT from its pending request; the
+ * chain's running vCPU waits, untouched, until the partition has handled
+ * it and resumes its callee with FFA_RUN (FF-A v1.2 8.3, Hafnium's
+ * behaviour); meanwhile it may not answer, wait, yield or send requests.
+ *
  * FFA_YIELD from a partition serving a normal-world request returns
  * FFA_YIELD to the normal world, which resumes it with FFA_RUN (the SP sees
  * FFA_SUCCESS); inside an SP-to-SP chain it is DENIED. FFA_RUN on a waiting
@@ -181,12 +187,29 @@ static uint64_t *requester_regs(struct vcpu *v, struct ffa_value *nwd)
 	return v->caller != NULL ? v->caller->arch.regs.x : nwd->x;
 }
 
-/* The answer has been written to requester_regs(v): continue with the requester. */
-static enum action resume_requester(struct vcpu *v, struct vcpu **next)
+/*
+ * The answer has been written to requester_regs(v): continue with the
+ * requester. One whose partition stopped while it waited is not run: its
+ * own requester gets FFA_ERROR(ABORTED), and so on up the chain.
+ */
+static enum action resume_requester(struct vcpu *v, struct ffa_value *nwd, struct vcpu **next)
 {
 	struct vcpu *c = v->caller;
 
 	v->caller = NULL;
+	while (c != NULL && __builtin_expect(c->sp->aborted, 0)) {
+		struct ffa_value err = ffa_error_value(FFA_ABORTED);
+		struct vcpu *up = c->caller;
+		sl_lock(&c->sp->lock);
+		c->state = VCPU_ABORTED;
+		c->rtm = RTM_NONE;
+		sl_unlock(&c->sp->lock);
+		c->serving = false;
+		c->chain_preempted = NULL;
+		ffa_answer(requester_regs(c, nwd), &err);
+		c->caller = NULL;
+		c = up;
+	}
 	if (c == NULL) {
 		return ANSWERED;
 	}
@@ -247,13 +270,19 @@ static enum action abort_vcpu(struct vcpu *v, struct ffa_value *nwd, struct ffa_
 	if (rtm == RTM_SEC_INT) {
 		return sec_int_done(v, ret, next);
 	}
+	if (v->chain_preempted != NULL) {
+		/* Its callees go on; their answer to it becomes ABORTED for its requester. */
+		*next = v->chain_preempted;
+		v->chain_preempted = NULL;
+		return SWITCH;
+	}
 	if (!v->serving) {
 		*ret = err;
 		return LEAVE;
 	}
 	v->serving = false;
 	ffa_answer(requester_regs(v, nwd), &err);
-	return resume_requester(v, next);
+	return resume_requester(v, nwd, next);
 }
 
 static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, struct ffa_value *nwd,
@@ -290,7 +319,63 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 	v->state = VCPU_WAITING;
 	v->rtm = RTM_NONE;
 	sl_unlock(&v->sp->lock);
-	return resume_requester(v, next);
+	if (__builtin_expect(v->sp->el0, 0)) {
+		irq_resp_check(v); /* what came while it ran, signalled now */
+	}
+	return resume_requester(v, nwd, next);
+}
+
+/*
+ * A vCPU blocked in the running chain (a, S-EL1) has an interrupt of its
+ * own (FF-A v1.2 8.3: a blocked target is signalled; Hafnium's "scenario
+ * 1"): its pending direct request returns FFA_INTERRUPT (w2 = the ID, its
+ * vIRQ pending) and it runs now; l, the chain's running vCPU, stays as it is
+ * (registers untouched) until a resumes its callee with FFA_RUN. Meanwhile
+ * a may not answer, wait, yield or send requests (DENIED).
+ */
+static enum action signal_blocked_owner(struct vcpu *a, struct vcpu *l, struct vcpu **next)
+{
+	struct ffa_value r = {.x = {FFA_INTERRUPT_32, 0, 0}};
+
+	sl_lock(&a->sp->lock);
+	r.x[2] = vint_peek(&a->vint);
+	a->state = VCPU_RUNNING;
+	a->chain_preempted = l;
+	sl_unlock(&a->sp->lock);
+	ffa_answer(a->arch.regs.x, &r);
+	*next = a;
+	return SWITCH;
+}
+
+/*
+ * FFA_RUN from v, whose chain it preempted (signal_blocked_owner): w1 must
+ * name its callee (the vCPU it sent its request to); it must have
+ * deactivated what it took. The chain's preempted vCPU continues where it
+ * was; v is blocked again and gets its callee's answer.
+ */
+static enum action resume_chain(struct vcpu *v, const struct ffa_value *args, struct ffa_value *ret,
+				struct vcpu **next)
+{
+	struct vcpu *l = v->chain_preempted, *callee = l;
+	uint32_t w1 = ffa_w(args, 1);
+
+	while (callee->caller != v) {
+		callee = callee->caller;
+	}
+	if ((w1 >> 16) != callee->sp->id || (w1 & 0xFFFFU) != callee->index) {
+		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
+		return RESUME;
+	}
+	if (irq_any_active(v)) {
+		*ret = ffa_error_value(FFA_DENIED); /* HF_INTERRUPT_DEACTIVATE first */
+		return RESUME;
+	}
+	sl_lock(&v->sp->lock);
+	v->state = VCPU_BLOCKED;
+	v->chain_preempted = NULL;
+	sl_unlock(&v->sp->lock);
+	*next = l;
+	return SWITCH;
 }
 
 /* FFA_CONSOLE_LOG: w1 = count; characters in x2.. (4 per register for SMC32). */
@@ -351,6 +436,16 @@ static enum action sp_call(struct vcpu *v, const struct ffa_value *args, struct 
 	if (!ffa_call_begin(&sp->ep, fid)) {
 		*ret = ffa_error_value(FFA_NOT_SUPPORTED);
 		return RESUME;
+	}
+	if (__builtin_expect(v->chain_preempted != NULL, 0)) {
+		if (fid == FFA_RUN_32) {
+			return resume_chain(v, args, ret, next);
+		}
+		if (ffa_is_direct_req(fid) || ffa_is_direct_resp(fid) || fid == FFA_MSG_WAIT_32 ||
+		    fid == FFA_YIELD_32) {
+			*ret = ffa_error_value(FFA_DENIED); /* its callee first (FFA_RUN) */
+			return RESUME;
+		}
 	}
 	if (ffa_is_direct_req(fid)) {
 		struct vcpu *tv = deliver_request(args, v, &err);
@@ -489,7 +584,11 @@ static enum action handle_exit(struct vcpu *v, const struct arch_exit *e, struct
 	}
 	if (e->kind == EXIT_IRQ) {
 		/* Secure interrupts; true: a managed exit ignored too long, signaled instead. */
-		return irq_physical(v) ? interrupted(v, ret) : CONTINUE;
+		if (irq_physical(v)) {
+			return interrupted(v, ret);
+		}
+		struct vcpu *owner = irq_blocked_owner(v);
+		return owner != NULL ? signal_blocked_owner(owner, v, next) : CONTINUE;
 	}
 	if (e->kind == EXIT_FIQ) {
 		return irq_ns_interrupt(v) == IRQ_NS_SIGNALED ? interrupted(v, ret) : CONTINUE;

@@ -18,7 +18,9 @@
  * attributes, base-address or load-address-relative-offset,
  * exclusive-access; a device region's `interrupts` (INTID, attributes
  * pairs: SPIs only, a secure one with a priority below 0x80;
- * SP_MAX_INTERRUPTS in all).
+ * SP_MAX_INTERRUPTS in all) and `interrupts-target` (INTID, MPIDR high,
+ * MPIDR low triples: each INTID one of the region's interrupts, once, the
+ * MPIDR affinity bits only; spmc/irq.c checks the PE exists and routes it).
  * Refused with the field named: anything else in those properties, regions
  * that are unaligned, empty or that wrap, has-primary-scheduler (only for a
  * normal-world VM), and DMA streams (smmu-id, stream-ids: tzvisor drives no
@@ -200,7 +202,44 @@ static enum sp_manifest_err parse_interrupts(const struct fdt_props *props, stru
 				return SP_MANIFEST_BAD_VALUE; /* claimed twice */
 			}
 		}
-		m->ints[m->int_count++] = (struct sp_interrupt){id, attrs};
+		m->ints[m->int_count++] = (struct sp_interrupt){id, attrs, false, 0};
+	}
+	return SP_MANIFEST_OK;
+}
+
+/*
+ * A device region's `interrupts-target` triples: each INTID one of this
+ * region's interrupts (m->ints[first..]), named once, with an MPIDR of
+ * affinity bits only.
+ */
+static enum sp_manifest_err parse_targets(const struct fdt_props *props, struct sp_manifest *m,
+					  unsigned int first)
+{
+	int len;
+	const fdt32_t *p = fdt_props_get(props, "interrupts-target", &len);
+
+	if (p == NULL) {
+		return SP_MANIFEST_OK;
+	}
+	if (len <= 0 || len % 12 != 0) {
+		return SP_MANIFEST_MISSING;
+	}
+	for (int i = 0; i < len / 12; i++) {
+		uint32_t id = fdt32_to_cpu(p[3 * i]);
+		uint64_t mpidr =
+			(uint64_t)fdt32_to_cpu(p[3 * i + 1]) << 32 | fdt32_to_cpu(p[3 * i + 2]);
+		struct sp_interrupt *in = NULL;
+		for (unsigned int j = first; j < m->int_count; j++) {
+			if (m->ints[j].id == id) {
+				in = &m->ints[j];
+			}
+		}
+		if (in == NULL || in->has_target || (mpidr & ~SP_INT_MPIDR_AFF_MASK) != 0) {
+			return SP_MANIFEST_BAD_VALUE; /* not its interrupt, named twice, bad MPIDR
+						       */
+		}
+		in->has_target = true;
+		in->target_mpidr = mpidr;
 	}
 	return SP_MANIFEST_OK;
 }
@@ -319,9 +358,15 @@ static enum sp_manifest_err parse_regions(const void *fdt, int parent, bool devi
 		}
 		fdt_list_unknown(&props, prefix, name, &known, m->ignored, sizeof(m->ignored));
 		if (device) {
+			unsigned int first = m->int_count;
 			e = parse_interrupts(&props, m);
 			if (e != SP_MANIFEST_OK) {
 				return region_error(e, field, field_len, what, name, "interrupts");
+			}
+			e = parse_targets(&props, m, first);
+			if (e != SP_MANIFEST_OK) {
+				return region_error(e, field, field_len, what, name,
+						    "interrupts-target");
 			}
 		}
 		out[(*count)++] = r;

@@ -77,9 +77,19 @@ struct sp_region {
 #define SP_INT_SPI_FIRST 32U
 #define SP_INT_SPI_LAST 1019U
 
+/*
+ * `interrupts-target` of the same device region (Hafnium's binding): <INTID
+ * MPIDR-high MPIDR-low> triples, each naming one of the region's interrupts
+ * and the PE it is routed to. Only affinity bits (Aff3 [39:32], Aff2-0
+ * [23:0]) may be set; whether the PE exists is checked at load (spmc/irq.c).
+ */
+#define SP_INT_MPIDR_AFF_MASK 0xFF00FFFFFFULL
+
 struct sp_interrupt {
 	uint32_t id;
 	uint32_t attrs;
+	bool has_target; /* interrupts-target names it */
+	uint64_t target_mpidr;
 };
 
 /* power-management-messages: which PSCI events the partition is told of. */

@@ -401,6 +401,7 @@ void init_partition(struct partition *sp, ffa_id_t id, uint32_t msg, unsigned in
 {
 	sp->id = id;
 	sp->m.messaging_method = msg;
+	sp->m.other_s_interrupts_action = SP_OTHER_S_INT_SIGNALED; /* the binding's default */
 	sp->vcpu_count = vcpus;
 	sp->image_base = IMAGE_BASE;
 	sp->image_end = IMAGE_END;

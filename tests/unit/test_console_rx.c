@@ -110,7 +110,7 @@ static int setup_rx(void **state)
 	SP_A->uart.lcr_h = 0x60;
 	SP_A->uart.imsc = RXIM;
 	SP_A->uart.cr = 0x301;
-	SP_A->m.ints[0] = (struct sp_interrupt){UART_INTID, UART_ATTRS};
+	SP_A->m.ints[0] = (struct sp_interrupt){.id = UART_INTID, .attrs = UART_ATTRS};
 	SP_A->m.int_count = 1;
 	irq_init();
 	for (unsigned int i = 0; i < NUM_SPS; i++) {

@@ -2,7 +2,8 @@
  * Host tests for interrupts in the run loop (src/spmc/irq.c, vtimer.c with
  * run.c), with scripted partitions (sp_script.h) and a fake GIC and timer
  * (fake_gic.h): secure interrupts delivered by the state of their target
- * (waiting: run now; running: vIRQ; blocked: later), preemption and
+ * (waiting: run now; running: vIRQ; blocked in the running chain:
+ * FFA_INTERRUPT, then FFA_RUN of its callee), preemption and
  * resumption, the paravirtual calls and their refusals, the three
  * non-secure interrupt actions and the call-chain rule, the emulated
  * timer, the notification-pending interrupt, IPIs, S-EL0 partitions, and a
@@ -40,11 +41,11 @@ static const struct arch_exit fiq_exit = {.kind = EXIT_FIQ};
 static int setup_spis(void **state)
 {
 	setup(state);
-	SP_A->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS};
+	SP_A->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS, false, 0};
 	SP_A->m.int_count = 1;
-	SP_B->m.ints[0] = (struct sp_interrupt){SPI_B, SPI_ATTRS};
+	SP_B->m.ints[0] = (struct sp_interrupt){SPI_B, SPI_ATTRS, false, 0};
 	SP_B->m.int_count = 1;
-	SP_C->m.ints[0] = (struct sp_interrupt){SPI_C, SPI_ATTRS};
+	SP_C->m.ints[0] = (struct sp_interrupt){SPI_C, SPI_ATTRS, false, 0};
 	SP_C->m.int_count = 1;
 	irq_init();
 	for (unsigned int i = 0; i < NUM_SPS; i++) {
@@ -329,7 +330,13 @@ static void running_owner_vi(void **state)
 	assert_gic_clean();
 }
 
-/* A waits on B (blocked): its interrupt waits too, and is raised when it runs again. */
+/*
+ * A waits on B (blocked) and its interrupt comes while B runs: A's request
+ * returns FFA_INTERRUPT (w2 = the ID), B waits as it is. Until A resumes B
+ * with FFA_RUN it may not answer, send a request or wait (DENIED), run
+ * anyone but B (INVALID_PARAMETERS), or run B with the ID still active
+ * (DENIED); every refusal changes nothing. Then B goes on and answers A.
+ */
 static struct arch_exit blocked_a(struct vcpu *v, unsigned int n)
 {
 	switch (n) {
@@ -337,13 +344,39 @@ static struct arch_exit blocked_a(struct vcpu *v, unsigned int n)
 		return smc(v,
 			   CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_A, ID_B), 0, 7));
 	case 1:
-		assert_int_equal(seen()[0], FFA_MSG_SEND_DIRECT_RESP_64);
+		assert_regs(seen(), CALL(FFA_INTERRUPT_32, 0, SPI_A));
 		assert_true(vi());
-		return hf_hvc(v, HF_INTERRUPT_GET, 0, 0);
+		assert_ptr_equal(v->chain_preempted, &SP_B->vcpus[0]);
+		return answer_nwd(v);
 	case 2:
-		assert_int_equal(seen()[0], SPI_A);
-		return hf_hvc(v, HF_INTERRUPT_DEACTIVATE, SPI_A, SPI_A);
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return smc(v,
+			   CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_A, ID_C), 0, 7));
 	case 3:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return smc(v, CALL(FFA_MSG_WAIT_32));
+	case 4:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return hf_hvc(v, HF_INTERRUPT_GET, 0, 0);
+	case 5:
+		assert_int_equal(seen()[0], SPI_A);
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_B << 16)); /* still active */
+	case 6:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_DENIED));
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_C << 16));
+	case 7:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_INVALID_PARAMETERS));
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_B << 16 | 1)); /* B has no context 1 */
+	case 8:
+		assert_regs(seen(), CALL(FFA_ERROR_32, 0, (uint32_t)FFA_INVALID_PARAMETERS));
+		assert_ptr_equal(v->chain_preempted, &SP_B->vcpus[0]);
+		assert_int_equal(SP_B->vcpus[0].state, VCPU_RUNNING);
+		return hf_hvc(v, HF_INTERRUPT_DEACTIVATE, SPI_A, SPI_A);
+	case 9:
+		return smc(v, CALL(FFA_RUN_32, (uint32_t)ID_B << 16));
+	case 10:
+		assert_int_equal(seen()[0], FFA_MSG_SEND_DIRECT_RESP_64);
+		assert_null(v->chain_preempted);
 		return answer_nwd(v);
 	default:
 		return unexpected(v, n);
@@ -354,10 +387,13 @@ static struct arch_exit blocked_b(struct vcpu *v, unsigned int n)
 {
 	switch (n) {
 	case 0:
+		v->arch.regs.x[5] = MARK;
+		v->arch.regs.pc = 0x4321;
 		fake_gic_raise(SPI_A);
 		return irq_exit;
 	case 1:
-		assert_false(vi());
+		assert_int_equal(v->arch.regs.x[5], MARK);
+		assert_int_equal(v->arch.regs.pc, 0x4321);
 		assert_int_equal(SP_A->vcpus[0].state, VCPU_BLOCKED);
 		return smc(v, echo_of(v));
 	default:
@@ -365,16 +401,75 @@ static struct arch_exit blocked_b(struct vcpu *v, unsigned int n)
 	}
 }
 
-static void blocked_owner_later(void **state)
+static void blocked_owner_signaled(void **state)
 {
 	(void)state;
 	hf(&SP_A->vcpus[0], HF_INTERRUPT_ENABLE, SPI_A, 1, 0);
 	script[0] = blocked_a;
 	script[1] = blocked_b;
 	struct ffa_value req = nwd_req64(ID_A);
-	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	struct ffa_value r = nwd_direct(&req);
+	assert_int_equal(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	assert_int_equal(r.x[3], 0x33);
+	assert_int_equal(trace_len, 13); /* A, B, A x10, B, A */
 	assert_gic_clean();
 	assert_int_equal(fake_gic.deactivations, 1);
+	assert_idle(&SP_A->vcpus[0]);
+	assert_idle(&SP_B->vcpus[0]);
+}
+
+/*
+ * The same, but A faults while handling it: its partition stops, B goes on
+ * where it was, and B's answer to A becomes ABORTED for A's requester (the
+ * normal world); A's SPI, which it had not taken, is ended.
+ */
+static struct arch_exit blocked_faults_a(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return smc(v,
+			   CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(ID_A, ID_B), 0, 7));
+	case 1:
+		assert_regs(seen(), CALL(FFA_INTERRUPT_32, 0, SPI_A));
+		return data_abort();
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static struct arch_exit blocked_after_fault_b(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		v->arch.regs.x[5] = MARK;
+		fake_gic_raise(SPI_A);
+		return irq_exit;
+	case 1:
+		assert_int_equal(v->arch.regs.x[5], MARK);
+		assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
+		return smc(v, echo_of(v));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static void blocked_owner_faults(void **state)
+{
+	(void)state;
+	hf(&SP_A->vcpus[0], HF_INTERRUPT_ENABLE, SPI_A, 1, 0);
+	script[0] = blocked_faults_a;
+	script[1] = blocked_after_fault_b;
+	struct ffa_value req = nwd_req64(ID_A);
+	struct ffa_value r = nwd_direct(&req);
+	assert_regs(r.x, CALL(FFA_ERROR_32, 0, (uint32_t)FFA_ABORTED));
+	assert_int_equal(trace_len, 4); /* A, B, A (faults), B */
+	assert_true(SP_A->aborted);
+	assert_int_equal(SP_A->vcpus[0].state, VCPU_ABORTED);
+	assert_null(SP_A->vcpus[0].chain_preempted);
+	assert_null(SP_A->vcpus[0].caller);
+	assert_idle(&SP_B->vcpus[0]);
+	assert_gic_clean();
+	assert_false(fake_gic.active[SPI_A]);
 }
 
 /* FFA_MSG_WAIT with something pending: FFA_INTERRUPT instead, once per signal. */
@@ -550,6 +645,105 @@ static void hostile_calls(void **state)
 	assert_int_equal(fake_gic.route[SPI_B], 0);
 }
 
+/*
+ * interrupts-target: the SPI is routed to the manifest's CPU at boot, stays
+ * there when a context elsewhere enables it, follows CPU_OFF to a CPU that
+ * is on and comes back at the target's CPU_ON. A target that is no CPU, or
+ * (MP partition) one it has no context on, refuses the load with a line.
+ */
+static void target_routing(void **state)
+{
+	setup(state);
+	set_cpu(2);
+	set_cpu(1);
+	set_cpu(0);
+	SP_B->name = "tzv-b";
+	SP_B->m.ints[0] = (struct sp_interrupt){SPI_B, SPI_ATTRS, true, 2};
+	SP_B->m.int_count = 1;
+	SP_A->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS, false, 0};
+	SP_A->m.int_count = 1;
+	irq_init();
+	for (unsigned int i = 0; i < NUM_SPS; i++) {
+		assert_true(irq_partition_load(&partitions[i]));
+	}
+	irq_boot_config();
+	irq_cpu_init(0);
+	assert_int_equal(fake_gic.route[SPI_B], 2);
+	assert_int_equal(fake_gic.route[SPI_A], 0); /* no target: the loading CPU */
+	struct vcpu *b0 = &SP_B->vcpus[0];
+	b0->cpu = 0;
+	assert_int_equal(hf(b0, HF_INTERRUPT_ENABLE, SPI_B, 1, 0), 0);
+	assert_int_equal(fake_gic.route[SPI_B], 2); /* the manifest's CPU, not the caller's */
+	assert_true(fake_gic.enabled[SPI_B]);
+	/* CPU 2 goes off: to the lowest CPU on; back at its CPU_ON. */
+	cpus[2].on = false;
+	irq_cpu_off(2);
+	assert_int_equal(fake_gic.route[SPI_B], 0);
+	cpus[2].on = true;
+	set_cpu(2);
+	irq_cpu_init(2);
+	assert_int_equal(fake_gic.route[SPI_B], 2);
+	set_cpu(0);
+	/* A's SPI (no target) stays where CPU_OFF put it when CPU 1 comes back. */
+	assert_int_equal(
+		hf(&SP_A->vcpus[0], HF_INTERRUPT_RECONFIGURE, SPI_A, HF_RECONFIGURE_TARGET_PE, 1),
+		0);
+	cpus[1].on = false;
+	irq_cpu_off(1);
+	assert_int_equal(fake_gic.route[SPI_A], 0);
+	cpus[1].on = true;
+	irq_cpu_init(1);
+	assert_int_equal(fake_gic.route[SPI_A], 0);
+
+	/* Refusals: nothing claimed (the INTID loads afterwards). */
+	struct partition *c = SP_C;
+	c->name = "tzv-c";
+	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS, true, 9}; /* beyond MAX_CPUS */
+	c->m.int_count = 1;
+	assert_false(irq_partition_load(c));
+	assert_non_null(strstr(fake_console, "SP tzv-c: manifest: interrupts-target: INTID 50: "
+					     "MPIDR 0x9 is no CPU of this platform"));
+	c->m.ints[0].target_mpidr = 0x100000000ULL; /* Aff3: no such CPU here */
+	assert_false(irq_partition_load(c));
+	assert_non_null(strstr(fake_console, "MPIDR 0x100000000 is no CPU of this platform"));
+	SP_B->m.ints[0] = (struct sp_interrupt){51, SPI_ATTRS, true, 5}; /* B has 4 contexts */
+	assert_false(irq_partition_load(SP_B));
+	assert_non_null(strstr(fake_console, "INTID 51: MPIDR 0x5 is no CPU the partition has a "
+					     "context on"));
+	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS, true, 3}; /* UP: any CPU */
+	assert_true(irq_partition_load(c));
+	c->m.int_count = 0;
+}
+
+/*
+ * other-s-interrupts-action 0 (queued): while A runs, the mask holds every
+ * interrupt off (B's SPI included); the normal world's mask back after.
+ */
+static struct arch_exit masked_all_a(struct vcpu *v, unsigned int n)
+{
+	switch (n) {
+	case 0:
+		assert_int_equal(fake_gic.pmr, GIC_PRIO_MASK_ALL);
+		return smc(v, echo_of(v));
+	default:
+		return unexpected(v, n);
+	}
+}
+
+static void other_s_queued(void **state)
+{
+	(void)state;
+	SP_A->m.other_s_interrupts_action = SP_OTHER_S_INT_QUEUED;
+	fake_gic.pmr = 0xff;
+	script[0] = masked_all_a;
+	struct ffa_value req = nwd_req64(ID_A);
+	assert_int_equal(nwd_direct(&req).x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	back_to_nwd();
+	assert_int_equal(fake_gic.pmr, 0xff);
+	assert_int_equal(trace_len, 1);
+	assert_gic_clean();
+}
+
 /* Through the run loop: an HVC's result is in x0 alone (64 bits), x1-x17 untouched. */
 static struct arch_exit hvc_regs_a(struct vcpu *v, unsigned int n)
 {
@@ -587,14 +781,14 @@ static void load_refusals(void **state)
 	struct partition *c = SP_C;
 
 	c->name = "tzv-c";
-	c->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS};
+	c->m.ints[0] = (struct sp_interrupt){SPI_A, SPI_ATTRS, false, 0};
 	assert_false(irq_partition_load(c));
 	assert_non_null(strstr(fake_console, "SP tzv-c: manifest: interrupts: INTID 34 is "));
-	c->m.ints[0] = (struct sp_interrupt){FAKE_GIC_LINES, SPI_ATTRS};
+	c->m.ints[0] = (struct sp_interrupt){FAKE_GIC_LINES, SPI_ATTRS, false, 0};
 	assert_false(irq_partition_load(c));
 	assert_non_null(strstr(fake_console, "is beyond the GIC's 288"));
 	/* Nothing was claimed: a free one loads. */
-	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS};
+	c->m.ints[0] = (struct sp_interrupt){50, SPI_ATTRS, false, 0};
 	assert_true(irq_partition_load(c));
 }
 
@@ -1074,12 +1268,15 @@ int main(void)
 		cmocka_unit_test_setup(disabled_then_enabled, setup_spis),
 		cmocka_unit_test_setup(preempts_other_partition, setup_spis),
 		cmocka_unit_test_setup(running_owner_vi, setup_spis),
-		cmocka_unit_test_setup(blocked_owner_later, setup_spis),
+		cmocka_unit_test_setup(blocked_owner_signaled, setup_spis),
+		cmocka_unit_test_setup(blocked_owner_faults, setup_spis),
 		cmocka_unit_test_setup(wait_signals_once, setup_spis),
 		cmocka_unit_test_setup(woken_partition_faults, setup_spis),
 		cmocka_unit_test_setup(hostile_calls, setup_spis),
 		cmocka_unit_test_setup(hvc_touches_x0_only, setup_spis),
 		cmocka_unit_test_setup(load_refusals, setup_spis),
+		cmocka_unit_test(target_routing),
+		cmocka_unit_test_setup(other_s_queued, setup_spis),
 		cmocka_unit_test_setup(managed_exit, setup_spis),
 		cmocka_unit_test_setup(managed_exit_ignored, setup_spis),
 		cmocka_unit_test_setup(managed_exit_chain, setup_spis),

@@ -347,6 +347,8 @@ static void assert_manifest_equal(const struct sp_manifest *got, const struct sp
 	for (size_t i = 0; i < SP_MAX_INTERRUPTS; i++) {
 		assert_int_equal(got->ints[i].id, want->ints[i].id);
 		assert_int_equal(got->ints[i].attrs, want->ints[i].attrs);
+		assert_int_equal(got->ints[i].has_target, want->ints[i].has_target);
+		assert_int_equal(got->ints[i].target_mpidr, want->ints[i].target_mpidr);
 	}
 	assert_int_equal(got->mem_count, want->mem_count);
 	for (size_t i = 0; i < SP_MAX_MEM_REGIONS; i++) {
@@ -1388,9 +1390,9 @@ static void device_interrupts(void **state)
 		want.dev[i].attrs = 0x3;
 	}
 	want.dev_count = 2;
-	want.ints[0] = (struct sp_interrupt){34, 0xb20};
-	want.ints[1] = (struct sp_interrupt){1019, 0x8a0};
-	want.ints[2] = (struct sp_interrupt){32, 0xb7f};
+	want.ints[0] = (struct sp_interrupt){34, 0xb20, false, 0};
+	want.ints[1] = (struct sp_interrupt){1019, 0x8a0, false, 0};
+	want.ints[2] = (struct sp_interrupt){32, 0xb7f, false, 0};
 	want.int_count = 3;
 	build_expect_ok(&two, &want);
 
@@ -1452,7 +1454,7 @@ static void device_interrupts(void **state)
 	for (unsigned int i = 0; i < SP_MAX_INTERRUPTS; i++) {
 		r.ints[2 * i] = 100 + i;
 		r.ints[2 * i + 1] = 0xb20;
-		want.ints[i] = (struct sp_interrupt){100 + i, 0xb20};
+		want.ints[i] = (struct sp_interrupt){100 + i, 0xb20, false, 0};
 	}
 	want.int_count = SP_MAX_INTERRUPTS;
 	strcpy(want.dev[0].name, "uart0");
@@ -1466,6 +1468,83 @@ static void device_interrupts(void **state)
 	r.ints[2 * SP_MAX_INTERRUPTS] = 200;
 	r.ints[2 * SP_MAX_INTERRUPTS + 1] = 0xb20;
 	dev_err(&r, SP_MANIFEST_TOO_MANY, "interrupts");
+}
+
+/*
+ * `interrupts-target` (Hafnium's binding): <INTID MPIDR-high MPIDR-low>
+ * triples in the same device region; each INTID one of that region's
+ * interrupts, named once; only affinity bits in the MPIDR. Anything else is
+ * refused with the property named; without it no interrupt has a target.
+ */
+static void interrupts_target(void **state)
+{
+	(void)state;
+	struct region d[2] = {uart_dev, uart_dev};
+	struct sp_manifest want = sp1_expected();
+
+	d[0].int_cells = 4;
+	d[0].ints[0] = 34;
+	d[0].ints[1] = 0xb20;
+	d[0].ints[2] = 35;
+	d[0].ints[3] = 0xb20;
+	d[0].extra[0] =
+		(struct prop){"interrupts-target", 6, {35, 0x1, 0x00000302, 34, 0, 1}, NULL, 0};
+	d[1].node = "rtc";
+	d[1].base = 0x09010000;
+	d[1].int_cells = 2;
+	d[1].ints[0] = 36;
+	d[1].ints[1] = 0xb20;
+	const struct opts two = {.dev_node = true, .dev = d, .ndev = 2};
+	for (unsigned int i = 0; i < 2; i++) {
+		strcpy(want.dev[i].name, "uart0");
+		want.dev[i].base = d[i].base;
+		want.dev[i].pages = 1;
+		want.dev[i].attrs = 0x3;
+	}
+	want.dev_count = 2;
+	want.ints[0] = (struct sp_interrupt){34, 0xb20, true, 0x1};
+	want.ints[1] = (struct sp_interrupt){35, 0xb20, true, 0x100000302ULL};
+	want.ints[2] = (struct sp_interrupt){36, 0xb20, false, 0};
+	want.int_count = 3;
+	build_expect_ok(&two, &want);
+
+	/* Another region's interrupt, one it does not have, twice, bits beyond affinity. */
+	struct region bad2[2] = {d[0], d[1]};
+	bad2[1].extra[0] = (struct prop){"interrupts-target", 3, {34, 0, 1}, NULL, 0};
+	const struct opts other = {.dev_node = true, .dev = bad2, .ndev = 2};
+	build_expect_err(&other, SP_MANIFEST_BAD_VALUE, "device-regions/rtc/interrupts-target");
+	static const uint32_t bad[][6] = {
+		{40, 0, 1}, /* not an interrupt of the manifest */
+		{34, 0, 1, 34, 0, 2}, /* the same INTID twice */
+		{34, 0, 0x01000000U}, /* MT/U bits and Aff2's neighbour: not affinity */
+		{34, 0, 0x40000000U}, /* MPIDR.U */
+		{34, 0x100, 0}, /* beyond Aff3 */
+		{34, 0x80000000U, 0},
+	};
+	static const int cells[] = {3, 6, 3, 3, 3, 3};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct region r = uart_dev;
+		r.int_cells = 2;
+		r.ints[0] = 34;
+		r.ints[1] = 0xb20;
+		r.extra[0] = (struct prop){"interrupts-target", cells[i], {0}, NULL, 0};
+		memcpy(r.extra[0].cells, bad[i], sizeof(bad[i]));
+		dev_err(&r, SP_MANIFEST_BAD_VALUE, "interrupts-target");
+	}
+	/* Not triples; empty; targets without interrupts. */
+	struct region r = uart_dev;
+	r.int_cells = 2;
+	r.ints[0] = 34;
+	r.ints[1] = 0xb20;
+	r.extra[0] = (struct prop){"interrupts-target", 2, {34, 0}, NULL, 0};
+	dev_err(&r, SP_MANIFEST_MISSING, "interrupts-target");
+	r.extra[0] = (struct prop){"interrupts-target", 4, {34, 0, 0, 1}, NULL, 0};
+	dev_err(&r, SP_MANIFEST_MISSING, "interrupts-target");
+	r.extra[0] = (struct prop){"interrupts-target", 0, {0}, NULL, 0};
+	dev_err(&r, SP_MANIFEST_MISSING, "interrupts-target");
+	r.int_cells = 0;
+	r.extra[0] = (struct prop){"interrupts-target", 3, {34, 0, 0}, NULL, 0};
+	dev_err(&r, SP_MANIFEST_BAD_VALUE, "interrupts-target");
 }
 
 /* Parses the first n bytes of blob from a heap copy of exactly n bytes (freed before returning). */
@@ -1647,6 +1726,7 @@ int main(void)
 		cmocka_unit_test(region_compatibles),
 		cmocka_unit_test(device_regions),
 		cmocka_unit_test(device_interrupts),
+		cmocka_unit_test(interrupts_target),
 		cmocka_unit_test(truncated_blob),
 		cmocka_unit_test(garbage),
 		cmocka_unit_test(short_field_buffer),
