@@ -44,23 +44,30 @@ guest-ffa: hyp $(GUEST_FFA_DTBS) $(HYP_BL33_BIN) $(BUILD)/hyp/secure-linux_fwd.d
 
 run-linux-ffa: linux-setup
 	@$(MAKE) --no-print-directory linux-nwd guest-ffa
-	$(HYP_LINUX_QEMU) $(GUEST_FFA_ARGS)
+	$(GUEST_FFA_QEMU) $(GUEST_FFA_ARGS)
 
 run-linux-fwd: linux-setup
 ifneq ($(OPTEE_MISSING),)
 	$(error run-linux-fwd: $(OPTEE_MISSING))
 endif
 	@$(MAKE) --no-print-directory linux-nwd optee-stack guest-ffa
-	$(HYP_SECURE_QEMU) $(GUEST_FWD_ARGS)
+	$(GUEST_FWD_QEMU) $(GUEST_FWD_ARGS)
+
+# One TCG thread (LINUX_QEMU_ACCEL), as the Linux normal world: with a thread
+# per vCPU the guest's idle vCPUs and tzvisor's waits share 2 host cores badly.
+GUEST_FFA_QEMU = $(subst -accel $(QEMU_ACCEL),-accel $(LINUX_QEMU_ACCEL),$(HYP_LINUX_QEMU))
+GUEST_FWD_QEMU = $(subst -accel $(QEMU_ACCEL),-accel $(LINUX_QEMU_ACCEL),$(HYP_SECURE_QEMU))
 
 # make test: after the other qemu.hyp scenarios (tests/run_tests.py --hyp-linux/--hyp-secure).
 ifeq ($(LINUX_TEST),1)
 LINUX_TEST_BUILD += guest-ffa
-HYP_TEST_ARGS += --hyp-linux "linux_ffa=$(GUEST_FFA_ARGS)"
+HYP_TEST_ARGS += --hyp-linux "linux_ffa=$(GUEST_FFA_ARGS)" \
+	--hyp-scenario-qemu "linux_ffa=$(GUEST_FFA_QEMU)"
 ifeq ($(and $(filter 1,$(OPTEE_TEST)),$(if $(OPTEE_MISSING),,1)),1)
-HYP_TEST_ARGS += --hyp-secure "secure_linux_fwd=$(GUEST_FWD_ARGS)"
+HYP_TEST_ARGS += --hyp-secure "secure_linux_fwd=$(GUEST_FWD_ARGS)" \
+	--hyp-scenario-qemu "secure_linux_fwd=$(GUEST_FWD_QEMU)" \
+	--hyp-scenario-timeout secure_linux_fwd=$(OPTEE_TEST_TIMEOUT)
 else
 HYP_TEST_ARGS += --hyp-skip "secure_linux_fwd=$(if $(OPTEE_MISSING),$(OPTEE_MISSING),OPTEE_TEST=0)"
 endif
 endif
-HYP_TEST_ARGS += --hyp-scenario-timeout secure_linux_fwd=$(OPTEE_TEST_TIMEOUT)

@@ -625,6 +625,8 @@ def main():
                     help="NAME=reason: qemu.hyp.NAME is a SKIP line (repeatable)")
     ap.add_argument("--hyp-scenario-timeout", action="append", default=[],
                     help="NAME=SECONDS: a longer bound for one qemu.hyp scenario")
+    ap.add_argument("--hyp-scenario-qemu", action="append", default=[],
+                    help="NAME=QEMU command: another QEMU command for one qemu.hyp scenario")
     ap.add_argument("--panic-addr", default=None,
                     help="address the self-test SPMC faults on (runs the panic scenario)")
     ap.add_argument("--linux-qemu", help="QEMU command for the Linux scenario (mk/linux.mk)")
@@ -678,6 +680,7 @@ def main():
         args.hyp_qemu = args.hyp_secure_qemu = args.hyp_linux_qemu = None
     hyp_timeouts = dict((k, int(v)) for k, v in
                         (spec.split("=", 1) for spec in args.hyp_scenario_timeout))
+    hyp_qemus = dict(spec.split("=", 1) for spec in args.hyp_scenario_qemu)
     if not args.only_linux:
         for spec in args.hyp_skip:
             hname, why = spec.split("=", 1)
@@ -690,14 +693,18 @@ def main():
     if not args.only_linux and args.hyp_secure_qemu:
         for spec in args.hyp_secure:
             hname, hargs = spec.split("=", 1)
-            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_secure_qemu, hargs,
+            facts["hyp-" + hname] = run_hyp_scenario(hname,
+                                                     hyp_qemus.get(hname, args.hyp_secure_qemu),
+                                                     hargs,
                                                      args.build,
                                                      hyp_timeouts.get(hname,
                                                                       args.hyp_linux_timeout))
     if not args.only_linux and args.hyp_linux_qemu:
         for spec in args.hyp_linux:
             hname, hargs = spec.split("=", 1)
-            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_linux_qemu, hargs,
+            facts["hyp-" + hname] = run_hyp_scenario(hname,
+                                                     hyp_qemus.get(hname, args.hyp_linux_qemu),
+                                                     hargs,
                                                      args.build,
                                                      hyp_timeouts.get(hname,
                                                                       args.hyp_linux_timeout))

@@ -572,6 +572,11 @@ static void t_notif_linux_to_sp(struct tzv_sp *sp1)
 	struct whoami w = {.sp = sp1};
 	int ret;
 
+	if (guest && !vm_sps) {
+		tzv_skip(name, "tzvisor does not pass the SPMC's pending-notification list "
+			       "(INFO_GET) on to a guest scheduler yet");
+		return;
+	}
 	if (!sp_notif_call(name, sp1, NOTIF_BIND, (u32)self_id << 16 | sp1->id, 0,
 			   BIT(NOTIF_ID_TO_SP)))
 		return;
@@ -616,8 +621,8 @@ static void t_notif_linux_to_sp(struct tzv_sp *sp1)
 unregister:
 	ops->sched_recv_cb_unregister(sp1->dev);
 unbind:
-	sp_notif_call("notif.linux_to_sp1.unbind", sp1, NOTIF_UNBIND, (u32)self_id << 16 | sp1->id, 0,
-		      BIT(NOTIF_ID_TO_SP));
+	sp_notif_call("notif.linux_to_sp1.unbind", sp1, NOTIF_UNBIND, (u32)self_id << 16 | sp1->id,
+		      0, BIT(NOTIF_ID_TO_SP));
 }
 
 /*
@@ -909,8 +914,8 @@ static bool expect_retrieved(const char *name, int ret, const struct ffa_send_di
 	       expect(name, "attributes | permissions << 16", d->data3 & 0xFFFFFFFFU,
 		      attrs | (u32)perms << 16) &&
 	       expect(name, "response fragments read", d->data3 >> 32, frags) &&
-	       (guest || expect(name, "every range, in order (check)", d->data4,
-				mem_pa(b, 0) ^ sum << 20));
+	       (guest ||
+		expect(name, "every range, in order (check)", d->data4, mem_pa(b, 0) ^ sum << 20));
 }
 
 /*
@@ -1355,8 +1360,7 @@ static void t_mem_scatter_sp1(struct tzv_sp *sp1)
 	if (i == checked)
 		tzv_pass("mem.scatter_sp1.sp1_reads_every_page");
 	sp_mem(sp1, TEST_CMD_MEM_WRITE, sp_addr(&b, 0) + 8, 0x5CA7F00000000000ULL, 0, &d);
-	sp_mem(sp1, TEST_CMD_MEM_WRITE, sp_addr(&b, last) + 8, 0x5CA7F00000000000ULL | last, 0,
-	       &d);
+	sp_mem(sp1, TEST_CMD_MEM_WRITE, sp_addr(&b, last) + 8, 0x5CA7F00000000000ULL | last, 0, &d);
 	/* Under pKVM: its hypervisor retrieve reads the descriptor in three fragments first. */
 	t_errno("mem.bad.scatter_reclaim_while_retrieved", "memory_reclaim",
 		mem_reclaim(sp1, b.handle), -EACCES);
