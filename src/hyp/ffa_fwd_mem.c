@@ -140,6 +140,13 @@ bool hyp_ffa_fwd_mem_owns(struct vm *vm, uint64_t pa, uint64_t size)
 			free = !overlaps(pa, size, t->ranges[k].base, bytes(&t->ranges[k]));
 		}
 	}
+	/* And what its fragmented send in progress has given so far. */
+	for (unsigned int i = 0; i < FWD_MEM_BIG && free; i++) {
+		const struct fwd_frag *f = &frags[i];
+		for (uint32_t k = 0; f->active && f->vm == vm && k < f->n && free; k++) {
+			free = !overlaps(pa, size, f->ranges[k].base, bytes(&f->ranges[k]));
+		}
+	}
 	return free;
 }
 

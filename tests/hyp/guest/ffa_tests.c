@@ -1013,6 +1013,12 @@ void suite_ffa_fwd(uint16_t id)
 	expect("fwd.mem.frag.first_wants_more",
 	       (uint32_t)v.x[0] == FFA_MEM_FRAG_RX_32 && (uint32_t)v.x[3] == flen - 16 && h != 0,
 	       true);
+	/* Pages of the send in progress are given: no RX/TX buffer there. */
+	v = call(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0);
+	v = call(FFA_RXTX_MAP_64, page_ipa(12), (uintptr_t)rx, 1, 0, 0);
+	expect("fwd.mem.frag.hostile.buffer_on_given_page", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_RXTX_MAP_64, (uintptr_t)tx, (uintptr_t)rx, 1, 0, 0);
+	expect("fwd.mem.frag.buffers_mapped_again", err(&v), 0);
 	uint64_t *c = (uint64_t *)(void *)tx;
 	c[0] = 0x10000000;
 	c[1] = 1;
