@@ -374,6 +374,7 @@ static struct ffa_value frag_tx(struct vm *vm, const struct ffa_value *args)
 	uint32_t n = 0;
 	uint64_t pages = 0;
 	struct fwd_frag *frag = frag_of(vm);
+	struct ffa_mem_txn head = {0}; /* unused: a later fragment has no head */
 
 	if (frag == NULL || handle != frag->handle || sender != 0 || len == 0 ||
 	    len > frag->total - frag->sent) {
@@ -382,7 +383,7 @@ static struct ffa_value frag_tx(struct vm *vm, const struct ffa_value *args)
 	int err = copy_tx(vm, len);
 	if (err == 0) {
 		err = ffa_xlate_send(&x, desc, len, false, ffa_endpoint_version(&vm->ffa.ep),
-				     vm->ffa.ep.id, NULL, frag->ranges + frag->n,
+				     vm->ffa.ep.id, &head, frag->ranges + frag->n,
 				     FWD_MEM_BIG_RANGES - frag->n, &n, &pages);
 		if (err == FFA_NO_MEMORY) {
 			err = FFA_NOT_SUPPORTED; /* more constituents than tzvisor keeps */
