@@ -569,5 +569,6 @@ clean:
 include mk/linux.mk
 include mk/optee.mk
 include mk/hyp.mk
+include mk/guest_ffa.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

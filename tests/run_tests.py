@@ -467,6 +467,30 @@ HYP_EXPECT = {
          r"devices: VM stopped"),
         ("machine_off", r"powering the machine off: every VM has stopped"),
     ],
+    "linux_ffa": [
+        ("emulated_spmc", r"FF-A for guests: emulated SPMC \(no secure world\)"),
+        ("partition_table",
+         r"(?s)2   sp1 .*FF-A partition 0x8001, UUID 1d5e7a01 ee114c2f 42022b9a 0200a1ac, "
+         r"messaging 0x607, notifications.*3   sp2 .*FF-A partition 0x8002, UUID 1d5e7a02.*"
+         r"4   sp3 .*FF-A partition 0x8003, UUID 1d5e7a03"),
+        ("partitions_booted",
+         r"(?s)(?=.*\[sp1\] tzv-vm-sp: id 0x8001, FF-A 0x10002)"
+         r"(?=.*\[sp2\] tzv-vm-sp: id 0x8002, FF-A 0x10002)"
+         r"(?=.*\[sp3\] tzv-vm-sp: id 0x8003, FF-A 0x10002)"),
+        ("kernel_booted", r"\[linux\] \[ *[0-9.]+\] Run /init as init process"),
+        ("ffa_driver", r"\[linux\] \[ *[0-9.]+\] ARM FF-A: Driver version 1\.1"),
+        ("powered_off", r"VM 1 \(linux\): powered off \(PSCI SYSTEM_OFF from vCPU \d\)"),
+        ("machine_off", r"powering the machine off"),
+    ],
+    "linux_fwd": [
+        ("forwarding", r"FF-A: SPMC 0x8000 below \(v1\.2\), 4 partition descriptors: guests' "
+         r"calls forwarded"),
+        ("mode_line", r"FF-A for guests: forwarded to the SPMC below"),
+        ("kernel_booted", r"\[linux\] \[ *[0-9.]+\] Run /init as init process"),
+        ("optee_driver", r"\[linux\] \[ *[0-9.]+\] optee: revision 4\.5"),
+        ("powered_off", r"VM 1 \(linux\): powered off \(PSCI SYSTEM_OFF from vCPU \d\)"),
+        ("machine_off", r"powering the machine off"),
+    ],
     "gic": [
         ("vm_table", r"(?s)1   gic              4     0,1,2,3 .*2   spin             1     0 "),
         ("spinner_shared_cpu0", r"VM 2 \(spin\): running, \d+ exits"),
@@ -488,6 +512,11 @@ HYP_SECURE_EXPECT = [
     ("tfa_bl31", r"NOTICE:  BL31: v2\.12"),
     ("dtb_from_dram_base", r"boot DTB @0x40000000"),
 ]
+
+
+# Linux guests whose kernel log is on their console: an oops, warning or
+# panic in it fails the scenario (as in run_linux_scenario).
+HYP_KERNEL_CHECKED = ("linux_ffa", "secure_linux_fwd")
 
 
 def hyp_expectations(name):
@@ -515,11 +544,14 @@ def run_hyp_scenario(name, qemu, args, build, timeout):
     sel.register(proc.stdout, selectors.EVENT_READ)
     text, buf = [], b""
     failure = None
+    fail_at = None
     ends = {}
     seen = {}
     with open(log_path, "w") as log:
         log.write("# %s\n" % " ".join(cmd))
         while True:
+            if fail_at is not None and time.monotonic() - fail_at > 2.0:
+                break  # the guest's oops had two seconds to arrive
             if time.monotonic() - start > timeout:
                 failure = "timed out after %d s" % timeout
                 break
@@ -538,6 +570,21 @@ def run_hyp_scenario(name, qemu, args, build, timeout):
                 text.append(line)
                 if "PANIC" in line and failure is None:
                     failure = "panic: " + line.strip()
+                # A Linux guest's kernel messages share its console with
+                # init's lines (see run_linux_scenario): the kernel's
+                # timestamp is dropped, and a line it cut is what came before.
+                m = re.match(r"\[([A-Za-z0-9_-]+)\] (.*)$", line)
+                if m:
+                    gtext = KERNEL_TS.sub("", m.group(2))
+                    cut = KERNEL_TS_INSIDE.search(gtext)
+                    if cut:
+                        gtext = gtext[:cut.start()]
+                    line = "[%s] %s" % (m.group(1), gtext)
+                    if (name in HYP_KERNEL_CHECKED and failure is None
+                            and any(gtext.startswith(k) or (" " + k) in gtext
+                                    for k in KERNEL_FAILURES)):
+                        failure = "kernel in VM %s: %s" % (m.group(1), gtext.strip())
+                        fail_at = time.monotonic()
                 m = re.match(r"\[([A-Za-z0-9_-]+)\] TEST (PASS|FAIL|SKIP) (\S+?)(?:: (.*))?$", line)
                 if m:
                     tname = "qemu.hyp.%s.%s.%s" % (name, m.group(1), m.group(3))
@@ -636,6 +683,12 @@ def main():
                     help="seconds a qemu.hyp scenario may take")
     ap.add_argument("--hyp-scenario", action="append", default=[],
                     help="NAME=QEMU arguments of one qemu.hyp scenario (repeatable)")
+    ap.add_argument("--hyp-skip", action="append", default=[],
+                    help="NAME=reason: qemu.hyp.NAME is a SKIP line (repeatable)")
+    ap.add_argument("--hyp-scenario-timeout", action="append", default=[],
+                    help="NAME=SECONDS: a longer bound for one qemu.hyp scenario")
+    ap.add_argument("--hyp-scenario-qemu", action="append", default=[],
+                    help="NAME=QEMU command: another QEMU command for one qemu.hyp scenario")
     ap.add_argument("--panic-addr", default=None,
                     help="address the self-test SPMC faults on (runs the panic scenario)")
     ap.add_argument("--linux-qemu", help="QEMU command for the Linux scenario (mk/linux.mk)")
@@ -689,6 +742,13 @@ def main():
             record("SKIP", "qemu.hyp.%s" % spec.split("=", 1)[0],
                    "LOG_LEVEL=%s prints no VM lifecycle lines (notice)" % args.log_level)
         args.hyp_qemu = args.hyp_secure_qemu = args.hyp_linux_qemu = None
+    hyp_timeouts = dict((k, int(v)) for k, v in
+                        (spec.split("=", 1) for spec in args.hyp_scenario_timeout))
+    hyp_qemus = dict(spec.split("=", 1) for spec in args.hyp_scenario_qemu)
+    if not args.only_linux:
+        for spec in args.hyp_skip:
+            hname, why = spec.split("=", 1)
+            record("SKIP", "qemu.hyp.%s" % hname, why)
     if not args.only_linux and args.hyp_qemu:
         for spec in args.hyp_scenario:
             hname, hargs = spec.split("=", 1)
@@ -697,13 +757,21 @@ def main():
     if not args.only_linux and args.hyp_secure_qemu:
         for spec in args.hyp_secure:
             hname, hargs = spec.split("=", 1)
-            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_secure_qemu, hargs,
-                                                     args.build, args.hyp_linux_timeout)
+            facts["hyp-" + hname] = run_hyp_scenario(hname,
+                                                     hyp_qemus.get(hname, args.hyp_secure_qemu),
+                                                     hargs,
+                                                     args.build,
+                                                     hyp_timeouts.get(hname,
+                                                                      args.hyp_linux_timeout))
     if not args.only_linux and args.hyp_linux_qemu:
         for spec in args.hyp_linux:
             hname, hargs = spec.split("=", 1)
-            facts["hyp-" + hname] = run_hyp_scenario(hname, args.hyp_linux_qemu, hargs,
-                                                     args.build, args.hyp_linux_timeout)
+            facts["hyp-" + hname] = run_hyp_scenario(hname,
+                                                     hyp_qemus.get(hname, args.hyp_linux_qemu),
+                                                     hargs,
+                                                     args.build,
+                                                     hyp_timeouts.get(hname,
+                                                                      args.hyp_linux_timeout))
     if not args.only_linux:
         run_style(root)
         run_cppcheck(root, os.path.abspath(args.build))

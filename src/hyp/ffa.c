@@ -107,7 +107,7 @@ bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep)
 	case FFA_NOTIFICATION_SET_32:
 	case FFA_NOTIFICATION_GET_32:
 		return true;
-	/* Memory sharing: forwarded in one fragment (FRAG_TX only under the emulated SPMC). */
+	/* Memory sharing, in one fragment or several (FRAG_TX). */
 	case FFA_MEM_SHARE_32:
 	case FFA_MEM_SHARE_64:
 	case FFA_MEM_LEND_32:
@@ -115,9 +115,8 @@ bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep)
 	case FFA_MEM_DONATE_32:
 	case FFA_MEM_DONATE_64:
 	case FFA_MEM_RECLAIM_32:
-		return true;
 	case FFA_MEM_FRAG_TX_32:
-		return emulated;
+		return true;
 	/* A normal VM asks what is pending for itself; when forwarding, it resumes partitions. */
 	case FFA_NOTIFICATION_INFO_GET_32:
 	case FFA_NOTIFICATION_INFO_GET_64:

@@ -1,7 +1,7 @@
 /*
  * Forwarding guests' memory sharing to a real SPMC (see hyp/ffa.h,
- * ffa_fwd.c): FFA_MEM_SHARE, LEND, DONATE (32, 64) in one fragment, and
- * FFA_MEM_RECLAIM.
+ * ffa_fwd.c): FFA_MEM_SHARE, LEND, DONATE (32, 64) in one fragment or in
+ * several (FFA_MEM_FRAG_TX), and FFA_MEM_RECLAIM.
  *
  * The guest's descriptor is copied out of its TX buffer and checked whole
  * (hyp/ffa_xlate.h): the sender must be the VM itself and every
@@ -16,9 +16,22 @@
  * normal world), and which pages it holds (RX/TX buffers may not be among
  * them).
  *
- * Not forwarded: descriptors in fragments (FFA_MEM_FRAG_TX; NOT_SUPPORTED),
- * more than FWD_MEM_RANGES constituents or more than one page
- * (NOT_SUPPORTED), buffers other than the TX buffer (INVALID_PARAMETERS).
+ * Fragments (FF-A v1.2 section 11.3): Linux sends a descriptor longer than
+ * its TX buffer as FFA_MEM_SHARE/LEND/DONATE with the first fragment, then
+ * FFA_MEM_FRAG_TX for each next one, the SPMC answering FFA_MEM_FRAG_RX
+ * (how much it has) until the last, answered SUCCESS with the handle. Each
+ * fragment is copied and checked as it comes (whole constituents, of the
+ * VM's RAM, not its buffers; a lend's pages leave its stage 2 before the
+ * fragment goes on) and forwarded. One fragmented send at a time per VM,
+ * FWD_MEM_BIG at once (else BUSY); a refused fragment is not forwarded and
+ * the VM may send it again; an error from the SPMC ends the transaction
+ * (the VM gets its pages back). A VM that stops in the middle keeps its
+ * place (and the SPMC its part of the descriptor).
+ *
+ * Limits: FWD_MEM_BIG_RANGES constituents in a transaction, and at most
+ * FWD_MEM_BIG transactions with more than FWD_MEM_RANGES at a time (else
+ * NOT_SUPPORTED, NO_MEMORY); buffers other than the TX buffer
+ * (INVALID_PARAMETERS).
  * A VM that stops or resets while it has memory out leaves it with the
  * partitions (not reclaimed for it).
  */
@@ -35,6 +48,8 @@
 
 #define FWD_MEM_TXNS 32U
 #define FWD_MEM_RANGES 64U
+#define FWD_MEM_BIG 4U
+#define FWD_MEM_BIG_RANGES 1024U
 
 struct fwd_txn {
 	bool used;
@@ -43,7 +58,8 @@ struct fwd_txn {
 	uint64_t handle;
 	const struct vm *vm;
 	uint32_t nranges;
-	struct ffa_mem_range ranges[FWD_MEM_RANGES]; /* physical */
+	struct ffa_mem_range *ranges; /* physical: small, or one of big[] */
+	struct ffa_mem_range small[FWD_MEM_RANGES];
 };
 
 /*
@@ -53,7 +69,42 @@ struct fwd_txn {
 static struct spinlock fwd_mem_lock = SPINLOCK_INIT;
 static struct fwd_txn txns[FWD_MEM_TXNS];
 static uint8_t desc[PAGE_SIZE] __attribute__((aligned(16)));
-static struct ffa_mem_range scratch[FWD_MEM_RANGES];
+static struct ffa_mem_range scratch[FWD_MEM_BIG_RANGES];
+/* Constituent lists of the transactions with more than FWD_MEM_RANGES. */
+static struct ffa_mem_range big[FWD_MEM_BIG][FWD_MEM_BIG_RANGES];
+static bool big_used[FWD_MEM_BIG];
+
+/* A VM's fragmented send in progress: the SPMC has `sent` of `total` bytes. */
+struct fwd_frag {
+	bool active;
+	struct vm *vm;
+	uint32_t fid, total, sent;
+	uint64_t handle;
+	struct fwd_txn *slot; /* reserved (used, no VM) until the last fragment */
+	uint32_t n;
+	struct ffa_mem_range ranges[FWD_MEM_BIG_RANGES];
+};
+static struct fwd_frag frags[FWD_MEM_BIG];
+
+static struct fwd_frag *frag_of(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < FWD_MEM_BIG; i++) {
+		if (frags[i].active && frags[i].vm == vm) {
+			return &frags[i];
+		}
+	}
+	return NULL;
+}
+
+static struct fwd_frag *frag_free(void)
+{
+	for (unsigned int i = 0; i < FWD_MEM_BIG; i++) {
+		if (!frags[i].active) {
+			return &frags[i];
+		}
+	}
+	return NULL;
+}
 
 static uint64_t bytes(const struct ffa_mem_range *r)
 {
@@ -87,6 +138,13 @@ bool hyp_ffa_fwd_mem_owns(struct vm *vm, uint64_t pa, uint64_t size)
 		const struct fwd_txn *t = &txns[i];
 		for (uint32_t k = 0; t->used && t->vm == vm && k < t->nranges && free; k++) {
 			free = !overlaps(pa, size, t->ranges[k].base, bytes(&t->ranges[k]));
+		}
+	}
+	/* And what its fragmented send in progress has given so far. */
+	for (unsigned int i = 0; i < FWD_MEM_BIG && free; i++) {
+		const struct fwd_frag *f = &frags[i];
+		for (uint32_t k = 0; f->active && f->vm == vm && k < f->n && free; k++) {
+			free = !overlaps(pa, size, f->ranges[k].base, bytes(&f->ranges[k]));
 		}
 	}
 	return free;
@@ -164,6 +222,50 @@ static struct fwd_txn *free_slot(void)
 	return NULL;
 }
 
+/* Where slot t keeps n ranges: its own array, or a free big one (NULL: none). */
+static struct ffa_mem_range *ranges_for(struct fwd_txn *t, uint32_t n)
+{
+	if (n <= FWD_MEM_RANGES) {
+		return t->small;
+	}
+	for (unsigned int i = 0; i < FWD_MEM_BIG; i++) {
+		if (!big_used[i]) {
+			big_used[i] = true;
+			return big[i];
+		}
+	}
+	return NULL;
+}
+
+static void slot_free(struct fwd_txn *t)
+{
+	for (unsigned int i = 0; i < FWD_MEM_BIG; i++) {
+		if (t->ranges == big[i]) {
+			big_used[i] = false;
+		}
+	}
+	*t = (struct fwd_txn){0};
+}
+
+/* The SPMC's SUCCESS for a whole descriptor: slot t is the VM's transaction. */
+static void record(struct fwd_txn *t, struct vm *vm, uint32_t fid, const struct ffa_value *r,
+		   const struct ffa_mem_range *ranges, uint32_t n)
+{
+	t->used = true;
+	t->donated = fid == FFA_MEM_DONATE_32 || fid == FFA_MEM_DONATE_64;
+	t->lent = fid == FFA_MEM_LEND_32 || fid == FFA_MEM_LEND_64;
+	t->handle = (uint64_t)ffa_w(r, 3) << 32 | ffa_w(r, 2);
+	t->vm = vm;
+	t->nranges = n;
+	memcpy(t->ranges, ranges, n * sizeof(ranges[0]));
+}
+
+static bool gives_away(uint32_t fid)
+{
+	return fid == FFA_MEM_LEND_32 || fid == FFA_MEM_LEND_64 || fid == FFA_MEM_DONATE_32 ||
+	       fid == FFA_MEM_DONATE_64;
+}
+
 static struct ffa_value send(struct vm *vm, const struct ffa_value *args, uint32_t fid)
 {
 	bool smc64 = (fid & 0x40000000U) != 0;
@@ -176,42 +278,68 @@ static struct ffa_value send(struct vm *vm, const struct ffa_value *args, uint32
 	uint32_t n = 0;
 	uint64_t pages = 0;
 
-	/* Only the TX buffer; one fragment (FRAG_TX is not forwarded). */
+	bool first_of_more = len < total;
+	struct fwd_frag *frag = first_of_more ? frag_free() : NULL;
+	struct ffa_mem_range *out = frag != NULL ? frag->ranges : scratch;
+
+	/* Only the TX buffer. */
 	if (addr != 0 || ffa_w(args, 4) != 0 || len > total) {
 		return ffa_error_value(FFA_INVALID_PARAMETERS);
 	}
-	if (len != total) {
-		return ffa_error_value(FFA_NOT_SUPPORTED);
+	if (first_of_more && (frag_of(vm) != NULL || frag == NULL)) {
+		return ffa_error_value(FFA_BUSY); /* one at a time per VM, FWD_MEM_BIG in all */
 	}
 	int err = copy_tx(vm, len);
 	if (err == 0) {
 		err = ffa_xlate_send(&x, desc, len, true, ffa_endpoint_version(&vm->ffa.ep),
-				     vm->ffa.ep.id, &t, scratch, FWD_MEM_RANGES, &n, &pages);
+				     vm->ffa.ep.id, &t, out, FWD_MEM_BIG_RANGES, &n, &pages);
 		if (err == FFA_NO_MEMORY) {
 			err = FFA_NOT_SUPPORTED; /* more constituents than tzvisor keeps */
 		}
 	}
-	if (err == 0 && (n == 0 || hits_buffers(vm, scratch, n))) {
+	if (err == 0 && ((n == 0 && !first_of_more) || hits_buffers(vm, out, n))) {
 		err = n == 0 ? FFA_INVALID_PARAMETERS : FFA_DENIED;
 	}
 	struct fwd_txn *slot = err == 0 ? free_slot() : NULL;
 	if (err == 0 && slot == NULL) {
 		err = FFA_NO_MEMORY;
 	}
+	if (err == 0 && !first_of_more) {
+		slot->ranges = ranges_for(slot, n);
+		err = slot->ranges == NULL ? FFA_NO_MEMORY : 0;
+	}
 	/* A lender loses the pages before any borrower can have them. */
 	if (err == 0 && (lend || donate)) {
-		err = unmap_ranges(vm, scratch, n);
+		err = unmap_ranges(vm, out, n);
 	}
 	if (err != 0) {
+		if (slot != NULL) {
+			slot_free(slot);
+		}
 		return ffa_error_value((enum ffa_error)err);
 	}
 	memcpy(hyp_ffa_fwd_tx(), desc, len);
 	struct ffa_value r = {.x = {fid, total, len}};
 	arch_smc(&r);
-	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+	if (first_of_more && (uint32_t)r.x[0] == FFA_MEM_FRAG_RX_32 && ffa_w(&r, 3) == len) {
+		slot->used = true; /* reserved: no VM owns it yet */
+		frag->active = true;
+		frag->vm = vm;
+		frag->fid = fid;
+		frag->total = total;
+		frag->sent = len;
+		frag->handle = (uint64_t)ffa_w(&r, 2) << 32 | ffa_w(&r, 1);
+		frag->slot = slot;
+		frag->n = n;
+		LOG_VERBOSE("VM %u (%s): memory 0x%x, first fragment of %u bytes forwarded\n",
+			    vm->id, vm->cfg.name, fid, total);
+		return r;
+	}
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32 || first_of_more) {
 		if (lend || donate) {
-			remap_ranges(vm, scratch, n);
+			remap_ranges(vm, out, n);
 		}
+		slot_free(slot);
 		if ((uint32_t)r.x[0] != FFA_ERROR_32) {
 			/* Not an answer to one whole descriptor (FRAG_RX?): nothing of it is ours.
 			 */
@@ -221,15 +349,95 @@ static struct ffa_value send(struct vm *vm, const struct ffa_value *args, uint32
 		}
 		return r;
 	}
-	*slot = (struct fwd_txn){.used = true,
-				 .donated = donate,
-				 .lent = lend,
-				 .handle = (uint64_t)ffa_w(&r, 3) << 32 | ffa_w(&r, 2),
-				 .vm = vm,
-				 .nranges = n};
-	memcpy(slot->ranges, scratch, n * sizeof(scratch[0]));
+	record(slot, vm, fid, &r, scratch, n);
 	LOG_VERBOSE("VM %u (%s): memory 0x%x forwarded, handle 0x%llx, %llu pages\n", vm->id,
 		    vm->cfg.name, fid, (unsigned long long)slot->handle, (unsigned long long)pages);
+	return r;
+}
+
+/* The fragmented send in progress is over (an error, or the VM stopped): pages back. */
+static void frag_abort(struct fwd_frag *frag)
+{
+	if (gives_away(frag->fid)) {
+		remap_ranges(frag->vm, frag->ranges, frag->n);
+	}
+	slot_free(frag->slot);
+	frag->active = false;
+}
+
+/* FFA_MEM_FRAG_TX: w1/w2 = handle, w3 = the fragment's length, w4 = 0 (MBZ for a VM). */
+static struct ffa_value frag_tx(struct vm *vm, const struct ffa_value *args)
+{
+	uint64_t handle = (uint64_t)ffa_w(args, 2) << 32 | ffa_w(args, 1);
+	uint32_t len = ffa_w(args, 3), sender = ffa_w(args, 4);
+	struct ffa_xlate x = hyp_ffa_xlate(vm);
+	uint32_t n = 0;
+	uint64_t pages = 0;
+	struct fwd_frag *frag = frag_of(vm);
+	struct ffa_mem_txn head = {0}; /* unused: a later fragment has no head */
+
+	if (frag == NULL || handle != frag->handle || sender != 0 || len == 0 ||
+	    len > frag->total - frag->sent) {
+		return ffa_error_value(FFA_INVALID_PARAMETERS);
+	}
+	int err = copy_tx(vm, len);
+	if (err == 0) {
+		err = ffa_xlate_send(&x, desc, len, false, ffa_endpoint_version(&vm->ffa.ep),
+				     vm->ffa.ep.id, &head, frag->ranges + frag->n,
+				     FWD_MEM_BIG_RANGES - frag->n, &n, &pages);
+		if (err == FFA_NO_MEMORY) {
+			err = FFA_NOT_SUPPORTED; /* more constituents than tzvisor keeps */
+		}
+	}
+	if (err == 0 && hits_buffers(vm, frag->ranges + frag->n, n)) {
+		err = FFA_DENIED;
+	}
+	if (err == 0 && gives_away(frag->fid)) {
+		err = unmap_ranges(vm, frag->ranges + frag->n, n);
+	}
+	if (err != 0) {
+		return ffa_error_value((enum ffa_error)err); /* not forwarded: it may come again */
+	}
+	frag->n += n;
+	memcpy(hyp_ffa_fwd_tx(), desc, len);
+	/* To the SPMC, w4 names the sender tzvisor acts for (the VM). */
+	struct ffa_value r = {.x = {FFA_MEM_FRAG_TX_32, ffa_w(args, 1), ffa_w(args, 2), len,
+				    (uint32_t)vm->ffa.ep.id << 16}};
+	arch_smc(&r);
+	uint32_t fid = (uint32_t)r.x[0];
+	if (fid == FFA_MEM_FRAG_RX_32 && ffa_w(&r, 3) == frag->sent + len &&
+	    frag->sent + len < frag->total) {
+		frag->sent += len;
+		return r;
+	}
+	if (fid == FFA_SUCCESS_32 && frag->sent + len == frag->total) {
+		struct fwd_txn *slot = frag->slot;
+		slot->ranges = ranges_for(slot, frag->n);
+		if (slot->ranges != NULL) {
+			record(slot, vm, frag->fid, &r, frag->ranges, frag->n);
+			frag->active = false;
+			LOG_VERBOSE(
+				"VM %u (%s): memory 0x%x forwarded in fragments, handle 0x%llx, "
+				"%u ranges\n",
+				vm->id, vm->cfg.name, frag->fid, (unsigned long long)slot->handle,
+				frag->n);
+			return r;
+		}
+		/* Nowhere to keep its pages: given back at once, refused for the VM. */
+		struct ffa_value rc = {.x = {FFA_MEM_RECLAIM_32, ffa_w(&r, 2), ffa_w(&r, 3)}};
+		arch_smc(&rc);
+		LOG_WARNING(
+			"VM %u (%s): no room for a transaction of %u ranges: reclaimed (0x%x)\n",
+			vm->id, vm->cfg.name, frag->n, (uint32_t)rc.x[0]);
+		frag_abort(frag);
+		return ffa_error_value(FFA_NO_MEMORY);
+	}
+	if (fid != FFA_ERROR_32) {
+		LOG_WARNING("VM %u (%s): the SPMC answered a memory fragment with 0x%x\n", vm->id,
+			    vm->cfg.name, fid);
+		r = ffa_error_value(FFA_ABORTED);
+	}
+	frag_abort(frag);
 	return r;
 }
 
@@ -254,7 +462,7 @@ static struct ffa_value reclaim(struct vm *vm, const struct ffa_value *args)
 		if (t->lent) {
 			remap_ranges(vm, t->ranges, t->nranges);
 		}
-		t->used = false;
+		slot_free(t);
 	}
 	return r;
 }
@@ -275,6 +483,9 @@ struct ffa_value hyp_ffa_fwd_mem_call(struct vcpu *v, const struct ffa_value *ar
 		break;
 	case FFA_MEM_RECLAIM_32:
 		r = reclaim(v->vm, args);
+		break;
+	case FFA_MEM_FRAG_TX_32:
+		r = frag_tx(v->vm, args);
 		break;
 	default:
 		r = ffa_error_value(FFA_NOT_SUPPORTED);

@@ -132,6 +132,7 @@ void arch_vcpu_init(struct arch_vcpu *v, uint64_t pc, const struct arch_vcpu_cfg
 	v->regs.pc = pc;
 	v->regs.pstate = SPSR_EL1H_MASKED;
 	v->el1.sctlr = SCTLR_EL1_RESET;
+	v->el1_reset = true;
 	v->cfg = *cfg;
 }
 
@@ -175,10 +176,13 @@ struct arch_exit arch_vcpu_run(struct arch_vcpu *v)
 	struct arch_cpu *c = &cpu_this()->arch;
 	struct arch_exit e;
 
-	if (c->el1_owner != v) {
-		el1_save(c->el1_owner != NULL ? &c->el1_owner->el1 : &c->nwd_el1);
+	if (c->el1_owner != v || v->el1_reset) {
+		if (c->el1_owner != v) {
+			el1_save(c->el1_owner != NULL ? &c->el1_owner->el1 : &c->nwd_el1);
+		}
 		el1_restore(&v->el1);
 		c->el1_owner = v;
+		v->el1_reset = false;
 	}
 	/*
 	 * HCR_EL2 stays as the last vCPU left it while EL2 runs (its traps and

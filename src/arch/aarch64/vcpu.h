@@ -54,6 +54,12 @@ struct arch_vcpu {
 	struct arch_el1 el1;
 	struct arch_vcpu_cfg cfg;
 	struct arch_fpv fp;
+	/*
+	 * Set by arch_vcpu_init: the CPU may still hold this vCPU's EL1 state
+	 * from before (a PSCI CPU_OFF/CPU_ON, a VM reset): the next run must
+	 * load the reset state, not keep the stale one.
+	 */
+	bool el1_reset;
 };
 
 /* Per physical CPU. */

@@ -857,7 +857,7 @@ void suite_ffa_fwd(uint16_t id)
 	v = call(FFA_FEATURES_32, FFA_MEM_LEND_64, 0, 0, 0, 0);
 	expect("fwd.features.mem_lend", err(&v), 0);
 	v = call(FFA_FEATURES_32, FFA_MEM_FRAG_TX_32, 0, 0, 0, 0);
-	expect("fwd.features.frag_tx_not_forwarded", err(&v), FFA_NOT_SUPPORTED);
+	expect("fwd.features.frag_tx", err(&v), 0);
 	v = call(FFA_FEATURES_32, FFA_MSG_SEND2_32, 0, 0, 0, 0);
 	expect("fwd.features.msg_send2_between_vms", err(&v), 0);
 
@@ -993,6 +993,51 @@ void suite_ffa_fwd(uint16_t id)
 	q[1] = 7;
 	expect("fwd.mem.lend.mapped_again", q[0] == (0x1E4D0000ULL | self) && q[1] == 7, true);
 
+	/*
+	 * A descriptor in two fragments: the first (head and one range) answered
+	 * FRAG_RX, hostile second fragments refused without ending it, the
+	 * right one answered SUCCESS with the same handle.
+	 */
+	struct mb_range two[2] = {{page_ipa(12), 1}, {page_ipa(14), 1}};
+	struct mb_desc fd = {.sender = self,
+			     .attrs = MB_NORMAL_WB_ISH,
+			     .nrecv = 1,
+			     .recv = {{.id = SEC_SP1, .perms = MB_RW}},
+			     .ranges = two,
+			     .nranges = 2};
+	uint32_t flen = mb_write(tx, FFA_VERSION_1_2, &fd);
+	uint8_t last[16];
+	memcpy(last, (uint8_t *)tx + flen - 16, 16);
+	v = call(FFA_MEM_SHARE_64, flen, flen - 16, 0, 0, 0);
+	h = (uint64_t)(uint32_t)v.x[2] << 32 | (uint32_t)v.x[1];
+	expect("fwd.mem.frag.first_wants_more",
+	       (uint32_t)v.x[0] == FFA_MEM_FRAG_RX_32 && (uint32_t)v.x[3] == flen - 16 && h != 0,
+	       true);
+	/* Pages of the send in progress are given: no RX/TX buffer there. */
+	v = call(FFA_RXTX_UNMAP_32, 0, 0, 0, 0, 0);
+	v = call(FFA_RXTX_MAP_64, page_ipa(12), (uintptr_t)rx, 1, 0, 0);
+	expect("fwd.mem.frag.hostile.buffer_on_given_page", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_RXTX_MAP_64, (uintptr_t)tx, (uintptr_t)rx, 1, 0, 0);
+	expect("fwd.mem.frag.buffers_mapped_again", err(&v), 0);
+	uint64_t *c = (uint64_t *)(void *)tx;
+	c[0] = 0x10000000;
+	c[1] = 1;
+	v = call(FFA_MEM_FRAG_TX_32, (uint32_t)h, h >> 32, 16, 0, 0);
+	expect("fwd.mem.frag.hostile.outside_its_ram", err(&v), FFA_DENIED);
+	memcpy(tx, last, 16);
+	v = call(FFA_MEM_FRAG_TX_32, (uint32_t)h, h >> 32, 16, self, 0);
+	expect("fwd.mem.frag.hostile.w4_mbz", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MEM_FRAG_TX_32, (uint32_t)h ^ 1, h >> 32, 16, 0, 0);
+	expect("fwd.mem.frag.hostile.wrong_handle", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MEM_FRAG_TX_32, (uint32_t)h, h >> 32, 32, 0, 0);
+	expect("fwd.mem.frag.hostile.past_total", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MEM_FRAG_TX_32, (uint32_t)h, h >> 32, 16, 0, 0);
+	expect("fwd.mem.frag.complete", err(&v) == 0 && handle(&v) == h, true);
+	v = reclaim(h, 0);
+	expect("fwd.mem.frag.reclaim", err(&v), 0);
+	v = call(FFA_MEM_FRAG_TX_32, (uint32_t)h, h >> 32, 16, 0, 0);
+	expect("fwd.mem.frag.hostile.after_the_end", err(&v), FFA_INVALID_PARAMETERS);
+
 	/* Hostile descriptors: refused before anything reaches the SPMC. */
 	struct mb_range bad = {page_ipa(8), 1};
 	v = give(FFA_MEM_SHARE_64, self ^ 3, SEC_SP1, MB_RW, 0, &bad, 1);
@@ -1021,8 +1066,6 @@ void suite_ffa_fwd(uint16_t id)
 			    .ranges = &bad,
 			    .nranges = 1};
 	uint32_t len = mb_write(tx, FFA_VERSION_1_2, &d);
-	v = call(FFA_MEM_SHARE_64, len + 16, len, 0, 0, 0);
-	expect("fwd.mem.fragments_not_forwarded", err(&v), FFA_NOT_SUPPORTED);
 	v = call(FFA_MEM_SHARE_64, len, len + 16, 0, 0, 0);
 	expect("fwd.mem.hostile.fragment_longer_than_total", err(&v), FFA_INVALID_PARAMETERS);
 	v = call(FFA_MEM_SHARE_64, len, len, (uintptr_t)pages[10], 1, 0);
