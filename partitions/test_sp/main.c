@@ -535,9 +535,17 @@ static struct ffa_value handle(const struct ffa_value *req)
 	case TEST_CMD_SMCCC_CHECKS:
 		sp_smccc_checks = a[1] != 0;
 		break;
-	case TEST_CMD_YIELD:
-		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
+	case TEST_CMD_YIELD: {
+		/* a[1]/a[2]: the timeout's low/high words (ns); a[3]: w1 (MBZ). */
+		uint64_t freq, t0 = counter();
+		struct ffa_value y = sp_call(FFA_YIELD_32, a[3], a[1], a[2]);
+		uint64_t ticks = counter() - t0;
+		__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+		out[1] = y.x[0];
+		out[2] = freq != 0 ? ticks / freq * 1000000U + ticks % freq * 1000000U / freq : 0;
+		out[3] = (uint32_t)y.x[0] == FFA_ERROR_32 ? (uint32_t)y.x[2] : 0;
 		break;
+	}
 	case TEST_CMD_DISCOVER: {
 		/* Memory the SP does not own cannot become its buffers (unmapped first). */
 		sp_call(FFA_RXTX_UNMAP_32, 0, 0, 0);

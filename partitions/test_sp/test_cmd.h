@@ -40,7 +40,11 @@
  * x4 [47:16] (bit 1: delay the SRI): x4 = MSG_SEND2's x0, x5 = its w2.
  */
 #define TEST_CMD_SEND_MSG 10U
-/* Calls FFA_YIELD, then answers: x4 = what FFA_YIELD returned in x0. */
+/*
+ * Calls FFA_YIELD with w1 = x7 (MBZ), w2/w3 = x5/x6 (its timeout in ns), then
+ * answers: x4 = what FFA_YIELD returned in x0, x5 = microseconds it took,
+ * x6 = its error code (0 if none).
+ */
 #define TEST_CMD_YIELD 11U
 
 /*

@@ -17,14 +17,22 @@
  *
  * FFA_ERROR from a partition VM that serves no request (its initialisation
  * failed) stops it; while it serves one, DENIED.
- * Not supported: framework messages from guests (w2 bit 31; INVALID),
- * FFA_YIELD's timeout (it returns SUCCESS at once: time slices share the CPU).
+ *
+ * FFA_YIELD (FF-A v1.2 14.3): tzvisor is the scheduler that gave the
+ * partition its cycles, so it honours the timeout itself: w2/w3 (low/high)
+ * a timeout in nanoseconds; 0: SUCCESS at once (the CPU's time slices share
+ * it anyway); otherwise the vCPU is not run again before the timeout has
+ * passed (it stays BUSY for direct requests meanwhile), then its FFA_YIELD
+ * returns SUCCESS. w1 MBZ (INVALID_PARAMETERS).
+ * Not supported: framework messages from guests (w2 bit 31; INVALID).
  */
 #include <string.h>
 
+#include "arch/aarch64/sysreg.h"
 #include "core/console.h"
 #include "hyp/ffa_internal.h"
 #include "hyp/hyp.h"
+#include "hyp/sched.h"
 
 static bool uuid_matches(const struct vm *vm, uint64_t lo, uint64_t hi)
 {
@@ -248,6 +256,59 @@ static struct ffa_value console_log(struct vm *vm, const struct ffa_value *args)
 	return ffa_success_value(0);
 }
 
+static uint64_t counter_now(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+/* FFA_YIELD: w1 MBZ; w2/w3 the timeout (ns). true: resume now (no timeout). */
+static bool yield(struct vcpu *v, const struct ffa_value *args)
+{
+	uint64_t ns = (uint64_t)ffa_w(args, 3) << 32 | ffa_w(args, 2);
+	struct ffa_value r;
+
+	if (ffa_w(args, 1) != 0) {
+		r = ffa_error_value(FFA_INVALID_PARAMETERS);
+		hyp_ffa_answer(v, &r);
+		return true;
+	}
+	r = ffa_success_value(0);
+	hyp_ffa_answer(v, &r); /* what it finds when it runs again */
+	if (ns == 0) {
+		return true;
+	}
+	uint64_t t = counter_now(), ticks = sched_ns_to_ticks(ns, hyp.cntfrq);
+	struct vm *vm = v->vm;
+	sl_lock(&vm->lock);
+	v->ffa.yield_until = ticks > UINT64_MAX - t ? UINT64_MAX : t + ticks;
+	__atomic_store_n(&v->ffa.wait, VCPU_FFA_YIELDED, __ATOMIC_RELEASE);
+	sl_unlock(&vm->lock);
+	LOG_VERBOSE("VM %u (%s): vCPU %u yields for %llu ns\n", vm->id, vm->cfg.name, v->index,
+		    (unsigned long long)ns);
+	return false;
+}
+
+uint64_t hyp_ffa_yield_expire(struct vcpu *v, uint64_t t)
+{
+	struct vm *vm = v->vm;
+	uint64_t next = 0;
+
+	if (__atomic_load_n(&v->ffa.wait, __ATOMIC_ACQUIRE) != VCPU_FFA_YIELDED) {
+		return 0;
+	}
+	sl_lock(&vm->lock);
+	if (v->ffa.wait == VCPU_FFA_YIELDED) {
+		if (v->ffa.yield_until <= t) {
+			__atomic_store_n(&v->ffa.wait, VCPU_FFA_RUNNING, __ATOMIC_RELEASE);
+		} else {
+			next = v->ffa.yield_until;
+		}
+	}
+	sl_unlock(&vm->lock);
+	return next;
+}
+
 bool hyp_ffa_msg_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
 {
 	struct ffa_value r;
@@ -270,8 +331,7 @@ bool hyp_ffa_msg_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 		r = ffa_error_value(FFA_DENIED); /* a request must be answered */
 		break;
 	case FFA_YIELD_32:
-		r = ffa_success_value(0);
-		break;
+		return yield(v, args);
 	case FFA_CONSOLE_LOG_32:
 	case FFA_CONSOLE_LOG_64:
 		r = console_log(v->vm, args);

@@ -19,6 +19,7 @@ enum vcpu_ffa_wait {
 	VCPU_FFA_RUNNING = 0, /* in no FF-A wait */
 	VCPU_FFA_WAITING, /* FFA_MSG_WAIT, or after a direct response: for the next message */
 	VCPU_FFA_BLOCKED, /* sent a direct request: for its response */
+	VCPU_FFA_YIELDED, /* FFA_YIELD with a timeout: until the counter reaches yield_until */
 };
 
 /* A vCPU's FF-A state; under its VM's lock, `wait` also read by the scheduler. */
@@ -31,6 +32,8 @@ struct vcpu_ffa {
 	struct vcpu *peer; /* BLOCKED: the vCPU whose answer it waits for */
 	/* Notifications or a message came while it did not wait: its next MSG_WAIT gets RUN. */
 	bool run_pending;
+	/* YIELDED: the physical counter value at which it runs again (FFA_YIELD's timeout). */
+	uint64_t yield_until;
 	/* Forwarding: w1 of the SPMC's FFA_INTERRUPT/FFA_YIELD answer (what FFA_RUN resumes). */
 	uint32_t fwd_run;
 };

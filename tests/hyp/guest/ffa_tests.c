@@ -284,6 +284,18 @@ static void direct(void)
 	       true);
 	v = sp_cmd(SP_UP, TEST_CMD_YIELD, 0, 0, 0, 0);
 	expect("ffa.direct.yield", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	/* A timeout (3 ms): the partition is not run again before it has passed (< 2 s). */
+	v = sp_cmd(SP_UP, TEST_CMD_YIELD, 3000000, 0, 0, 0);
+	expect("ffa.direct.yield_timeout",
+	       ok(&v) && v.x[4] == FFA_SUCCESS_32 && v.x[5] >= 3000 && v.x[5] < 2000000 &&
+		       v.x[6] == 0,
+	       true);
+	/* w1 MBZ: refused at once, nothing waited. */
+	v = sp_cmd(SP_UP, TEST_CMD_YIELD, 3000000, 0, 1, 0);
+	expect("ffa.bad.yield_w1",
+	       ok(&v) && v.x[4] == FFA_ERROR_32 && v.x[6] == (uint32_t)FFA_INVALID_PARAMETERS &&
+		       v.x[5] < 3000,
+	       true);
 	/* Hostile requests: nothing reaches a partition. */
 	v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(2, SP_MP), 0, TEST_CMD_ECHO, 0, 0);
 	expect("ffa.direct.spoofed_sender", err(&v), FFA_INVALID_PARAMETERS);
