@@ -227,6 +227,7 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 	} else {
 		give_back(v, &r);
 	}
+	hyp_ffa_fwd_mem_retry(); /* partitions ran: they may have let a stopped VM's memory go */
 	return true;
 }
 
@@ -362,7 +363,16 @@ struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w
 
 void hyp_ffa_fwd_vm_stopped(struct vm *vm)
 {
-	(void)vm;
+	hyp_ffa_fwd_mem_vm_stopped(vm);
+	/* A message held for it would keep tzvisor's RX buffer, and so every VM's messages. */
+	hyp_ffa_fwd_mem_lock();
+	if (vm->ffa.fwd_msg_held) {
+		vm->ffa.fwd_msg_held = false;
+		firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		LOG_WARNING("VM %u (%s): stopped with a partition's message held for it: dropped\n",
+			    vm->id, vm->cfg.name);
+	}
+	hyp_ffa_fwd_mem_unlock();
 }
 
 void hyp_ffa_fwd_vm_reset(struct vm *vm)

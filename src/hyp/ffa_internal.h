@@ -83,5 +83,9 @@ void hyp_ffa_fwd_mem_unlock(void);
 /* Are [pa, pa + size) in none of the VM's forwarded transactions? (The lock held.) */
 bool hyp_ffa_fwd_mem_owns(struct vm *vm, uint64_t pa, uint64_t size);
 void hyp_ffa_fwd_mem_init(void);
+/* The VM stopped: its forwarded transactions are reclaimed for it (orphans if held). */
+void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm);
+/* Partitions ran: reclaim the orphans they may have relinquished (cheap if there are none). */
+void hyp_ffa_fwd_mem_retry(void);
 
 #endif

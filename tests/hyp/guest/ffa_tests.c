@@ -464,6 +464,8 @@ static void indirect(void)
 
 /* --- memory ------------------------------------------------------------------------------- */
 
+static void stopped_lender(const char *pfx, bool forwarded);
+
 static uint64_t page_ipa(unsigned int i)
 {
 	return (uintptr_t)pages[i];
@@ -803,6 +805,7 @@ void suite_ffa(void)
 	mem_fragments();
 	mem_hostile();
 	notifications();
+	stopped_lender("ffa", false);
 	struct smccc_check_stats all;
 	smccc_check_sum(stats, 8, &all);
 	gprintf("SMCCC checks: %llu calls, %llu broke a rule (first: fid 0x%x answer 0x%x x%u = "
@@ -813,13 +816,24 @@ void suite_ffa(void)
 }
 
 /*
- * VM "lender": lends a page of its own to a partition, then touches it. Its
- * stage 2 no longer maps the page: tzvisor must stop it (the scenario checks
- * tzvisor's line), and this function must not return.
+ * VM "lender" (both configurations; the partitions' IDs are the same): once
+ * VM 1 says it is done with the partitions (its notification 0), lends a
+ * page to SP_UP (not retrieved) and shares another with SP_MP, which
+ * retrieves it; tells VM 1 the handles and where SP_MP sees the page (an
+ * indirect message), then touches the lent page. Its stage 2 no longer maps
+ * it: tzvisor must stop it (the scenario checks tzvisor's lines), reclaim
+ * the lend for it and leave the share with SP_MP until it relinquishes
+ * (stopped_lender checks that from VM 1). This function must not return.
  */
+#define CLIENT_VM 1U
+#define LENDER_VM 3U
+#define LENDER_WORD 0x1E4D1E4D00C0FFEEULL
+
 void suite_ffa_lender(void)
 {
-	struct mb_range r = {page_ipa(0), 1};
+	struct mb_range r0 = {page_ipa(0), 1}, r1 = {page_ipa(1), 1};
+	uint64_t *p1 = (uint64_t *)(void *)pages[1];
+	bool go = false;
 
 	pages[0][0] = 1;
 	struct ffa_value v = call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
@@ -828,11 +842,101 @@ void suite_ffa_lender(void)
 	self = (uint16_t)v.x[2];
 	v = call(FFA_RXTX_MAP_64, (uintptr_t)tx, (uintptr_t)rx, 1, 0, 0);
 	expect("lender.rxtx_map", err(&v), 0);
-	v = give(FFA_MEM_LEND_64, self, SP_UP, MB_RW, 0, &r, 1);
+	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(CLIENT_VM, self), 0, 1, 0, 0);
+	expect("lender.bind_client", err(&v), 0);
+	for (uint64_t t0 = counter(); !go && counter() - t0 < frequency() * 40;) {
+		v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_VM, 0, 0, 0);
+		go = err(&v) == 0 && (v.x[4] & 1) != 0;
+	}
+	expect("lender.client_ready", go, true);
+	v = give(FFA_MEM_LEND_64, self, SP_UP, MB_RW, 0, &r0, 1);
 	expect("lender.lend", err(&v), 0);
+	uint64_t h_lend = handle(&v);
+	p1[0] = LENDER_WORD;
+	v = give(FFA_MEM_SHARE_64, self, SP_MP, MB_RW, 0, &r1, 1);
+	expect("lender.share", err(&v), 0);
+	uint64_t h_share = handle(&v);
+	v = retrieve(SP_MP, h_share, MB_RW, 0);
+	expect("lender.share_retrieved", ok(&v) && (uint32_t)v.x[4] == FFA_MEM_RETRIEVE_RESP_32,
+	       true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
+	uint64_t words[3] = {h_lend, h_share, v.x[4]};
+	struct ffa_msg_header *h = (struct ffa_msg_header *)(void *)tx;
+	memset(h, 0, sizeof(*h));
+	h->offset = sizeof(*h);
+	h->sender = self;
+	h->receiver = CLIENT_VM;
+	h->size = sizeof(words);
+	memcpy(tx + sizeof(*h), words, sizeof(words));
+	for (unsigned int i = 0; i < 100000; i++) {
+		v = call(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0);
+		if (err(&v) != FFA_BUSY) {
+			break;
+		}
+	}
+	expect("lender.told_client", err(&v), 0);
 	gprintf("lender: reading the page it lent (IPA 0x%llx): tzvisor must stop this VM\n",
 		(unsigned long long)page_ipa(0));
 	(void)*(volatile uint8_t *)pages[0];
+}
+
+/*
+ * VM 1's side: it is done with the partitions; the lender gives, tells it
+ * what, and is stopped. Then: its lend is reclaimed for it (SP_UP cannot
+ * retrieve it), SP_MP keeps the shared page (still reads the lender's
+ * word), nobody else may take or reclaim it (emulated: the orphan refuses
+ * new retrieves with INVALID_PARAMETERS; forwarded: the SPMC says DENIED to
+ * a second retrieve), and when SP_MP relinquishes it, it is reclaimed for
+ * the stopped lender (the handle is gone).
+ */
+static void stopped_lender(const char *pfx, bool forwarded)
+{
+	char name[64];
+	struct ffa_value v;
+	const volatile struct ffa_msg_header *mh =
+		(const volatile struct ffa_msg_header *)(const volatile void *)rx;
+	uint64_t t0 = counter(), limit = frequency() * 40;
+	uint64_t words[3] = {0};
+	bool told = false, stopped = false;
+
+#define SL_NAME(n) (fmt_snprintf(name, sizeof(name), "%s.stopped_lender." n, pfx), name)
+	do {
+		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, LENDER_VM), 0, 1, 0, 0);
+	} while (err(&v) != 0 && counter() - t0 < limit);
+	expect(SL_NAME("ready_set"), err(&v), 0);
+	while (!told && counter() - t0 < limit) {
+		told = mh->sender == LENDER_VM && mh->receiver == self && mh->size == sizeof(words);
+	}
+	expect(SL_NAME("message"), told, true);
+	memcpy(words, rx + mh->offset, sizeof(words));
+	v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+	expect(SL_NAME("release"), err(&v), 0);
+	/* Its messages are refused with ABORTED once it is stopped (at most one gets through). */
+	while (!stopped && counter() - t0 < limit) {
+		v = send2(self, LENDER_VM, 8, 0, 0);
+		stopped = err(&v) == FFA_ABORTED;
+	}
+	expect(SL_NAME("stopped"), stopped, true);
+	uint64_t as_lender = LENDER_VM | (uint64_t)MB_RW << 16;
+	const uint64_t invalid = FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_INVALID_PARAMETERS << 32;
+	v = sp_cmd(SP_UP, TEST_CMD_MEM_RETRIEVE, words[0], as_lender, 0, 0);
+	expect(SL_NAME("lend_reclaimed"), ok(&v) && v.x[4] == invalid, true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_READ, words[2], 0, 0, 0);
+	expect(SL_NAME("borrower_keeps_share"), ok(&v) && v.x[4] == LENDER_WORD, true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_RETRIEVE, words[1], as_lender, 0, 0);
+	expect(SL_NAME("no_new_retrieve"),
+	       ok(&v) && v.x[4] == (forwarded ? FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_DENIED << 32
+					      : invalid),
+	       true);
+	v = reclaim(words[1], 0);
+	expect(SL_NAME("not_anybody_elses"), err(&v), FFA_INVALID_PARAMETERS);
+	v = reclaim(words[0], 0);
+	expect(SL_NAME("not_anybody_elses_lend"), err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_RELINQUISH, words[1], 0, 0, 0);
+	expect(SL_NAME("last_relinquish"), ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_RETRIEVE, words[1], as_lender, 0, 0);
+	expect(SL_NAME("share_reclaimed"), ok(&v) && v.x[4] == invalid, true);
+#undef SL_NAME
 }
 
 /* --- forwarded to the real SPMC (bootargs "ffa-fwd"; scenario qemu.hyp.secure_ffa_fwd) --- */
@@ -1144,6 +1248,9 @@ void suite_ffa_fwd(uint16_t id)
 	expect("fwd.indirect.no_such_partition", err(&v), FFA_INVALID_PARAMETERS);
 	v = send2(self, SEC_SP2, 8, 0, (uint32_t)self << 16);
 	expect("fwd.indirect.w1_mbz", err(&v), FFA_INVALID_PARAMETERS);
+	if (id == 1) {
+		stopped_lender("fwd", true);
+	}
 
 	struct smccc_check_stats all;
 	smccc_check_sum(stats, 8, &all);
