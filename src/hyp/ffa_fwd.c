@@ -34,9 +34,13 @@
  * buffer with the VM's RX-full notification; at the SRI tzvisor takes that
  * notification for each VM listed and copies the message (checked: a known
  * partition's, for that VM, within the page) into the VM's RX buffer, where
- * the VM finds it with RX-full pending; if the VM's RX buffer is full,
- * tzvisor holds it (its own RX buffer stays full, so partitions get BUSY
- * for every VM meanwhile) until the VM's FFA_RX_RELEASE.
+ * the VM finds it with RX-full pending. tzvisor releases its own RX buffer
+ * at once; each VM has its own RX state at the SPMC (full from the message
+ * until the VM releases it: tzvisor's FFA_RX_RELEASE with the VM's ID), so
+ * a VM that does not read its messages makes partitions' sends to it BUSY,
+ * and nobody else's. If the VM's RX buffer is full of something else when
+ * the message comes (another VM's message, discovery), tzvisor holds it in
+ * a page of the VM's until the VM's FFA_RX_RELEASE.
  *
  * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: VM creation and
  * destruction messages; partitions that INFO_GET lists are not run by
@@ -266,6 +270,7 @@ bool hyp_ffa_fwd_irq(unsigned int intid)
 }
 
 static void fetch_message(struct vm *vm);
+static void release_at_spmc(struct vm *vm);
 
 /* One INFO_GET answer's lists: the VMs named get their schedule-receiver interrupt. */
 static bool take_info(const struct ffa_value *r)
@@ -364,14 +369,14 @@ struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w
 void hyp_ffa_fwd_vm_stopped(struct vm *vm)
 {
 	hyp_ffa_fwd_mem_vm_stopped(vm);
-	/* A message held for it would keep tzvisor's RX buffer, and so every VM's messages. */
+	/* Its RX buffer is nobody's now: partitions may send to it again (the next is dropped). */
 	hyp_ffa_fwd_mem_lock();
 	if (vm->ffa.fwd_msg_held) {
 		vm->ffa.fwd_msg_held = false;
-		firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 		LOG_WARNING("VM %u (%s): stopped with a partition's message held for it: dropped\n",
 			    vm->id, vm->cfg.name);
 	}
+	release_at_spmc(vm);
 	hyp_ffa_fwd_mem_unlock();
 }
 
@@ -380,12 +385,47 @@ void hyp_ffa_fwd_vm_reset(struct vm *vm)
 	(void)vm;
 }
 
+/* A partition's message per VM whose RX buffer was full when it came. */
+static uint8_t held[VM_MAX][PAGE_SIZE] __attribute__((aligned(16)));
+
+/* The SPMC counts the VM's RX buffer free again (FFA_RX_RELEASE for the VM). */
+static void release_at_spmc(struct vm *vm)
+{
+	if (!vm->ffa.fwd_rx_claimed) {
+		return;
+	}
+	vm->ffa.fwd_rx_claimed = false;
+	struct ffa_value r = firmware(FFA_RX_RELEASE_32, vm->ffa.ep.id, 0, 0, 0, 0);
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+		LOG_WARNING("VM %u (%s): the SPMC refused to release its RX buffer (%d)\n", vm->id,
+			    vm->cfg.name, (int)(int32_t)r.x[2]);
+	}
+}
+
+/* A message (checked) into the VM's RX buffer with RX-full pending; false if it is full. */
+static bool put_message(struct vm *vm, const uint8_t *msg)
+{
+	struct ffa_msg_header h;
+
+	memcpy(&h, msg, sizeof(h));
+	if (ffa_msg_put(&vm->ffa.rxtx, msg, &h) != 0) {
+		return false;
+	}
+	sl_lock(&hyp_ffa.notif_lock);
+	ffa_notif_fwk_set(&vm->ffa.notif, FFA_NOTIF_FWK_RX_FULL);
+	sl_unlock(&hyp_ffa.notif_lock);
+	return true;
+}
+
 /*
- * The message in tzvisor's RX buffer (the SPMC put it there for `vm`) into
- * the VM's RX buffer, with its RX-full notification; tzvisor's buffer is
- * released when the message is delivered or dropped. False if the VM's RX
- * buffer is still full (tzvisor keeps it: delivered at the VM's
- * FFA_RX_RELEASE). Under the forwarded-memory lock (tzvisor's buffers).
+ * The message in tzvisor's RX buffer (the SPMC put it there for `vm`): copied
+ * out, tzvisor's buffer released at once (the next partition's message, for
+ * any VM, may come), then checked and put into the VM's RX buffer with its
+ * RX-full notification. If the VM's buffer is full, the message waits in
+ * the VM's hold page until the VM releases its buffer; the SPMC keeps
+ * counting the VM's RX buffer full (BUSY for partitions sending to this
+ * VM, and only to it) until the VM has released the message itself. True
+ * if delivered. Under the forwarded-memory lock (tzvisor's buffers).
  */
 static bool deliver_message(struct vm *vm)
 {
@@ -393,30 +433,30 @@ static bool deliver_message(struct vm *vm)
 	struct ffa_msg_header h;
 
 	memcpy(copy, fwd_rx, sizeof(copy)); /* the SPMC's write is done: one read of it */
+	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 	memcpy(&h, copy, sizeof(h));
 	bool good = h.offset >= FFA_MSG_HEADER_SIZE_V1_1 && h.offset <= sizeof(copy) &&
 		    h.size <= sizeof(copy) - h.offset && h.receiver == vm->ffa.ep.id &&
 		    ffa_id_is_secure(h.sender) && known_partition(h.sender);
-	if (good) {
-		int err = ffa_msg_put(&vm->ffa.rxtx, copy, &h);
-		if (err == FFA_BUSY) {
-			vm->ffa.fwd_msg_held = true;
-			return false;
+	bool running = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+	vm->ffa.fwd_rx_claimed = true; /* the SPMC counted it full when it sent */
+	if (!good || !running || vm->ffa.fwd_msg_held) {
+		LOG_WARNING("VM %u (%s): a message from the SPMC that %s: dropped\n", vm->id,
+			    vm->cfg.name,
+			    !good      ? "does not fit it"
+			    : !running ? "came after it stopped"
+				       : "came while one was held");
+		if (!vm->ffa.fwd_msg_held) {
+			release_at_spmc(vm);
 		}
-		good = err == 0;
+		return false;
 	}
-	if (!good) {
-		LOG_WARNING("VM %u (%s): a message from the SPMC that does not fit it: dropped\n",
-			    vm->id, vm->cfg.name);
+	if (put_message(vm, copy)) {
+		return true;
 	}
-	vm->ffa.fwd_msg_held = false;
-	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
-	if (good) {
-		sl_lock(&hyp_ffa.notif_lock);
-		ffa_notif_fwk_set(&vm->ffa.notif, FFA_NOTIF_FWK_RX_FULL);
-		sl_unlock(&hyp_ffa.notif_lock);
-	}
-	return good;
+	memcpy(held[vm - vms], copy, sizeof(copy));
+	vm->ffa.fwd_msg_held = true;
+	return false;
 }
 
 /*
@@ -427,18 +467,16 @@ static bool deliver_message(struct vm *vm)
 static void fetch_message(struct vm *vm)
 {
 	hyp_ffa_fwd_mem_lock();
-	if (!vm->ffa.fwd_msg_held) {
-		struct ffa_value r = firmware(FFA_NOTIFICATION_GET_32, vm->ffa.ep.id,
-					      FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
-		uint32_t fwk = (uint32_t)r.x[0] == FFA_SUCCESS_32 ? ffa_w(&r, 6) : 0U;
-		if ((fwk & ~FFA_NOTIF_FWK_RX_FULL) != 0) {
-			sl_lock(&hyp_ffa.notif_lock); /* others the VM's own GET reports */
-			ffa_notif_fwk_set(&vm->ffa.notif, fwk & ~FFA_NOTIF_FWK_RX_FULL);
-			sl_unlock(&hyp_ffa.notif_lock);
-		}
-		if ((fwk & FFA_NOTIF_FWK_RX_FULL) != 0) {
-			deliver_message(vm);
-		}
+	struct ffa_value r =
+		firmware(FFA_NOTIFICATION_GET_32, vm->ffa.ep.id, FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
+	uint32_t fwk = (uint32_t)r.x[0] == FFA_SUCCESS_32 ? ffa_w(&r, 6) : 0U;
+	if ((fwk & ~FFA_NOTIF_FWK_RX_FULL) != 0) {
+		sl_lock(&hyp_ffa.notif_lock); /* others the VM's own GET reports */
+		ffa_notif_fwk_set(&vm->ffa.notif, fwk & ~FFA_NOTIF_FWK_RX_FULL);
+		sl_unlock(&hyp_ffa.notif_lock);
+	}
+	if ((fwk & FFA_NOTIF_FWK_RX_FULL) != 0) {
+		deliver_message(vm);
 	}
 	hyp_ffa_fwd_mem_unlock();
 }
@@ -449,7 +487,11 @@ void hyp_ffa_fwd_rx_released(struct vm *vm)
 
 	hyp_ffa_fwd_mem_lock();
 	if (vm->ffa.fwd_msg_held) {
-		delivered = deliver_message(vm);
+		/* Its buffer is free: the held message goes in (the SPMC still counts it full). */
+		delivered = put_message(vm, held[vm - vms]);
+		vm->ffa.fwd_msg_held = !delivered;
+	} else {
+		release_at_spmc(vm);
 	}
 	hyp_ffa_fwd_mem_unlock();
 	if (delivered) {

@@ -55,9 +55,11 @@ struct vm_ffa {
 	bool fwd_pending_global;
 	uint32_t fwd_pending_vcpus;
 	bool fwd_known; /* its bitmap exists at the SPMC and partitions were told it exists */
-	/* Forwarding: a partition's message for it waits in tzvisor's RX buffer (its RX is full).
+	/* Forwarding: a partition's message for it waits in tzvisor's hold page (its RX is full).
 	 */
 	bool fwd_msg_held;
+	/* Forwarding: the SPMC counts its RX buffer full (a partition's message, unreleased). */
+	bool fwd_rx_claimed;
 	char log[128]; /* a partition VM's FFA_CONSOLE_LOG line */
 	unsigned int log_len;
 };

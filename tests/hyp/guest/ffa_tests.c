@@ -1225,19 +1225,60 @@ void suite_ffa_fwd(uint16_t id)
 		       true);
 		v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
 		expect("fwd.indirect.rx_full_notification", (int64_t)v.x[6], FFA_NOTIF_FWK_RX_FULL);
-		/* A second one while this RX buffer is full: tzvisor holds it until the release. */
+		/*
+		 * A second one while this RX buffer is full: BUSY, for this VM only (its own
+		 * RX state at the SPMC); sp2 to VM 3 (the lender, waiting) goes through.
+		 */
 		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE02, 0, 0);
-		expect("fwd.indirect.second_accepted", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
-		wait_sri();
+		expect("fwd.indirect.busy_while_rx_full",
+		       ok(&v) && v.x[4] == FFA_ERROR_32 && v.x[5] == (uint32_t)FFA_BUSY, true);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, 3, 0x3333, 0, 0);
+		expect("fwd.indirect.other_vm_not_blocked", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
 		memcpy(&word, rx + mh->offset, sizeof(word));
-		expect("fwd.indirect.held_while_rx_full", word, 0xC0FFEE);
+		expect("fwd.indirect.rx_untouched_while_full", word, 0xC0FFEE);
 		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 		expect("fwd.indirect.release", err(&v), 0);
-		memcpy(&word, rx + mh->offset, sizeof(word));
-		expect("fwd.indirect.delivered_at_release", word, 0xC0FFEE02);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_twice", err(&v), FFA_DENIED);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE02, 0, 0);
+		expect("fwd.indirect.accepted_after_release", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
 		expect("fwd.indirect.sri_again", wait_sri(), true);
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.delivered_after_release", word, 0xC0FFEE02);
+		/*
+		 * Its RX buffer full of something else (discovery, not released): the next
+		 * message from sp2 is accepted and held by tzvisor until this VM releases.
+		 */
 		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 		expect("fwd.indirect.release_again", err(&v), 0);
+		v = call(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.rx_filled_by_discovery", err(&v), 0);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE03, 0, 0);
+		expect("fwd.indirect.accepted_while_rx_busy", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
+		wait_sri();
+		expect("fwd.indirect.held_while_rx_busy", (uint16_t)le32(rx) == SEC_SP1, true);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE04, 0, 0);
+		expect("fwd.indirect.busy_while_held",
+		       ok(&v) && v.x[4] == FFA_ERROR_32 && v.x[5] == (uint32_t)FFA_BUSY, true);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_discovery", err(&v), 0);
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.held_delivered_at_release",
+		       mh->sender == SEC_SP2 && mh->receiver == self && word == 0xC0FFEE03, true);
+		expect("fwd.indirect.sri_for_held", wait_sri(), true);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_held", err(&v), 0);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE05, 0, 0);
+		expect("fwd.indirect.accepted_after_held", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
+		wait_sri();
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.delivered_after_held", word, 0xC0FFEE05);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_last", err(&v), 0);
 		/* sp2 asks to be signaled: the SRI preempted it, this VM resumed it with FFA_RUN.
 		 */
 		expect("fwd.run_after_interrupt", resumed[vcpu()] > 0, true);
