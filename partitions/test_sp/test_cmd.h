@@ -147,6 +147,13 @@
  * first TEST_WHERE_RANGES are kept).
  */
 #define TEST_CMD_MEM_WHERE 50U
+/*
+ * VM availability messages it was sent (FF-A v1.2 18.3): x4 = a VM ID:
+ * x4 = 1 if that VM is available (created, not destroyed), x5 = "VM
+ * created" messages | "VM destroyed" messages << 32, x6 = the last one's
+ * sender, x7 = its VM handle (w3 | w4 << 32).
+ */
+#define TEST_CMD_VM_AVAIL 51U
 #define TEST_WHERE_RANGES 4U
 #define TEST_MEM_KEEP_MAPPING (1U << 31)
 

@@ -195,6 +195,7 @@ static void endpoint_reset(struct vm *vm)
 	f->fwd_pending_global = false;
 	f->fwd_pending_vcpus = 0;
 	sl_unlock(&hyp_ffa.notif_lock);
+	__atomic_store_n(&f->torn_down, false, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].ffa = (struct vcpu_ffa){0};
 	}
@@ -252,11 +253,14 @@ void hyp_ffa_vm_stopped(struct vm *vm)
 	} else {
 		hyp_ffa_fwd_vm_stopped(vm);
 	}
+	/* Senders now get ABORTED (until then BUSY): everything above is done. */
+	__atomic_store_n(&vm->ffa.torn_down, true, __ATOMIC_RELEASE);
 }
 
 void hyp_ffa_vm_reset(struct vm *vm)
 {
 	hyp_ffa_vm_stopped(vm);
+	vm->ffa.life++;
 	if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 		hyp_ffa_fwd_vm_reset(vm);
 	}
@@ -422,7 +426,9 @@ static struct ffa_value msg_send2(struct vm *vm, const struct ffa_value *args)
 		return ffa_error_value(FFA_DENIED);
 	}
 	if (__atomic_load_n(&to->state, __ATOMIC_ACQUIRE) != VM_RUNNING) {
-		return ffa_error_value(FFA_ABORTED);
+		/* Stopping: BUSY until its FF-A state is torn down, then ABORTED. */
+		bool gone = __atomic_load_n(&to->ffa.torn_down, __ATOMIC_ACQUIRE);
+		return ffa_error_value(gone ? FFA_ABORTED : FFA_BUSY);
 	}
 	err = ffa_msg_put(&to->ffa.rxtx, buf, &h);
 	if (err != 0) {

@@ -42,9 +42,18 @@
  * the message comes (another VM's message, discovery), tzvisor holds it in
  * a page of the VM's until the VM's FFA_RX_RELEASE.
  *
- * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: VM creation and
- * destruction messages; partitions that INFO_GET lists are not run by
- * tzvisor (they see their notifications at their next GET).
+ * VM availability (FF-A v1.2 18.3): tzvisor, the hypervisor (ID 0), sends
+ * "VM created" for each VM once every VM exists, and "VM destroyed" when
+ * one stops (after its memory was reclaimed where nobody held it; then
+ * again for what partitions let go of meanwhile), "created" again after a
+ * reset, to each partition whose properties (bits 6, 7) say it subscribes:
+ * DIRECT_REQ_32 with w2 = bit 31 | 4 or 6, w3/w4 = the VM's handle (its ID,
+ * its reset count << 32), w5 = its ID; the partition's framework response
+ * (5 or 7, w3 = status) is logged. Guests cannot send framework messages.
+ *
+ * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: partitions that
+ * INFO_GET lists are not run by tzvisor (they see their notifications at
+ * their next GET).
  */
 #include <string.h>
 
@@ -240,6 +249,60 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 /* The SPMC's schedule-receiver interrupt came on this CPU; hyp_ffa_fwd_poll reads why. */
 static uint32_t sri_seen;
 
+/*
+ * A VM availability message (FFA_FWK_MSG_VM_CREATED_REQ or _DESTROYED_REQ)
+ * about `vm` to every partition that subscribes to it: the SPMC runs the
+ * partition now; an FFA_INTERRUPT or FFA_YIELD on the way is resumed with
+ * FFA_RUN (bounded), BUSY retried (bounded).
+ */
+static void vm_availability(struct vm *vm, uint32_t type)
+{
+	uint32_t prop =
+		type == FFA_FWK_MSG_VM_CREATED_REQ ? FFA_PROP_VM_CREATED : FFA_PROP_VM_DESTROYED;
+	uint64_t handle = (uint64_t)vm->ffa.life << 32 | vm->ffa.ep.id;
+
+	for (unsigned int i = 0; i < hyp_ffa.ndescs; i++) {
+		const struct ffa_partition_desc *d = &hyp_ffa.descs[i];
+		bool dup = false;
+		for (unsigned int k = 0; k < i; k++) {
+			dup = dup || hyp_ffa.descs[k].id == d->id; /* one message per partition */
+		}
+		if ((d->props & prop) == 0 || dup) {
+			continue;
+		}
+		struct ffa_value r;
+		for (unsigned int tries = 0; tries < 1000; tries++) {
+			r = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_32,
+						     FFA_MSG_ENDPOINTS(FFA_NWD_ENDPOINT_ID, d->id),
+						     FFA_FWK_MSG_BIT | type, (uint32_t)handle,
+						     handle >> 32, vm->ffa.ep.id}};
+			arch_smc(&r);
+			for (unsigned int k = 0;
+			     k < 1000 && ((uint32_t)r.x[0] == FFA_INTERRUPT_32 ||
+					  (uint32_t)r.x[0] == FFA_YIELD_32);
+			     k++) {
+				r = firmware(FFA_RUN_32, ffa_w(&r, 1), 0, 0, 0, 0);
+			}
+			if ((uint32_t)r.x[0] != FFA_ERROR_32 || (int32_t)r.x[2] != FFA_BUSY) {
+				break;
+			}
+		}
+		bool answered = (uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 &&
+				ffa_w(&r, 1) == FFA_MSG_ENDPOINTS(d->id, FFA_NWD_ENDPOINT_ID) &&
+				ffa_w(&r, 2) == (FFA_FWK_MSG_BIT | (type + 1U));
+		const char *what = type == FFA_FWK_MSG_VM_CREATED_REQ ? "created" : "destroyed";
+		if (answered && ffa_w(&r, 3) == 0) {
+			LOG_INFO("VM %u (%s): partition 0x%04x told it was %s\n", vm->id,
+				 vm->cfg.name, d->id, what);
+		} else {
+			LOG_WARNING("VM %u (%s): partition 0x%04x did not take \"VM %s\": x0 0x%x "
+				    "w2 0x%x w3 %d\n",
+				    vm->id, vm->cfg.name, d->id, what, (uint32_t)r.x[0],
+				    ffa_w(&r, 2), (int)(int32_t)r.x[answered ? 3 : 2]);
+		}
+	}
+}
+
 void hyp_ffa_fwd_vms_ready(void)
 {
 	/* Every normal VM gets a bitmap at the SPMC: partitions may notify it. */
@@ -252,6 +315,7 @@ void hyp_ffa_fwd_vms_ready(void)
 			LOG_WARNING("VM %u (%s): the SPMC refused its notification bitmap (%d)\n",
 				    vm->id, vm->cfg.name, (int)(int32_t)r.x[2]);
 		}
+		vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
 	}
 }
 
@@ -369,6 +433,9 @@ struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w
 void hyp_ffa_fwd_vm_stopped(struct vm *vm)
 {
 	hyp_ffa_fwd_mem_vm_stopped(vm);
+	/* Partitions that subscribe let go of what is the VM's; then what they relinquished. */
+	vm_availability(vm, FFA_FWK_MSG_VM_DESTROYED_REQ);
+	hyp_ffa_fwd_mem_retry();
 	/* Its RX buffer is nobody's now: partitions may send to it again (the next is dropped). */
 	hyp_ffa_fwd_mem_lock();
 	if (vm->ffa.fwd_msg_held) {
@@ -382,7 +449,7 @@ void hyp_ffa_fwd_vm_stopped(struct vm *vm)
 
 void hyp_ffa_fwd_vm_reset(struct vm *vm)
 {
-	(void)vm;
+	vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
 }
 
 /* A partition's message per VM whose RX buffer was full when it came. */

@@ -60,6 +60,10 @@ struct vm_ffa {
 	bool fwd_msg_held;
 	/* Forwarding: the SPMC counts its RX buffer full (a partition's message, unreleased). */
 	bool fwd_rx_claimed;
+	/* Set once its stop has been handled (requesters answered, memory taken back). */
+	bool torn_down;
+	/* How many times it was reset: the high half of its VM handle (VM availability). */
+	uint32_t life;
 	char log[128]; /* a partition VM's FFA_CONSOLE_LOG line */
 	unsigned int log_len;
 };

@@ -37,7 +37,11 @@ _Static_assert(MAX_DESCS <= FFA_PARTITION_INFO_MAX, "the core's limit");
 
 static uint32_t sp_props(const struct partition *sp)
 {
-	return ffa_partition_props(sp->m.messaging_method, sp->m.notification_support);
+	uint32_t p = ffa_partition_props(sp->m.messaging_method, sp->m.notification_support);
+
+	p |= (sp->m.vm_availability_messages & SP_VM_CREATED) != 0 ? FFA_PROP_VM_CREATED : 0U;
+	p |= (sp->m.vm_availability_messages & SP_VM_DESTROYED) != 0 ? FFA_PROP_VM_DESTROYED : 0U;
+	return p;
 }
 
 /* One descriptor per UUID of every partition, partitions in load order. */

@@ -900,6 +900,10 @@ static void stopped_lender(const char *pfx, bool forwarded)
 	bool told = false, stopped = false;
 
 #define SL_NAME(n) (fmt_snprintf(name, sizeof(name), "%s.stopped_lender." n, pfx), name)
+	if (forwarded) {
+		v = sp_cmd(0x8003U /* sp3 */, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
+		expect(SL_NAME("vm_available_before"), ok(&v) && v.x[4] == 1, true);
+	}
 	do {
 		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, LENDER_VM), 0, 1, 0, 0);
 	} while (err(&v) != 0 && counter() - t0 < limit);
@@ -919,6 +923,14 @@ static void stopped_lender(const char *pfx, bool forwarded)
 	expect(SL_NAME("stopped"), stopped, true);
 	uint64_t as_lender = LENDER_VM | (uint64_t)MB_RW << 16;
 	const uint64_t invalid = FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_INVALID_PARAMETERS << 32;
+	if (forwarded) {
+		/* sp3 was told, by the hypervisor, before this VM saw ABORTED (VM 2 may be too). */
+		v = sp_cmd(0x8003U /* sp3 */, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
+		expect(SL_NAME("vm_destroyed_message"),
+		       ok(&v) && v.x[4] == 0 && v.x[5] >> 32 >= 1 && (uint32_t)v.x[5] == 3 &&
+			       v.x[6] == 0,
+		       true);
+	}
 	v = sp_cmd(SP_UP, TEST_CMD_MEM_RETRIEVE, words[0], as_lender, 0, 0);
 	expect(SL_NAME("lend_reclaimed"), ok(&v) && v.x[4] == invalid, true);
 	v = sp_cmd(SP_MP, TEST_CMD_MEM_READ, words[2], 0, 0, 0);
@@ -990,6 +1002,27 @@ void suite_ffa_fwd(uint16_t id)
 	       true);
 	v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 	expect("fwd.info.rx_release", err(&v), 0);
+
+	/*
+	 * VM availability: sp3 subscribes (properties bits 6, 7); tzvisor, the hypervisor
+	 * (ID 0), told it of each of the three VMs at boot; sp1 subscribes to nothing.
+	 */
+	expect("fwd.vm_avail.subscriber_props", le32(rx + 52) & 0xC0U, 0xC0U);
+	v = sp_cmd(SEC_SP3, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("fwd.vm_avail.created",
+	       ok(&v) && v.x[4] == 1 && (uint32_t)v.x[5] == 3 && v.x[6] == 0, true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("fwd.vm_avail.only_subscribers", ok(&v) && v.x[4] == 0 && v.x[5] == 0, true);
+	/* A guest may not send them, not even as the hypervisor: nothing reaches sp3. */
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(self, SEC_SP3),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("fwd.vm_avail.guest_cannot_send", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, SEC_SP3),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("fwd.vm_avail.guest_cannot_be_hypervisor", err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SEC_SP3, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("fwd.vm_avail.refusals_delivered_nothing",
+	       ok(&v) && v.x[4] == 1 && (uint32_t)v.x[5] == 3, true);
 
 	/* Direct messages: answered by the secure partitions, which see this VM's ID. */
 	v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, SEC_SP1), 0, TEST_CMD_ECHO,
