@@ -171,6 +171,8 @@ static bool add_descs(const struct vm *vm)
 		d->id = c->id;
 		d->exec_ctx_count = (uint16_t)vm->vcpu_count;
 		d->props = ffa_partition_props(c->messaging, c->notifications);
+		d->props |= (c->vm_availability & 1U) != 0 ? FFA_PROP_VM_CREATED : 0U;
+		d->props |= (c->vm_availability & 2U) != 0 ? FFA_PROP_VM_DESTROYED : 0U;
 		memcpy(d->uuid, c->uuid[u], sizeof(d->uuid));
 	}
 	return true;
@@ -196,6 +198,7 @@ static void endpoint_reset(struct vm *vm)
 	f->fwd_pending_vcpus = 0;
 	sl_unlock(&hyp_ffa.notif_lock);
 	__atomic_store_n(&f->torn_down, false, __ATOMIC_RELEASE);
+	f->avail_first = f->avail_count = 0;
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].ffa = (struct vcpu_ffa){0};
 	}
@@ -223,6 +226,12 @@ void hyp_ffa_vms_ready(void)
 {
 	if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 		hyp_ffa_fwd_vms_ready();
+		return;
+	}
+	for (unsigned int i = 0; i < vm_count; i++) {
+		if (!vms[i].cfg.ffa.partition) {
+			hyp_ffa_msg_vm_availability(&vms[i], FFA_FWK_MSG_VM_CREATED_REQ);
+		}
 	}
 }
 
@@ -250,6 +259,9 @@ void hyp_ffa_vm_stopped(struct vm *vm)
 	if (hyp_ffa.mode == HYP_FFA_EMULATED) {
 		hyp_ffa_msg_vm_stopped(vm);
 		hyp_ffa_mem_vm_stopped(vm);
+		if (!vm->cfg.ffa.partition) {
+			hyp_ffa_msg_vm_availability(vm, FFA_FWK_MSG_VM_DESTROYED_REQ);
+		}
 	} else {
 		hyp_ffa_fwd_vm_stopped(vm);
 	}
@@ -263,6 +275,8 @@ void hyp_ffa_vm_reset(struct vm *vm)
 	vm->ffa.life++;
 	if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 		hyp_ffa_fwd_vm_reset(vm);
+	} else if (!vm->cfg.ffa.partition) {
+		hyp_ffa_msg_vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
 	}
 	endpoint_reset(vm);
 }

@@ -50,6 +50,13 @@ bool hyp_ffa_msg_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 /* A partition VM's vCPU gets FFA_RUN (now if it waits, else at its next FFA_MSG_WAIT). */
 void hyp_ffa_msg_run(struct vm *vm, unsigned int vcpu);
 void hyp_ffa_msg_vm_stopped(struct vm *vm);
+/*
+ * A VM availability message (FFA_FWK_MSG_VM_CREATED_REQ or _DESTROYED_REQ)
+ * about normal VM `about`, from tzvisor as the hypervisor (ID 0), to every
+ * partition VM that subscribes: its vCPU 0 gets it now if it waits, else at
+ * its next FFA_MSG_WAIT.
+ */
+void hyp_ffa_msg_vm_availability(struct vm *about, uint32_t type);
 
 /* --- the emulated SPMC's memory sharing (ffa_mem.c) --------------------------------- */
 struct ffa_value hyp_ffa_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid);

@@ -24,6 +24,15 @@
  * it anyway); otherwise the vCPU is not run again before the timeout has
  * passed (it stays BUSY for direct requests meanwhile), then its FFA_YIELD
  * returns SUCCESS. w1 MBZ (INVALID_PARAMETERS).
+ * VM availability messages (FF-A v1.2 18.3): tzvisor, as the hypervisor
+ * (ID 0), tells partition VMs whose manifest subscribes
+ * (vm-availability-messages) of each normal VM created (at boot, after a
+ * reset) and destroyed (when it stops): DIRECT_REQ_32, w2 = bit 31 | 4 or
+ * 6, w3/w4 = the VM's handle (its ID, its reset count << 32), w5 = its ID,
+ * to the partition's vCPU 0 when it waits (queued until then, at most
+ * HYP_FFA_AVAIL_QUEUE). The partition must answer with DIRECT_RESP_32, w1 =
+ * itself << 16 | 0, w2 = bit 31 | 5 or 7 (else INVALID_PARAMETERS); w3, its
+ * status, is logged.
  * Not supported: framework messages from guests (w2 bit 31; INVALID).
  */
 #include <string.h>
@@ -60,8 +69,70 @@ static void give_run(struct vcpu *v)
 }
 
 /*
+ * A partition VM's vCPU 0 that waits takes its next VM availability message,
+ * if one is queued (its VM's lock held): true if it did (it runs).
+ */
+static bool start_availability(struct vcpu *v)
+{
+	struct vm_ffa *f = &v->vm->ffa;
+
+	if (v->index != 0 || f->avail_count == 0 || v->ffa.serving || v->power != VCPU_ON ||
+	    __atomic_load_n(&v->ffa.wait, __ATOMIC_ACQUIRE) != VCPU_FFA_WAITING) {
+		return false;
+	}
+	unsigned int at = f->avail_first;
+	struct ffa_value req = {
+		.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(FFA_NWD_ENDPOINT_ID, f->ep.id),
+		      FFA_FWK_MSG_BIT | f->avail[at].type, (uint32_t)f->avail[at].handle,
+		      f->avail[at].handle >> 32, f->avail[at].vm}};
+	f->avail_first = (at + 1) % HYP_FFA_AVAIL_QUEUE;
+	f->avail_count--;
+	ffa_direct_msg_write(&req, v->arch.regs.x);
+	v->ffa.serving = true;
+	v->ffa.req_from = FFA_NWD_ENDPOINT_ID;
+	v->ffa.req_fid = FFA_MSG_SEND_DIRECT_REQ_32;
+	v->ffa.req_fwk = FFA_FWK_MSG_BIT | (f->avail[at].type + 1U);
+	v->ffa.caller = NULL;
+	__atomic_store_n(&v->ffa.wait, VCPU_FFA_RUNNING, __ATOMIC_RELEASE);
+	return true;
+}
+
+void hyp_ffa_msg_vm_availability(struct vm *about, uint32_t type)
+{
+	uint32_t bit = type == FFA_FWK_MSG_VM_CREATED_REQ ? 1U : 2U;
+	uint64_t handle = (uint64_t)about->ffa.life << 32 | about->ffa.ep.id;
+
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *p = &vms[i];
+		struct vm_ffa *f = &p->ffa;
+		if (!p->cfg.ffa.partition || (p->cfg.ffa.vm_availability & bit) == 0) {
+			continue;
+		}
+		sl_lock(&p->lock);
+		bool queued = f->avail_count < HYP_FFA_AVAIL_QUEUE;
+		if (queued) {
+			unsigned int at = (f->avail_first + f->avail_count++) % HYP_FFA_AVAIL_QUEUE;
+			f->avail[at].type = type;
+			f->avail[at].vm = about->ffa.ep.id;
+			f->avail[at].handle = handle;
+		}
+		bool kick = p->state == VM_RUNNING && start_availability(&p->vcpus[0]);
+		sl_unlock(&p->lock);
+		if (!queued) {
+			LOG_WARNING("VM %u (%s): too many VM availability messages waiting: one "
+				    "about VM %u dropped\n",
+				    p->id, p->cfg.name, about->id);
+		}
+		if (kick) {
+			hyp_kick(p->vcpus[0].pcpu);
+		}
+	}
+}
+
+/*
  * The vCPU waits for its next message, unless a run is pending for it: then
- * it gets FFA_RUN now (true: resume it).
+ * it gets FFA_RUN now; or a VM availability message is: then it gets that
+ * (true: resume it).
  */
 static bool wait_next(struct vcpu *v)
 {
@@ -74,6 +145,7 @@ static bool wait_next(struct vcpu *v)
 		give_run(v);
 	} else {
 		__atomic_store_n(&v->ffa.wait, VCPU_FFA_WAITING, __ATOMIC_RELEASE);
+		resume = start_availability(v);
 	}
 	sl_unlock(&vm->lock);
 	return resume;
@@ -88,6 +160,7 @@ static struct vcpu *take_caller(struct vcpu *v)
 	struct vcpu *c = v->ffa.serving ? v->ffa.caller : NULL;
 	v->ffa.serving = false;
 	v->ffa.caller = NULL;
+	v->ffa.req_fwk = 0;
 	sl_unlock(&vm->lock);
 	return c;
 }
@@ -202,13 +275,30 @@ static bool direct_resp(struct vcpu *v, const struct ffa_value *args, uint32_t f
 		hyp_ffa_answer(v, &r);
 		return true;
 	}
-	/* Only to whoever sent the request, with the matching ABI, as itself; w2 MBZ but RESP2. */
+	/*
+	 * Only to whoever sent the request, with the matching ABI, as itself; w2 MBZ
+	 * but RESP2, and a framework request's framework response (DIRECT_RESP_32).
+	 */
+	uint32_t fwk = v->ffa.req_fwk;
 	if (FFA_MSG_SENDER(w1) != v->vm->ffa.ep.id || FFA_MSG_RECEIVER(w1) != v->ffa.req_from ||
 	    resp2 != (v->ffa.req_fid == FFA_MSG_SEND_DIRECT_REQ2_64) ||
-	    (!resp2 && ffa_w(args, 2) != 0)) {
+	    (fwk != 0 ? fid != FFA_MSG_SEND_DIRECT_RESP_32 || ffa_w(args, 2) != fwk
+		      : !resp2 && ffa_w(args, 2) != 0)) {
 		r = ffa_error_value(FFA_INVALID_PARAMETERS);
 		hyp_ffa_answer(v, &r);
 		return true;
+	}
+	if (fwk != 0) {
+		const char *what = fwk == (FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_CREATED_RESP)
+					   ? "created"
+					   : "destroyed";
+		if (ffa_w(args, 3) == 0) {
+			LOG_INFO("VM %u (%s): took a \"VM %s\" message\n", v->vm->id,
+				 v->vm->cfg.name, what);
+		} else {
+			LOG_WARNING("VM %u (%s): answered a \"VM %s\" message with status %d\n",
+				    v->vm->id, v->vm->cfg.name, what, (int)(int32_t)ffa_w(args, 3));
+		}
 	}
 	struct vcpu *c = take_caller(v);
 	if (c != NULL) {

@@ -14,6 +14,9 @@
 
 struct vcpu;
 
+/* VM availability messages a partition VM may have waiting (more: dropped, with a warning). */
+#define HYP_FFA_AVAIL_QUEUE 8U
+
 /* Why a vCPU waits inside an FF-A call (it is not runnable meanwhile). */
 enum vcpu_ffa_wait {
 	VCPU_FFA_RUNNING = 0, /* in no FF-A wait */
@@ -32,6 +35,8 @@ struct vcpu_ffa {
 	struct vcpu *peer; /* BLOCKED: the vCPU whose answer it waits for */
 	/* Notifications or a message came while it did not wait: its next MSG_WAIT gets RUN. */
 	bool run_pending;
+	/* Serving a VM availability message of tzvisor's: the w2 its response must have. */
+	uint32_t req_fwk;
 	/* YIELDED: the physical counter value at which it runs again (FFA_YIELD's timeout). */
 	uint64_t yield_until;
 	/* Forwarding: w1 of the SPMC's FFA_INTERRUPT/FFA_YIELD answer (what FFA_RUN resumes). */
@@ -64,6 +69,16 @@ struct vm_ffa {
 	bool torn_down;
 	/* How many times it was reset: the high half of its VM handle (VM availability). */
 	uint32_t life;
+	/*
+	 * Emulated SPMC, a partition VM that subscribes to VM availability
+	 * messages: those not yet delivered to its vCPU 0 (under its VM's lock).
+	 */
+	struct {
+		uint32_t type; /* FFA_FWK_MSG_VM_CREATED_REQ or _DESTROYED_REQ */
+		uint16_t vm;
+		uint64_t handle;
+	} avail[HYP_FFA_AVAIL_QUEUE];
+	unsigned int avail_first, avail_count;
 	char log[128]; /* a partition VM's FFA_CONSOLE_LOG line */
 	unsigned int log_len;
 };

@@ -26,6 +26,7 @@
 #define NOBODY 0x8009U
 #define PSCI_CPU_ON64 0xC4000003U
 #define PROPS_V1_2 0x70FU /* messaging 0x607, notifications, AArch64 */
+#define PROPS_VM_AVAIL 0xC0U /* VM created and destroyed messages (sp-mp subscribes) */
 #define RAM_IPA 0x40000000UL
 #define RAM_SIZE 0x01000000UL
 #define WINDOW (1ULL << 38)
@@ -204,7 +205,8 @@ static void partition_info(void)
 
 	expect("ffa.info.count", (int64_t)(err(&v) == 0 ? v.x[2] | v.x[3] << 32 : 0),
 	       2 | 24ULL << 32);
-	bool good = le32(rx) == (SP_MP | 2U << 16) && le32(rx + 4) == PROPS_V1_2 &&
+	bool good = le32(rx) == (SP_MP | 2U << 16) &&
+		    le32(rx + 4) == (PROPS_V1_2 | PROPS_VM_AVAIL) &&
 		    memcmp(rx + 8, uuid_mp, 16) == 0 && le32(rx + 24) == (SP_UP | 1U << 16) &&
 		    le32(rx + 28) == PROPS_V1_2 && memcmp(rx + 32, uuid_up, 16) == 0;
 	expect("ffa.info.descriptors", good, true);
@@ -227,9 +229,34 @@ static void partition_info(void)
 	smccc_checked_call(&g, guest_hvc18, OWNER, &stats[vcpu()]);
 	expect("ffa.info_regs",
 	       (uint32_t)g.x[0] == FFA_SUCCESS_64 && (g.x[2] & 0xFFFF) == 1 &&
-		       (uint32_t)g.x[3] == (SP_MP | 2U << 16) && g.x[3] >> 32 == PROPS_V1_2 &&
+		       (uint32_t)g.x[3] == (SP_MP | 2U << 16) &&
+		       g.x[3] >> 32 == (PROPS_V1_2 | PROPS_VM_AVAIL) &&
 		       (uint32_t)g.x[6] == (SP_UP | 1U << 16) &&
 		       g.x[4] == ((uint64_t)uuid_mp[1] << 32 | uuid_mp[0]),
+	       true);
+}
+
+/*
+ * VM availability: sp-mp subscribes; tzvisor, the hypervisor (ID 0), told
+ * it of both normal VMs at boot (handle = VM ID); sp-up subscribes to
+ * nothing; guests cannot send these messages.
+ */
+static void vm_availability(void)
+{
+	struct ffa_value v = sp_cmd(SP_MP, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+
+	expect("ffa.vm_avail.created",
+	       ok(&v) && v.x[4] == 1 && (uint32_t)v.x[5] == 2 && v.x[6] == 0, true);
+	v = sp_cmd(SP_UP, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("ffa.vm_avail.only_subscribers", ok(&v) && v.x[4] == 0 && v.x[5] == 0, true);
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(self, SP_MP),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("ffa.vm_avail.guest_cannot_send", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, SP_MP),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("ffa.vm_avail.guest_cannot_be_hypervisor", err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SP_MP, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("ffa.vm_avail.refusals_delivered_nothing", ok(&v) && v.x[4] == 1 && v.x[5] == 2,
 	       true);
 }
 
@@ -796,6 +823,7 @@ void suite_ffa(void)
 	discovery();
 	buffers();
 	partition_info();
+	vm_availability();
 	direct();
 	two_vcpus();
 	indirect();
@@ -900,10 +928,10 @@ static void stopped_lender(const char *pfx, bool forwarded)
 	bool told = false, stopped = false;
 
 #define SL_NAME(n) (fmt_snprintf(name, sizeof(name), "%s.stopped_lender." n, pfx), name)
-	if (forwarded) {
-		v = sp_cmd(0x8003U /* sp3 */, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
-		expect(SL_NAME("vm_available_before"), ok(&v) && v.x[4] == 1, true);
-	}
+	/* The partition that subscribes to VM availability messages: sp3, or sp-mp. */
+	uint16_t subscriber = forwarded ? 0x8003U : SP_MP;
+	v = sp_cmd(subscriber, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
+	expect(SL_NAME("vm_available_before"), ok(&v) && v.x[4] == 1, true);
 	do {
 		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, LENDER_VM), 0, 1, 0, 0);
 	} while (err(&v) != 0 && counter() - t0 < limit);
@@ -923,14 +951,16 @@ static void stopped_lender(const char *pfx, bool forwarded)
 	expect(SL_NAME("stopped"), stopped, true);
 	uint64_t as_lender = LENDER_VM | (uint64_t)MB_RW << 16;
 	const uint64_t invalid = FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_INVALID_PARAMETERS << 32;
-	if (forwarded) {
-		/* sp3 was told, by the hypervisor, before this VM saw ABORTED (VM 2 may be too). */
-		v = sp_cmd(0x8003U /* sp3 */, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
-		expect(SL_NAME("vm_destroyed_message"),
-		       ok(&v) && v.x[4] == 0 && v.x[5] >> 32 >= 1 && (uint32_t)v.x[5] == 3 &&
-			       v.x[6] == 0,
-		       true);
-	}
+	/*
+	 * The subscriber was told by the hypervisor (forwarded: before this VM saw
+	 * ABORTED; emulated: before its next request); forwarded, VM 2 may be gone too.
+	 */
+	v = sp_cmd(subscriber, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
+	expect(SL_NAME("vm_destroyed_message"),
+	       ok(&v) && v.x[4] == 0 && v.x[6] == 0 &&
+		       (forwarded ? v.x[5] >> 32 >= 1 && (uint32_t)v.x[5] == 3
+				  : v.x[5] == (2 | 1ULL << 32) && v.x[7] == LENDER_VM),
+	       true);
 	v = sp_cmd(SP_UP, TEST_CMD_MEM_RETRIEVE, words[0], as_lender, 0, 0);
 	expect(SL_NAME("lend_reclaimed"), ok(&v) && v.x[4] == invalid, true);
 	v = sp_cmd(SP_MP, TEST_CMD_MEM_READ, words[2], 0, 0, 0);
