@@ -848,10 +848,12 @@ void mem_sender_stopped(ffa_id_t id, bool nwd, struct mem_stopped *out)
 	*out = (struct mem_stopped){0};
 	for (unsigned int k = 0; k < MEM_MAX_TXNS; k++) {
 		struct txn *t = &txns[k];
-		if (t->handle == 0 || t->nwd_sender != nwd || t->h.sender != id || t->orphan) {
+		if (t->handle == 0 || t->nwd_sender != nwd || t->h.sender != id) {
 			continue;
 		}
-		if (!t->complete) {
+		if (t->orphan) {
+			out->held++; /* from an earlier stop, still held */
+		} else if (!t->complete) {
 			txn_free(t); /* a descriptor it will never finish */
 			out->dropped++;
 		} else if (nobody_holds(t)) {

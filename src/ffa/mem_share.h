@@ -145,7 +145,8 @@ void mem_endpoint_stopped(ffa_id_t id);
  * with the same ID.
  */
 struct mem_stopped {
-	unsigned int dropped, reclaimed, held;
+	unsigned int dropped, reclaimed; /* now */
+	unsigned int held; /* its transactions borrowers hold (orphans, also earlier ones) */
 };
 void mem_sender_stopped(ffa_id_t id, bool nwd, struct mem_stopped *out);
 /* Does `id` own [base, base + size) outside any transaction (e.g. for its RX/TX buffers)? */

@@ -254,24 +254,39 @@ void hyp_ffa_poll(void)
 	}
 }
 
-void hyp_ffa_vm_stopped(struct vm *vm)
+/* The VM's FF-A state torn down: how many of its memory transactions others still hold. */
+static unsigned int vm_stopped(struct vm *vm)
 {
+	unsigned int held;
+
 	if (hyp_ffa.mode == HYP_FFA_EMULATED) {
 		hyp_ffa_msg_vm_stopped(vm);
-		hyp_ffa_mem_vm_stopped(vm);
+		held = hyp_ffa_mem_vm_stopped(vm);
 		if (!vm->cfg.ffa.partition) {
 			hyp_ffa_msg_vm_availability(vm, FFA_FWK_MSG_VM_DESTROYED_REQ);
 		}
 	} else {
-		hyp_ffa_fwd_vm_stopped(vm);
+		held = hyp_ffa_fwd_vm_stopped(vm);
 	}
 	/* Senders now get ABORTED (until then BUSY): everything above is done. */
 	__atomic_store_n(&vm->ffa.torn_down, true, __ATOMIC_RELEASE);
+	return held;
 }
 
-void hyp_ffa_vm_reset(struct vm *vm)
+void hyp_ffa_vm_stopped(struct vm *vm)
 {
-	hyp_ffa_vm_stopped(vm);
+	(void)vm_stopped(vm);
+}
+
+bool hyp_ffa_vm_reset(struct vm *vm)
+{
+	/*
+	 * Reloading its images writes its RAM by physical address: not while
+	 * others still hold pages of it (the caller stops it instead).
+	 */
+	if (vm_stopped(vm) != 0) {
+		return false;
+	}
 	vm->ffa.life++;
 	if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 		hyp_ffa_fwd_vm_reset(vm);
@@ -279,6 +294,7 @@ void hyp_ffa_vm_reset(struct vm *vm)
 		hyp_ffa_msg_vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
 	}
 	endpoint_reset(vm);
+	return true;
 }
 
 /* --- signalling a receiver ------------------------------------------------------------- */

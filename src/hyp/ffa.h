@@ -74,7 +74,11 @@ uint64_t hyp_ffa_yield_expire(struct vcpu *v, uint64_t t);
 
 /* The VM stopped (fault, power off): its requesters get ABORTED, its borrowings end. */
 void hyp_ffa_vm_stopped(struct vm *vm);
-/* The VM is reset (PSCI SYSTEM_RESET): as if destroyed and created again. */
-void hyp_ffa_vm_reset(struct vm *vm);
+/*
+ * The VM is reset (PSCI SYSTEM_RESET): as if destroyed and created again;
+ * false if others still hold memory it gave (then it must stop instead:
+ * its FF-A state is torn down as for hyp_ffa_vm_stopped).
+ */
+bool hyp_ffa_vm_reset(struct vm *vm);
 
 #endif

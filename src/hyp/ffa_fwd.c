@@ -430,7 +430,7 @@ struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w
 	return r;
 }
 
-void hyp_ffa_fwd_vm_stopped(struct vm *vm)
+unsigned int hyp_ffa_fwd_vm_stopped(struct vm *vm)
 {
 	hyp_ffa_fwd_mem_vm_stopped(vm);
 	/* Partitions that subscribe let go of what is the VM's; then what they relinquished. */
@@ -445,6 +445,7 @@ void hyp_ffa_fwd_vm_stopped(struct vm *vm)
 	}
 	release_at_spmc(vm);
 	hyp_ffa_fwd_mem_unlock();
+	return hyp_ffa_fwd_mem_held(vm);
 }
 
 void hyp_ffa_fwd_vm_reset(struct vm *vm)

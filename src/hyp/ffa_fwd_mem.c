@@ -343,6 +343,18 @@ void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm)
 	}
 }
 
+unsigned int hyp_ffa_fwd_mem_held(const struct vm *vm)
+{
+	unsigned int held = 0;
+
+	sl_lock(&fwd_mem_lock);
+	for (unsigned int i = 0; i < FWD_MEM_TXNS; i++) {
+		held += txns[i].used && txns[i].orphan && txns[i].vm == vm ? 1U : 0U;
+	}
+	sl_unlock(&fwd_mem_lock);
+	return held;
+}
+
 struct ffa_value hyp_ffa_fwd_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
 {
 	struct ffa_value r;

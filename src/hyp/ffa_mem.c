@@ -198,7 +198,7 @@ bool hyp_ffa_mem_owns(struct vm *vm, uint64_t pa, uint64_t size)
 	return mem_owns(vm->ffa.ep.id, pa, size);
 }
 
-void hyp_ffa_mem_vm_stopped(struct vm *vm)
+unsigned int hyp_ffa_mem_vm_stopped(struct vm *vm)
 {
 	struct mem_stopped st;
 	struct mem_share_stats left;
@@ -216,6 +216,7 @@ void hyp_ffa_mem_vm_stopped(struct vm *vm)
 			vm->id, vm->cfg.name, st.reclaimed, st.reclaimed == 1 ? "" : "s", st.held,
 			st.dropped, left.txns);
 	}
+	return st.held;
 }
 
 static struct mem_caller caller(struct vm *vm)

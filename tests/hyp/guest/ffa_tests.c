@@ -849,7 +849,9 @@ void suite_ffa(void)
  * page to SP_UP (not retrieved) and shares another with SP_MP, which
  * retrieves it; tells VM 1 the handles and where SP_MP sees the page (an
  * indirect message), then touches the lent page. Its stage 2 no longer maps
- * it: tzvisor must stop it (the scenario checks tzvisor's lines), reclaim
+ * it (or, with `reset`, asks for SYSTEM_RESET, which tzvisor must turn
+ * into a stop: a partition holds its memory): tzvisor must stop it (the
+ * scenario checks tzvisor's lines), reclaim
  * the lend for it and leave the share with SP_MP until it relinquishes
  * (stopped_lender checks that from VM 1). This function must not return.
  */
@@ -857,7 +859,7 @@ void suite_ffa(void)
 #define LENDER_VM 3U
 #define LENDER_WORD 0x1E4D1E4D00C0FFEEULL
 
-void suite_ffa_lender(void)
+void suite_ffa_lender(bool reset)
 {
 	struct mb_range r0 = {page_ipa(0), 1}, r1 = {page_ipa(1), 1};
 	uint64_t *p1 = (uint64_t *)(void *)pages[1];
@@ -903,6 +905,12 @@ void suite_ffa_lender(void)
 		}
 	}
 	expect("lender.told_client", err(&v), 0);
+	if (reset) {
+		/* Its images would be reloaded over what sp-mp holds: tzvisor stops it instead. */
+		gprintf("lender: SYSTEM_RESET while sp-mp holds its page: tzvisor must stop it\n");
+		hvc(0x84000009U, 0, 0, 0);
+		expect("lender.reset_refused", false, true); /* not reached */
+	}
 	gprintf("lender: reading the page it lent (IPA 0x%llx): tzvisor must stop this VM\n",
 		(unsigned long long)page_ipa(0));
 	(void)*(volatile uint8_t *)pages[0];
