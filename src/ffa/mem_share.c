@@ -73,6 +73,7 @@ static uint8_t pool_attrs[MEM_MAX_RANGES] NOINIT; /* the lender's mapping of eac
 static struct mem_span spans_a[MEM_MAX_SPANS] NOINIT, spans_b[MEM_MAX_SPANS] NOINIT;
 static struct mem_ledger ledger;
 static uint64_t next_generation;
+static unsigned int orphans; /* transactions with orphan set */
 /* Scratch for one operation (under the lock): a transaction's ranges sorted by address. */
 static uint16_t order[MEM_MAX_RANGES] NOINIT;
 static struct mem_pfns sorted[MEM_MAX_RANGES] NOINIT;
@@ -83,6 +84,7 @@ void mem_share_init(void)
 	memset(txns, 0, sizeof(txns));
 	mem_ledger_init(&ledger, spans_a, spans_b, MEM_MAX_SPANS);
 	next_generation = 1;
+	orphans = 0;
 }
 
 void mem_share_lock(void)
@@ -182,7 +184,13 @@ static void give_back(struct txn *t)
 				      t->h.range_count);
 	}
 	mem_ledger_release(&ledger, slot_of(t));
+	orphans -= t->orphan ? 1U : 0U;
 	txn_free(t);
+}
+
+unsigned int mem_share_orphans(void)
+{
+	return orphans;
 }
 
 /* A borrower left an orphaned transaction: the last one gives it back. True if it did. */
@@ -861,6 +869,7 @@ void mem_sender_stopped(ffa_id_t id, bool nwd, struct mem_stopped *out)
 			out->reclaimed++;
 		} else {
 			t->orphan = true;
+			orphans++;
 			out->held++;
 		}
 	}

@@ -149,6 +149,8 @@ struct mem_stopped {
 	unsigned int held; /* its transactions borrowers hold (orphans, also earlier ones) */
 };
 void mem_sender_stopped(ffa_id_t id, bool nwd, struct mem_stopped *out);
+/* How many orphans there are (the lock held): cheap, for callers that log their end. */
+unsigned int mem_share_orphans(void);
 /* Does `id` own [base, base + size) outside any transaction (e.g. for its RX/TX buffers)? */
 bool mem_owns(ffa_id_t id, uint64_t base, uint64_t size);
 

@@ -200,6 +200,9 @@ static void endpoint_reset(struct vm *vm)
 	__atomic_store_n(&f->torn_down, false, __ATOMIC_RELEASE);
 	f->avail_first = f->avail_count = 0;
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].ffa.wait == VCPU_FFA_YIELDED) {
+			__atomic_sub_fetch(&hyp_ffa_yielded, 1, __ATOMIC_RELAXED);
+		}
 		vm->vcpus[i].ffa = (struct vcpu_ffa){0};
 	}
 }

@@ -71,6 +71,8 @@ void hyp_ffa_poll(void);
  * t by the CPU that runs v; returns the deadline still ahead (0: none).
  */
 uint64_t hyp_ffa_yield_expire(struct vcpu *v, uint64_t t);
+/* How many vCPUs wait out an FFA_YIELD timeout (0: the run loop need not look). */
+extern uint32_t hyp_ffa_yielded;
 
 /* The VM stopped (fault, power off): its requesters get ABORTED, its borrowings end. */
 void hyp_ffa_vm_stopped(struct vm *vm);

@@ -341,12 +341,12 @@ static struct ffa_value call(struct vm *vm, const struct ffa_value *args, uint32
 		if (err != 0) {
 			return ffa_error_value((enum ffa_error)err);
 		}
-		struct mem_share_stats before, after;
-		mem_share_stats(&before);
+		unsigned int before = mem_share_orphans();
 		struct ffa_value r =
 			mem_relinquish(&c, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
-		mem_share_stats(&after);
-		if (after.txns < before.txns) {
+		if (mem_share_orphans() < before) {
+			struct mem_share_stats after;
+			mem_share_stats(&after);
 			/* It was the last borrower of a stopped VM's memory (mem_sender_stopped).
 			 */
 			LOG_NOTICE(

@@ -346,6 +346,8 @@ static struct ffa_value console_log(struct vm *vm, const struct ffa_value *args)
 	return ffa_success_value(0);
 }
 
+uint32_t hyp_ffa_yielded;
+
 static uint64_t counter_now(void)
 {
 	isb();
@@ -372,6 +374,7 @@ static bool yield(struct vcpu *v, const struct ffa_value *args)
 	struct vm *vm = v->vm;
 	sl_lock(&vm->lock);
 	v->ffa.yield_until = ticks > UINT64_MAX - t ? UINT64_MAX : t + ticks;
+	__atomic_add_fetch(&hyp_ffa_yielded, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ffa.wait, VCPU_FFA_YIELDED, __ATOMIC_RELEASE);
 	sl_unlock(&vm->lock);
 	LOG_VERBOSE("VM %u (%s): vCPU %u yields for %llu ns\n", vm->id, vm->cfg.name, v->index,
@@ -390,6 +393,7 @@ uint64_t hyp_ffa_yield_expire(struct vcpu *v, uint64_t t)
 	sl_lock(&vm->lock);
 	if (v->ffa.wait == VCPU_FFA_YIELDED) {
 		if (v->ffa.yield_until <= t) {
+			__atomic_sub_fetch(&hyp_ffa_yielded, 1, __ATOMIC_RELAXED);
 			__atomic_store_n(&v->ffa.wait, VCPU_FFA_RUNNING, __ATOMIC_RELEASE);
 		} else {
 			next = v->ffa.yield_until;

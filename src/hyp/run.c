@@ -218,10 +218,11 @@ static uint64_t wake_expired(unsigned int pcpu)
 {
 	const struct sched_cpu *s = &sched_cpus[pcpu];
 	uint64_t t = now(), next = 0;
+	bool yields = __atomic_load_n(&hyp_ffa_yielded, __ATOMIC_RELAXED) != 0;
 
 	for (unsigned int i = 0; i < s->count; i++) {
 		struct vcpu *v = s->v[i];
-		uint64_t y = hyp_ffa_yield_expire(v, t);
+		uint64_t y = yields ? hyp_ffa_yield_expire(v, t) : 0;
 		if (y != 0 && (next == 0 || y < next)) {
 			next = y;
 		}

@@ -1326,6 +1326,7 @@ static void stopped_sender(void **state)
 	mem_sender_stopped(B, false, &st);
 	assert_int_equal(st.reclaimed, 1); /* h2: back in B's stage 2 */
 	assert_int_equal(st.held, 2); /* h1, h3: A still has them */
+	assert_int_equal(mem_share_orphans(), 2);
 	assert_int_equal(st.dropped, 0);
 	assert_false(lent_away(B, 0x0e411000));
 	assert_true(lent_away(B, 0x0e410000));
@@ -1346,6 +1347,7 @@ static void stopped_sender(void **state)
 
 	/* A gives h1 back: the last borrower, so B has the page again and the handle is gone. */
 	assert_ok(relinquish(&SA, h1, 0, A));
+	assert_int_equal(mem_share_orphans(), 1);
 	assert_false(lent_away(B, 0x0e410000));
 	assert_int_equal(mapped(A, 0x0e410000), -1);
 	snapshot();
@@ -1359,7 +1361,9 @@ static void stopped_sender(void **state)
 	assert_refused(mem_reclaim(&NW, h4, 0), FFA_INVALID_PARAMETERS);
 	assert_refused(mem_reclaim(&NW, h5, 0), FFA_INVALID_PARAMETERS);
 	/* A stops: it held h3 and h4, the last of each: nothing is left. */
+	assert_int_equal(mem_share_orphans(), 2);
 	mem_endpoint_stopped(A);
+	assert_int_equal(mem_share_orphans(), 0);
 	assert_empty();
 }
 
