@@ -20,11 +20,12 @@
 #define UUID3 0x0200a1acU
 /*
  * The test SPs: direct REQ/REQ2 send and receive, indirect messages, AArch64;
- * sp1 and sp2 also receive notifications (bit 3), sp3 has no notification-support.
+ * sp1 and sp2 also receive notifications (bit 3), sp3 has no notification-support but
+ * takes VM created and destroyed messages (bits 6, 7).
  */
 static uint64_t test_sp_props(uint64_t id)
 {
-	return id == TEST_SP3_ID ? 0x707ULL : 0x70FULL;
+	return id == TEST_SP3_ID ? 0x7C7ULL : 0x70FULL; /* sp3: VM created/destroyed messages */
 }
 
 static bool regs_entry(const char *name, const struct ffa_value *v, unsigned int slot, uint64_t id,

@@ -235,8 +235,99 @@ static void suite_run_yield(void)
 	}
 }
 
+/*
+ * VM availability messages (FF-A v1.2 18.3), this payload acting as a
+ * hypervisor (ID 0): sp3 subscribes to both, sp1 and sp2 to none. The SPMC
+ * delivers them only from ID 0, only to a subscriber, only for a normal-
+ * world VM ID other than 0, only as DIRECT_REQ_32 with w5 [31:16], w6, w7
+ * zero; sp3 answers with the framework response and its status.
+ */
+static struct ffa_value vm_avail(uint16_t from, uint16_t to, uint32_t type, uint64_t w5)
+{
+	return ffa_call6(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(from, to),
+			 FFA_FWK_MSG_BIT | type, 0x1234, 0x5678, w5);
+}
+
+static void expect_vm_avail_resp(const char *name, const struct ffa_value *v, uint32_t type,
+				 uint64_t status)
+{
+	if (expect_u64(name, "x0", (uint32_t)v->x[0], FFA_MSG_SEND_DIRECT_RESP_32) &&
+	    expect_u64(name, "w1", v->x[1], FFA_MSG_ENDPOINTS(TEST_SP3_ID, 0)) &&
+	    expect_u64(name, "w2", v->x[2], FFA_FWK_MSG_BIT | (type + 1U)) &&
+	    expect_u64(name, "status", v->x[3], status)) {
+		test_pass(name);
+	}
+}
+
+static void suite_vm_availability(void)
+{
+	struct ffa_value v = vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_REQ, 5);
+
+	expect_vm_avail_resp("vm_avail.created", &v, FFA_FWK_MSG_VM_CREATED_REQ, 0);
+	v = sp_cmd(TEST_SP3_ID, TEST_CMD_VM_AVAIL, 5, 0);
+	if (expect_u64("vm_avail.partition_saw_it", "available", v.x[4], 1) &&
+	    expect_u64("vm_avail.partition_saw_it", "counts", v.x[5], 1) &&
+	    expect_u64("vm_avail.partition_saw_it", "sender", v.x[6], 0) &&
+	    expect_u64("vm_avail.partition_saw_it", "handle", v.x[7], 0x567800001234ULL)) {
+		test_pass("vm_avail.partition_saw_it");
+	}
+	v = vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_REQ, 5);
+	expect_vm_avail_resp("vm_avail.created_twice_partition_says_invalid", &v,
+			     FFA_FWK_MSG_VM_CREATED_REQ, (uint32_t)FFA_INVALID_PARAMETERS);
+	/* Refused by the SPMC: nothing reaches sp3. */
+	test_ffa_error("vm_avail.bad.not_subscribed",
+		       vm_avail(0, TEST_SP1_ID, FFA_FWK_MSG_VM_CREATED_REQ, 6),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.from_a_vm",
+		       vm_avail(1, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_REQ, 6),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.vm_id_0",
+		       vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_REQ, 0),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.secure_vm_id",
+		       vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_REQ, TEST_SP1_ID),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.w5_high_bits",
+		       vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_REQ, 1U << 16 | 6),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.response_type_as_request",
+		       vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_CREATED_RESP, 6),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.unknown_type", vm_avail(0, TEST_SP3_ID, 0x3, 6),
+		       FFA_INVALID_PARAMETERS);
+	test_ffa_error("vm_avail.bad.smc64",
+		       ffa_call6(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, TEST_SP3_ID),
+				 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_CREATED_REQ, 0, 0, 6),
+		       FFA_INVALID_PARAMETERS);
+	v = sp_cmd(TEST_SP3_ID, TEST_CMD_VM_AVAIL, 6, 0);
+	if (expect_u64("vm_avail.bad.nothing_delivered", "available", v.x[4], 0) &&
+	    expect_u64("vm_avail.bad.nothing_delivered", "counts", v.x[5], 2)) {
+		test_pass("vm_avail.bad.nothing_delivered");
+	}
+	v = sp_cmd(TEST_SP1_ID, TEST_CMD_VM_AVAIL, 6, 0);
+	if (expect_u64("vm_avail.bad.not_subscribed_saw_nothing", "counts", v.x[5], 0)) {
+		test_pass("vm_avail.bad.not_subscribed_saw_nothing");
+	}
+	v = vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_DESTROYED_REQ, 5);
+	expect_vm_avail_resp("vm_avail.destroyed", &v, FFA_FWK_MSG_VM_DESTROYED_REQ, 0);
+	v = vm_avail(0, TEST_SP3_ID, FFA_FWK_MSG_VM_DESTROYED_REQ, 5);
+	expect_vm_avail_resp("vm_avail.destroyed_twice_partition_says_invalid", &v,
+			     FFA_FWK_MSG_VM_DESTROYED_REQ, (uint32_t)FFA_INVALID_PARAMETERS);
+	v = sp_cmd(TEST_SP3_ID, TEST_CMD_VM_AVAIL, 5, 0);
+	if (expect_u64("vm_avail.gone", "available", v.x[4], 0) &&
+	    expect_u64("vm_avail.gone", "counts", v.x[5], 2 | 2ULL << 32)) {
+		test_pass("vm_avail.gone");
+	}
+	/* sp3 serves ordinary requests as before. */
+	v = sp_cmd(TEST_SP3_ID, TEST_CMD_ECHO, 9, 0);
+	if (expect_u64("vm_avail.partition_serves_again", "echo", v.x[4], 9)) {
+		test_pass("vm_avail.partition_serves_again");
+	}
+}
+
 void suite_messaging(void)
 {
 	suite_indirect();
 	suite_run_yield();
+	suite_vm_availability();
 }

@@ -450,9 +450,15 @@ HYP_EXPECT = {
         ("partitions_booted",
          r"(?s)(?=.*\[sp-mp\] tzv-vm-sp: id 0x8001, FF-A 0x10002)"
          r"(?=.*\[sp-up\] tzv-vm-sp: id 0x8002, FF-A 0x10002)"),
-        ("hostile.lent_page_touched_stopped",
-         r"VM 3 \(lender\): vCPU 0: data abort at IPA 0x[0-9a-f]+ .*outside its memory and "
-         r"devices: VM stopped"),
+        ("stopped_lender.reclaimed_and_held",
+         r"VM 3 \(lender\) stopped with memory given: 1 transaction reclaimed, 1 held by "
+         r"borrowers until they relinquish, 0 unfinished dropped"),
+        ("stopped_lender.reset_refused_stopped",
+         r"VM 3 \(lender\): reset while partitions hold memory it gave \(its images would "
+         r"overwrite it\): VM stopped"),
+        ("stopped_lender.reclaimed_at_relinquish_nothing_left",
+         r"VM 2 \(sp-mp\): relinquished the last hold on a stopped VM's memory: reclaimed for "
+         r"it, 0 transactions left"),
         ("partitions_still_running", r"(?s)VM 2 \(sp-mp\): running.*VM 4 \(sp-up\): running"),
         ("system_off", r"VM 1 \(client\): powered off \(PSCI SYSTEM_OFF from vCPU 0\)"),
     ],
@@ -465,6 +471,12 @@ HYP_EXPECT = {
         ("hostile.lent_page_touched_stopped",
          r"VM 3 \(lender\): vCPU 0: data abort at IPA 0x[0-9a-f]+ .*outside its memory and "
          r"devices: VM stopped"),
+        ("stopped_lender.reclaimed_and_held",
+         r"VM 3 \(lender\) stopped with memory given: 1 transaction reclaimed, 1 held by "
+         r"partitions until they relinquish"),
+        ("stopped_lender.reclaimed_after_relinquish",
+         r"VM 3 \(lender\): memory 0x[0-9a-f]+ it gave before it stopped is back from the "
+         r"partitions: reclaimed for it"),
         ("machine_off", r"powering the machine off: every VM has stopped"),
     ],
     "linux_ffa": [

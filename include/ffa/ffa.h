@@ -123,6 +123,11 @@ static inline bool ffa_id_is_secure(ffa_id_t id)
 #define FFA_FWK_MSG_TYPE_MASK 0xFFU
 #define FFA_FWK_MSG_PSCI_REQ 0x0U
 #define FFA_FWK_MSG_PSCI_RESP 0x2U
+/* VM availability messages (FF-A v1.2 18.3): hypervisor to subscribed partitions. */
+#define FFA_FWK_MSG_VM_CREATED_REQ 0x4U
+#define FFA_FWK_MSG_VM_CREATED_RESP 0x5U
+#define FFA_FWK_MSG_VM_DESTROYED_REQ 0x6U
+#define FFA_FWK_MSG_VM_DESTROYED_RESP 0x7U
 #define FFA_FWK_MSG_VERSION_REQ 0x8U
 #define FFA_FWK_MSG_VERSION_RESP 0x9U
 

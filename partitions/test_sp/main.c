@@ -175,6 +175,66 @@ static struct ffa_value power_message(const struct ffa_value *req)
 					FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP, 0}};
 }
 
+/*
+ * VM availability messages from a hypervisor (FF-A v1.2 18.3): a VM is
+ * available from its "created" message to its "destroyed" one; any other
+ * transition is answered with INVALID_PARAMETERS as its status (as
+ * Hafnium's test service does). Queried with TEST_CMD_VM_AVAIL.
+ */
+#define TEST_VMS 16U
+static struct {
+	uint16_t id; /* 0: free */
+	bool available;
+} vms[TEST_VMS];
+static uint64_t vm_created_msgs, vm_destroyed_msgs, vm_last_sender, vm_last_handle;
+
+static struct ffa_value vm_availability(const struct ffa_value *req)
+{
+	uint16_t sender = FFA_MSG_SENDER(req->x[1]), me = FFA_MSG_RECEIVER(req->x[1]);
+	uint32_t type = (uint32_t)req->x[2] & FFA_FWK_MSG_TYPE_MASK;
+	uint16_t vm = (uint16_t)req->x[5];
+	bool created = type == FFA_FWK_MSG_VM_CREATED_REQ;
+	unsigned int at = TEST_VMS, free_at = TEST_VMS;
+	uint32_t status = 0;
+
+	for (unsigned int i = 0; i < TEST_VMS; i++) {
+		if (vms[i].id == vm) {
+			at = i;
+		} else if (vms[i].id == 0 && free_at == TEST_VMS) {
+			free_at = i;
+		}
+	}
+	bool available = at < TEST_VMS && vms[at].available;
+	if (created == available) {
+		status = (uint32_t)FFA_INVALID_PARAMETERS; /* created twice, or destroyed unknown */
+	} else if (at == TEST_VMS && free_at == TEST_VMS) {
+		status = (uint32_t)FFA_NO_MEMORY;
+	} else {
+		at = at < TEST_VMS ? at : free_at;
+		vms[at].id = vm;
+		vms[at].available = created;
+	}
+	if (created) {
+		vm_created_msgs++;
+	} else {
+		vm_destroyed_msgs++;
+	}
+	vm_last_sender = sender;
+	vm_last_handle = (uint32_t)req->x[3] | (uint64_t)(uint32_t)req->x[4] << 32;
+	return (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_RESP_32, FFA_MSG_ENDPOINTS(me, sender),
+					FFA_FWK_MSG_BIT | (type + 1U), status}};
+}
+
+static bool vm_available(uint16_t vm)
+{
+	for (unsigned int i = 0; i < TEST_VMS; i++) {
+		if (vms[i].id == vm) {
+			return vms[i].available;
+		}
+	}
+	return false;
+}
+
 #if SP_OWN_MMU
 /* Only the map tests change its mapping (and TEST_CMD_MMU_WATCH's other side unmaps it). */
 static uint8_t map_page[4096] __attribute__((aligned(4096)));
@@ -354,6 +414,10 @@ static struct ffa_value handle(const struct ffa_value *req)
 		      : (fid == FFA_MSG_SEND_DIRECT_REQ_64 ? FFA_MSG_SEND_DIRECT_RESP_64
 							   : FFA_MSG_SEND_DIRECT_RESP_32);
 	if (!req2 && (req->x[2] & FFA_FWK_MSG_BIT) != 0) {
+		uint32_t type = (uint32_t)req->x[2] & FFA_FWK_MSG_TYPE_MASK;
+		if (type == FFA_FWK_MSG_VM_CREATED_REQ || type == FFA_FWK_MSG_VM_DESTROYED_REQ) {
+			return vm_availability(req);
+		}
 		return power_message(req);
 	}
 	served[ec & 7]++;
@@ -536,9 +600,23 @@ static struct ffa_value handle(const struct ffa_value *req)
 	case TEST_CMD_SMCCC_CHECKS:
 		sp_smccc_checks = a[1] != 0;
 		break;
-	case TEST_CMD_YIELD:
-		out[1] = sp_call(FFA_YIELD_32, 0, 0, 0).x[0];
+	case TEST_CMD_VM_AVAIL:
+		out[1] = vm_available((uint16_t)a[1]) ? 1U : 0U;
+		out[2] = vm_created_msgs | vm_destroyed_msgs << 32;
+		out[3] = vm_last_sender;
+		out[4] = vm_last_handle;
 		break;
+	case TEST_CMD_YIELD: {
+		/* a[1]/a[2]: the timeout's low/high words (ns); a[3]: w1 (MBZ). */
+		uint64_t freq, t0 = counter();
+		struct ffa_value y = sp_call(FFA_YIELD_32, a[3], a[1], a[2]);
+		uint64_t ticks = counter() - t0;
+		__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+		out[1] = y.x[0];
+		out[2] = freq != 0 ? ticks / freq * 1000000U + ticks % freq * 1000000U / freq : 0;
+		out[3] = (uint32_t)y.x[0] == FFA_ERROR_32 ? (uint32_t)y.x[2] : 0;
+		break;
+	}
 	case TEST_CMD_DISCOVER: {
 		/* Memory the SP does not own cannot become its buffers (unmapped first). */
 		sp_call(FFA_RXTX_UNMAP_32, 0, 0, 0);

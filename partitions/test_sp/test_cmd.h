@@ -40,7 +40,11 @@
  * x4 [47:16] (bit 1: delay the SRI): x4 = MSG_SEND2's x0, x5 = its w2.
  */
 #define TEST_CMD_SEND_MSG 10U
-/* Calls FFA_YIELD, then answers: x4 = what FFA_YIELD returned in x0. */
+/*
+ * Calls FFA_YIELD with w1 = x7 (MBZ), w2/w3 = x5/x6 (its timeout in ns), then
+ * answers: x4 = what FFA_YIELD returned in x0, x5 = microseconds it took,
+ * x6 = its error code (0 if none).
+ */
 #define TEST_CMD_YIELD 11U
 
 /*
@@ -143,6 +147,13 @@
  * first TEST_WHERE_RANGES are kept).
  */
 #define TEST_CMD_MEM_WHERE 50U
+/*
+ * VM availability messages it was sent (FF-A v1.2 18.3): x4 = a VM ID:
+ * x4 = 1 if that VM is available (created, not destroyed), x5 = "VM
+ * created" messages | "VM destroyed" messages << 32, x6 = the last one's
+ * sender, x7 = its VM handle (w3 | w4 << 32).
+ */
+#define TEST_CMD_VM_AVAIL 51U
 #define TEST_WHERE_RANGES 4U
 #define TEST_MEM_KEEP_MAPPING (1U << 31)
 

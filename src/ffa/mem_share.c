@@ -46,6 +46,12 @@ struct txn {
 	uint8_t type;
 	bool complete; /* every fragment received and the transaction made */
 	bool nwd_sender;
+	/*
+	 * Its sender stopped while borrowers held it (mem_sender_stopped): it
+	 * is reclaimed for the sender when the last one leaves; nobody may
+	 * retrieve or reclaim it meanwhile.
+	 */
+	bool orphan;
 	struct ffa_mem_txn h; /* the head as sent */
 	struct borrower b[FFA_MEM_MAX_RECEIVERS];
 	uint32_t first; /* its ranges: pool[first, first + h.range_count) */
@@ -67,6 +73,7 @@ static uint8_t pool_attrs[MEM_MAX_RANGES] NOINIT; /* the lender's mapping of eac
 static struct mem_span spans_a[MEM_MAX_SPANS] NOINIT, spans_b[MEM_MAX_SPANS] NOINIT;
 static struct mem_ledger ledger;
 static uint64_t next_generation;
+static unsigned int orphans; /* transactions with orphan set */
 /* Scratch for one operation (under the lock): a transaction's ranges sorted by address. */
 static uint16_t order[MEM_MAX_RANGES] NOINIT;
 static struct mem_pfns sorted[MEM_MAX_RANGES] NOINIT;
@@ -77,6 +84,7 @@ void mem_share_init(void)
 	memset(txns, 0, sizeof(txns));
 	mem_ledger_init(&ledger, spans_a, spans_b, MEM_MAX_SPANS);
 	next_generation = 1;
+	orphans = 0;
 }
 
 void mem_share_lock(void)
@@ -156,6 +164,43 @@ static bool pool_alloc(uint32_t count, uint32_t *first)
 static void txn_free(struct txn *t)
 {
 	memset(t, 0, sizeof(*t));
+}
+
+static bool nobody_holds(const struct txn *t)
+{
+	for (unsigned int i = 0; i < t->h.receiver_count; i++) {
+		if (t->b[i].state != B_IDLE) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A reclaim with nobody holding the memory: the lender has it back, the handle is gone. */
+static void give_back(struct txn *t)
+{
+	if (t->type != FFA_MEM_TYPE_SHARE) {
+		mem_role_lender_remap(t->h.sender, &pool[t->first], &pool_attrs[t->first],
+				      t->h.range_count);
+	}
+	mem_ledger_release(&ledger, slot_of(t));
+	orphans -= t->orphan ? 1U : 0U;
+	txn_free(t);
+}
+
+unsigned int mem_share_orphans(void)
+{
+	return orphans;
+}
+
+/* A borrower left an orphaned transaction: the last one gives it back. True if it did. */
+static bool orphan_done(struct txn *t)
+{
+	if (!t->orphan || !nobody_holds(t)) {
+		return false;
+	}
+	give_back(t);
+	return true;
 }
 
 static int borrower_index(const struct txn *t, ffa_id_t id)
@@ -525,7 +570,7 @@ static struct ffa_value hyp_retrieve(const struct mem_caller *c, const struct ff
 
 	/* Only the normal world's ID 0 is a hypervisor (a VM is refused like anybody). */
 	if (!c->nwd || c->id != FFA_NWD_ENDPOINT_ID || t == NULL || !t->nwd_sender ||
-	    !t->complete) {
+	    !t->complete || t->orphan) {
 		return error(FFA_INVALID_PARAMETERS);
 	}
 	if (t->hyp_next != 0) {
@@ -621,7 +666,8 @@ struct ffa_value mem_retrieve(const struct mem_caller *c, const uint8_t *buf, ui
 	}
 	struct txn *t = find(req.handle);
 	int ri;
-	if (c->nwd || t == NULL || !t->complete) {
+	/* An orphan's sender is gone: as good as reclaimed for anyone new. */
+	if (c->nwd || t == NULL || !t->complete || t->orphan) {
 		return error(FFA_INVALID_PARAMETERS);
 	}
 	err = check_request(c, t, &req, &ri);
@@ -746,6 +792,7 @@ struct ffa_value mem_relinquish(const struct mem_caller *c, const uint8_t *buf, 
 	}
 	mem_role_borrower_unmap(c->id, r, t->h.range_count);
 	b->state = B_IDLE;
+	orphan_done(t);
 	return ffa_success_value(0);
 }
 
@@ -754,7 +801,7 @@ struct ffa_value mem_reclaim(const struct mem_caller *c, uint64_t handle, uint32
 	struct txn *t = find(handle);
 
 	/* Only the sender's own: a partition by ID; the normal world for its endpoints. */
-	if (t == NULL || t->nwd_sender != c->nwd ||
+	if (t == NULL || t->orphan || t->nwd_sender != c->nwd ||
 	    (c->nwd ? !nwd_acts_for(c, t->h.sender) : t->h.sender != c->id) ||
 	    (flags & ~FFA_MEM_RELINQUISH_FLAGS_MASK) != 0 ||
 	    (flags & FFA_MEM_FLAG_TIME_SLICE) != 0) {
@@ -799,6 +846,31 @@ void mem_endpoint_stopped(ffa_id_t id)
 		if (t->complete && i >= 0 && t->b[i].state != B_IDLE) {
 			mem_role_borrower_unmap(id, ranges_of(t), t->h.range_count);
 			t->b[i].state = B_IDLE;
+			orphan_done(t);
+		}
+	}
+}
+
+void mem_sender_stopped(ffa_id_t id, bool nwd, struct mem_stopped *out)
+{
+	*out = (struct mem_stopped){0};
+	for (unsigned int k = 0; k < MEM_MAX_TXNS; k++) {
+		struct txn *t = &txns[k];
+		if (t->handle == 0 || t->nwd_sender != nwd || t->h.sender != id) {
+			continue;
+		}
+		if (t->orphan) {
+			out->held++; /* from an earlier stop, still held */
+		} else if (!t->complete) {
+			txn_free(t); /* a descriptor it will never finish */
+			out->dropped++;
+		} else if (nobody_holds(t)) {
+			give_back(t);
+			out->reclaimed++;
+		} else {
+			t->orphan = true;
+			orphans++;
+			out->held++;
 		}
 	}
 }

@@ -133,6 +133,24 @@ struct ffa_value mem_reclaim(const struct mem_caller *c, uint64_t handle, uint32
 
 /* A partition stopped: everything it had retrieved is taken back (its lenders can reclaim). */
 void mem_endpoint_stopped(ffa_id_t id);
+/*
+ * Sender `id` (a normal-world endpoint if nwd) stopped: what it had given is
+ * taken back for it, so that nothing stays with it or leaks. Descriptors it
+ * was still sending in fragments are dropped; transactions nobody holds are
+ * reclaimed now (lent and donated pages remapped to it, as at FFA_MEM_RECLAIM);
+ * the others become orphans: their borrowers keep the memory until they
+ * relinquish (or stop), and the last one to leave reclaims it for the
+ * sender. Nobody may retrieve an orphan meanwhile, and it cannot be
+ * reclaimed (INVALID_PARAMETERS), also not by an endpoint that comes back
+ * with the same ID.
+ */
+struct mem_stopped {
+	unsigned int dropped, reclaimed; /* now */
+	unsigned int held; /* its transactions borrowers hold (orphans, also earlier ones) */
+};
+void mem_sender_stopped(ffa_id_t id, bool nwd, struct mem_stopped *out);
+/* How many orphans there are (the lock held): cheap, for callers that log their end. */
+unsigned int mem_share_orphans(void);
 /* Does `id` own [base, base + size) outside any transaction (e.g. for its RX/TX buffers)? */
 bool mem_owns(ffa_id_t id, uint64_t base, uint64_t size);
 

@@ -21,6 +21,9 @@
 #define FFA_PROP_INDIRECT_MSG (1U << 2)
 #define FFA_PROP_NOTIFICATIONS (1U << 3)
 #define FFA_PROP_ID_TYPE_PE (0U << 4)
+/* v1.1 on: the partition is told of each VM the hypervisor creates / destroys. */
+#define FFA_PROP_VM_CREATED (1U << 6)
+#define FFA_PROP_VM_DESTROYED (1U << 7)
 #define FFA_PROP_AARCH64 (1U << 8)
 #define FFA_PROP_DIRECT_REQ2_RECV (1U << 9)
 #define FFA_PROP_DIRECT_REQ2_SEND (1U << 10)

@@ -170,6 +170,8 @@ static bool add_descs(const struct vm *vm)
 		d->id = c->id;
 		d->exec_ctx_count = (uint16_t)vm->vcpu_count;
 		d->props = ffa_partition_props(c->messaging, c->notifications);
+		d->props |= (c->vm_availability & 1U) != 0 ? FFA_PROP_VM_CREATED : 0U;
+		d->props |= (c->vm_availability & 2U) != 0 ? FFA_PROP_VM_DESTROYED : 0U;
 		memcpy(d->uuid, c->uuid[u], sizeof(d->uuid));
 	}
 	return true;
@@ -194,7 +196,12 @@ static void endpoint_reset(struct vm *vm)
 	f->fwd_pending_global = false;
 	f->fwd_pending_vcpus = 0;
 	sl_unlock(&hyp_ffa.notif_lock);
+	__atomic_store_n(&f->torn_down, false, __ATOMIC_RELEASE);
+	f->avail_first = f->avail_count = 0;
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].ffa.wait == VCPU_FFA_YIELDED) {
+			__atomic_sub_fetch(&hyp_ffa_yielded, 1, __ATOMIC_RELAXED);
+		}
 		vm->vcpus[i].ffa = (struct vcpu_ffa){0};
 	}
 }
@@ -221,6 +228,12 @@ void hyp_ffa_vms_ready(void)
 {
 	if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 		hyp_ffa_fwd_vms_ready();
+		return;
+	}
+	for (unsigned int i = 0; i < vm_count; i++) {
+		if (!vms[i].cfg.ffa.partition) {
+			hyp_ffa_msg_vm_availability(&vms[i], FFA_FWK_MSG_VM_CREATED_REQ);
+		}
 	}
 }
 
@@ -243,23 +256,47 @@ void hyp_ffa_poll(void)
 	}
 }
 
-void hyp_ffa_vm_stopped(struct vm *vm)
+/* The VM's FF-A state torn down: how many of its memory transactions others still hold. */
+static unsigned int vm_stopped(struct vm *vm)
 {
+	unsigned int held;
+
 	if (hyp_ffa.mode == HYP_FFA_EMULATED) {
 		hyp_ffa_msg_vm_stopped(vm);
-		hyp_ffa_mem_vm_stopped(vm);
+		held = hyp_ffa_mem_vm_stopped(vm);
+		if (!vm->cfg.ffa.partition) {
+			hyp_ffa_msg_vm_availability(vm, FFA_FWK_MSG_VM_DESTROYED_REQ);
+		}
 	} else {
-		hyp_ffa_fwd_vm_stopped(vm);
+		held = hyp_ffa_fwd_vm_stopped(vm);
 	}
+	/* Senders now get ABORTED (until then BUSY): everything above is done. */
+	__atomic_store_n(&vm->ffa.torn_down, true, __ATOMIC_RELEASE);
+	return held;
 }
 
-void hyp_ffa_vm_reset(struct vm *vm)
+void hyp_ffa_vm_stopped(struct vm *vm)
 {
-	hyp_ffa_vm_stopped(vm);
+	(void)vm_stopped(vm);
+}
+
+bool hyp_ffa_vm_reset(struct vm *vm)
+{
+	/*
+	 * Reloading its images writes its RAM by physical address: not while
+	 * others still hold pages of it (the caller stops it instead).
+	 */
+	if (vm_stopped(vm) != 0) {
+		return false;
+	}
+	vm->ffa.life++;
 	if (hyp_ffa.mode == HYP_FFA_FORWARD) {
 		hyp_ffa_fwd_vm_reset(vm);
+	} else if (!vm->cfg.ffa.partition) {
+		hyp_ffa_msg_vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
 	}
 	endpoint_reset(vm);
+	return true;
 }
 
 /* --- signalling a receiver ------------------------------------------------------------- */
@@ -421,7 +458,9 @@ static struct ffa_value msg_send2(struct vm *vm, const struct ffa_value *args)
 		return ffa_error_value(FFA_DENIED);
 	}
 	if (__atomic_load_n(&to->state, __ATOMIC_ACQUIRE) != VM_RUNNING) {
-		return ffa_error_value(FFA_ABORTED);
+		/* Stopping: BUSY until its FF-A state is torn down, then ABORTED. */
+		bool gone = __atomic_load_n(&to->ffa.torn_down, __ATOMIC_ACQUIRE);
+		return ffa_error_value(gone ? FFA_ABORTED : FFA_BUSY);
 	}
 	err = ffa_msg_put(&to->ffa.rxtx, buf, &h);
 	if (err != 0) {

@@ -65,9 +65,22 @@ bool hyp_ffa_irq(unsigned int intid);
 /* Work an interrupt left for this CPU (forwarding: the SRI's INFO_GET); not in IRQ context. */
 void hyp_ffa_poll(void);
 
+/*
+ * A partition vCPU that yielded with a timeout (FFA_YIELD) runs again once
+ * the physical counter reaches its deadline: called with the counter value
+ * t by the CPU that runs v; returns the deadline still ahead (0: none).
+ */
+uint64_t hyp_ffa_yield_expire(struct vcpu *v, uint64_t t);
+/* How many vCPUs wait out an FFA_YIELD timeout (0: the run loop need not look). */
+extern uint32_t hyp_ffa_yielded;
+
 /* The VM stopped (fault, power off): its requesters get ABORTED, its borrowings end. */
 void hyp_ffa_vm_stopped(struct vm *vm);
-/* The VM is reset (PSCI SYSTEM_RESET): as if destroyed and created again. */
-void hyp_ffa_vm_reset(struct vm *vm);
+/*
+ * The VM is reset (PSCI SYSTEM_RESET): as if destroyed and created again;
+ * false if others still hold memory it gave (then it must stop instead:
+ * its FF-A state is torn down as for hyp_ffa_vm_stopped).
+ */
+bool hyp_ffa_vm_reset(struct vm *vm);
 
 #endif

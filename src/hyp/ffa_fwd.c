@@ -34,13 +34,26 @@
  * buffer with the VM's RX-full notification; at the SRI tzvisor takes that
  * notification for each VM listed and copies the message (checked: a known
  * partition's, for that VM, within the page) into the VM's RX buffer, where
- * the VM finds it with RX-full pending; if the VM's RX buffer is full,
- * tzvisor holds it (its own RX buffer stays full, so partitions get BUSY
- * for every VM meanwhile) until the VM's FFA_RX_RELEASE.
+ * the VM finds it with RX-full pending. tzvisor releases its own RX buffer
+ * at once; each VM has its own RX state at the SPMC (full from the message
+ * until the VM releases it: tzvisor's FFA_RX_RELEASE with the VM's ID), so
+ * a VM that does not read its messages makes partitions' sends to it BUSY,
+ * and nobody else's. If the VM's RX buffer is full of something else when
+ * the message comes (another VM's message, discovery), tzvisor holds it in
+ * a page of the VM's until the VM's FFA_RX_RELEASE.
  *
- * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: VM creation and
- * destruction messages; partitions that INFO_GET lists are not run by
- * tzvisor (they see their notifications at their next GET).
+ * VM availability (FF-A v1.2 18.3): tzvisor, the hypervisor (ID 0), sends
+ * "VM created" for each VM once every VM exists, and "VM destroyed" when
+ * one stops (after its memory was reclaimed where nobody held it; then
+ * again for what partitions let go of meanwhile), "created" again after a
+ * reset, to each partition whose properties (bits 6, 7) say it subscribes:
+ * DIRECT_REQ_32 with w2 = bit 31 | 4 or 6, w3/w4 = the VM's handle (its ID,
+ * its reset count << 32), w5 = its ID; the partition's framework response
+ * (5 or 7, w3 = status) is logged. Guests cannot send framework messages.
+ *
+ * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: partitions that
+ * INFO_GET lists are not run by tzvisor (they see their notifications at
+ * their next GET).
  */
 #include <string.h>
 
@@ -227,6 +240,7 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 	} else {
 		give_back(v, &r);
 	}
+	hyp_ffa_fwd_mem_retry(); /* partitions ran: they may have let a stopped VM's memory go */
 	return true;
 }
 
@@ -234,6 +248,60 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 
 /* The SPMC's schedule-receiver interrupt came on this CPU; hyp_ffa_fwd_poll reads why. */
 static uint32_t sri_seen;
+
+/*
+ * A VM availability message (FFA_FWK_MSG_VM_CREATED_REQ or _DESTROYED_REQ)
+ * about `vm` to every partition that subscribes to it: the SPMC runs the
+ * partition now; an FFA_INTERRUPT or FFA_YIELD on the way is resumed with
+ * FFA_RUN (bounded), BUSY retried (bounded).
+ */
+static void vm_availability(struct vm *vm, uint32_t type)
+{
+	uint32_t prop =
+		type == FFA_FWK_MSG_VM_CREATED_REQ ? FFA_PROP_VM_CREATED : FFA_PROP_VM_DESTROYED;
+	uint64_t handle = (uint64_t)vm->ffa.life << 32 | vm->ffa.ep.id;
+
+	for (unsigned int i = 0; i < hyp_ffa.ndescs; i++) {
+		const struct ffa_partition_desc *d = &hyp_ffa.descs[i];
+		bool dup = false;
+		for (unsigned int k = 0; k < i; k++) {
+			dup = dup || hyp_ffa.descs[k].id == d->id; /* one message per partition */
+		}
+		if ((d->props & prop) == 0 || dup) {
+			continue;
+		}
+		struct ffa_value r;
+		for (unsigned int tries = 0; tries < 1000; tries++) {
+			r = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_32,
+						     FFA_MSG_ENDPOINTS(FFA_NWD_ENDPOINT_ID, d->id),
+						     FFA_FWK_MSG_BIT | type, (uint32_t)handle,
+						     handle >> 32, vm->ffa.ep.id}};
+			arch_smc(&r);
+			for (unsigned int k = 0;
+			     k < 1000 && ((uint32_t)r.x[0] == FFA_INTERRUPT_32 ||
+					  (uint32_t)r.x[0] == FFA_YIELD_32);
+			     k++) {
+				r = firmware(FFA_RUN_32, ffa_w(&r, 1), 0, 0, 0, 0);
+			}
+			if ((uint32_t)r.x[0] != FFA_ERROR_32 || (int32_t)r.x[2] != FFA_BUSY) {
+				break;
+			}
+		}
+		bool answered = (uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 &&
+				ffa_w(&r, 1) == FFA_MSG_ENDPOINTS(d->id, FFA_NWD_ENDPOINT_ID) &&
+				ffa_w(&r, 2) == (FFA_FWK_MSG_BIT | (type + 1U));
+		const char *what = type == FFA_FWK_MSG_VM_CREATED_REQ ? "created" : "destroyed";
+		if (answered && ffa_w(&r, 3) == 0) {
+			LOG_INFO("VM %u (%s): partition 0x%04x told it was %s\n", vm->id,
+				 vm->cfg.name, d->id, what);
+		} else {
+			LOG_WARNING("VM %u (%s): partition 0x%04x did not take \"VM %s\": x0 0x%x "
+				    "w2 0x%x w3 %d\n",
+				    vm->id, vm->cfg.name, d->id, what, (uint32_t)r.x[0],
+				    ffa_w(&r, 2), (int)(int32_t)r.x[answered ? 3 : 2]);
+		}
+	}
+}
 
 void hyp_ffa_fwd_vms_ready(void)
 {
@@ -247,6 +315,7 @@ void hyp_ffa_fwd_vms_ready(void)
 			LOG_WARNING("VM %u (%s): the SPMC refused its notification bitmap (%d)\n",
 				    vm->id, vm->cfg.name, (int)(int32_t)r.x[2]);
 		}
+		vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
 	}
 }
 
@@ -265,6 +334,7 @@ bool hyp_ffa_fwd_irq(unsigned int intid)
 }
 
 static void fetch_message(struct vm *vm);
+static void release_at_spmc(struct vm *vm);
 
 /* One INFO_GET answer's lists: the VMs named get their schedule-receiver interrupt. */
 static bool take_info(const struct ffa_value *r)
@@ -360,22 +430,70 @@ struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w
 	return r;
 }
 
-void hyp_ffa_fwd_vm_stopped(struct vm *vm)
+unsigned int hyp_ffa_fwd_vm_stopped(struct vm *vm)
 {
-	(void)vm;
+	hyp_ffa_fwd_mem_vm_stopped(vm);
+	/* Partitions that subscribe let go of what is the VM's; then what they relinquished. */
+	vm_availability(vm, FFA_FWK_MSG_VM_DESTROYED_REQ);
+	hyp_ffa_fwd_mem_retry();
+	/* Its RX buffer is nobody's now: partitions may send to it again (the next is dropped). */
+	hyp_ffa_fwd_mem_lock();
+	if (vm->ffa.fwd_msg_held) {
+		vm->ffa.fwd_msg_held = false;
+		LOG_WARNING("VM %u (%s): stopped with a partition's message held for it: dropped\n",
+			    vm->id, vm->cfg.name);
+	}
+	release_at_spmc(vm);
+	hyp_ffa_fwd_mem_unlock();
+	return hyp_ffa_fwd_mem_held(vm);
 }
 
 void hyp_ffa_fwd_vm_reset(struct vm *vm)
 {
-	(void)vm;
+	vm_availability(vm, FFA_FWK_MSG_VM_CREATED_REQ);
+}
+
+/* A partition's message per VM whose RX buffer was full when it came. */
+static uint8_t held[VM_MAX][PAGE_SIZE] __attribute__((aligned(16)));
+
+/* The SPMC counts the VM's RX buffer free again (FFA_RX_RELEASE for the VM). */
+static void release_at_spmc(struct vm *vm)
+{
+	if (!vm->ffa.fwd_rx_claimed) {
+		return;
+	}
+	vm->ffa.fwd_rx_claimed = false;
+	struct ffa_value r = firmware(FFA_RX_RELEASE_32, vm->ffa.ep.id, 0, 0, 0, 0);
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+		LOG_WARNING("VM %u (%s): the SPMC refused to release its RX buffer (%d)\n", vm->id,
+			    vm->cfg.name, (int)(int32_t)r.x[2]);
+	}
+}
+
+/* A message (checked) into the VM's RX buffer with RX-full pending; false if it is full. */
+static bool put_message(struct vm *vm, const uint8_t *msg)
+{
+	struct ffa_msg_header h;
+
+	memcpy(&h, msg, sizeof(h));
+	if (ffa_msg_put(&vm->ffa.rxtx, msg, &h) != 0) {
+		return false;
+	}
+	sl_lock(&hyp_ffa.notif_lock);
+	ffa_notif_fwk_set(&vm->ffa.notif, FFA_NOTIF_FWK_RX_FULL);
+	sl_unlock(&hyp_ffa.notif_lock);
+	return true;
 }
 
 /*
- * The message in tzvisor's RX buffer (the SPMC put it there for `vm`) into
- * the VM's RX buffer, with its RX-full notification; tzvisor's buffer is
- * released when the message is delivered or dropped. False if the VM's RX
- * buffer is still full (tzvisor keeps it: delivered at the VM's
- * FFA_RX_RELEASE). Under the forwarded-memory lock (tzvisor's buffers).
+ * The message in tzvisor's RX buffer (the SPMC put it there for `vm`): copied
+ * out, tzvisor's buffer released at once (the next partition's message, for
+ * any VM, may come), then checked and put into the VM's RX buffer with its
+ * RX-full notification. If the VM's buffer is full, the message waits in
+ * the VM's hold page until the VM releases its buffer; the SPMC keeps
+ * counting the VM's RX buffer full (BUSY for partitions sending to this
+ * VM, and only to it) until the VM has released the message itself. True
+ * if delivered. Under the forwarded-memory lock (tzvisor's buffers).
  */
 static bool deliver_message(struct vm *vm)
 {
@@ -383,30 +501,30 @@ static bool deliver_message(struct vm *vm)
 	struct ffa_msg_header h;
 
 	memcpy(copy, fwd_rx, sizeof(copy)); /* the SPMC's write is done: one read of it */
+	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 	memcpy(&h, copy, sizeof(h));
 	bool good = h.offset >= FFA_MSG_HEADER_SIZE_V1_1 && h.offset <= sizeof(copy) &&
 		    h.size <= sizeof(copy) - h.offset && h.receiver == vm->ffa.ep.id &&
 		    ffa_id_is_secure(h.sender) && known_partition(h.sender);
-	if (good) {
-		int err = ffa_msg_put(&vm->ffa.rxtx, copy, &h);
-		if (err == FFA_BUSY) {
-			vm->ffa.fwd_msg_held = true;
-			return false;
+	bool running = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+	vm->ffa.fwd_rx_claimed = true; /* the SPMC counted it full when it sent */
+	if (!good || !running || vm->ffa.fwd_msg_held) {
+		LOG_WARNING("VM %u (%s): a message from the SPMC that %s: dropped\n", vm->id,
+			    vm->cfg.name,
+			    !good      ? "does not fit it"
+			    : !running ? "came after it stopped"
+				       : "came while one was held");
+		if (!vm->ffa.fwd_msg_held) {
+			release_at_spmc(vm);
 		}
-		good = err == 0;
+		return false;
 	}
-	if (!good) {
-		LOG_WARNING("VM %u (%s): a message from the SPMC that does not fit it: dropped\n",
-			    vm->id, vm->cfg.name);
+	if (put_message(vm, copy)) {
+		return true;
 	}
-	vm->ffa.fwd_msg_held = false;
-	firmware(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
-	if (good) {
-		sl_lock(&hyp_ffa.notif_lock);
-		ffa_notif_fwk_set(&vm->ffa.notif, FFA_NOTIF_FWK_RX_FULL);
-		sl_unlock(&hyp_ffa.notif_lock);
-	}
-	return good;
+	memcpy(held[vm - vms], copy, sizeof(copy));
+	vm->ffa.fwd_msg_held = true;
+	return false;
 }
 
 /*
@@ -417,18 +535,16 @@ static bool deliver_message(struct vm *vm)
 static void fetch_message(struct vm *vm)
 {
 	hyp_ffa_fwd_mem_lock();
-	if (!vm->ffa.fwd_msg_held) {
-		struct ffa_value r = firmware(FFA_NOTIFICATION_GET_32, vm->ffa.ep.id,
-					      FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
-		uint32_t fwk = (uint32_t)r.x[0] == FFA_SUCCESS_32 ? ffa_w(&r, 6) : 0U;
-		if ((fwk & ~FFA_NOTIF_FWK_RX_FULL) != 0) {
-			sl_lock(&hyp_ffa.notif_lock); /* others the VM's own GET reports */
-			ffa_notif_fwk_set(&vm->ffa.notif, fwk & ~FFA_NOTIF_FWK_RX_FULL);
-			sl_unlock(&hyp_ffa.notif_lock);
-		}
-		if ((fwk & FFA_NOTIF_FWK_RX_FULL) != 0) {
-			deliver_message(vm);
-		}
+	struct ffa_value r =
+		firmware(FFA_NOTIFICATION_GET_32, vm->ffa.ep.id, FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
+	uint32_t fwk = (uint32_t)r.x[0] == FFA_SUCCESS_32 ? ffa_w(&r, 6) : 0U;
+	if ((fwk & ~FFA_NOTIF_FWK_RX_FULL) != 0) {
+		sl_lock(&hyp_ffa.notif_lock); /* others the VM's own GET reports */
+		ffa_notif_fwk_set(&vm->ffa.notif, fwk & ~FFA_NOTIF_FWK_RX_FULL);
+		sl_unlock(&hyp_ffa.notif_lock);
+	}
+	if ((fwk & FFA_NOTIF_FWK_RX_FULL) != 0) {
+		deliver_message(vm);
 	}
 	hyp_ffa_fwd_mem_unlock();
 }
@@ -439,7 +555,11 @@ void hyp_ffa_fwd_rx_released(struct vm *vm)
 
 	hyp_ffa_fwd_mem_lock();
 	if (vm->ffa.fwd_msg_held) {
-		delivered = deliver_message(vm);
+		/* Its buffer is free: the held message goes in (the SPMC still counts it full). */
+		delivered = put_message(vm, held[vm - vms]);
+		vm->ffa.fwd_msg_held = !delivered;
+	} else {
+		release_at_spmc(vm);
 	}
 	hyp_ffa_fwd_mem_unlock();
 	if (delivered) {

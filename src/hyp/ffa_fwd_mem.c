@@ -32,8 +32,15 @@
  * FWD_MEM_BIG transactions with more than FWD_MEM_RANGES at a time (else
  * NOT_SUPPORTED, NO_MEMORY); buffers other than the TX buffer
  * (INVALID_PARAMETERS).
- * A VM that stops or resets while it has memory out leaves it with the
- * partitions (not reclaimed for it).
+ *
+ * A VM that stops (or resets) with memory out: tzvisor reclaims each of
+ * its lends and shares at the SPMC for it (lent pages back in its stage 2);
+ * one a partition still holds (the SPMC answers DENIED) becomes an orphan:
+ * it stays out of the VM's stage 2 and buffers, nobody may reclaim it
+ * (also not the VM after a reset: INVALID_PARAMETERS), and tzvisor asks
+ * the SPMC again after each forwarded call that let partitions run (a
+ * direct request, FFA_RUN, a memory call) until the partitions have
+ * relinquished it. Donations stay donated.
  */
 #include <string.h>
 
@@ -55,6 +62,7 @@ struct fwd_txn {
 	bool used;
 	bool donated; /* never reclaimed: the slot keeps the pages out of the VM's buffers */
 	bool lent; /* unmapped from the VM's stage 2 until reclaimed */
+	bool orphan; /* its VM stopped while a partition held it: reclaimed when they let go */
 	uint64_t handle;
 	const struct vm *vm;
 	uint32_t nranges;
@@ -70,6 +78,7 @@ static struct spinlock fwd_mem_lock = SPINLOCK_INIT;
 static struct fwd_txn txns[FWD_MEM_TXNS];
 static uint8_t desc[PAGE_SIZE] __attribute__((aligned(16)));
 static struct ffa_mem_range scratch[FWD_MEM_BIG_RANGES];
+static unsigned int orphans; /* how many slots are orphans (read without the lock first) */
 /* Constituent lists of the transactions with more than FWD_MEM_RANGES. */
 static struct ffa_mem_range big[FWD_MEM_BIG][FWD_MEM_BIG_RANGES];
 static bool big_used[FWD_MEM_BIG];
@@ -451,8 +460,9 @@ static struct ffa_value reclaim(struct vm *vm, const struct ffa_value *args)
 			t = &txns[i];
 		}
 	}
-	/* Only the VM that gave it; a donation is gone for good. */
-	if (t == NULL || t->donated) {
+	/* Only the VM that gave it; a donation is gone for good; an orphan is tzvisor's to reclaim.
+	 */
+	if (t == NULL || t->donated || t->orphan) {
 		return ffa_error_value(FFA_INVALID_PARAMETERS);
 	}
 	struct ffa_value r = {
@@ -467,11 +477,98 @@ static struct ffa_value reclaim(struct vm *vm, const struct ffa_value *args)
 	return r;
 }
 
+/* FFA_MEM_RECLAIM of t at the SPMC for its VM (the lock held): true if it is done with. */
+static bool reclaim_for_vm(struct fwd_txn *t)
+{
+	struct ffa_value r = {.x = {FFA_MEM_RECLAIM_32, (uint32_t)t->handle, t->handle >> 32, 0}};
+
+	arch_smc(&r);
+	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+		return false;
+	}
+	if (t->lent) {
+		remap_ranges((struct vm *)(uintptr_t)t->vm, t->ranges, t->nranges);
+	}
+	if (t->orphan) {
+		orphans--;
+	}
+	slot_free(t); /* and its big constituent list, if it had one */
+	return true;
+}
+
+/* Orphans the partitions may have let go of meanwhile (the lock held). */
+static void retry_orphans(void)
+{
+	for (unsigned int i = 0; i < FWD_MEM_TXNS && orphans != 0; i++) {
+		struct fwd_txn *t = &txns[i];
+		if (t->used && t->orphan) {
+			uint64_t handle = t->handle;
+			const struct vm *vm = t->vm;
+			if (reclaim_for_vm(t)) {
+				LOG_NOTICE("VM %u (%s): memory 0x%llx it gave before it stopped is "
+					   "back "
+					   "from the partitions: reclaimed for it\n",
+					   vm->id, vm->cfg.name, (unsigned long long)handle);
+			}
+		}
+	}
+}
+
+void hyp_ffa_fwd_mem_retry(void)
+{
+	if (__atomic_load_n(&orphans, __ATOMIC_RELAXED) == 0) {
+		return;
+	}
+	sl_lock(&fwd_mem_lock);
+	retry_orphans();
+	sl_unlock(&fwd_mem_lock);
+}
+
+void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm)
+{
+	unsigned int reclaimed = 0, held = 0;
+
+	sl_lock(&fwd_mem_lock);
+	for (unsigned int i = 0; i < FWD_MEM_TXNS; i++) {
+		struct fwd_txn *t = &txns[i];
+		if (!t->used || t->vm != vm || t->donated || t->orphan) {
+			continue;
+		}
+		if (reclaim_for_vm(t)) {
+			reclaimed++;
+		} else {
+			t->orphan = true;
+			orphans++;
+			held++;
+		}
+	}
+	sl_unlock(&fwd_mem_lock);
+	if (reclaimed + held != 0) {
+		LOG_NOTICE(
+			"VM %u (%s) stopped with memory given: %u transaction%s reclaimed, %u held "
+			"by partitions until they relinquish\n",
+			vm->id, vm->cfg.name, reclaimed, reclaimed == 1 ? "" : "s", held);
+	}
+}
+
+unsigned int hyp_ffa_fwd_mem_held(const struct vm *vm)
+{
+	unsigned int held = 0;
+
+	sl_lock(&fwd_mem_lock);
+	for (unsigned int i = 0; i < FWD_MEM_TXNS; i++) {
+		held += txns[i].used && txns[i].orphan && txns[i].vm == vm ? 1U : 0U;
+	}
+	sl_unlock(&fwd_mem_lock);
+	return held;
+}
+
 struct ffa_value hyp_ffa_fwd_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
 {
 	struct ffa_value r;
 
 	sl_lock(&fwd_mem_lock);
+	retry_orphans();
 	switch (fid) {
 	case FFA_MEM_SHARE_32:
 	case FFA_MEM_SHARE_64:

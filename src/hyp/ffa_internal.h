@@ -50,12 +50,20 @@ bool hyp_ffa_msg_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 /* A partition VM's vCPU gets FFA_RUN (now if it waits, else at its next FFA_MSG_WAIT). */
 void hyp_ffa_msg_run(struct vm *vm, unsigned int vcpu);
 void hyp_ffa_msg_vm_stopped(struct vm *vm);
+/*
+ * A VM availability message (FFA_FWK_MSG_VM_CREATED_REQ or _DESTROYED_REQ)
+ * about normal VM `about`, from tzvisor as the hypervisor (ID 0), to every
+ * partition VM that subscribes: its vCPU 0 gets it now if it waits, else at
+ * its next FFA_MSG_WAIT.
+ */
+void hyp_ffa_msg_vm_availability(struct vm *about, uint32_t type);
 
 /* --- the emulated SPMC's memory sharing (ffa_mem.c) --------------------------------- */
 struct ffa_value hyp_ffa_mem_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid);
 /* Are [pa, pa + size) the VM's own pages in no transaction (for its RX/TX buffers)? */
 bool hyp_ffa_mem_owns(struct vm *vm, uint64_t pa, uint64_t size);
-void hyp_ffa_mem_vm_stopped(struct vm *vm);
+/* Returns how many of its transactions borrowers still hold. */
+unsigned int hyp_ffa_mem_vm_stopped(struct vm *vm);
 void hyp_ffa_mem_init(void);
 
 /* --- forwarding to the real SPMC (ffa_fwd.c, ffa_fwd_mem.c) ---------------------------- */
@@ -70,7 +78,8 @@ struct ffa_value hyp_ffa_fwd_notif(struct vm *vm, const struct ffa_value *args);
 struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w2);
 bool hyp_ffa_fwd_irq(unsigned int intid);
 void hyp_ffa_fwd_poll(void);
-void hyp_ffa_fwd_vm_stopped(struct vm *vm);
+/* Returns how many of its transactions partitions still hold. */
+unsigned int hyp_ffa_fwd_vm_stopped(struct vm *vm);
 void hyp_ffa_fwd_vm_reset(struct vm *vm);
 /* After the VM released its RX buffer: a message the SPMC sent it may be waiting. */
 void hyp_ffa_fwd_rx_released(struct vm *vm);
@@ -83,5 +92,11 @@ void hyp_ffa_fwd_mem_unlock(void);
 /* Are [pa, pa + size) in none of the VM's forwarded transactions? (The lock held.) */
 bool hyp_ffa_fwd_mem_owns(struct vm *vm, uint64_t pa, uint64_t size);
 void hyp_ffa_fwd_mem_init(void);
+/* The VM stopped: its forwarded transactions are reclaimed for it (orphans if held). */
+void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm);
+/* How many of the VM's forwarded transactions partitions still hold (orphans). */
+unsigned int hyp_ffa_fwd_mem_held(const struct vm *vm);
+/* Partitions ran: reclaim the orphans they may have relinquished (cheap if there are none). */
+void hyp_ffa_fwd_mem_retry(void);
 
 #endif

@@ -198,11 +198,25 @@ bool hyp_ffa_mem_owns(struct vm *vm, uint64_t pa, uint64_t size)
 	return mem_owns(vm->ffa.ep.id, pa, size);
 }
 
-void hyp_ffa_mem_vm_stopped(struct vm *vm)
+unsigned int hyp_ffa_mem_vm_stopped(struct vm *vm)
 {
+	struct mem_stopped st;
+	struct mem_share_stats left;
+
 	mem_share_lock();
+	/* What it borrowed goes back to its lenders; what it gave comes back to it. */
 	mem_endpoint_stopped(vm->ffa.ep.id);
+	mem_sender_stopped(vm->ffa.ep.id, !vm->cfg.ffa.partition, &st);
+	mem_share_stats(&left);
 	mem_share_unlock();
+	if (st.dropped + st.reclaimed + st.held != 0) {
+		LOG_NOTICE(
+			"VM %u (%s) stopped with memory given: %u transaction%s reclaimed, %u held "
+			"by borrowers until they relinquish, %u unfinished dropped; %u left\n",
+			vm->id, vm->cfg.name, st.reclaimed, st.reclaimed == 1 ? "" : "s", st.held,
+			st.dropped, left.txns);
+	}
+	return st.held;
 }
 
 static struct mem_caller caller(struct vm *vm)
@@ -321,11 +335,27 @@ static struct ffa_value call(struct vm *vm, const struct ffa_value *args, uint32
 		/* w1/w2 = handle, w3 = offset, w4 = 0. */
 		return to_rx(vm, &c, false, ffa_mem_handle_arg(args), ffa_w(args, 3),
 			     ffa_w(args, 4), 0);
-	case FFA_MEM_RELINQUISH_32:
+	case FFA_MEM_RELINQUISH_32: {
 		/* The descriptor: handle, flags, count, one endpoint ID. */
 		err = ffa_tx_copy(&vm->ffa.rxtx, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
-		return err != 0 ? ffa_error_value((enum ffa_error)err)
-				: mem_relinquish(&c, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
+		if (err != 0) {
+			return ffa_error_value((enum ffa_error)err);
+		}
+		unsigned int before = mem_share_orphans();
+		struct ffa_value r =
+			mem_relinquish(&c, desc_copy, FFA_MEM_RELINQUISH_HEADER_SIZE + 2);
+		if (mem_share_orphans() < before) {
+			struct mem_share_stats after;
+			mem_share_stats(&after);
+			/* It was the last borrower of a stopped VM's memory (mem_sender_stopped).
+			 */
+			LOG_NOTICE(
+				"VM %u (%s): relinquished the last hold on a stopped VM's memory: "
+				"reclaimed for it, %u transaction%s left\n",
+				vm->id, vm->cfg.name, after.txns, after.txns == 1 ? "" : "s");
+		}
+		return r;
+	}
 	case FFA_MEM_RECLAIM_32:
 		return mem_reclaim(&c, ffa_mem_handle_arg(args), ffa_w(args, 3));
 	default:

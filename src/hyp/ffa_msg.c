@@ -17,14 +17,31 @@
  *
  * FFA_ERROR from a partition VM that serves no request (its initialisation
  * failed) stops it; while it serves one, DENIED.
- * Not supported: framework messages from guests (w2 bit 31; INVALID),
- * FFA_YIELD's timeout (it returns SUCCESS at once: time slices share the CPU).
+ *
+ * FFA_YIELD (FF-A v1.2 14.3): tzvisor is the scheduler that gave the
+ * partition its cycles, so it honours the timeout itself: w2/w3 (low/high)
+ * a timeout in nanoseconds; 0: SUCCESS at once (the CPU's time slices share
+ * it anyway); otherwise the vCPU is not run again before the timeout has
+ * passed (it stays BUSY for direct requests meanwhile), then its FFA_YIELD
+ * returns SUCCESS. w1 MBZ (INVALID_PARAMETERS).
+ * VM availability messages (FF-A v1.2 18.3): tzvisor, as the hypervisor
+ * (ID 0), tells partition VMs whose manifest subscribes
+ * (vm-availability-messages) of each normal VM created (at boot, after a
+ * reset) and destroyed (when it stops): DIRECT_REQ_32, w2 = bit 31 | 4 or
+ * 6, w3/w4 = the VM's handle (its ID, its reset count << 32), w5 = its ID,
+ * to the partition's vCPU 0 when it waits (queued until then, at most
+ * HYP_FFA_AVAIL_QUEUE). The partition must answer with DIRECT_RESP_32, w1 =
+ * itself << 16 | 0, w2 = bit 31 | 5 or 7 (else INVALID_PARAMETERS); w3, its
+ * status, is logged.
+ * Not supported: framework messages from guests (w2 bit 31; INVALID).
  */
 #include <string.h>
 
+#include "arch/aarch64/sysreg.h"
 #include "core/console.h"
 #include "hyp/ffa_internal.h"
 #include "hyp/hyp.h"
+#include "hyp/sched.h"
 
 static bool uuid_matches(const struct vm *vm, uint64_t lo, uint64_t hi)
 {
@@ -52,8 +69,70 @@ static void give_run(struct vcpu *v)
 }
 
 /*
+ * A partition VM's vCPU 0 that waits takes its next VM availability message,
+ * if one is queued (its VM's lock held): true if it did (it runs).
+ */
+static bool start_availability(struct vcpu *v)
+{
+	struct vm_ffa *f = &v->vm->ffa;
+
+	if (v->index != 0 || f->avail_count == 0 || v->ffa.serving || v->power != VCPU_ON ||
+	    __atomic_load_n(&v->ffa.wait, __ATOMIC_ACQUIRE) != VCPU_FFA_WAITING) {
+		return false;
+	}
+	unsigned int at = f->avail_first;
+	struct ffa_value req = {
+		.x = {FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(FFA_NWD_ENDPOINT_ID, f->ep.id),
+		      FFA_FWK_MSG_BIT | f->avail[at].type, (uint32_t)f->avail[at].handle,
+		      f->avail[at].handle >> 32, f->avail[at].vm}};
+	f->avail_first = (at + 1) % HYP_FFA_AVAIL_QUEUE;
+	f->avail_count--;
+	ffa_direct_msg_write(&req, v->arch.regs.x);
+	v->ffa.serving = true;
+	v->ffa.req_from = FFA_NWD_ENDPOINT_ID;
+	v->ffa.req_fid = FFA_MSG_SEND_DIRECT_REQ_32;
+	v->ffa.req_fwk = FFA_FWK_MSG_BIT | (f->avail[at].type + 1U);
+	v->ffa.caller = NULL;
+	__atomic_store_n(&v->ffa.wait, VCPU_FFA_RUNNING, __ATOMIC_RELEASE);
+	return true;
+}
+
+void hyp_ffa_msg_vm_availability(struct vm *about, uint32_t type)
+{
+	uint32_t bit = type == FFA_FWK_MSG_VM_CREATED_REQ ? 1U : 2U;
+	uint64_t handle = (uint64_t)about->ffa.life << 32 | about->ffa.ep.id;
+
+	for (unsigned int i = 0; i < vm_count; i++) {
+		struct vm *p = &vms[i];
+		struct vm_ffa *f = &p->ffa;
+		if (!p->cfg.ffa.partition || (p->cfg.ffa.vm_availability & bit) == 0) {
+			continue;
+		}
+		sl_lock(&p->lock);
+		bool queued = f->avail_count < HYP_FFA_AVAIL_QUEUE;
+		if (queued) {
+			unsigned int at = (f->avail_first + f->avail_count++) % HYP_FFA_AVAIL_QUEUE;
+			f->avail[at].type = type;
+			f->avail[at].vm = about->ffa.ep.id;
+			f->avail[at].handle = handle;
+		}
+		bool kick = p->state == VM_RUNNING && start_availability(&p->vcpus[0]);
+		sl_unlock(&p->lock);
+		if (!queued) {
+			LOG_WARNING("VM %u (%s): too many VM availability messages waiting: one "
+				    "about VM %u dropped\n",
+				    p->id, p->cfg.name, about->id);
+		}
+		if (kick) {
+			hyp_kick(p->vcpus[0].pcpu);
+		}
+	}
+}
+
+/*
  * The vCPU waits for its next message, unless a run is pending for it: then
- * it gets FFA_RUN now (true: resume it).
+ * it gets FFA_RUN now; or a VM availability message is: then it gets that
+ * (true: resume it).
  */
 static bool wait_next(struct vcpu *v)
 {
@@ -66,6 +145,7 @@ static bool wait_next(struct vcpu *v)
 		give_run(v);
 	} else {
 		__atomic_store_n(&v->ffa.wait, VCPU_FFA_WAITING, __ATOMIC_RELEASE);
+		resume = start_availability(v);
 	}
 	sl_unlock(&vm->lock);
 	return resume;
@@ -80,6 +160,7 @@ static struct vcpu *take_caller(struct vcpu *v)
 	struct vcpu *c = v->ffa.serving ? v->ffa.caller : NULL;
 	v->ffa.serving = false;
 	v->ffa.caller = NULL;
+	v->ffa.req_fwk = 0;
 	sl_unlock(&vm->lock);
 	return c;
 }
@@ -194,13 +275,30 @@ static bool direct_resp(struct vcpu *v, const struct ffa_value *args, uint32_t f
 		hyp_ffa_answer(v, &r);
 		return true;
 	}
-	/* Only to whoever sent the request, with the matching ABI, as itself; w2 MBZ but RESP2. */
+	/*
+	 * Only to whoever sent the request, with the matching ABI, as itself; w2 MBZ
+	 * but RESP2, and a framework request's framework response (DIRECT_RESP_32).
+	 */
+	uint32_t fwk = v->ffa.req_fwk;
 	if (FFA_MSG_SENDER(w1) != v->vm->ffa.ep.id || FFA_MSG_RECEIVER(w1) != v->ffa.req_from ||
 	    resp2 != (v->ffa.req_fid == FFA_MSG_SEND_DIRECT_REQ2_64) ||
-	    (!resp2 && ffa_w(args, 2) != 0)) {
+	    (fwk != 0 ? fid != FFA_MSG_SEND_DIRECT_RESP_32 || ffa_w(args, 2) != fwk
+		      : !resp2 && ffa_w(args, 2) != 0)) {
 		r = ffa_error_value(FFA_INVALID_PARAMETERS);
 		hyp_ffa_answer(v, &r);
 		return true;
+	}
+	if (fwk != 0) {
+		const char *what = fwk == (FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_CREATED_RESP)
+					   ? "created"
+					   : "destroyed";
+		if (ffa_w(args, 3) == 0) {
+			LOG_INFO("VM %u (%s): took a \"VM %s\" message\n", v->vm->id,
+				 v->vm->cfg.name, what);
+		} else {
+			LOG_WARNING("VM %u (%s): answered a \"VM %s\" message with status %d\n",
+				    v->vm->id, v->vm->cfg.name, what, (int)(int32_t)ffa_w(args, 3));
+		}
 	}
 	struct vcpu *c = take_caller(v);
 	if (c != NULL) {
@@ -248,6 +346,63 @@ static struct ffa_value console_log(struct vm *vm, const struct ffa_value *args)
 	return ffa_success_value(0);
 }
 
+uint32_t hyp_ffa_yielded;
+
+static uint64_t counter_now(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+/* FFA_YIELD: w1 MBZ; w2/w3 the timeout (ns). true: resume now (no timeout). */
+static bool yield(struct vcpu *v, const struct ffa_value *args)
+{
+	uint64_t ns = (uint64_t)ffa_w(args, 3) << 32 | ffa_w(args, 2);
+	struct ffa_value r;
+
+	if (ffa_w(args, 1) != 0) {
+		r = ffa_error_value(FFA_INVALID_PARAMETERS);
+		hyp_ffa_answer(v, &r);
+		return true;
+	}
+	r = ffa_success_value(0);
+	hyp_ffa_answer(v, &r); /* what it finds when it runs again */
+	if (ns == 0) {
+		return true;
+	}
+	uint64_t t = counter_now(), ticks = sched_ns_to_ticks(ns, hyp.cntfrq);
+	struct vm *vm = v->vm;
+	sl_lock(&vm->lock);
+	v->ffa.yield_until = ticks > UINT64_MAX - t ? UINT64_MAX : t + ticks;
+	__atomic_add_fetch(&hyp_ffa_yielded, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->ffa.wait, VCPU_FFA_YIELDED, __ATOMIC_RELEASE);
+	sl_unlock(&vm->lock);
+	LOG_VERBOSE("VM %u (%s): vCPU %u yields for %llu ns\n", vm->id, vm->cfg.name, v->index,
+		    (unsigned long long)ns);
+	return false;
+}
+
+uint64_t hyp_ffa_yield_expire(struct vcpu *v, uint64_t t)
+{
+	struct vm *vm = v->vm;
+	uint64_t next = 0;
+
+	if (__atomic_load_n(&v->ffa.wait, __ATOMIC_ACQUIRE) != VCPU_FFA_YIELDED) {
+		return 0;
+	}
+	sl_lock(&vm->lock);
+	if (v->ffa.wait == VCPU_FFA_YIELDED) {
+		if (v->ffa.yield_until <= t) {
+			__atomic_sub_fetch(&hyp_ffa_yielded, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&v->ffa.wait, VCPU_FFA_RUNNING, __ATOMIC_RELEASE);
+		} else {
+			next = v->ffa.yield_until;
+		}
+	}
+	sl_unlock(&vm->lock);
+	return next;
+}
+
 bool hyp_ffa_msg_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
 {
 	struct ffa_value r;
@@ -270,8 +425,7 @@ bool hyp_ffa_msg_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 		r = ffa_error_value(FFA_DENIED); /* a request must be answered */
 		break;
 	case FFA_YIELD_32:
-		r = ffa_success_value(0);
-		break;
+		return yield(v, args);
 	case FFA_CONSOLE_LOG_32:
 	case FFA_CONSOLE_LOG_64:
 		r = console_log(v->vm, args);

@@ -106,6 +106,15 @@ static enum manifest_err parse_ffa(const void *fdt, int node, struct vm_ffa_conf
 		return MANIFEST_ERANGE;
 	}
 	f->notifications = fdt_getprop(fdt, sub, "notification-support", NULL) != NULL;
+	*prop = "ffa-partition/vm-availability-messages";
+	v = fdt_getprop(fdt, sub, "vm-availability-messages", &len);
+	if (v != NULL && len != 4) {
+		return MANIFEST_EMISSING;
+	}
+	f->vm_availability = v != NULL ? fdt32_to_cpu(*v) : 0U;
+	if ((f->vm_availability & ~3U) != 0) {
+		return MANIFEST_ERANGE;
+	}
 	return MANIFEST_OK;
 }
 

@@ -20,7 +20,8 @@
  *           uuid = <u0 u1 u2 u3 ...>;              bit 15 set, unique; 1-4 UUIDs of
  *           messaging-method = <0x607>;            four cells; the FF-A manifest
  *           notification-support;                  binding's messaging bits
- *         };
+ *           vm-availability-messages = <3>;        optional: bit 0 "VM created",
+ *         };                                       bit 1 "VM destroyed" (others: error)
  *       }; };
  */
 #ifndef HYP_MANIFEST_H

@@ -212,14 +212,20 @@ static void handle_phys_irqs(void)
 	}
 }
 
-/* Blocked vCPUs whose timer is due wake up; returns the earliest future deadline (0: none). */
+/* Blocked vCPUs whose timer is due, and yielded ones whose timeout passed, wake up; returns the
+ * earliest future deadline (0: none). */
 static uint64_t wake_expired(unsigned int pcpu)
 {
 	const struct sched_cpu *s = &sched_cpus[pcpu];
 	uint64_t t = now(), next = 0;
+	bool yields = __atomic_load_n(&hyp_ffa_yielded, __ATOMIC_RELAXED) != 0;
 
 	for (unsigned int i = 0; i < s->count; i++) {
 		struct vcpu *v = s->v[i];
+		uint64_t y = yields ? hyp_ffa_yield_expire(v, t) : 0;
+		if (y != 0 && (next == 0 || y < next)) {
+			next = y;
+		}
 		if (!v->blocked) {
 			continue;
 		}

@@ -63,3 +63,17 @@ unsigned int sched_runnable_count(unsigned int pcpu)
 	}
 	return n;
 }
+
+uint64_t sched_ns_to_ticks(uint64_t ns, uint64_t freq)
+{
+	const uint64_t g = 1000000000ULL;
+	uint64_t secs = ns / g, rest = ns % g;
+
+	if (freq != 0 && secs > UINT64_MAX / freq) {
+		return UINT64_MAX;
+	}
+	uint64_t whole = secs * freq;
+	/* rest < 10^9: exact while freq <= 2^64 / 10^9 (any real counter), rounded up. */
+	uint64_t part = freq <= UINT64_MAX / g ? (rest * freq + g - 1) / g : (freq / g) * rest;
+	return whole > UINT64_MAX - part ? UINT64_MAX : whole + part;
+}

@@ -35,5 +35,7 @@ bool sched_runnable(const struct vcpu *v);
 struct vcpu *sched_pick(unsigned int pcpu);
 /* How many of `pcpu`'s vCPUs are runnable (more than one: time slices). */
 unsigned int sched_runnable_count(unsigned int pcpu);
+/* Nanoseconds as ticks of a counter at `freq` Hz, rounded up, saturating at UINT64_MAX. */
+uint64_t sched_ns_to_ticks(uint64_t ns, uint64_t freq);
 
 #endif

@@ -277,7 +277,20 @@ void vm_reset(struct vm *vm)
 {
 	const char *why = NULL;
 
-	hyp_ffa_vm_reset(vm);
+	if (!hyp_ffa_vm_reset(vm)) {
+		/* Its FF-A state is torn down already: stopped without hyp_ffa_vm_stopped again. */
+		sl_lock(&vm->lock);
+		vm->state = VM_STOPPED;
+		sl_unlock(&vm->lock);
+		LOG_ERROR(
+			"VM %u (%s): reset while partitions hold memory it gave (its images would "
+			"overwrite it): VM stopped\n",
+			vm->id, vm->cfg.name);
+		for (unsigned int i = 0; i < vm->vcpu_count; i++) {
+			hyp_kick(vm->vcpus[i].pcpu);
+		}
+		return;
+	}
 	sl_lock(&vm->lock);
 	for (unsigned int i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].power = VCPU_OFF;

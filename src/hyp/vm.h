@@ -82,6 +82,7 @@ struct vm_ffa_config {
 	uint32_t uuid[VM_FFA_MAX_UUIDS][4];
 	uint32_t messaging;
 	bool notifications;
+	uint32_t vm_availability; /* bit 0: VM created messages, bit 1: VM destroyed */
 };
 
 /* What the manifest says of one VM (hyp/manifest.h parses it). */

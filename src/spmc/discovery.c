@@ -37,7 +37,11 @@ _Static_assert(MAX_DESCS <= FFA_PARTITION_INFO_MAX, "the core's limit");
 
 static uint32_t sp_props(const struct partition *sp)
 {
-	return ffa_partition_props(sp->m.messaging_method, sp->m.notification_support);
+	uint32_t p = ffa_partition_props(sp->m.messaging_method, sp->m.notification_support);
+
+	p |= (sp->m.vm_availability_messages & SP_VM_CREATED) != 0 ? FFA_PROP_VM_CREATED : 0U;
+	p |= (sp->m.vm_availability_messages & SP_VM_DESTROYED) != 0 ? FFA_PROP_VM_DESTROYED : 0U;
+	return p;
 }
 
 /* One descriptor per UUID of every partition, partitions in load order. */
@@ -197,7 +201,12 @@ struct ffa_value spmc_rx_release(ffa_id_t caller, struct ffa_rxtx *b, const stru
 	ffa_id_t id = (ffa_id_t)(ffa_w(args, 1) & 0xFFFF);
 
 	if (id != 0 && id != caller) {
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
+		/* A hypervisor releases a VM's RX buffer (its messages came through its own). */
+		if (ffa_id_is_secure(caller) || ffa_id_is_secure(id)) {
+			return ffa_error_value(FFA_INVALID_PARAMETERS);
+		}
+		int err = spmc_notif_vm_rx_release(id);
+		return err == 0 ? ffa_success_value(0) : ffa_error_value((enum ffa_error)err);
 	}
 	sl_lock(&b->lock);
 	int err = ffa_rx_release(b);

@@ -11,6 +11,10 @@
  * lock; it is then copied into the receiver's RX buffer under the receiver's
  * lock, so no two buffer locks are ever held together. The receiver owns its
  * RX buffer until FFA_RX_RELEASE; a second message meanwhile gets BUSY.
+ * A hypervisor's VM has an RX state of its own: the hypervisor copies the
+ * message out of its RX buffer and releases that at once; the VM's stays
+ * full (BUSY for the next message to that VM, and to that VM only) until
+ * the hypervisor releases it for the VM (FFA_RX_RELEASE, w1 = the VM).
  * A receiver that takes notifications gets the RX-buffer-full framework
  * notification and the normal world the schedule-receiver interrupt (which a
  * sending partition may delay, w2 bit 1), see spmc/notif.c; the normal
@@ -93,8 +97,15 @@ struct ffa_value spmc_msg_send2(struct ffa_endpoint *ep, struct ffa_rxtx *tx,
 	if (rx == NULL) {
 		return ffa_error_value(err);
 	}
+	bool vm = !ffa_id_is_secure(h.receiver) && h.receiver != spmc.nwd.id;
+	if (vm && (bad = spmc_notif_vm_rx_claim(h.receiver)) != 0) {
+		return ffa_error_value((enum ffa_error)bad);
+	}
 	bad = ffa_msg_put(rx, buf, &h);
 	if (bad != 0) {
+		if (vm) {
+			spmc_notif_vm_rx_unclaim(h.receiver);
+		}
 		return ffa_error_value((enum ffa_error)bad);
 	}
 	spmc_notif_rx_full(sender, h.receiver, (ffa_w(args, 2) & FFA_NOTIF_FLAG_DELAY_SRI) != 0);

@@ -41,6 +41,13 @@
 struct nwd_vm {
 	bool used;
 	ffa_id_t id;
+	/*
+	 * A partition's message for this VM went to its hypervisor's RX buffer
+	 * and the VM has not released it yet (spmc_notif_vm_rx_claim): the
+	 * VM's own RX buffer, as the SPMC sees it, is full. Per VM, so that one
+	 * VM that does not read its messages blocks nobody else's.
+	 */
+	bool rx_full;
 	struct ffa_notif notif;
 };
 
@@ -140,6 +147,7 @@ static struct ffa_value bitmap_create(const struct ffa_value *args)
 	} else {
 		slot->used = true;
 		slot->id = id;
+		slot->rx_full = false;
 		ffa_notif_enable(&slot->notif, vcpus);
 	}
 	sl_unlock(&notif_lock);
@@ -355,6 +363,41 @@ bool spmc_notif_vm_known(ffa_id_t id)
 	bool known = vm_find(id) != NULL;
 	sl_unlock(&notif_lock);
 	return known;
+}
+
+int spmc_notif_vm_rx_claim(ffa_id_t id)
+{
+	sl_lock(&notif_lock);
+	struct nwd_vm *vm = vm_find(id);
+	int err = vm == NULL ? FFA_INVALID_PARAMETERS : vm->rx_full ? FFA_BUSY : 0;
+	if (err == 0) {
+		vm->rx_full = true;
+	}
+	sl_unlock(&notif_lock);
+	return err;
+}
+
+void spmc_notif_vm_rx_unclaim(ffa_id_t id)
+{
+	sl_lock(&notif_lock);
+	struct nwd_vm *vm = vm_find(id);
+	if (vm != NULL) {
+		vm->rx_full = false;
+	}
+	sl_unlock(&notif_lock);
+}
+
+int spmc_notif_vm_rx_release(ffa_id_t id)
+{
+	sl_lock(&notif_lock);
+	struct nwd_vm *vm = vm_find(id);
+	int err = vm == NULL ? FFA_INVALID_PARAMETERS : !vm->rx_full ? FFA_DENIED : 0;
+	if (err == 0) {
+		vm->rx_full = false;
+		ffa_notif_fwk_clear(&vm->notif, FFA_NOTIF_FWK_RX_FULL);
+	}
+	sl_unlock(&notif_lock);
+	return err;
 }
 
 void spmc_notif_rx_released(ffa_id_t id)

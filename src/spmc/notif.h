@@ -30,6 +30,18 @@ void spmc_notif_rx_full(ffa_id_t sender, ffa_id_t receiver, bool delay_sri);
 bool spmc_notif_vm_known(ffa_id_t id);
 /* The receiver released its RX buffer: a pending RX-full notification is stale. */
 void spmc_notif_rx_released(ffa_id_t receiver);
+/*
+ * Per-VM RX state of a hypervisor's VMs (FF-A v1.2 15.x: a receiver's RX
+ * buffer is its own until it releases it). Claim: a partition's message
+ * for VM `id` is about to go to the hypervisor's RX buffer: 0, BUSY if the
+ * VM has not released the last one, INVALID_PARAMETERS if the VM is not
+ * known. Unclaim: that message was not delivered after all. Release: the
+ * hypervisor's FFA_RX_RELEASE for the VM (w1 = its ID): 0, DENIED if no
+ * message of the VM's is unreleased, INVALID_PARAMETERS if not known.
+ */
+int spmc_notif_vm_rx_claim(ffa_id_t id);
+void spmc_notif_vm_rx_unclaim(ffa_id_t id);
+int spmc_notif_vm_rx_release(ffa_id_t id);
 /* CPUs (bit per index) holding an SRI a partition asked to delay. */
 extern uint32_t spmc_sri_delayed;
 void spmc_sri_flush_slow(void);

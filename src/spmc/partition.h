@@ -61,7 +61,12 @@ struct vcpu {
 	bool serving;
 	ffa_id_t req_from;
 	uint32_t req_fid;
-	bool req_fwk; /* the request is a framework message from the SPMC (power management) */
+	/*
+	 * The request is a framework message (power management from the SPMC,
+	 * VM availability from the hypervisor): the w2 its response must have;
+	 * 0 for any other request.
+	 */
+	uint32_t req_fwk;
 	struct vcpu *caller; /* the SP vCPU blocked on this one, if the sender is an SP */
 	enum vcpu_rtm rtm;
 	/*

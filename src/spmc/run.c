@@ -92,11 +92,11 @@ static enum vcpu_state claim_waiting(struct partition *sp, struct vcpu *v)
 /*
  * A claimed vCPU takes direct request `req` from endpoint `from`: the message
  * in its registers and what its response will be checked against. `caller`
- * is the sending SP vCPU (NULL: the normal world or the SPMC), `fwk` marks a
- * framework message from the SPMC.
+ * is the sending SP vCPU (NULL: the normal world or the SPMC), `fwk` is the w2
+ * a framework message's response must have (0: not a framework message).
  */
 static void start_request(struct vcpu *v, const struct ffa_value *req, ffa_id_t from,
-			  struct vcpu *caller, bool fwk)
+			  struct vcpu *caller, uint32_t fwk)
 {
 	uint8_t own = (uint8_t)v->sp->m.ns_interrupts_action;
 
@@ -109,6 +109,49 @@ static void start_request(struct vcpu *v, const struct ffa_value *req, ffa_id_t 
 	v->rtm = RTM_DIR_REQ;
 	/* The least permissive action of the chain applies (FF-A v1.2 8.3.1). */
 	v->ns_action = caller != NULL && caller->ns_action < own ? caller->ns_action : own;
+}
+
+/*
+ * A framework message in a direct request (w2 bit 31): only the VM
+ * availability messages (FF-A v1.2 18.3, "VM created" 4 and "VM destroyed"
+ * 6), only from the hypervisor (the normal world's ID 0; the SPMD forwards
+ * any normal-world request, and a VM's ID is not the hypervisor's), only to
+ * a partition whose manifest subscribes to that message
+ * (vm-availability-messages), for a VM ID of the normal world other than
+ * the hypervisor's own; w3/w4 the VM's handle (passed on), w5 [31:16] and
+ * w6-w7 MBZ. Anything else: INVALID_PARAMETERS, nothing delivered (as
+ * Hafnium does for partitions that did not subscribe). *fwk: the w2 of
+ * the response the partition must give.
+ */
+static int vm_availability_check(const struct ffa_value *args, const struct vcpu *from_sp,
+				 const struct partition *target, uint32_t *fwk)
+{
+	uint32_t w2 = ffa_w(args, 2), w5 = ffa_w(args, 5);
+	ffa_id_t vm = (ffa_id_t)w5;
+	uint32_t want;
+
+	if (from_sp != NULL || FFA_MSG_SENDER(ffa_w(args, 1)) != spmc.nwd.id ||
+	    ffa_fid(args) != FFA_MSG_SEND_DIRECT_REQ_32) {
+		return FFA_INVALID_PARAMETERS;
+	}
+	switch (w2) {
+	case FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_CREATED_REQ:
+		want = SP_VM_CREATED;
+		*fwk = FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_CREATED_RESP;
+		break;
+	case FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ:
+		want = SP_VM_DESTROYED;
+		*fwk = FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_RESP;
+		break;
+	default:
+		return FFA_INVALID_PARAMETERS;
+	}
+	if ((target->m.vm_availability_messages & want) == 0 || (w5 >> 16) != 0 || vm == 0 ||
+	    ffa_id_is_secure(vm) || ffa_w(args, 6) != 0 || ffa_w(args, 7) != 0) {
+		*fwk = 0;
+		return FFA_INVALID_PARAMETERS;
+	}
+	return 0;
 }
 
 /*
@@ -139,7 +182,14 @@ static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *f
 		return NULL;
 	}
 	/* w2 of DIRECT_REQ is MBZ for partition messages (bit 31 = framework message). */
-	if (!req2 && ffa_w(args, 2) != 0) {
+	uint32_t fwk = 0;
+	if (!req2 && (ffa_w(args, 2) & FFA_FWK_MSG_BIT) != 0) {
+		int bad = vm_availability_check(args, from_sp, target, &fwk);
+		if (bad != 0) {
+			*err = (enum ffa_error)bad;
+			return NULL;
+		}
+	} else if (!req2 && ffa_w(args, 2) != 0) {
 		return NULL;
 	}
 	if (req2 && !uuid_matches(target, args->x[2], args->x[3])) {
@@ -173,7 +223,7 @@ static struct vcpu *deliver_request(const struct ffa_value *args, struct vcpu *f
 		*err = was == VCPU_ABORTED ? FFA_ABORTED : FFA_BUSY;
 		return NULL;
 	}
-	start_request(tv, args, sender, from_sp, false);
+	start_request(tv, args, sender, from_sp, fwk);
 	if (from_sp != NULL) {
 		from_sp->state = VCPU_BLOCKED;
 	}
@@ -303,9 +353,8 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 		return RESUME;
 	}
 	/* A framework request takes a framework response; anything else has w2 zero. */
-	bool bad = __builtin_expect(v->req_fwk, 0)
-			   ? fid != FFA_MSG_SEND_DIRECT_RESP_32 ||
-				     ffa_w(args, 2) != (FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP)
+	bool bad = __builtin_expect(v->req_fwk != 0, 0)
+			   ? fid != FFA_MSG_SEND_DIRECT_RESP_32 || ffa_w(args, 2) != v->req_fwk
 			   : !resp2 && ffa_w(args, 2) != 0;
 	if (bad) {
 		*ret = ffa_error_value(FFA_INVALID_PARAMETERS);
@@ -313,7 +362,7 @@ static enum action direct_resp(struct vcpu *v, const struct ffa_value *args, str
 	}
 	ffa_direct_msg_write(args, requester_regs(v, nwd));
 	v->serving = false;
-	v->req_fwk = false;
+	v->req_fwk = 0;
 	irq_request_done(v); /* a managed exit asked of it is over */
 	sl_lock(&v->sp->lock);
 	v->state = VCPU_WAITING;
@@ -737,7 +786,7 @@ int32_t spmc_pm_message(struct vcpu *v, uint32_t psci_fid)
 	if (claim_waiting(v->sp, v) != VCPU_WAITING) {
 		return SPMC_PM_NOT_DELIVERED;
 	}
-	start_request(v, &req, spmc.inst.spmc_id, NULL, true);
+	start_request(v, &req, spmc.inst.spmc_id, NULL, FFA_FWK_MSG_BIT | FFA_FWK_MSG_PSCI_RESP);
 	spmc_run(v, &r);
 	arch_vcpu_restore_nwd();
 	v->req_fwk = false;

@@ -1285,6 +1285,113 @@ static void stopped_borrower(void **state)
 	assert_empty();
 }
 
+/*
+ * A sender that stops (mem_sender_stopped): what nobody holds is reclaimed
+ * for it at once, what a borrower holds when the last borrower leaves;
+ * meanwhile nobody retrieves it and nobody reclaims it; nothing is left.
+ */
+static void stopped_sender(void **state)
+{
+	(void)state;
+	struct mem_stopped st;
+	/* B lends A two pages: A retrieves the first. */
+	struct send s = share_to(B, A, RW, 0x0e410000, 1);
+	s.attributes = 0;
+	uint64_t h1 = send_ok(&SB, FFA_MEM_TYPE_LEND, &s);
+	s = share_to(B, A, RW, 0x0e411000, 1);
+	s.attributes = 0;
+	uint64_t h2 = send_ok(&SB, FFA_MEM_TYPE_LEND, &s);
+	/* B shares a page with A and C: A retrieves it, C not yet. */
+	s = share_to(B, A, RW, 0x0e412000, 1);
+	s.nrecv = 2;
+	s.recv[1] = (struct ffa_mem_receiver){.id = C, .perms = RO};
+	uint64_t h3 = send_ok(&SB, FFA_MEM_TYPE_SHARE, &s);
+	/* The normal world shares a page with A (retrieved) and lends one (not retrieved). */
+	s = share_to(NWD, A, RW, NS_BASE + 0x70000, 1);
+	uint64_t h4 = send_ok(&NW, FFA_MEM_TYPE_SHARE, &s);
+	s = share_to(NWD, A, RW, NS_BASE + 0x71000, 1);
+	s.attributes = 0;
+	uint64_t h5 = send_ok(&NW, FFA_MEM_TYPE_LEND, &s);
+	retrieve_ok(&SA, B, h1, RW | NX);
+	retrieve_ok(&SA, B, h3, RW);
+	retrieve_ok(&SA, NWD, h4, RW);
+	assert_true(lent_away(B, 0x0e410000) && lent_away(B, 0x0e411000));
+
+	/* A normal-world endpoint with B's ID is somebody else: nothing happens. */
+	snapshot();
+	mem_sender_stopped(B, true, &st);
+	assert_int_equal(st.dropped + st.reclaimed + st.held, 0);
+	assert_unchanged();
+
+	mem_sender_stopped(B, false, &st);
+	assert_int_equal(st.reclaimed, 1); /* h2: back in B's stage 2 */
+	assert_int_equal(st.held, 2); /* h1, h3: A still has them */
+	assert_int_equal(mem_share_orphans(), 2);
+	assert_int_equal(st.dropped, 0);
+	assert_false(lent_away(B, 0x0e411000));
+	assert_true(lent_away(B, 0x0e410000));
+	assert_int_equal(mapped(A, 0x0e410000), MM_W);
+	assert_int_equal(mapped(A, 0x0e412000), MM_W);
+	/* Orphans: no new borrower, no reclaim (also not by a B that comes back), h2 is gone. */
+	snapshot();
+	assert_refused(retrieve(&SC, B, h3, RO, 0), FFA_INVALID_PARAMETERS);
+	assert_refused(mem_reclaim(&SB, h1, 0), FFA_INVALID_PARAMETERS);
+	assert_refused(mem_reclaim(&SB, h3, 0), FFA_INVALID_PARAMETERS);
+	assert_refused(retrieve(&SA, B, h2, RW, 0), FFA_INVALID_PARAMETERS);
+	assert_refused(mem_reclaim(&SB, h2, 0), FFA_INVALID_PARAMETERS);
+	/* Stopping again changes nothing (what borrowers hold is counted again). */
+	mem_sender_stopped(B, false, &st);
+	assert_int_equal(st.dropped + st.reclaimed, 0);
+	assert_int_equal(st.held, 2);
+	assert_unchanged();
+
+	/* A gives h1 back: the last borrower, so B has the page again and the handle is gone. */
+	assert_ok(relinquish(&SA, h1, 0, A));
+	assert_int_equal(mem_share_orphans(), 1);
+	assert_false(lent_away(B, 0x0e410000));
+	assert_int_equal(mapped(A, 0x0e410000), -1);
+	snapshot();
+	assert_refused(retrieve(&SA, B, h1, RW, 0), FFA_INVALID_PARAMETERS);
+
+	/* The normal world's turn: h5 reclaimed, h4 held by A. */
+	mem_sender_stopped(NWD, true, &st);
+	assert_int_equal(st.reclaimed, 1);
+	assert_int_equal(st.held, 1);
+	snapshot();
+	assert_refused(mem_reclaim(&NW, h4, 0), FFA_INVALID_PARAMETERS);
+	assert_refused(mem_reclaim(&NW, h5, 0), FFA_INVALID_PARAMETERS);
+	/* A stops: it held h3 and h4, the last of each: nothing is left. */
+	assert_int_equal(mem_share_orphans(), 2);
+	mem_endpoint_stopped(A);
+	assert_int_equal(mem_share_orphans(), 0);
+	assert_empty();
+}
+
+/* A sender stopped in the middle of a fragmented send: the descriptor is dropped. */
+static void stopped_sender_fragments(void **state)
+{
+	(void)state;
+	struct mem_stopped st;
+	for (unsigned int i = 0; i < 300; i++) {
+		ranges[i] = (struct ffa_mem_range){NS_BASE + 0x200000 + i * 2 * PG, 1};
+	}
+	struct send big = {.sender = NWD,
+			   .attributes = WB,
+			   .nrecv = 1,
+			   .recv = {{.id = A, .perms = RW}},
+			   .nranges = 300};
+	uint32_t total = write_send(&big, NW.version);
+	struct ffa_value v = mem_send(&NW, FFA_MEM_TYPE_SHARE, total, desc, 4096);
+	assert_int_equal(v.x[0], FFA_MEM_FRAG_RX_32);
+	uint64_t h = v.x[1] | v.x[2] << 32;
+	mem_sender_stopped(NWD, true, &st);
+	assert_int_equal(st.dropped, 1);
+	assert_int_equal(st.reclaimed + st.held, 0);
+	snapshot();
+	assert_refused(mem_send_continue(&NW, h, 0, desc + 4096, 4096), FFA_INVALID_PARAMETERS);
+	assert_empty();
+}
+
 /* Every table is bounded: full is NO_MEMORY, and nothing leaks. */
 static void tables_full(void **state)
 {
@@ -1484,6 +1591,8 @@ int main(void)
 		cmocka_unit_test_setup(hypervisor_retrieve, setup),
 		cmocka_unit_test_setup(versions, setup),
 		cmocka_unit_test_setup(stopped_borrower, setup),
+		cmocka_unit_test_setup(stopped_sender, setup),
+		cmocka_unit_test_setup(stopped_sender_fragments, setup),
 		cmocka_unit_test_setup(tables_full, setup),
 		cmocka_unit_test_setup(property, setup),
 	};

@@ -16,7 +16,7 @@
 #define ALL_PROPS                                                                      \
 	(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ_SEND | FFA_PROP_INDIRECT_MSG | \
 	 FFA_PROP_NOTIFICATIONS | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV |       \
-	 FFA_PROP_DIRECT_REQ2_SEND)
+	 FFA_PROP_DIRECT_REQ2_SEND | FFA_PROP_VM_CREATED | FFA_PROP_VM_DESTROYED)
 
 #define SENTINEL 0xA5U
 
@@ -123,7 +123,7 @@ static void props_v1_0(void **state)
 static void props_v1_1(void **state)
 {
 	(void)state;
-	assert_int_equal(ffa_partition_props_for(ALL_PROPS, FFA_VERSION_1_1), 0x10F);
+	assert_int_equal(ffa_partition_props_for(ALL_PROPS, FFA_VERSION_1_1), 0x1CF);
 	assert_int_equal(
 		ffa_partition_props_for(FFA_PROP_AARCH64 | FFA_PROP_NOTIFICATIONS, FFA_VERSION_1_1),
 		FFA_PROP_AARCH64 | FFA_PROP_NOTIFICATIONS);
@@ -135,7 +135,7 @@ static void props_v1_1(void **state)
 static void props_v1_2(void **state)
 {
 	(void)state;
-	assert_int_equal(ffa_partition_props_for(ALL_PROPS, FFA_VERSION_1_2), 0x70F);
+	assert_int_equal(ffa_partition_props_for(ALL_PROPS, FFA_VERSION_1_2), 0x7CF);
 	assert_int_equal(ffa_partition_props_for(0xFFFFFFFFU, FFA_VERSION_1_2), 0xFFFFFFFFU);
 	assert_int_equal(ffa_partition_props_for(0, FFA_VERSION_1_2), 0);
 }
@@ -273,7 +273,7 @@ static void write_v1_1_with_uuid(void **state)
 
 	memset(buf, SENTINEL, sizeof(buf));
 	assert_int_equal(ffa_partition_info_write(parts, 3, FFA_VERSION_1_1, true, buf, 72), 72);
-	expect_desc(want, 24, 0x8001, 4, 0x10F, parts[0].uuid);
+	expect_desc(want, 24, 0x8001, 4, 0x1CF, parts[0].uuid);
 	expect_desc(want + 24, 24, 0x8002, 1, 0x101, parts[1].uuid);
 	expect_desc(want + 48, 24, 0x8002, 1, 0x101, parts[2].uuid);
 	assert_memory_equal(buf, want, sizeof(want));
@@ -283,7 +283,7 @@ static void write_v1_1_with_uuid(void **state)
 	assert_int_equal(buf[1], 0x80);
 	assert_int_equal(buf[2], 0x04);
 	assert_int_equal(buf[3], 0x00);
-	assert_int_equal(buf[4], 0x0F);
+	assert_int_equal(buf[4], 0xCF);
 	assert_int_equal(buf[5], 0x01);
 	assert_int_equal(buf[8], 0x44);
 	assert_int_equal(buf[11], 0x11);
@@ -314,7 +314,7 @@ static void write_v1_1_without_uuid(void **state)
 		memset(buf, SENTINEL, sizeof(buf));
 		assert_int_equal(ffa_partition_info_write(parts, 2, versions[v], false, buf, 48),
 				 48);
-		expect_desc(want, 24, 0x8001, 4, v == 0 ? 0x10FU : 0x70FU, NULL);
+		expect_desc(want, 24, 0x8001, 4, v == 0 ? 0x1CFU : 0x7CFU, NULL);
 		expect_desc(want + 24, 24, 0x8002, 1, 0x101, NULL);
 		assert_memory_equal(buf, want, sizeof(want));
 		assert_untouched(buf, 48, sizeof(buf));
@@ -409,7 +409,7 @@ static void regs_three(void **state)
 	assert_int_equal(r.x[1], 0);
 	assert_int_equal(r.x[2], (uint64_t)24 << 48 | (uint64_t)2 << 16 | 2);
 	/* Literal values: id | ec << 16 | props << 32 (full v1.2 set). */
-	assert_int_equal(r.x[3], 0x0000070F00048001ULL);
+	assert_int_equal(r.x[3], 0x000007CF00048001ULL);
 	assert_int_equal(r.x[4], 0x5566778811223344ULL);
 	assert_int_equal(r.x[5], 0xDDEEFF0099AABBCCULL);
 	assert_int_equal(r.x[6], 0x0000010100018002ULL);

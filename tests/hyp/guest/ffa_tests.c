@@ -26,6 +26,7 @@
 #define NOBODY 0x8009U
 #define PSCI_CPU_ON64 0xC4000003U
 #define PROPS_V1_2 0x70FU /* messaging 0x607, notifications, AArch64 */
+#define PROPS_VM_AVAIL 0xC0U /* VM created and destroyed messages (sp-mp subscribes) */
 #define RAM_IPA 0x40000000UL
 #define RAM_SIZE 0x01000000UL
 #define WINDOW (1ULL << 38)
@@ -204,7 +205,8 @@ static void partition_info(void)
 
 	expect("ffa.info.count", (int64_t)(err(&v) == 0 ? v.x[2] | v.x[3] << 32 : 0),
 	       2 | 24ULL << 32);
-	bool good = le32(rx) == (SP_MP | 2U << 16) && le32(rx + 4) == PROPS_V1_2 &&
+	bool good = le32(rx) == (SP_MP | 2U << 16) &&
+		    le32(rx + 4) == (PROPS_V1_2 | PROPS_VM_AVAIL) &&
 		    memcmp(rx + 8, uuid_mp, 16) == 0 && le32(rx + 24) == (SP_UP | 1U << 16) &&
 		    le32(rx + 28) == PROPS_V1_2 && memcmp(rx + 32, uuid_up, 16) == 0;
 	expect("ffa.info.descriptors", good, true);
@@ -227,9 +229,34 @@ static void partition_info(void)
 	smccc_checked_call(&g, guest_hvc18, OWNER, &stats[vcpu()]);
 	expect("ffa.info_regs",
 	       (uint32_t)g.x[0] == FFA_SUCCESS_64 && (g.x[2] & 0xFFFF) == 1 &&
-		       (uint32_t)g.x[3] == (SP_MP | 2U << 16) && g.x[3] >> 32 == PROPS_V1_2 &&
+		       (uint32_t)g.x[3] == (SP_MP | 2U << 16) &&
+		       g.x[3] >> 32 == (PROPS_V1_2 | PROPS_VM_AVAIL) &&
 		       (uint32_t)g.x[6] == (SP_UP | 1U << 16) &&
 		       g.x[4] == ((uint64_t)uuid_mp[1] << 32 | uuid_mp[0]),
+	       true);
+}
+
+/*
+ * VM availability: sp-mp subscribes; tzvisor, the hypervisor (ID 0), told
+ * it of both normal VMs at boot (handle = VM ID); sp-up subscribes to
+ * nothing; guests cannot send these messages.
+ */
+static void vm_availability(void)
+{
+	struct ffa_value v = sp_cmd(SP_MP, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+
+	expect("ffa.vm_avail.created",
+	       ok(&v) && v.x[4] == 1 && (uint32_t)v.x[5] == 2 && v.x[6] == 0, true);
+	v = sp_cmd(SP_UP, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("ffa.vm_avail.only_subscribers", ok(&v) && v.x[4] == 0 && v.x[5] == 0, true);
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(self, SP_MP),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("ffa.vm_avail.guest_cannot_send", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, SP_MP),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("ffa.vm_avail.guest_cannot_be_hypervisor", err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SP_MP, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("ffa.vm_avail.refusals_delivered_nothing", ok(&v) && v.x[4] == 1 && v.x[5] == 2,
 	       true);
 }
 
@@ -284,6 +311,18 @@ static void direct(void)
 	       true);
 	v = sp_cmd(SP_UP, TEST_CMD_YIELD, 0, 0, 0, 0);
 	expect("ffa.direct.yield", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	/* A timeout (3 ms): the partition is not run again before it has passed (< 2 s). */
+	v = sp_cmd(SP_UP, TEST_CMD_YIELD, 3000000, 0, 0, 0);
+	expect("ffa.direct.yield_timeout",
+	       ok(&v) && v.x[4] == FFA_SUCCESS_32 && v.x[5] >= 3000 && v.x[5] < 2000000 &&
+		       v.x[6] == 0,
+	       true);
+	/* w1 MBZ: refused at once, nothing waited. */
+	v = sp_cmd(SP_UP, TEST_CMD_YIELD, 3000000, 0, 1, 0);
+	expect("ffa.bad.yield_w1",
+	       ok(&v) && v.x[4] == FFA_ERROR_32 && v.x[6] == (uint32_t)FFA_INVALID_PARAMETERS &&
+		       v.x[5] < 3000,
+	       true);
 	/* Hostile requests: nothing reaches a partition. */
 	v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(2, SP_MP), 0, TEST_CMD_ECHO, 0, 0);
 	expect("ffa.direct.spoofed_sender", err(&v), FFA_INVALID_PARAMETERS);
@@ -451,6 +490,8 @@ static void indirect(void)
 }
 
 /* --- memory ------------------------------------------------------------------------------- */
+
+static void stopped_lender(const char *pfx, bool forwarded);
 
 static uint64_t page_ipa(unsigned int i)
 {
@@ -782,6 +823,7 @@ void suite_ffa(void)
 	discovery();
 	buffers();
 	partition_info();
+	vm_availability();
 	direct();
 	two_vcpus();
 	indirect();
@@ -791,6 +833,7 @@ void suite_ffa(void)
 	mem_fragments();
 	mem_hostile();
 	notifications();
+	stopped_lender("ffa", false);
 	struct smccc_check_stats all;
 	smccc_check_sum(stats, 8, &all);
 	gprintf("SMCCC checks: %llu calls, %llu broke a rule (first: fid 0x%x answer 0x%x x%u = "
@@ -801,13 +844,26 @@ void suite_ffa(void)
 }
 
 /*
- * VM "lender": lends a page of its own to a partition, then touches it. Its
- * stage 2 no longer maps the page: tzvisor must stop it (the scenario checks
- * tzvisor's line), and this function must not return.
+ * VM "lender" (both configurations; the partitions' IDs are the same): once
+ * VM 1 says it is done with the partitions (its notification 0), lends a
+ * page to SP_UP (not retrieved) and shares another with SP_MP, which
+ * retrieves it; tells VM 1 the handles and where SP_MP sees the page (an
+ * indirect message), then touches the lent page. Its stage 2 no longer maps
+ * it (or, with `reset`, asks for SYSTEM_RESET, which tzvisor must turn
+ * into a stop: a partition holds its memory): tzvisor must stop it (the
+ * scenario checks tzvisor's lines), reclaim
+ * the lend for it and leave the share with SP_MP until it relinquishes
+ * (stopped_lender checks that from VM 1). This function must not return.
  */
-void suite_ffa_lender(void)
+#define CLIENT_VM 1U
+#define LENDER_VM 3U
+#define LENDER_WORD 0x1E4D1E4D00C0FFEEULL
+
+void suite_ffa_lender(bool reset)
 {
-	struct mb_range r = {page_ipa(0), 1};
+	struct mb_range r0 = {page_ipa(0), 1}, r1 = {page_ipa(1), 1};
+	uint64_t *p1 = (uint64_t *)(void *)pages[1];
+	bool go = false;
 
 	pages[0][0] = 1;
 	struct ffa_value v = call(FFA_VERSION_32, FFA_VERSION_1_2, 0, 0, 0, 0);
@@ -816,11 +872,121 @@ void suite_ffa_lender(void)
 	self = (uint16_t)v.x[2];
 	v = call(FFA_RXTX_MAP_64, (uintptr_t)tx, (uintptr_t)rx, 1, 0, 0);
 	expect("lender.rxtx_map", err(&v), 0);
-	v = give(FFA_MEM_LEND_64, self, SP_UP, MB_RW, 0, &r, 1);
+	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(CLIENT_VM, self), 0, 1, 0, 0);
+	expect("lender.bind_client", err(&v), 0);
+	for (uint64_t t0 = counter(); !go && counter() - t0 < frequency() * 40;) {
+		v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_VM, 0, 0, 0);
+		go = err(&v) == 0 && (v.x[4] & 1) != 0;
+	}
+	expect("lender.client_ready", go, true);
+	v = give(FFA_MEM_LEND_64, self, SP_UP, MB_RW, 0, &r0, 1);
 	expect("lender.lend", err(&v), 0);
+	uint64_t h_lend = handle(&v);
+	p1[0] = LENDER_WORD;
+	v = give(FFA_MEM_SHARE_64, self, SP_MP, MB_RW, 0, &r1, 1);
+	expect("lender.share", err(&v), 0);
+	uint64_t h_share = handle(&v);
+	v = retrieve(SP_MP, h_share, MB_RW, 0);
+	expect("lender.share_retrieved", ok(&v) && (uint32_t)v.x[4] == FFA_MEM_RETRIEVE_RESP_32,
+	       true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
+	uint64_t words[3] = {h_lend, h_share, v.x[4]};
+	struct ffa_msg_header *h = (struct ffa_msg_header *)(void *)tx;
+	memset(h, 0, sizeof(*h));
+	h->offset = sizeof(*h);
+	h->sender = self;
+	h->receiver = CLIENT_VM;
+	h->size = sizeof(words);
+	memcpy(tx + sizeof(*h), words, sizeof(words));
+	for (unsigned int i = 0; i < 100000; i++) {
+		v = call(FFA_MSG_SEND2_32, 0, 0, 0, 0, 0);
+		if (err(&v) != FFA_BUSY) {
+			break;
+		}
+	}
+	expect("lender.told_client", err(&v), 0);
+	if (reset) {
+		/* Its images would be reloaded over what sp-mp holds: tzvisor stops it instead. */
+		gprintf("lender: SYSTEM_RESET while sp-mp holds its page: tzvisor must stop it\n");
+		hvc(0x84000009U, 0, 0, 0);
+		expect("lender.reset_refused", false, true); /* not reached */
+	}
 	gprintf("lender: reading the page it lent (IPA 0x%llx): tzvisor must stop this VM\n",
 		(unsigned long long)page_ipa(0));
 	(void)*(volatile uint8_t *)pages[0];
+}
+
+/*
+ * VM 1's side: it is done with the partitions; the lender gives, tells it
+ * what, and is stopped. Then: its lend is reclaimed for it (SP_UP cannot
+ * retrieve it), SP_MP keeps the shared page (still reads the lender's
+ * word), nobody else may take or reclaim it (emulated: the orphan refuses
+ * new retrieves with INVALID_PARAMETERS; forwarded: the SPMC says DENIED to
+ * a second retrieve), and when SP_MP relinquishes it, it is reclaimed for
+ * the stopped lender (the handle is gone).
+ */
+static void stopped_lender(const char *pfx, bool forwarded)
+{
+	char name[64];
+	struct ffa_value v;
+	const volatile struct ffa_msg_header *mh =
+		(const volatile struct ffa_msg_header *)(const volatile void *)rx;
+	uint64_t t0 = counter(), limit = frequency() * 40;
+	uint64_t words[3] = {0};
+	bool told = false, stopped = false;
+
+#define SL_NAME(n) (fmt_snprintf(name, sizeof(name), "%s.stopped_lender." n, pfx), name)
+	/* The partition that subscribes to VM availability messages: sp3, or sp-mp. */
+	uint16_t subscriber = forwarded ? 0x8003U : SP_MP;
+	v = sp_cmd(subscriber, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
+	expect(SL_NAME("vm_available_before"), ok(&v) && v.x[4] == 1, true);
+	do {
+		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, LENDER_VM), 0, 1, 0, 0);
+	} while (err(&v) != 0 && counter() - t0 < limit);
+	expect(SL_NAME("ready_set"), err(&v), 0);
+	while (!told && counter() - t0 < limit) {
+		told = mh->sender == LENDER_VM && mh->receiver == self && mh->size == sizeof(words);
+	}
+	expect(SL_NAME("message"), told, true);
+	memcpy(words, rx + mh->offset, sizeof(words));
+	v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+	expect(SL_NAME("release"), err(&v), 0);
+	/* Its messages are refused with ABORTED once it is stopped (at most one gets through). */
+	while (!stopped && counter() - t0 < limit) {
+		v = send2(self, LENDER_VM, 8, 0, 0);
+		stopped = err(&v) == FFA_ABORTED;
+	}
+	expect(SL_NAME("stopped"), stopped, true);
+	uint64_t as_lender = LENDER_VM | (uint64_t)MB_RW << 16;
+	const uint64_t invalid = FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_INVALID_PARAMETERS << 32;
+	/*
+	 * The subscriber was told by the hypervisor (forwarded: before this VM saw
+	 * ABORTED; emulated: before its next request); forwarded, VM 2 may be gone too.
+	 */
+	v = sp_cmd(subscriber, TEST_CMD_VM_AVAIL, LENDER_VM, 0, 0, 0);
+	expect(SL_NAME("vm_destroyed_message"),
+	       ok(&v) && v.x[4] == 0 && v.x[6] == 0 &&
+		       (forwarded ? v.x[5] >> 32 >= 1 && (uint32_t)v.x[5] == 3
+				  : v.x[5] == (2 | 1ULL << 32) && v.x[7] == LENDER_VM),
+	       true);
+	v = sp_cmd(SP_UP, TEST_CMD_MEM_RETRIEVE, words[0], as_lender, 0, 0);
+	expect(SL_NAME("lend_reclaimed"), ok(&v) && v.x[4] == invalid, true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_READ, words[2], 0, 0, 0);
+	expect(SL_NAME("borrower_keeps_share"), ok(&v) && v.x[4] == LENDER_WORD, true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_RETRIEVE, words[1], as_lender, 0, 0);
+	expect(SL_NAME("no_new_retrieve"),
+	       ok(&v) && v.x[4] == (forwarded ? FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_DENIED << 32
+					      : invalid),
+	       true);
+	v = reclaim(words[1], 0);
+	expect(SL_NAME("not_anybody_elses"), err(&v), FFA_INVALID_PARAMETERS);
+	v = reclaim(words[0], 0);
+	expect(SL_NAME("not_anybody_elses_lend"), err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_RELINQUISH, words[1], 0, 0, 0);
+	expect(SL_NAME("last_relinquish"), ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	v = sp_cmd(SP_MP, TEST_CMD_MEM_RETRIEVE, words[1], as_lender, 0, 0);
+	expect(SL_NAME("share_reclaimed"), ok(&v) && v.x[4] == invalid, true);
+#undef SL_NAME
 }
 
 /* --- forwarded to the real SPMC (bootargs "ffa-fwd"; scenario qemu.hyp.secure_ffa_fwd) --- */
@@ -874,6 +1040,27 @@ void suite_ffa_fwd(uint16_t id)
 	       true);
 	v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 	expect("fwd.info.rx_release", err(&v), 0);
+
+	/*
+	 * VM availability: sp3 subscribes (properties bits 6, 7); tzvisor, the hypervisor
+	 * (ID 0), told it of each of the three VMs at boot; sp1 subscribes to nothing.
+	 */
+	expect("fwd.vm_avail.subscriber_props", le32(rx + 52) & 0xC0U, 0xC0U);
+	v = sp_cmd(SEC_SP3, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("fwd.vm_avail.created",
+	       ok(&v) && v.x[4] == 1 && (uint32_t)v.x[5] == 3 && v.x[6] == 0, true);
+	v = sp_cmd(SEC_SP1, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("fwd.vm_avail.only_subscribers", ok(&v) && v.x[4] == 0 && v.x[5] == 0, true);
+	/* A guest may not send them, not even as the hypervisor: nothing reaches sp3. */
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(self, SEC_SP3),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("fwd.vm_avail.guest_cannot_send", err(&v), FFA_INVALID_PARAMETERS);
+	v = call(FFA_MSG_SEND_DIRECT_REQ_32, FFA_MSG_ENDPOINTS(0, SEC_SP3),
+		 FFA_FWK_MSG_BIT | FFA_FWK_MSG_VM_DESTROYED_REQ, 0, 0, self);
+	expect("fwd.vm_avail.guest_cannot_be_hypervisor", err(&v), FFA_INVALID_PARAMETERS);
+	v = sp_cmd(SEC_SP3, TEST_CMD_VM_AVAIL, self, 0, 0, 0);
+	expect("fwd.vm_avail.refusals_delivered_nothing",
+	       ok(&v) && v.x[4] == 1 && (uint32_t)v.x[5] == 3, true);
 
 	/* Direct messages: answered by the secure partitions, which see this VM's ID. */
 	v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, SEC_SP1), 0, TEST_CMD_ECHO,
@@ -1152,19 +1339,60 @@ void suite_ffa_fwd(uint16_t id)
 		       true);
 		v = call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_SPM, 0, 0, 0);
 		expect("fwd.indirect.rx_full_notification", (int64_t)v.x[6], FFA_NOTIF_FWK_RX_FULL);
-		/* A second one while this RX buffer is full: tzvisor holds it until the release. */
+		/*
+		 * A second one while this RX buffer is full: BUSY, for this VM only (its own
+		 * RX state at the SPMC); sp2 to VM 3 (the lender, waiting) goes through.
+		 */
 		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE02, 0, 0);
-		expect("fwd.indirect.second_accepted", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
-		wait_sri();
+		expect("fwd.indirect.busy_while_rx_full",
+		       ok(&v) && v.x[4] == FFA_ERROR_32 && v.x[5] == (uint32_t)FFA_BUSY, true);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, 3, 0x3333, 0, 0);
+		expect("fwd.indirect.other_vm_not_blocked", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
 		memcpy(&word, rx + mh->offset, sizeof(word));
-		expect("fwd.indirect.held_while_rx_full", word, 0xC0FFEE);
+		expect("fwd.indirect.rx_untouched_while_full", word, 0xC0FFEE);
 		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 		expect("fwd.indirect.release", err(&v), 0);
-		memcpy(&word, rx + mh->offset, sizeof(word));
-		expect("fwd.indirect.delivered_at_release", word, 0xC0FFEE02);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_twice", err(&v), FFA_DENIED);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE02, 0, 0);
+		expect("fwd.indirect.accepted_after_release", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
 		expect("fwd.indirect.sri_again", wait_sri(), true);
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.delivered_after_release", word, 0xC0FFEE02);
+		/*
+		 * Its RX buffer full of something else (discovery, not released): the next
+		 * message from sp2 is accepted and held by tzvisor until this VM releases.
+		 */
 		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
 		expect("fwd.indirect.release_again", err(&v), 0);
+		v = call(FFA_PARTITION_INFO_GET_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.rx_filled_by_discovery", err(&v), 0);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE03, 0, 0);
+		expect("fwd.indirect.accepted_while_rx_busy", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
+		wait_sri();
+		expect("fwd.indirect.held_while_rx_busy", (uint16_t)le32(rx) == SEC_SP1, true);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE04, 0, 0);
+		expect("fwd.indirect.busy_while_held",
+		       ok(&v) && v.x[4] == FFA_ERROR_32 && v.x[5] == (uint32_t)FFA_BUSY, true);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_discovery", err(&v), 0);
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.held_delivered_at_release",
+		       mh->sender == SEC_SP2 && mh->receiver == self && word == 0xC0FFEE03, true);
+		expect("fwd.indirect.sri_for_held", wait_sri(), true);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_held", err(&v), 0);
+		v = sp_cmd(SEC_SP2, TEST_CMD_SEND_MSG, self, 0xC0FFEE05, 0, 0);
+		expect("fwd.indirect.accepted_after_held", ok(&v) && v.x[4] == FFA_SUCCESS_32,
+		       true);
+		wait_sri();
+		memcpy(&word, rx + mh->offset, sizeof(word));
+		expect("fwd.indirect.delivered_after_held", word, 0xC0FFEE05);
+		v = call(FFA_RX_RELEASE_32, 0, 0, 0, 0, 0);
+		expect("fwd.indirect.release_last", err(&v), 0);
 		/* sp2 asks to be signaled: the SRI preempted it, this VM resumed it with FFA_RUN.
 		 */
 		expect("fwd.run_after_interrupt", resumed[vcpu()] > 0, true);
@@ -1175,6 +1403,9 @@ void suite_ffa_fwd(uint16_t id)
 	expect("fwd.indirect.no_such_partition", err(&v), FFA_INVALID_PARAMETERS);
 	v = send2(self, SEC_SP2, 8, 0, (uint32_t)self << 16);
 	expect("fwd.indirect.w1_mbz", err(&v), FFA_INVALID_PARAMETERS);
+	if (id == 1) {
+		stopped_lender("fwd", true);
+	}
 
 	struct smccc_check_stats all;
 	smccc_check_sum(stats, 8, &all);

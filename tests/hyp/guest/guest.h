@@ -23,7 +23,7 @@ __attribute__((noreturn)) void power_off(void);
 void suite_gic(void);
 /* ffa_tests.c: FF-A under the emulated SPMC; the lender that touches what it lent. */
 void suite_ffa(void);
-void suite_ffa_lender(void);
+void suite_ffa_lender(bool reset);
 /* FF-A forwarded to the real SPMC (SECURE=1): this VM's endpoint ID is `id`. */
 void suite_ffa_fwd(uint16_t id);
 /* bench/hyp_bench_guest.c: FF-A round trips (bootargs bench-ffa, bench-fwd). */

@@ -10,6 +10,7 @@
  *            SYSTEM_RESET, and after the restart SYSTEM_OFF
  *   ffa      FF-A under the emulated SPMC (ffa_tests.c); then SYSTEM_OFF
  *   ffa-lender  lends a page to a partition VM and touches it: must be stopped
+ *   ffa-lender-reset  the same, but asks for SYSTEM_RESET: must be stopped too
  *   ffa-fwd1, ffa-fwd2  FF-A forwarded to the real SPMC as VM 1 or 2; then SYSTEM_OFF
  *   mmio     (hostile) reads an IPA outside its memory and devices
  *   devbad   (hostile) a 64-bit read of its UART, which the device refuses
@@ -341,7 +342,9 @@ void guest_main(uintptr_t dtb)
 		suite_ffa_fwd(2);
 		power_off();
 	} else if (arg_is(args, "ffa-lender")) {
-		suite_ffa_lender();
+		suite_ffa_lender(false);
+	} else if (arg_is(args, "ffa-lender-reset")) {
+		suite_ffa_lender(true);
 	} else if (arg_is(args, "gic")) {
 		suite_gic();
 		suite_virtio_hostile();

@@ -123,6 +123,8 @@ struct mffa {
 	uint32_t uuid[20];
 	int64_t messaging;
 	bool notifications;
+	int vm_avail_cells; /* vm-availability-messages: 0 leaves it out, else its size in cells */
+	uint32_t vm_avail;
 };
 
 /* Test VMs leave the fields after the ones they set zero (no ffa-partition node). */
@@ -191,6 +193,12 @@ static size_t make_manifest(const char *compat, const struct mvm *list, unsigned
 			}
 			if (f->notifications) {
 				assert_int_equal(fdt_property(blob, "notification-support", "", 0),
+						 0);
+			}
+			if (f->vm_avail_cells > 0) {
+				fdt32_t c[2] = {cpu_to_fdt32(f->vm_avail), 0};
+				assert_int_equal(fdt_property(blob, "vm-availability-messages", c,
+							      4 * f->vm_avail_cells),
 						 0);
 			}
 			assert_int_equal(fdt_end_node(blob), 0);
@@ -314,6 +322,12 @@ static void test_manifest_ffa_partition(void **state)
 	assert_int_equal(cfg[1].ffa.uuid[1][3], 8);
 	assert_int_equal(cfg[1].ffa.messaging, 0x607);
 	assert_true(cfg[1].ffa.notifications);
+	assert_int_equal(cfg[1].ffa.vm_availability, 0); /* not subscribed unless it says so */
+	static const struct mffa sub = {0x8001, 4, {1, 2, 3, 4}, 0x607, false, 1, 3};
+	struct mvm vs[1] = {{"sp", 1, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &sub}};
+	n = make_manifest(compat, vs, 1);
+	assert_int_equal(manifest_parse(blob, n, cfg, &count, where, sizeof(where)), MANIFEST_OK);
+	assert_int_equal(cfg[0].ffa.vm_availability, 3);
 
 	static const struct mffa bad[] = {
 		{-1, 4, {1, 2, 3, 4}, 3, false}, /* no ID */
@@ -327,6 +341,8 @@ static void test_manifest_ffa_partition(void **state)
 		{0x8001, 4, {0, 0, 0, 0}, 3, false}, /* the nil UUID */
 		{0x8001, 4, {1, 2, 3, 4}, -1, false}, /* no messaging method */
 		{0x8001, 4, {1, 2, 3, 4}, 0x808, false}, /* bits the binding does not have */
+		{0x8001, 4, {1, 2, 3, 4}, 3, false, 1, 4}, /* VM availability: bits 0-1 only */
+		{0x8001, 4, {1, 2, 3, 4}, 3, false, 2, 1}, /* ... one cell */
 	};
 	static const char *const bad_where[] = {
 		"/vm@1/ffa-partition/id",
@@ -340,6 +356,8 @@ static void test_manifest_ffa_partition(void **state)
 		"/vm@1/ffa-partition/uuid",
 		"/vm@1/ffa-partition/messaging-method",
 		"/vm@1/ffa-partition/messaging-method",
+		"/vm@1/ffa-partition/vm-availability-messages",
+		"/vm@1/ffa-partition/vm-availability-messages",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct mvm b = {"sp", 1, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &bad[i]};

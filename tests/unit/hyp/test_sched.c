@@ -77,6 +77,41 @@ static void test_blocked_off_and_stopped_skipped(void **state)
 	assert_ptr_equal(sched_pick(1), &a.vcpus[1]);
 }
 
+/* A partition vCPU that yielded with a timeout (VCPU_FFA_YIELDED) is not picked until it runs. */
+static void test_yielded_not_picked(void **state)
+{
+	(void)state;
+	/* CPU 2: a's vCPU 2 only. */
+	a.vcpus[2].ffa.wait = VCPU_FFA_YIELDED;
+	assert_false(sched_runnable(&a.vcpus[2]));
+	assert_null(sched_pick(2));
+	assert_int_equal(sched_runnable_count(2), 0);
+	a.vcpus[2].ffa.wait = VCPU_FFA_RUNNING;
+	assert_ptr_equal(sched_pick(2), &a.vcpus[2]);
+}
+
+/* FFA_YIELD's timeout in counter ticks: rounded up, exact, saturating, never overflowing. */
+static void test_ns_to_ticks(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_ns_to_ticks(0, 62500000), 0);
+	assert_int_equal(sched_ns_to_ticks(1, 62500000), 1); /* 0.0625 tick: rounded up */
+	assert_int_equal(sched_ns_to_ticks(16, 62500000), 1);
+	assert_int_equal(sched_ns_to_ticks(17, 62500000), 2);
+	assert_int_equal(sched_ns_to_ticks(2000000, 62500000), 125000); /* 2 ms */
+	assert_int_equal(sched_ns_to_ticks(2000000, 1000000000), 2000000); /* icount: 1 GHz */
+	assert_int_equal(sched_ns_to_ticks(3000000001ULL, 1000000000), 3000000001ULL);
+	assert_int_equal(sched_ns_to_ticks(1000000000ULL * 1000, 62500000), 62500000ULL * 1000);
+	/* The largest timeout FFA_YIELD can carry: no wrap-around to a short wait. */
+	assert_true(sched_ns_to_ticks(UINT64_MAX, 62500000) ==
+		    UINT64_MAX / 1000000000ULL * 62500000ULL +
+			    (UINT64_MAX % 1000000000ULL * 62500000ULL + 999999999ULL) /
+				    1000000000ULL);
+	assert_true(sched_ns_to_ticks(UINT64_MAX, UINT64_MAX) == UINT64_MAX);
+	assert_true(sched_ns_to_ticks(1000000000ULL * 4, UINT64_MAX / 2) == UINT64_MAX);
+	assert_int_equal(sched_ns_to_ticks(12345, 0), 0);
+}
+
 static void test_more_vcpus_than_cpus_all_get_turns(void **state)
 {
 	(void)state;
@@ -104,6 +139,8 @@ int main(void)
 		cmocka_unit_test_setup(test_round_robin, setup),
 		cmocka_unit_test_setup(test_blocked_off_and_stopped_skipped, setup),
 		cmocka_unit_test_setup(test_more_vcpus_than_cpus_all_get_turns, setup),
+		cmocka_unit_test_setup(test_yielded_not_picked, setup),
+		cmocka_unit_test(test_ns_to_ticks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
