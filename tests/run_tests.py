@@ -655,6 +655,29 @@ def run_style(root):
         record("FAIL", "style.clang-format", "needs 'make format': " + " ".join(bad[:10]))
 
 
+def run_test_cmd_numbers(root):
+    """The test partition's command numbers (partitions/test_sp/test_cmd.h) are unique.
+
+    Two branches once gave the same number to two commands, and each test of
+    one then ran the other; the compiler does not see it when the two are
+    handled in different switches.
+    """
+    name = "style.test_cmd_numbers"
+    seen, clash = {}, []
+    with open(os.path.join(root, "partitions/test_sp/test_cmd.h"), encoding="utf-8") as f:
+        for m in re.finditer(r"^#define (TEST_CMD_\w+) (\d+)U?$", f.read(), re.M):
+            n = int(m.group(2))
+            if n in seen:
+                clash.append("%s = %s = %d" % (seen[n], m.group(1), n))
+            seen[n] = m.group(1)
+    if not seen:
+        record("FAIL", name, "no TEST_CMD_ numbers found")
+    elif clash:
+        record("FAIL", name, "; ".join(clash))
+    else:
+        record("PASS", name)
+
+
 def run_cppcheck(root, build):
     """Static analysis of the firmware sources (warnings, portability, performance)."""
     cmd = ["cppcheck", "--quiet", "--enable=warning,portability,performance", "--std=c11",
@@ -786,6 +809,7 @@ def main():
                                                                       args.hyp_linux_timeout))
     if not args.only_linux:
         run_style(root)
+        run_test_cmd_numbers(root)
         run_cppcheck(root, os.path.abspath(args.build))
 
     with open(os.path.join(args.build, "test-report.txt"), "w") as f:

@@ -153,7 +153,7 @@
  * created" messages | "VM destroyed" messages << 32, x6 = the last one's
  * sender, x7 = its VM handle (w3 | w4 << 32).
  */
-#define TEST_CMD_VM_AVAIL 51U
+#define TEST_CMD_VM_AVAIL 54U
 #define TEST_WHERE_RANGES 4U
 #define TEST_MEM_KEEP_MAPPING (1U << 31)
 

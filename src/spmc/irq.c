@@ -148,7 +148,7 @@ struct irq_cpu {
 	bool pmr_saved; /* the normal world's priority mask is in pmr_nwd */
 	uint8_t pmr_nwd, pmr_now;
 	struct vcpu *me_vcpu; /* asked for a managed exit (this CPU's chain) */
-	bool me_rearmed;      /* its bound passed once and was armed again */
+	bool me_rearmed; /* its bound passed once and was armed again */
 };
 
 static struct irq_cpu irq_cpus[MAX_CPUS];
