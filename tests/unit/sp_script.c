@@ -472,3 +472,29 @@ struct ffa_value nwd_req64(ffa_id_t receiver)
 	return CALL(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(0, receiver), 0, 0x33, 0x44, 0x55,
 		    0x66, 0x77);
 }
+
+int64_t hf(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	uint64_t x[4] = {id, a1, a2, a3};
+	return irq_hf_call(v, x);
+}
+
+struct arch_exit hf_hvc(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2)
+{
+	return hvc(v, CALL(id, a1, a2));
+}
+
+bool vi(void)
+{
+	return (trace[trace_len - 1].hcr & HCR_VI) != 0;
+}
+
+bool vf(void)
+{
+	return (trace[trace_len - 1].hcr & HCR_VF) != 0;
+}
+
+struct arch_exit answer_nwd(struct vcpu *v)
+{
+	return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(v->sp->id, 0), 0, 0x33));
+}

@@ -112,4 +112,14 @@ void init_partition(struct partition *sp, ffa_id_t id, uint32_t msg, unsigned in
 int setup(void **state);
 struct ffa_value nwd_req64(ffa_id_t receiver);
 
+/* Interrupts (host.irq, host.console_rx). */
+/* A paravirtual call made by v, as the run loop would make it; and the same from a script (HVC). */
+int64_t hf(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3);
+struct arch_exit hf_hvc(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2);
+/* The last entry ran with a virtual IRQ / FIQ pending (HCR_EL2.VI / VF). */
+bool vi(void);
+bool vf(void);
+/* The answer to the normal world's request, after calls that left other values in x0-x7. */
+struct arch_exit answer_nwd(struct vcpu *v);
+
 #endif

@@ -58,22 +58,6 @@ static struct arch_exit uart_write(struct vcpu *v, uint64_t off, uint32_t val)
 	return uart(off, true, 3);
 }
 
-static struct arch_exit hf_hvc(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2)
-{
-	return hvc(v, CALL(id, a1, a2));
-}
-
-static int64_t hf(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	uint64_t x[4] = {id, a1, a2, a3};
-	return irq_hf_call(v, x);
-}
-
-static bool vi(void)
-{
-	return (trace[trace_len - 1].hcr & HCR_VI) != 0;
-}
-
 static void input(const char *s)
 {
 	size_t n = strlen(s);
@@ -89,11 +73,6 @@ static void assert_gic_clean(void)
 	assert_int_equal(fake_gic.dropped_not_acked, 0);
 	assert_int_equal(fake_gic.drops, fake_gic.acks);
 	assert_int_equal(fake_gic.deactivations, fake_gic.acks);
-}
-
-static struct arch_exit answer_nwd(struct vcpu *v)
-{
-	return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(v->sp->id, 0), 0, 0x33));
 }
 
 /*

@@ -56,19 +56,6 @@ static int setup_spis(void **state)
 	return 0;
 }
 
-/* A paravirtual call made by v, as the run loop would make it. */
-static int64_t hf(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	uint64_t x[4] = {id, a1, a2, a3};
-	return irq_hf_call(v, x);
-}
-
-/* The same from the script, as an HVC. */
-static struct arch_exit hf_hvc(struct vcpu *v, uint64_t id, uint64_t a1, uint64_t a2)
-{
-	return hvc(v, CALL(id, a1, a2));
-}
-
 /* A trapped access to CNTP_TVAL (op2 0), CNTP_CTL (1) or CNTP_CVAL (2) with register rt. */
 static struct arch_exit cntp(bool read, unsigned int op2, unsigned int rt)
 {
@@ -77,28 +64,12 @@ static struct arch_exit cntp(bool read, unsigned int op2, unsigned int rt)
 	return (struct arch_exit){.kind = EXIT_SYNC, .esr = esr};
 }
 
-static bool vi(void)
-{
-	return (trace[trace_len - 1].hcr & HCR_VI) != 0;
-}
-
-static bool vf(void)
-{
-	return (trace[trace_len - 1].hcr & HCR_VF) != 0;
-}
-
 /* What every test ends with: each acknowledged interrupt ended, nothing ended twice. */
 static void assert_gic_clean(void)
 {
 	assert_int_equal(fake_gic.bad_deactivations, 0);
 	assert_int_equal(fake_gic.dropped_not_acked, 0);
 	assert_int_equal(fake_gic.drops, fake_gic.acks);
-}
-
-/* The answer to the normal world's request, after calls that left other values in x0-x7. */
-static struct arch_exit answer_nwd(struct vcpu *v)
-{
-	return smc(v, CALL(FFA_MSG_SEND_DIRECT_RESP_64, FFA_MSG_ENDPOINTS(v->sp->id, 0), 0, 0x33));
 }
 
 /* The normal world's turn again, as spmc_serve does it. */
