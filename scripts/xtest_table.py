@@ -60,7 +60,7 @@ def main():
             ", ".join(odd) or "-"))
         for v in ("PASS", "FAIL", "SKIP"):
             total[v] += len(row[v])
-    print("| all | | %d | %d | %d | |" % (total["PASS"], total["FAIL"], total["SKIP"]))
+    print("| all (both suites) | | %d | %d | %d | |" % (total["PASS"], total["FAIL"], total["SKIP"]))
 
     if args.log:
         with open(args.log, encoding="utf-8", errors="replace") as f:
