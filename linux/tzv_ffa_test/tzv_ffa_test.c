@@ -576,11 +576,6 @@ static void t_notif_linux_to_sp(struct tzv_sp *sp1)
 	struct whoami w = {.sp = sp1};
 	int ret;
 
-	if (guest && !vm_sps) {
-		tzv_skip(name, "tzvisor does not pass the SPMC's pending-notification list "
-			       "(INFO_GET) on to a guest scheduler yet");
-		return;
-	}
 	if (!sp_notif_call(name, sp1, NOTIF_BIND, (u32)self_id << 16 | sp1->id, 0,
 			   BIT(NOTIF_ID_TO_SP)))
 		return;

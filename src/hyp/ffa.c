@@ -622,6 +622,7 @@ static struct ffa_value info_get(struct vm *vm, bool smc64)
 			shadow.from_sp.vcpu_pending[i] = (vm->ffa.fwd_pending_vcpus >> i) & 1U;
 		}
 		ffa_notif_info_add(&info, &shadow, vm->ffa.ep.id);
+		hyp_ffa_fwd_sched_info(vm, &info);
 	}
 	sl_unlock(&hyp_ffa.notif_lock);
 	return ffa_notif_info_result(&info, smc64);

@@ -51,9 +51,19 @@
  * its reset count << 32), w5 = its ID; the partition's framework response
  * (5 or 7, w3 = status) is logged. Guests cannot send framework messages.
  *
- * Memory sharing: ffa_fwd_mem.c. Not forwarded yet: partitions that
- * INFO_GET lists are not run by tzvisor (they see their notifications at
- * their next GET).
+ * Partitions with notifications pending (a VM's SET to one, FFA_MSG_SEND2
+ * to one) need cycles from the normal world's scheduler: the VM whose
+ * manifest says ffa-scheduler. Those the SPMC's INFO_GET lists are in that
+ * VM's next INFO_GET (once), it gets the SRI, and it may FFA_RUN a context
+ * listed, once per listing. tzvisor never lets it resume another vCPU's
+ * request: a context another vCPU was handed back (its FFA_RUN token), or
+ * any context while another vCPU's call that runs partitions is in flight
+ * (its answer may be such a token, not yet recorded), is BUSY; the listing
+ * stays and the scheduler gets the SRI again when another such call ends.
+ * Without a scheduler VM those partitions see their notifications at their
+ * next run (logged once).
+ *
+ * Memory sharing: ffa_fwd_mem.c.
  */
 #include <string.h>
 
@@ -154,14 +164,183 @@ bool hyp_ffa_fwd_probe(void)
 	return true;
 }
 
-static bool known_partition(ffa_id_t id)
+static void give_back(struct vcpu *v, const struct ffa_value *r);
+
+/* tzvisor refuses a call: the error is v's answer, nothing reached the SPMC. */
+static void refuse(struct vcpu *v, enum ffa_error e)
+{
+	struct ffa_value r = ffa_error_value(e);
+
+	hyp_ffa_answer(v, &r);
+}
+
+/* The index of partition `id`'s first descriptor, or -1. */
+static int desc_index(ffa_id_t id)
 {
 	for (unsigned int i = 0; i < hyp_ffa.ndescs; i++) {
 		if (hyp_ffa.descs[i].id == id) {
-			return true;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static bool known_partition(ffa_id_t id)
+{
+	return desc_index(id) >= 0;
+}
+
+/* --- the scheduler VM ---------------------------------------------------------------------- */
+
+/* What the SPMC's INFO_GET listed of one partition, for the scheduler VM. */
+struct sched_entry {
+	bool report_global, run_global; /* listed without contexts: any one may run */
+	uint32_t report_vcpus, run_vcpus; /* listed contexts */
+};
+
+/* Under hyp_ffa.notif_lock: */
+static struct sched_entry sched[FFA_PARTITION_INFO_MAX]; /* by hyp_ffa.descs index */
+static unsigned int running_calls; /* forwarded calls that run partitions, in flight */
+static bool resignal; /* the scheduler was told BUSY: SRI again when another call ends */
+
+static struct vm *scheduler; /* set once, at boot */
+static bool unscheduled_warned;
+
+/* A forwarded call that runs partitions starts: counted until running_end. */
+static void running_begin(void)
+{
+	sl_lock(&hyp_ffa.notif_lock);
+	running_calls++;
+	sl_unlock(&hyp_ffa.notif_lock);
+}
+
+/* ... and ended (its FFA_RUN token recorded): a scheduler told BUSY gets its SRI again. */
+static void running_end(void)
+{
+	sl_lock(&hyp_ffa.notif_lock);
+	running_calls--;
+	bool again = false;
+	for (unsigned int i = 0; resignal && i < hyp_ffa.ndescs; i++) {
+		sched[i].report_global |= sched[i].run_global;
+		sched[i].report_vcpus |= sched[i].run_vcpus;
+		again = again || sched[i].run_global || sched[i].run_vcpus != 0;
+	}
+	resignal = false; /* what ran meanwhile is not listed again */
+	sl_unlock(&hyp_ffa.notif_lock);
+	if (again) {
+		hyp_ffa_signal(scheduler, -1);
+	}
+}
+
+/* The SPMC listed partition `id` (globally, or contexts `vcpus`): the scheduler's to run. */
+static void listed_partition(ffa_id_t id, bool global, uint32_t vcpus)
+{
+	int i = desc_index(id);
+
+	if (i < 0) {
+		return; /* not one the SPMC reported at boot: nobody could run it */
+	}
+	if (scheduler == NULL) {
+		if (!unscheduled_warned) {
+			unscheduled_warned = true;
+			LOG_WARNING(
+				"FF-A: partition 0x%04x has notifications pending and no VM "
+				"schedules partitions (ffa-scheduler): it sees them at its next "
+				"run\n",
+				id);
+		}
+		return;
+	}
+	sl_lock(&hyp_ffa.notif_lock);
+	sched[i].report_global |= global;
+	sched[i].run_global |= global;
+	sched[i].report_vcpus |= vcpus;
+	sched[i].run_vcpus |= vcpus;
+	sl_unlock(&hyp_ffa.notif_lock);
+	/* A listed context's own vCPU of the scheduler, if it has one (its CPU runs it). */
+	int target = vcpus != 0 ? __builtin_ctz(vcpus) : -1;
+	hyp_ffa_signal(scheduler, target < (int)scheduler->vcpu_count ? target : -1);
+}
+
+void hyp_ffa_fwd_sched_info(const struct vm *vm, struct ffa_notif_info *info)
+{
+	if (vm != scheduler) {
+		return;
+	}
+	for (unsigned int i = 0; i < hyp_ffa.ndescs; i++) {
+		struct sched_entry *e = &sched[i];
+		if (!e->report_global && e->report_vcpus == 0) {
+			continue;
+		}
+		unsigned int n = hyp_ffa.descs[i].exec_ctx_count;
+		struct ffa_notif shadow = {
+			.enabled = true,
+			.vcpu_count = n < FFA_NOTIF_MAX_VCPUS ? n : FFA_NOTIF_MAX_VCPUS};
+		shadow.from_sp.pending = e->report_global ? 1U : 0U;
+		for (unsigned int k = 0; k < shadow.vcpu_count; k++) {
+			shadow.from_sp.vcpu_pending[k] = (e->report_vcpus >> k) & 1U;
+		}
+		ffa_notif_info_add(info, &shadow, hyp_ffa.descs[i].id);
+		/* Each listing once; what did not fit is in the next INFO_GET. */
+		e->report_global = e->report_global && !shadow.reported;
+		e->report_vcpus &= ~shadow.vcpu_reported;
+	}
+}
+
+/* Was context `target` handed back preempted to a vCPU other than `v` (its FFA_RUN token)? */
+static bool token_held(const struct vcpu *v, uint32_t target)
+{
+	for (unsigned int i = 0; i < vm_count; i++) {
+		for (unsigned int k = 0; k < vms[i].vcpu_count; k++) {
+			const struct vcpu *o = &vms[i].vcpus[k];
+			if (o != v &&
+			    __atomic_load_n(&o->ffa.fwd_run, __ATOMIC_RELAXED) == target) {
+				return true;
+			}
 		}
 	}
 	return false;
+}
+
+/*
+ * FFA_RUN from the scheduler VM for a context the SPMC listed: DENIED if not
+ * listed (or already run for this listing), BUSY as the header says.
+ */
+static void sched_run(struct vcpu *v, uint32_t target)
+{
+	int i = desc_index((ffa_id_t)(target >> 16));
+	unsigned int ctx = target & 0xFFFFU;
+
+	if (i < 0 || ctx >= hyp_ffa.descs[i].exec_ctx_count) {
+		refuse(v, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	struct sched_entry *e = &sched[i];
+	sl_lock(&hyp_ffa.notif_lock);
+	if (ctx >= 32 || (!e->run_global && ((e->run_vcpus >> ctx) & 1U) == 0)) {
+		sl_unlock(&hyp_ffa.notif_lock);
+		refuse(v, FFA_DENIED);
+		return;
+	}
+	if (running_calls != 0 || token_held(v, target)) {
+		resignal = true;
+		sl_unlock(&hyp_ffa.notif_lock);
+		refuse(v, FFA_BUSY);
+		return;
+	}
+	running_calls++;
+	sl_unlock(&hyp_ffa.notif_lock);
+	struct ffa_value r = firmware(FFA_RUN_32, target, 0, 0, 0, 0);
+	give_back(v, &r);
+	sl_lock(&hyp_ffa.notif_lock);
+	running_calls--;
+	if ((uint32_t)r.x[0] != FFA_ERROR_32) {
+		e->run_global = false; /* it ran: this listing is used */
+		e->run_vcpus &= ~(1U << ctx);
+	} else if ((int32_t)r.x[2] == FFA_BUSY) {
+		resignal = true; /* running or blocked for someone: again later */
+	}
+	sl_unlock(&hyp_ffa.notif_lock);
 }
 
 /* The SPMC's answer to a forwarded request or FFA_RUN, into v's registers. */
@@ -183,12 +362,13 @@ static void give_back(struct vcpu *v, const struct ffa_value *r)
 	}
 	if (fid == FFA_INTERRUPT_32 || fid == FFA_YIELD_32) {
 		/* w1: the partition and context the guest may resume with FFA_RUN. */
-		v->ffa.fwd_run = ffa_w(r, 1);
+		__atomic_store_n(&v->ffa.fwd_run, ffa_w(r, 1), __ATOMIC_RELAXED);
 	}
 	hyp_ffa_answer(v, r);
 }
 
-static struct ffa_value direct_req(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
+/* Each of these answers v itself: tzvisor's refusal, or the SPMC's answer (give_back). */
+static void direct_req(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
 {
 	uint32_t w1 = ffa_w(args, 1);
 	ffa_id_t to = FFA_MSG_RECEIVER(w1);
@@ -197,24 +377,36 @@ static struct ffa_value direct_req(struct vcpu *v, const struct ffa_value *args,
 	if (FFA_MSG_SENDER(w1) != v->vm->ffa.ep.id || !ffa_id_is_secure(to) ||
 	    !known_partition(to) ||
 	    (fid != FFA_MSG_SEND_DIRECT_REQ2_64 && (ffa_w(args, 2) & FFA_FWK_MSG_BIT) != 0)) {
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
+		refuse(v, FFA_INVALID_PARAMETERS);
+		return;
 	}
 	struct ffa_value r = *args;
 	r.x[0] = fid; /* the SVE hint masked */
 	r.x[1] = w1;
+	running_begin();
 	arch_smc(&r);
-	return r;
+	give_back(v, &r);
+	running_end();
 }
 
-static struct ffa_value run(struct vcpu *v, const struct ffa_value *args)
+/* FFA_RUN: the context this vCPU was handed back, or (the scheduler VM) one the SPMC listed. */
+static void run(struct vcpu *v, const struct ffa_value *args)
 {
 	uint32_t target = ffa_w(args, 1);
 
 	if (v->ffa.fwd_run == 0 || target != v->ffa.fwd_run) {
-		return ffa_error_value(FFA_INVALID_PARAMETERS);
+		if (v->vm == scheduler) {
+			sched_run(v, target);
+			return;
+		}
+		refuse(v, FFA_INVALID_PARAMETERS);
+		return;
 	}
-	v->ffa.fwd_run = 0;
-	return firmware(FFA_RUN_32, target, 0, 0, 0, 0);
+	__atomic_store_n(&v->ffa.fwd_run, 0, __ATOMIC_RELAXED);
+	running_begin();
+	struct ffa_value r = firmware(FFA_RUN_32, target, 0, 0, 0, 0);
+	give_back(v, &r);
+	running_end();
 }
 
 bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid)
@@ -226,19 +418,16 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 		hyp_ffa_answer(v, &r);
 		return true;
 	}
-	if (ffa_is_direct_req(fid)) {
-		r = direct_req(v, args, fid);
-	} else if (fid == FFA_RUN_32) {
-		r = run(v, args);
+	if (ffa_is_direct_req(fid) || fid == FFA_RUN_32) {
+		if (fid == FFA_RUN_32) {
+			run(v, args);
+		} else {
+			direct_req(v, args, fid);
+		}
 	} else {
 		r = ffa_error_value(FFA_NOT_SUPPORTED);
 		hyp_ffa_answer(v, &r);
 		return true;
-	}
-	if ((uint32_t)r.x[0] == FFA_ERROR_32) {
-		hyp_ffa_answer(v, &r);
-	} else {
-		give_back(v, &r);
 	}
 	hyp_ffa_fwd_mem_retry(); /* partitions ran: they may have let a stopped VM's memory go */
 	return true;
@@ -271,6 +460,7 @@ static void vm_availability(struct vm *vm, uint32_t type)
 			continue;
 		}
 		struct ffa_value r;
+		running_begin();
 		for (unsigned int tries = 0; tries < 1000; tries++) {
 			r = (struct ffa_value){.x = {FFA_MSG_SEND_DIRECT_REQ_32,
 						     FFA_MSG_ENDPOINTS(FFA_NWD_ENDPOINT_ID, d->id),
@@ -287,6 +477,7 @@ static void vm_availability(struct vm *vm, uint32_t type)
 				break;
 			}
 		}
+		running_end();
 		bool answered = (uint32_t)r.x[0] == FFA_MSG_SEND_DIRECT_RESP_32 &&
 				ffa_w(&r, 1) == FFA_MSG_ENDPOINTS(d->id, FFA_NWD_ENDPOINT_ID) &&
 				ffa_w(&r, 2) == (FFA_FWK_MSG_BIT | (type + 1U));
@@ -305,6 +496,14 @@ static void vm_availability(struct vm *vm, uint32_t type)
 
 void hyp_ffa_fwd_vms_ready(void)
 {
+	for (unsigned int i = 0; i < vm_count; i++) {
+		if (vms[i].cfg.ffa_scheduler) {
+			scheduler = &vms[i];
+			LOG_NOTICE("FF-A: VM %u (%s) schedules the SPMC's partitions "
+				   "(ffa-scheduler)\n",
+				   vms[i].id, vms[i].cfg.name);
+		}
+	}
 	/* Every normal VM gets a bitmap at the SPMC: partitions may notify it. */
 	for (unsigned int i = 0; i < vm_count; i++) {
 		struct vm *vm = &vms[i];
@@ -354,8 +553,10 @@ static bool take_info(const struct ffa_value *r)
 		for (unsigned int k = 0; k < nvcpus; k++, at++) {
 			vcpus |= 1U << ((r->x[3 + at / 4] >> (16 * (at % 4))) & 31U);
 		}
-		/* Partitions listed are run by whoever schedules them: not done here yet. */
 		if (vm == NULL) {
+			if (ffa_id_is_secure(id)) {
+				listed_partition(id, nvcpus == 0, vcpus);
+			}
 			continue;
 		}
 		fetch_message(vm);

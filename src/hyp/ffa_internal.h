@@ -12,6 +12,8 @@
 #include "hyp/ffa_xlate.h"
 #include "hyp/vm.h"
 
+struct ffa_notif_info;
+
 /* The schedule-receiver interrupt guests get (FFA_FEATURES feature 2): SGI 8, as the SPMC's. */
 #define HYP_FFA_VSRI 8U
 /* The real SPMC's schedule-receiver interrupt at NS-EL2 (forwarding): SGI 8. */
@@ -76,6 +78,8 @@ bool hyp_ffa_fwd_call(struct vcpu *v, const struct ffa_value *args, uint32_t fid
 struct ffa_value hyp_ffa_fwd_notif(struct vm *vm, const struct ffa_value *args);
 /* FFA_MSG_SEND2 to a partition: the checked message in `msg`. */
 struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w2);
+/* The scheduler VM's INFO_GET: the partitions the SPMC listed since (notif_lock held). */
+void hyp_ffa_fwd_sched_info(const struct vm *vm, struct ffa_notif_info *info);
 bool hyp_ffa_fwd_irq(unsigned int intid);
 void hyp_ffa_fwd_poll(void);
 /* Returns how many of its transactions partitions still hold. */

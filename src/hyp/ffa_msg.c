@@ -300,11 +300,16 @@ static bool direct_resp(struct vcpu *v, const struct ffa_value *args, uint32_t f
 				    v->vm->id, v->vm->cfg.name, what, (int)(int32_t)ffa_w(args, 3));
 		}
 	}
+	/*
+	 * It waits for its next message before its caller runs on: a request the
+	 * caller sends it next must not find it still busy with this response.
+	 */
 	struct vcpu *c = take_caller(v);
+	bool resume = wait_next(v);
 	if (c != NULL) {
 		answer_caller(c, v, args, true);
 	}
-	return wait_next(v);
+	return resume;
 }
 
 static bool msg_wait(struct vcpu *v)

@@ -191,6 +191,11 @@ static enum manifest_err parse_vm(const void *fdt, int node, struct vm_config *c
 	if ((e = parse_ffa(fdt, node, &c->ffa, prop)) != MANIFEST_OK) {
 		return e;
 	}
+	*prop = "ffa-scheduler";
+	c->ffa_scheduler = fdt_getprop(fdt, node, "ffa-scheduler", NULL) != NULL;
+	if (c->ffa_scheduler && c->ffa.partition) {
+		return MANIFEST_ERANGE; /* a partition is scheduled, it does not schedule */
+	}
 	*prop = NULL;
 	return MANIFEST_OK;
 }
@@ -226,6 +231,10 @@ enum manifest_err manifest_parse(const void *fdt, size_t size, struct vm_config 
 			    cfg[i].ffa.id == cfg[*count].ffa.id) {
 				prop = "ffa-partition/id";
 				e = MANIFEST_ERANGE; /* two partitions with one ID */
+			}
+			if (cfg[*count].ffa_scheduler && cfg[i].ffa_scheduler) {
+				prop = "ffa-scheduler";
+				e = MANIFEST_ERANGE; /* one scheduler */
 			}
 		}
 		if (e != MANIFEST_OK) {

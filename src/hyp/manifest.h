@@ -15,6 +15,10 @@
  *         disk = <pa_hi pa_lo size_hi size_lo>;  optional: virtio-blk over this image
  *         net;                                   optional: virtio-net on tzvisor's switch
  *         rtc;                                   optional: the machine's PL031, passed through
+ *         ffa-scheduler;                         optional, one VM, not a partition: it
+ *                                                  gives the real SPMC's partitions cycles
+ *                                                  (forwarding: their INFO_GET entries,
+ *                                                  the SRI, FFA_RUN; hyp/ffa_fwd.c)
  *         ffa-partition {                        optional: an FF-A partition of the
  *           id = <0x8001>;                         emulated SPMC (no secure world):
  *           uuid = <u0 u1 u2 u3 ...>;              bit 15 set, unique; 1-4 UUIDs of

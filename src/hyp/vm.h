@@ -97,6 +97,7 @@ struct vm_config {
 	uint64_t disk_pa, disk_size; /* virtio-blk backed by this image; size 0: none */
 	bool net; /* a virtio-net port on tzvisor's switch */
 	bool rtc; /* the machine's PL031 RTC, passed through */
+	bool ffa_scheduler; /* forwarding: it schedules the SPMC's partitions (FFA_RUN) */
 	struct vm_ffa_config ffa;
 };
 

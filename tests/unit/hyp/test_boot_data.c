@@ -138,6 +138,7 @@ struct mvm {
 	uint64_t initrd[2];
 	const char *bootargs;
 	const struct mffa *ffa;
+	bool scheduler; /* ffa-scheduler */
 };
 
 static size_t make_manifest(const char *compat, const struct mvm *list, unsigned int n)
@@ -170,6 +171,9 @@ static size_t make_manifest(const char *compat, const struct mvm *list, unsigned
 		if (list[i].bootargs != NULL) {
 			assert_int_equal(fdt_property_string(blob, "bootargs", list[i].bootargs),
 					 0);
+		}
+		if (list[i].scheduler) {
+			assert_int_equal(fdt_property(blob, "ffa-scheduler", "", 0), 0);
 		}
 		const struct mffa *f = list[i].ffa;
 		if (f != NULL) {
@@ -376,6 +380,36 @@ static void test_manifest_ffa_partition(void **state)
 	assert_string_equal(where, "/vm@2/ffa-partition/id");
 }
 
+/* ffa-scheduler: on one normal VM; not on a partition, not on two VMs. */
+static void test_manifest_ffa_scheduler(void **state)
+{
+	(void)state;
+	static const struct mffa sp = {0x8001, 4, {1, 2, 3, 4}, 0x607, true};
+	struct mvm v[3] = {
+		GOOD, GOOD, {"sp", 1, 0x800000, {0x44000000, 0x1000}, {0, 0}, NULL, &sp}};
+	struct vm_config cfg[VM_MAX];
+	unsigned int count;
+	char where[64];
+
+	v[1].scheduler = true;
+	size_t n = make_manifest(compat, v, 3);
+	assert_int_equal(manifest_parse(blob, n, cfg, &count, where, sizeof(where)), MANIFEST_OK);
+	assert_false(cfg[0].ffa_scheduler);
+	assert_true(cfg[1].ffa_scheduler);
+	assert_false(cfg[2].ffa_scheduler);
+	v[0].scheduler = true; /* two */
+	n = make_manifest(compat, v, 3);
+	assert_int_equal(manifest_parse(blob, n, cfg, &count, where, sizeof(where)),
+			 MANIFEST_ERANGE);
+	assert_string_equal(where, "/vm@2/ffa-scheduler");
+	v[0].scheduler = v[1].scheduler = false;
+	v[2].scheduler = true; /* a partition */
+	n = make_manifest(compat, v, 3);
+	assert_int_equal(manifest_parse(blob, n, cfg, &count, where, sizeof(where)),
+			 MANIFEST_ERANGE);
+	assert_string_equal(where, "/vm@3/ffa-scheduler");
+}
+
 static void test_manifest_structure(void **state)
 {
 	(void)state;
@@ -520,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_manifest_good),
 		cmocka_unit_test(test_manifest_bad),
 		cmocka_unit_test(test_manifest_ffa_partition),
+		cmocka_unit_test(test_manifest_ffa_scheduler),
 		cmocka_unit_test(test_manifest_structure),
 		cmocka_unit_test(test_ram_carving),
 		cmocka_unit_test(test_guest_dtb),
