@@ -2,7 +2,7 @@
  * FFA_FEATURES (FF-A v1.2 section 13.3) and the table of what is implemented.
  *
  * Reports exactly the ABIs tzvisor implements for this caller (the role says
- * which: ffa_role_abi; the normal world and partitions see different sets,
+ * which beyond every_role_abi: ffa_role_abi; the normal world and partitions see different sets,
  * and so do the SPMC's and the hypervisor's callers), and only those that exist in the
  * FF-A version the caller negotiated. Feature IDs (bit 31
  * clear) must have bits [30:8] and the input property zero, else
@@ -106,6 +106,55 @@ static struct ffa_value retrieve_features(struct ffa_endpoint *ep, uint32_t inpu
 	return ffa_success_value(RETRIEVE_NS_BIT | RETRIEVE_HYP_REQUESTS);
 }
 
+/*
+ * What every role implements for every caller: setup and discovery, RX/TX,
+ * direct and indirect requests, notifications, and giving memory and taking
+ * it back (in one fragment or several). The roles add theirs
+ * (ffa_role_abi).
+ */
+static bool every_role_abi(uint32_t fid)
+{
+	switch (fid) {
+	case FFA_ERROR_32:
+	case FFA_SUCCESS_32:
+	case FFA_SUCCESS_64:
+	case FFA_VERSION_32:
+	case FFA_FEATURES_32:
+	case FFA_ID_GET_32:
+	case FFA_SPM_ID_GET_32:
+	case FFA_MSG_SEND_DIRECT_REQ_32:
+	case FFA_MSG_SEND_DIRECT_REQ_64:
+	case FFA_MSG_SEND_DIRECT_REQ2_64:
+	case FFA_RXTX_MAP_32:
+	case FFA_RXTX_MAP_64:
+	case FFA_RXTX_UNMAP_32:
+	case FFA_RX_RELEASE_32:
+	case FFA_PARTITION_INFO_GET_32:
+	case FFA_PARTITION_INFO_GET_REGS_64:
+	case FFA_MSG_SEND2_32:
+	case FFA_NOTIFICATION_BIND_32:
+	case FFA_NOTIFICATION_UNBIND_32:
+	case FFA_NOTIFICATION_SET_32:
+	case FFA_NOTIFICATION_GET_32:
+	case FFA_MEM_SHARE_32:
+	case FFA_MEM_SHARE_64:
+	case FFA_MEM_LEND_32:
+	case FFA_MEM_LEND_64:
+	case FFA_MEM_DONATE_32:
+	case FFA_MEM_DONATE_64:
+	case FFA_MEM_RECLAIM_32:
+	case FFA_MEM_FRAG_TX_32:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool ffa_abi_offered(uint32_t fid, const struct ffa_endpoint *ep)
+{
+	return every_role_abi(fid) || ffa_role_abi(fid, ep);
+}
+
 struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoint *ep, uint32_t id,
 			      uint32_t input)
 {
@@ -127,7 +176,7 @@ struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoi
 	}
 	uint32_t fid = id & ~SMCCC_SVE_HINT;
 	uint32_t since = ffa_abi_since(fid);
-	if (since == 0 || !ffa_role_abi(fid, ep) || since > ffa_endpoint_version(ep)) {
+	if (since == 0 || !ffa_abi_offered(fid, ep) || since > ffa_endpoint_version(ep)) {
 		return ffa_error_value(FFA_NOT_SUPPORTED);
 	}
 	if (fid == FFA_MEM_RETRIEVE_REQ_32 || fid == FFA_MEM_RETRIEVE_REQ_64) {

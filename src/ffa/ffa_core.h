@@ -49,9 +49,13 @@ struct ffa_value ffa_features(const struct ffa_instance *inst, struct ffa_endpoi
 
 /*
  * The role's part (src/spmc/abi.c, src/hyp/ffa.c): does this instance
- * implement ABI `fid` for caller `ep` (the normal world, a VM, a partition)?
+ * implement ABI `fid` for caller `ep` (the normal world, a VM, a partition),
+ * beyond what every role implements for everyone (features.c)?
  */
 bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep);
+
+/* Implemented for `ep`: what every role offers (features.c), or what this role adds. */
+bool ffa_abi_offered(uint32_t fid, const struct ffa_endpoint *ep);
 
 /* The version of FF-A that introduced an ABI, or 0 for IDs tzvisor does not know. */
 uint32_t ffa_abi_since(uint32_t fid);

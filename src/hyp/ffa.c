@@ -85,38 +85,6 @@ bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep)
 	bool emulated = hyp_ffa.mode == HYP_FFA_EMULATED;
 
 	switch (fid) {
-	case FFA_ERROR_32:
-	case FFA_SUCCESS_32:
-	case FFA_SUCCESS_64:
-	case FFA_VERSION_32:
-	case FFA_FEATURES_32:
-	case FFA_ID_GET_32:
-	case FFA_SPM_ID_GET_32:
-	case FFA_MSG_SEND_DIRECT_REQ_32:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-	case FFA_MSG_SEND_DIRECT_REQ2_64:
-	case FFA_RXTX_MAP_32:
-	case FFA_RXTX_MAP_64:
-	case FFA_RXTX_UNMAP_32:
-	case FFA_RX_RELEASE_32:
-	case FFA_PARTITION_INFO_GET_32:
-	case FFA_PARTITION_INFO_GET_REGS_64:
-	case FFA_MSG_SEND2_32:
-	case FFA_NOTIFICATION_BIND_32:
-	case FFA_NOTIFICATION_UNBIND_32:
-	case FFA_NOTIFICATION_SET_32:
-	case FFA_NOTIFICATION_GET_32:
-		return true;
-	/* Memory sharing, in one fragment or several (FRAG_TX). */
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-	case FFA_MEM_DONATE_32:
-	case FFA_MEM_DONATE_64:
-	case FFA_MEM_RECLAIM_32:
-	case FFA_MEM_FRAG_TX_32:
-		return true;
 	/* A normal VM asks what is pending for itself; when forwarding, it resumes partitions. */
 	case FFA_NOTIFICATION_INFO_GET_32:
 	case FFA_NOTIFICATION_INFO_GET_64:
@@ -663,7 +631,7 @@ bool hyp_ffa_call(struct vcpu *v)
 
 	memcpy(&args, v->arch.regs.x, sizeof(args));
 	fid = ffa_fid(&args);
-	if (!ffa_call_begin(&vm->ffa.ep, fid) || !ffa_role_abi(fid, &vm->ffa.ep)) {
+	if (!ffa_call_begin(&vm->ffa.ep, fid) || !ffa_abi_offered(fid, &vm->ffa.ep)) {
 		r = ffa_error_value(FFA_NOT_SUPPORTED);
 		hyp_ffa_answer(v, &r);
 		return true;

@@ -9,36 +9,6 @@ bool ffa_role_abi(uint32_t fid, const struct ffa_endpoint *ep)
 	bool secure = ffa_id_is_secure(ep->id);
 
 	switch (fid) {
-	case FFA_ERROR_32:
-	case FFA_SUCCESS_32:
-	case FFA_SUCCESS_64:
-	case FFA_VERSION_32:
-	case FFA_FEATURES_32:
-	case FFA_ID_GET_32:
-	case FFA_SPM_ID_GET_32:
-	case FFA_MSG_SEND_DIRECT_REQ_32:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-	case FFA_MSG_SEND_DIRECT_REQ2_64:
-	case FFA_RXTX_MAP_32:
-	case FFA_RXTX_MAP_64:
-	case FFA_RXTX_UNMAP_32:
-	case FFA_RX_RELEASE_32:
-	case FFA_PARTITION_INFO_GET_32:
-	case FFA_PARTITION_INFO_GET_REGS_64:
-	case FFA_MSG_SEND2_32:
-	case FFA_NOTIFICATION_BIND_32:
-	case FFA_NOTIFICATION_UNBIND_32:
-	case FFA_NOTIFICATION_SET_32:
-	case FFA_NOTIFICATION_GET_32:
-	/* Memory: both worlds give memory and take it back, and fragment descriptors. */
-	case FFA_MEM_SHARE_32:
-	case FFA_MEM_SHARE_64:
-	case FFA_MEM_LEND_32:
-	case FFA_MEM_LEND_64:
-	case FFA_MEM_DONATE_32:
-	case FFA_MEM_DONATE_64:
-	case FFA_MEM_FRAG_TX_32:
-	case FFA_MEM_RECLAIM_32:
 	/* Borrowers retrieve; the normal world too, as a hypervisor (retrieve request by handle).
 	 */
 	case FFA_MEM_RETRIEVE_REQ_32:
