@@ -452,7 +452,7 @@ HYP_EXPECT = {
          r"(?=.*\[sp-up\] tzv-vm-sp: id 0x8002, FF-A 0x10002)"),
         ("stopped_lender.reclaimed_and_held",
          r"VM 3 \(lender\) stopped with memory given: 1 transaction reclaimed, 1 held by "
-         r"borrowers until they relinquish, 0 unfinished dropped"),
+         r"borrowers until they relinquish, 1 unfinished dropped"),
         ("stopped_lender.reset_refused_stopped",
          r"VM 3 \(lender\): reset while partitions hold memory it gave \(its images would "
          r"overwrite it\): VM stopped"),
@@ -473,7 +473,7 @@ HYP_EXPECT = {
          r"devices: VM stopped"),
         ("stopped_lender.reclaimed_and_held",
          r"VM 3 \(lender\) stopped with memory given: 1 transaction reclaimed, 1 held by "
-         r"partitions until they relinquish"),
+         r"partitions until they relinquish, 1 unfinished dropped"),
         ("stopped_lender.reclaimed_after_relinquish",
          r"VM 3 \(lender\): memory 0x[0-9a-f]+ it gave before it stopped is back from the "
          r"partitions: reclaimed for it"),

@@ -25,8 +25,9 @@
  * fragment goes on) and forwarded. One fragmented send at a time per VM,
  * FWD_MEM_BIG at once (else BUSY); a refused fragment is not forwarded and
  * the VM may send it again; an error from the SPMC ends the transaction
- * (the VM gets its pages back). A VM that stops in the middle keeps its
- * place (and the SPMC its part of the descriptor).
+ * (the VM gets its pages back). A VM that stops in the middle gives up its
+ * place: tzvisor reclaims the unfinished handle at the SPMC, which drops
+ * its part of the descriptor, and the pages go back to the VM.
  *
  * Limits: FWD_MEM_BIG_RANGES constituents in a transaction, and at most
  * FWD_MEM_BIG transactions with more than FWD_MEM_RANGES at a time (else
@@ -526,9 +527,24 @@ void hyp_ffa_fwd_mem_retry(void)
 
 void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm)
 {
-	unsigned int reclaimed = 0, held = 0;
+	unsigned int reclaimed = 0, held = 0, dropped = 0;
 
 	sl_lock(&fwd_mem_lock);
+	/* A descriptor it was sending in fragments: the SPMC drops it at the sender's reclaim. */
+	struct fwd_frag *frag = frag_of(vm);
+	if (frag != NULL) {
+		struct ffa_value r = {
+			.x = {FFA_MEM_RECLAIM_32, (uint32_t)frag->handle, frag->handle >> 32, 0}};
+		arch_smc(&r);
+		if ((uint32_t)r.x[0] == FFA_SUCCESS_32) {
+			frag_abort(frag);
+			dropped++;
+		} else {
+			LOG_WARNING("VM %u (%s): the SPMC kept the descriptor it was sending in "
+				    "fragments (%d): its pages stay given\n",
+				    vm->id, vm->cfg.name, (int)(int32_t)r.x[2]);
+		}
+	}
 	for (unsigned int i = 0; i < FWD_MEM_TXNS; i++) {
 		struct fwd_txn *t = &txns[i];
 		if (!t->used || t->vm != vm || t->donated || t->orphan) {
@@ -543,11 +559,11 @@ void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm)
 		}
 	}
 	sl_unlock(&fwd_mem_lock);
-	if (reclaimed + held != 0) {
-		LOG_NOTICE(
-			"VM %u (%s) stopped with memory given: %u transaction%s reclaimed, %u held "
-			"by partitions until they relinquish\n",
-			vm->id, vm->cfg.name, reclaimed, reclaimed == 1 ? "" : "s", held);
+	if (reclaimed + held + dropped != 0) {
+		LOG_NOTICE("VM %u (%s) stopped with memory given: %u transaction%s reclaimed, %u "
+			   "held by partitions until they relinquish, %u unfinished dropped\n",
+			   vm->id, vm->cfg.name, reclaimed, reclaimed == 1 ? "" : "s", held,
+			   dropped);
 	}
 }
 

@@ -894,6 +894,19 @@ void suite_ffa_lender(bool reset)
 	       true);
 	v = sp_cmd(SP_MP, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
 	uint64_t words[3] = {h_lend, h_share, v.x[4]};
+	/*
+	 * A lend of two pages to SP_UP in two fragments, of which it sends only
+	 * the first: its stop must drop that send (the scenario checks the line).
+	 */
+	struct mb_range two[2] = {{page_ipa(4), 1}, {page_ipa(6), 1}};
+	struct mb_desc fd = {.sender = self,
+			     .nrecv = 1,
+			     .recv = {{.id = SP_UP, .perms = MB_RW}},
+			     .ranges = two,
+			     .nranges = 2};
+	uint32_t flen = mb_write(tx, FFA_VERSION_1_2, &fd);
+	v = call(FFA_MEM_LEND_64, flen, flen - 16, 0, 0, 0);
+	expect("lender.unfinished_send", (uint32_t)v.x[0], FFA_MEM_FRAG_RX_32);
 	struct ffa_msg_header *h = (struct ffa_msg_header *)(void *)tx;
 	memset(h, 0, sizeof(*h));
 	h->offset = sizeof(*h);
