@@ -15,12 +15,18 @@ Runs (each once; -icount makes them repeatable):
   guest_ffa  its FF-A round trips to tzvisor's emulated SPMC (-smp 1: the
            partition VM shares the guest's CPU)
   guest_fwd  the same forwarded by tzvisor (BL33, SECURE=1) to tzvisor's SPMC
+  linux_nwd_ffa  Linux as the normal world above tzvisor's SPMC (mk/linux.mk):
+           tzv_ffa_test times DIRECT_REQ_64 to sp1 and 1-page share cycles
+           through Linux's FF-A driver (tzv.bench)
+  linux_fwd_ffa  the same Linux and module in a VM, forwarded by tzvisor
 Figures: boot to /init (the kernel's own printk clock at "Run /init", in
 instructions since its clock started; and host seconds since QEMU started),
 the ratio to native (target <= 1.3), HVC and MMIO round trips, virtual timer
 latency, virtio-blk read throughput, virtio-net round trip between the VMs,
 FFA_ID_GET and a DIRECT_REQ_64 round trip through tzvisor (emulated and
-forwarded). Results: a table and build/bench-hyp.json.
+forwarded), and through Linux's FF-A driver, bare and in a forwarding VM
+(the difference is what tzvisor at NS-EL2 adds). Results: a table and
+build/bench-hyp.json.
 """
 import argparse
 import json
@@ -83,6 +89,10 @@ def main():
                     help="QEMU command: FF-A round trips to the emulated SPMC (-smp 1)")
     ap.add_argument("--guest-fwd", required=True,
                     help="QEMU command: FF-A round trips forwarded to the SPMC (SECURE=1)")
+    ap.add_argument("--linux-nwd-ffa", required=True,
+                    help="QEMU command: Linux's FF-A driver as the normal world (tzv.bench)")
+    ap.add_argument("--linux-fwd-ffa", required=True,
+                    help="QEMU command: the same in a VM forwarded by tzvisor (tzv.bench)")
     args = ap.parse_args()
     os.makedirs(os.path.join(args.build, "logs"), exist_ok=True)
 
@@ -92,7 +102,8 @@ def main():
         results.append({"name": name, "value": value, "unit": unit, "note": note})
 
     out = {}
-    for cfg in ("native", "linux", "linux2vm", "guest", "guest_ffa", "guest_fwd"):
+    for cfg in ("native", "linux", "linux2vm", "guest", "guest_ffa", "guest_fwd",
+                "linux_nwd_ffa", "linux_fwd_ffa"):
         out[cfg] = run(cfg, getattr(args, cfg), args.build)
     n_insn, n_wall = boot_to_init(*out["native"])
     h_insn, h_wall = boot_to_init(*out["linux"])
@@ -132,6 +143,27 @@ def main():
                     "%s, %s; median of %s" % (label, what, f[key]["samples"]))
             else:
                 problems.append("%s: no %s" % (cfg, key))
+    # Through Linux's FF-A driver (tzv_ffa_test, tzv.bench): bare, then in a VM.
+    lx = {}
+    for cfg in ("linux_nwd_ffa", "linux_fwd_ffa"):
+        f = bench_lines(out[cfg][0])
+        if "ERROR" in f or any("BENCH ERROR" in l for l in out[cfg][0]):
+            problems.append("%s: %s" % (cfg, next(l for l in out[cfg][0] if "BENCH ERROR" in l)))
+        for key in ("linux_direct_req64", "linux_share_cycle"):
+            if key in f:
+                lx[(cfg, key)] = int(f[key]["insns"])
+            else:
+                problems.append("%s: no %s" % (cfg, key))
+    for key, label in (("linux_direct_req64", "DIRECT_REQ_64 echo to sp1"),
+                       ("linux_share_cycle", "1-page share, sp1 retrieve+relinquish, reclaim")):
+        nwd, fwd = lx.get(("linux_nwd_ffa", key)), lx.get(("linux_fwd_ffa", key))
+        if nwd is not None:
+            add("%s.nwd" % key, nwd, "instructions", "%s, Linux as the normal world" % label)
+        if fwd is not None:
+            add("%s.guest_fwd" % key, fwd, "instructions", "%s, Linux in a VM, forwarded" % label)
+        if nwd is not None and fwd is not None:
+            add("%s.tzvisor_adds" % key, fwd - nwd, "instructions",
+                "the forwarding hypervisor's share (%.2fx)" % (fwd / nwd))
     b = bench_lines(out["linux"][0]).get("virtio_blk_read")
     if b and int(b["centisec"]) > 0:
         kib_s = int(b["kib"]) * 100 // int(b["centisec"])
@@ -155,7 +187,8 @@ def main():
     with open(os.path.join(args.build, "bench-hyp.json"), "w") as f:
         json.dump({"results": results, "problems": problems,
                    "qemu": {k: getattr(args, k) for k in ("native", "linux", "linux2vm", "guest",
-                                                          "guest_ffa", "guest_fwd")}},
+                                                          "guest_ffa", "guest_fwd",
+                                                          "linux_nwd_ffa", "linux_fwd_ffa")}},
                   f, indent=1)
     print("  results: %s" % os.path.join(args.build, "bench-hyp.json"))
     return 1 if problems else 0

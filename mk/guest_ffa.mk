@@ -15,7 +15,7 @@
 # The initramfs is mk/linux.mk's (its kernel is the guests' kernel); QEMU's
 # loader puts it where the guests' initramfs goes (HYP_INITRD_PA).
 
-GUEST_FFA_MANIFESTS := linux_ffa linux_fwd
+GUEST_FFA_MANIFESTS := linux_ffa linux_fwd bench_linux_fwd
 GUEST_FFA_DTBS := $(patsubst %,$(BUILD)/hyp/manifest-%.dtb,$(GUEST_FFA_MANIFESTS))
 
 $(GUEST_FFA_DTBS): $(BUILD)/hyp/manifest-%.dtb: tests/hyp/manifests/%.dts \
@@ -39,8 +39,15 @@ GUEST_FWD_ARGS = -bios $(LINUX_OUT)/flash-optee.bin -dtb $(BUILD)/hyp/secure-lin
 	-device loader,file=$(BUILD)/hyp/manifest-linux_fwd.dtb,addr=$(HYP_MANIFEST_PA),force-raw=on \
 	-device loader,file=$(HYP_BL33_BIN),addr=0x60000000,force-raw=on $(guest_ffa_images)
 
+# make bench (linux_ffa.guest_fwd): the same above flash-hyp.bin (the test partitions, no
+# OP-TEE), tzv_ffa_test timing instead of testing (tzv.bench).
+BENCH_LINUX_FWD_ARGS = -bios $(BUILD)/flash-hyp.bin -dtb $(BUILD)/hyp/secure-bench_linux_fwd.dtb \
+	-device loader,file=$(BUILD)/hyp/manifest-bench_linux_fwd.dtb,addr=$(HYP_MANIFEST_PA),force-raw=on \
+	$(guest_ffa_images)
+
 .PHONY: guest-ffa run-linux-ffa run-linux-fwd
-guest-ffa: hyp $(GUEST_FFA_DTBS) $(HYP_BL33_BIN) $(BUILD)/hyp/secure-linux_fwd.dtb
+guest-ffa: hyp $(GUEST_FFA_DTBS) $(HYP_BL33_BIN) $(BUILD)/hyp/secure-linux_fwd.dtb \
+	$(BUILD)/hyp/secure-bench_linux_fwd.dtb
 
 run-linux-ffa: linux-setup
 	@$(MAKE) --no-print-directory linux-nwd guest-ffa

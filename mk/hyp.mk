@@ -293,8 +293,8 @@ HYP_ICOUNT := -icount shift=0,align=off,sleep=off
 HYP_BENCH_NATIVE_ARGS := console=ttyAMA0 rdinit=/init arm64.nosve arm64.nosme arm64.nopauth \
 	tzv.cpus=4
 .PHONY: bench-hyp
-bench-hyp: setup
-	@$(MAKE) --no-print-directory hyp hyp-linux hyp-secure
+bench-hyp: setup linux-setup
+	@$(MAKE) --no-print-directory hyp hyp-linux hyp-secure linux-nwd guest-ffa
 	@python3 bench/run_hyp_bench.py --build $(BUILD) \
 		--native "$(QEMU) -machine virt,gic-version=3 -cpu max -smp 4 -m 2G -nic none \
 			-display none -monitor none -serial stdio $(HYP_ICOUNT) -kernel $(HYP_LINUX_IMAGE) \
@@ -304,5 +304,9 @@ bench-hyp: setup
 		--guest "$(HYP_QEMU) $(HYP_ICOUNT) $(call hyp_qemu_args,bench)" \
 		--guest-ffa "$(subst -smp 4,-smp 1,$(HYP_QEMU)) $(HYP_ICOUNT) \
 			$(call hyp_qemu_args,bench_ffa)" \
-		--guest-fwd "$(HYP_SECURE_QEMU) $(HYP_ICOUNT) $(call hyp_secure_guest_args,bench_fwd)"
+		--guest-fwd "$(HYP_SECURE_QEMU) $(HYP_ICOUNT) $(call hyp_secure_guest_args,bench_fwd)" \
+		--linux-nwd-ffa "$(QEMU) $(QEMU_LINUX_MACHINE) $(HYP_ICOUNT) -display none \
+			-monitor none -serial stdio -serial file:$(BUILD)/logs/bench-linux-nwd-uart1.log \
+			-bios $(LINUX_OUT)/flash-linux.bin $(call linux_qemu_args,bench)" \
+		--linux-fwd-ffa "$(HYP_SECURE_QEMU) $(HYP_ICOUNT) $(BENCH_LINUX_FWD_ARGS)"
 bench: bench-hyp

@@ -134,9 +134,13 @@ $(eval $(call linux_dtb,test,))
 $(eval $(call linux_dtb,shell,tzv.shell=1 $(LINUX_CMDLINE),FORCE))
 # pKVM: the kernel's hypervisor at EL2 in protected mode proxies the host's FF-A calls.
 $(eval $(call linux_dtb,pkvm,kvm-arm.mode=protected))
+# make bench: tzv_ffa_test times LINUX_BENCH_ROUNDS direct requests to sp1 (and an
+# eighth as many 1-page share cycles) instead of its suite (linux_ffa.nwd).
+LINUX_BENCH_ROUNDS ?= 256
+$(eval $(call linux_dtb,bench,tzv.bench=$(LINUX_BENCH_ROUNDS)))
 
 linux-nwd: $(LINUX_OUT)/flash-linux.bin $(LINUX_OUT)/linux-test.dtb $(LINUX_OUT)/linux-shell.dtb \
-	$(LINUX_OUT)/linux-pkvm.dtb
+	$(LINUX_OUT)/linux-pkvm.dtb $(LINUX_OUT)/linux-bench.dtb
 
 # QEMU options for one variant's boot: the DTB, the kernel and the initramfs.
 linux_qemu_args = -dtb $(LINUX_OUT)/linux-$(1).dtb \

@@ -28,6 +28,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
+#include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -1573,6 +1574,116 @@ static void tzv_run_suite(void)
 	}
 }
 
+/*
+ * tzv.bench=N (make bench): instead of the suite, N DIRECT_REQ_64 echo round
+ * trips to sp1, then N/8 one-page share cycles with it (memory_share, sp1's
+ * retrieve and relinquish, memory_reclaim), on CPU 0, each timed with ktime:
+ * under QEMU's -icount shift=0 a nanosecond is one instruction. The BENCH
+ * lines give the median (a timer tick lands in a few), less the cost of
+ * reading the clock, in instructions per operation, everything included
+ * (Linux's driver, tzvisor at NS-EL2 if any, the SPMD, the SPMC, sp1).
+ */
+static uint bench;
+module_param(bench, uint, 0444);
+MODULE_PARM_DESC(bench, "instead of the suite: N timed direct requests and N/8 share cycles");
+
+struct bench_result {
+	u64 *t; /* bench samples */
+	u64 direct, share, clock; /* medians */
+	unsigned int cycles;
+	const char *failed; /* the step that failed, or NULL */
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *t, unsigned int n)
+{
+	sort(t, n, sizeof(*t), cmp_u64, NULL);
+	return t[n / 2];
+}
+
+static long bench_fn(void *arg)
+{
+	struct bench_result *res = arg;
+	struct tzv_sp *sp1 = &sps[0];
+	struct ffa_send_direct_data d;
+	struct mem_buf b;
+	unsigned int i;
+	u64 t0;
+
+	for (i = 0; i < bench; i++) {
+		t0 = ktime_get_ns();
+		res->t[i] = ktime_get_ns() - t0;
+	}
+	res->clock = median(res->t, bench);
+	for (i = 0; i < 16; i++) { /* warm: the driver's, tzvisor's and sp1's paths */
+		if (sp_cmd(sp1, TEST_CMD_ECHO, i, 0, &d)) {
+			res->failed = "warm-up request";
+			return 0;
+		}
+	}
+	for (i = 0; i < bench; i++) {
+		d = (struct ffa_send_direct_data){TEST_CMD_ECHO, i};
+		t0 = ktime_get_ns();
+		if (sp_req(sp1, true, &d) || d.data1 != i) {
+			res->failed = "direct request";
+			return 0;
+		}
+		res->t[i] = ktime_get_ns() - t0;
+	}
+	res->direct = median(res->t, bench);
+	if (!mem_buf_alloc(&b, 1, 0)) {
+		res->failed = "page allocation";
+		return 0;
+	}
+	res->cycles = max(bench / 8, 1U);
+	for (i = 0; i < res->cycles && !res->failed; i++) {
+		t0 = ktime_get_ns();
+		if (mem_give(&b, sp1, false, FFA_MEM_RW, 0))
+			res->failed = "memory_share";
+		else if (sp_retrieve(sp1, b.handle, self_id, FFA_MEM_RW, &d) ||
+			 d.data0 != TEST_STATUS_OK || (u32)d.data1 != FFA_MEM_RETRIEVE_RESP)
+			res->failed = "sp1's retrieve";
+		else if (sp_mem(sp1, TEST_CMD_MEM_RELINQUISH, b.handle, 0, 0, &d) ||
+			 d.data0 != TEST_STATUS_OK || (u32)d.data1 != FFA_SUCCESS_32)
+			res->failed = "sp1's relinquish";
+		else if (mem_reclaim(sp1, b.handle))
+			res->failed = "memory_reclaim";
+		else
+			b.out = false;
+		res->t[i] = ktime_get_ns() - t0;
+	}
+	res->share = median(res->t, res->cycles);
+	mem_buf_free(&b);
+	return 0;
+}
+
+static void tzv_bench(void)
+{
+	struct bench_result res = {0};
+
+	res.t = kcalloc(bench, sizeof(*res.t), GFP_KERNEL);
+	if (!sps[0].dev || !res.t) {
+		pr_info("BENCH ERROR %s\n", res.t ? "sp1 is not on the FF-A bus" : "no memory");
+		kfree(res.t);
+		return;
+	}
+	work_on_cpu(0, bench_fn, &res);
+	kfree(res.t);
+	if (res.failed) {
+		pr_info("BENCH ERROR %s failed\n", res.failed);
+		return;
+	}
+	pr_info("BENCH linux_direct_req64 insns=%llu rounds=%u\n", res.direct - res.clock, bench);
+	pr_info("BENCH linux_share_cycle insns=%llu rounds=%u\n", res.share - res.clock,
+		res.cycles);
+}
+
 static void tzv_run(const char *name)
 {
 	mutex_lock(&run_lock);
@@ -1674,7 +1785,10 @@ static int __init tzv_init(void)
 		cpuhp_remove_state_nocalls(hp_state);
 		return ret;
 	}
-	tzv_run("");
+	if (bench)
+		tzv_bench();
+	else
+		tzv_run("");
 	return 0;
 }
 
