@@ -477,6 +477,9 @@ HYP_EXPECT = {
         ("stopped_lender.reclaimed_after_relinquish",
          r"VM 3 \(lender\): memory 0x[0-9a-f]+ it gave before it stopped is back from the "
          r"partitions: reclaimed for it"),
+        ("stopped_lender.preempted_request_finished",
+         r"VM 3 \(lender\): its request preempted in partition 0x8002 finished for it, "
+         r"answer dropped"),
         ("machine_off", r"powering the machine off: every VM has stopped"),
     ],
     "linux_ffa": [

@@ -61,7 +61,9 @@
  * (its answer may be such a token, not yet recorded), is BUSY; the listing
  * stays and the scheduler gets the SRI again when another such call ends.
  * Without a scheduler VM those partitions see their notifications at their
- * next run (logged once).
+ * next run (logged once). A VM that stops with a request preempted in a
+ * partition: tzvisor resumes it for the VM and drops the answer
+ * (orphan_runs), else that context would stay preempted for everyone.
  *
  * Memory sharing: ffa_fwd_mem.c.
  */
@@ -76,6 +78,7 @@
 #include "ffa/notif.h"
 #include "ffa/mem_share.h"
 #include "hyp/ffa_internal.h"
+#include "hyp/hyp.h"
 
 /* tzvisor's own RX/TX buffers with the SPMC. */
 static uint8_t fwd_tx[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -287,9 +290,30 @@ void hyp_ffa_fwd_sched_info(const struct vm *vm, struct ffa_notif_info *info)
 	}
 }
 
+/*
+ * Requests of stopped VMs left preempted in a partition (their vCPUs' FFA_RUN
+ * tokens): tzvisor finishes each on the CPU the vCPU ran on (an MP
+ * partition's context is pinned there), one FFA_RUN per pass of that CPU's
+ * loop (an interrupt that preempts it again is taken in between), and drops
+ * the answer; the context then serves others again. Under notif_lock.
+ */
+#define FWD_ORPHAN_RUNS 16U
+static struct orphan_run {
+	bool used;
+	uint32_t target; /* what to resume: w1 of the SPMC's FFA_INTERRUPT/FFA_YIELD */
+	unsigned int pcpu;
+	const struct vm *vm;
+} orphan_runs[FWD_ORPHAN_RUNS];
+static unsigned int orphan_run_count; /* also read without the lock */
+
 /* Was context `target` handed back preempted to a vCPU other than `v` (its FFA_RUN token)? */
 static bool token_held(const struct vcpu *v, uint32_t target)
 {
+	for (unsigned int i = 0; i < FWD_ORPHAN_RUNS; i++) {
+		if (orphan_runs[i].used && orphan_runs[i].target == target) {
+			return true; /* a stopped VM's, which tzvisor finishes */
+		}
+	}
 	for (unsigned int i = 0; i < vm_count; i++) {
 		for (unsigned int k = 0; k < vms[i].vcpu_count; k++) {
 			const struct vcpu *o = &vms[i].vcpus[k];
@@ -578,10 +602,89 @@ static bool take_info(const struct ffa_value *r)
 	return (w2 & FFA_NOTIF_INFO_MORE) != 0;
 }
 
+/* One FFA_RUN for a stopped VM's preempted request, if this CPU has one (see orphan_runs). */
+static void finish_orphan_run(void)
+{
+	unsigned int me = cpu_this()->index;
+	struct orphan_run o = {0};
+
+	if (__atomic_load_n(&orphan_run_count, __ATOMIC_RELAXED) == 0) {
+		return;
+	}
+	sl_lock(&hyp_ffa.notif_lock);
+	for (unsigned int i = 0; i < FWD_ORPHAN_RUNS && !o.used; i++) {
+		if (orphan_runs[i].used && orphan_runs[i].pcpu == me) {
+			o = orphan_runs[i];
+			orphan_runs[i].used = false;
+			__atomic_store_n(&orphan_run_count, orphan_run_count - 1, __ATOMIC_RELAXED);
+			running_calls++; /* in flight from here: the scheduler keeps off it */
+		}
+	}
+	sl_unlock(&hyp_ffa.notif_lock);
+	if (!o.used) {
+		return;
+	}
+	struct ffa_value r = firmware(FFA_RUN_32, o.target, 0, 0, 0, 0);
+	uint32_t fid = ffa_fid(&r);
+	if (fid == FFA_INTERRUPT_32 || fid == FFA_YIELD_32) {
+		sl_lock(&hyp_ffa.notif_lock); /* preempted again: the next pass resumes it */
+		for (unsigned int i = 0; i < FWD_ORPHAN_RUNS; i++) {
+			if (!orphan_runs[i].used) {
+				orphan_runs[i] = o;
+				orphan_runs[i].target = ffa_w(&r, 1);
+				__atomic_store_n(&orphan_run_count, orphan_run_count + 1,
+						 __ATOMIC_RELAXED);
+				break;
+			}
+		}
+		sl_unlock(&hyp_ffa.notif_lock);
+	} else if (ffa_is_direct_resp(fid)) {
+		LOG_NOTICE("VM %u (%s): its request preempted in partition 0x%04x finished for "
+			   "it, answer dropped\n",
+			   o.vm->id, o.vm->cfg.name, FFA_MSG_SENDER(ffa_w(&r, 1)));
+	} else {
+		LOG_WARNING("VM %u (%s): resuming its preempted request (0x%x) got 0x%x (%d)\n",
+			    o.vm->id, o.vm->cfg.name, o.target, fid, (int)(int32_t)r.x[2]);
+	}
+	running_end();
+	hyp_ffa_fwd_mem_retry(); /* partitions ran */
+}
+
+/* A stopped VM's vCPUs' FFA_RUN tokens: their requests are finished for it. */
+static void orphan_tokens(struct vm *vm)
+{
+	for (unsigned int k = 0; k < vm->vcpu_count; k++) {
+		struct vcpu *v = &vm->vcpus[k];
+		uint32_t target = __atomic_exchange_n(&v->ffa.fwd_run, 0, __ATOMIC_RELAXED);
+		if (target == 0) {
+			continue;
+		}
+		bool queued = false;
+		sl_lock(&hyp_ffa.notif_lock);
+		for (unsigned int i = 0; i < FWD_ORPHAN_RUNS && !queued; i++) {
+			if (!orphan_runs[i].used) {
+				orphan_runs[i] = (struct orphan_run){true, target, v->pcpu, vm};
+				__atomic_store_n(&orphan_run_count, orphan_run_count + 1,
+						 __ATOMIC_RELAXED);
+				queued = true;
+			}
+		}
+		sl_unlock(&hyp_ffa.notif_lock);
+		if (queued) {
+			hyp_kick(v->pcpu);
+		} else {
+			LOG_WARNING(
+				"VM %u (%s): its request preempted in 0x%x stays so (no room)\n",
+				vm->id, vm->cfg.name, target);
+		}
+	}
+}
+
 void hyp_ffa_fwd_poll(void)
 {
 	uint32_t me = 1U << cpu_this()->index;
 
+	finish_orphan_run();
 	if ((__atomic_fetch_and(&sri_seen, ~me, __ATOMIC_RELAXED) & me) == 0) {
 		return;
 	}
@@ -633,6 +736,7 @@ struct ffa_value hyp_ffa_fwd_send2(struct vm *vm, const uint8_t *msg, uint32_t w
 
 unsigned int hyp_ffa_fwd_vm_stopped(struct vm *vm)
 {
+	orphan_tokens(vm);
 	hyp_ffa_fwd_mem_vm_stopped(vm);
 	/* Partitions that subscribe let go of what is the VM's; then what they relinquished. */
 	vm_availability(vm, FFA_FWK_MSG_VM_DESTROYED_REQ);

@@ -927,6 +927,21 @@ void suite_ffa_lender(bool reset)
 		hvc(0x84000009U, 0, 0, 0);
 		expect("lender.reset_refused", false, true); /* not reached */
 	}
+	if (!reset) {
+		/*
+		 * Forwarded: a request that sp-up yields (FFA_YIELD comes back, not
+		 * resumed here): tzvisor must finish it once this VM is stopped, or
+		 * sp-up's one context stays preempted (VM 1's stopped_lender uses it).
+		 */
+		for (unsigned int i = 0; i < 100000; i++) {
+			v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, SP_UP), 0,
+				 TEST_CMD_YIELD, 0, 0);
+			if (err(&v) != FFA_BUSY) {
+				break;
+			}
+		}
+		expect("lender.request_yielded", (uint32_t)v.x[0], FFA_YIELD_32);
+	}
 	gprintf("lender: reading the page it lent (IPA 0x%llx): tzvisor must stop this VM\n",
 		(unsigned long long)page_ipa(0));
 	(void)*(volatile uint8_t *)pages[0];
