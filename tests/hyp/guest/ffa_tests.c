@@ -354,10 +354,17 @@ static void direct(void)
 static volatile uint32_t second_state;
 static volatile uint64_t second_busy, second_done;
 
+/* What vCPU 1 does when it comes on: 0 the BUSY test below, 1 tx_race's flipper. */
+static volatile uint32_t second_job;
+static void flipper(void);
+
 void ffa_secondary_main(uint64_t index);
 void ffa_secondary_main(uint64_t index)
 {
 	(void)index;
+	if (second_job == 1) {
+		flipper();
+	}
 	__atomic_store_n(&second_state, 1, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < SECOND_ROUNDS; i++) {
 		struct ffa_value v = {.x = {FFA_MSG_SEND_DIRECT_REQ_64,
@@ -758,6 +765,116 @@ static void mem_hostile(void)
 
 /* --- notifications ----------------------------------------------------------------------- */
 
+/* --- a descriptor that changes while tzvisor reads it -------------------------------------- */
+
+#define RACE_WORD 0x5AFE5AFE00000001ULL
+#define LENT_WORD 0x1E4D1E4D00000002ULL
+static volatile uint64_t *flip_at;
+static uint64_t flip_a, flip_b;
+static volatile uint32_t flip_stop;
+static volatile uint64_t flips;
+
+/* vCPU 1: the descriptor's one constituent switches between two pages until told to stop. */
+static void flipper(void)
+{
+	while (!__atomic_load_n(&flip_stop, __ATOMIC_ACQUIRE)) {
+		*flip_at = flip_b; /* briefly: most sends should see A */
+		for (volatile unsigned int i = 0; i < 16; i++) {
+		}
+		*flip_at = flip_a;
+		for (volatile unsigned int i = 0; i < 1024; i++) {
+		}
+		flips++;
+	}
+	hvc(0x84000002U, 0, 0, 0); /* CPU_OFF */
+	for (;;) {
+	}
+}
+
+/*
+ * FFA_MEM_SHARE of page A to SP_MP while vCPU 1 rewrites the constituent in
+ * the TX buffer between A and page B, which this VM lent to SP_UP (not its
+ * to share: DENIED). A and B differ in one byte of their address, so any
+ * copy of it is A or B. Each share must be DENIED, or share A: SP_MP must
+ * read A's word, never B's (tzvisor copies the descriptor before it checks
+ * it, and shares what it checked).
+ */
+static void tx_race(void)
+{
+	extern char ffa_secondary_entry[];
+	unsigned int a = 0;
+	struct ffa_value v;
+
+	/* Two pages in one 64 KiB block: their addresses differ in bits 12-15 only. */
+	while (a + 1 < 64 && (page_ipa(a) >> 16) != (page_ipa(a + 1) >> 16)) {
+		a++;
+	}
+	struct mb_range ra = {page_ipa(a), 1}, rb = {page_ipa(a + 1), 1};
+	uint64_t *page_a = (uint64_t *)(void *)pages[a], *page_b = (uint64_t *)(void *)pages[a + 1];
+	page_a[0] = RACE_WORD;
+	page_b[0] = LENT_WORD;
+	v = give(FFA_MEM_LEND_64, self, SP_UP, MB_RW, 0, &rb, 1);
+	uint64_t h_lent = handle(&v);
+	expect("ffa.mem.hostile.tx_race.lend_b", err(&v), 0);
+	struct mb_desc d = {.sender = self,
+			    .attrs = MB_NORMAL_WB_ISH,
+			    .nrecv = 1,
+			    .recv = {{.id = SP_MP, .perms = MB_RW}},
+			    .ranges = &ra,
+			    .nranges = 1};
+	uint32_t len = mb_write(tx, FFA_VERSION_1_2, &d);
+	flip_at = (volatile uint64_t *)(void *)(tx + len - 16); /* the constituent's address */
+	flip_a = ra.base;
+	flip_b = rb.base;
+	expect("ffa.mem.hostile.tx_race.constituent_found", *flip_at == flip_a, true);
+	second_job = 1;
+	uint64_t t0 = counter(), limit = frequency() * 10;
+	int32_t on;
+	do {
+		on = (int32_t)hvc(PSCI_CPU_ON64, 1, (uintptr_t)ffa_secondary_entry, 1);
+	} while (on == -4 && counter() - t0 < limit); /* ALREADY_ON: still going off */
+	expect("ffa.mem.hostile.tx_race.flipper_on", on, 0);
+	while (flips == 0 && counter() - t0 < limit) {
+	}
+	unsigned int shared = 0, denied = 0, wrong = 0, other = 0, i;
+	for (i = 0; i < 2000 && (i < 64 || shared == 0 || denied == 0) && counter() - t0 < limit &&
+		    other == 0;
+	     i++) {
+		v = call(FFA_MEM_SHARE_64, len, len, 0, 0, 0);
+		if (err(&v) == FFA_DENIED) {
+			denied++;
+			continue;
+		}
+		uint64_t h = handle(&v);
+		if (err(&v) != 0) {
+			other++;
+			break;
+		}
+		v = retrieve(SP_MP, h, MB_RW, 0);
+		struct ffa_value w = sp_cmd(SP_MP, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
+		struct ffa_value rd = sp_cmd(SP_MP, TEST_CMD_MEM_READ, w.x[4], 0, 0, 0);
+		if (!ok(&rd) || rd.x[4] != RACE_WORD) {
+			wrong++;
+		} else {
+			shared++;
+		}
+		v = sp_cmd(SP_MP, TEST_CMD_MEM_RELINQUISH, h, 0, 0, 0);
+		struct ffa_value back = reclaim(h, 0);
+		if (!ok(&v) || v.x[4] != FFA_SUCCESS_32 || err(&back) != 0) {
+			other++;
+		}
+	}
+	__atomic_store_n(&flip_stop, 1, __ATOMIC_RELEASE);
+	gprintf("tx race: %u shares, %u DENIED, %u wrong, %u other, %llu flips\n", shared, denied,
+		wrong, other, (unsigned long long)flips);
+	expect("ffa.mem.hostile.tx_race.never_the_lent_page", wrong, 0);
+	expect("ffa.mem.hostile.tx_race.shared_or_denied_only", other, 0);
+	expect("ffa.mem.hostile.tx_race.both_seen", shared > 0 && denied > 0, true);
+	v = reclaim(h_lent, 0);
+	expect("ffa.mem.hostile.tx_race.lend_b_reclaimed", err(&v), 0);
+	expect("ffa.mem.hostile.tx_race.b_untouched", (int64_t)page_b[0], (int64_t)LENT_WORD);
+}
+
 static void notifications(void)
 {
 	struct ffa_value v;
@@ -835,6 +952,7 @@ void suite_ffa(void)
 	mem_donate();
 	mem_fragments();
 	mem_hostile();
+	tx_race();
 	notifications();
 	stopped_lender("ffa", false);
 	struct smccc_check_stats all;
