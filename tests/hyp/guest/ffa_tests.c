@@ -792,16 +792,19 @@ static void flipper(void)
 }
 
 /*
- * FFA_MEM_SHARE of page A to SP_MP while vCPU 1 rewrites the constituent in
- * the TX buffer between A and page B, which this VM lent to SP_UP (not its
- * to share: DENIED). A and B differ in one byte of their address, so any
- * copy of it is A or B. Each share must be DENIED, or share A: SP_MP must
- * read A's word, never B's (tzvisor copies the descriptor before it checks
- * it, and shares what it checked).
+ * FFA_MEM_SHARE of page A to `borrower` while vCPU 1 rewrites the
+ * constituent in the TX buffer between A and page B, which this VM lent to
+ * `lent_to` (not its to share: DENIED). A and B differ in one byte of their
+ * address, so any copy of it is A or B. Each share must be DENIED, or share
+ * A: the borrower must read A's word, never B's (tzvisor copies the
+ * descriptor before it checks it, and shares what it checked). Emulated
+ * and forwarded (sp-mp/sp-up, sp1/sp2: the same IDs).
  */
-static void tx_race(void)
+static void tx_race(const char *pfx, uint16_t borrower, uint16_t lent_to)
 {
 	extern char ffa_secondary_entry[];
+	char name[64];
+#define TR_NAME(n) (fmt_snprintf(name, sizeof(name), "%s.mem.hostile.tx_race." n, pfx), name)
 	unsigned int a = 0;
 	struct ffa_value v;
 
@@ -813,27 +816,27 @@ static void tx_race(void)
 	uint64_t *page_a = (uint64_t *)(void *)pages[a], *page_b = (uint64_t *)(void *)pages[a + 1];
 	page_a[0] = RACE_WORD;
 	page_b[0] = LENT_WORD;
-	v = give(FFA_MEM_LEND_64, self, SP_UP, MB_RW, 0, &rb, 1);
+	v = give(FFA_MEM_LEND_64, self, lent_to, MB_RW, 0, &rb, 1);
 	uint64_t h_lent = handle(&v);
-	expect("ffa.mem.hostile.tx_race.lend_b", err(&v), 0);
+	expect(TR_NAME("lend_b"), err(&v), 0);
 	struct mb_desc d = {.sender = self,
 			    .attrs = MB_NORMAL_WB_ISH,
 			    .nrecv = 1,
-			    .recv = {{.id = SP_MP, .perms = MB_RW}},
+			    .recv = {{.id = borrower, .perms = MB_RW}},
 			    .ranges = &ra,
 			    .nranges = 1};
 	uint32_t len = mb_write(tx, FFA_VERSION_1_2, &d);
 	flip_at = (volatile uint64_t *)(void *)(tx + len - 16); /* the constituent's address */
 	flip_a = ra.base;
 	flip_b = rb.base;
-	expect("ffa.mem.hostile.tx_race.constituent_found", *flip_at == flip_a, true);
+	expect(TR_NAME("constituent_found"), *flip_at == flip_a, true);
 	second_job = 1;
 	uint64_t t0 = counter(), limit = frequency() * 10;
 	int32_t on;
 	do {
 		on = (int32_t)hvc(PSCI_CPU_ON64, 1, (uintptr_t)ffa_secondary_entry, 1);
 	} while (on == -4 && counter() - t0 < limit); /* ALREADY_ON: still going off */
-	expect("ffa.mem.hostile.tx_race.flipper_on", on, 0);
+	expect(TR_NAME("flipper_on"), on, 0);
 	while (flips == 0 && counter() - t0 < limit) {
 	}
 	unsigned int shared = 0, denied = 0, wrong = 0, other = 0, i;
@@ -850,15 +853,15 @@ static void tx_race(void)
 			other++;
 			break;
 		}
-		v = retrieve(SP_MP, h, MB_RW, 0);
-		struct ffa_value w = sp_cmd(SP_MP, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
-		struct ffa_value rd = sp_cmd(SP_MP, TEST_CMD_MEM_READ, w.x[4], 0, 0, 0);
+		v = retrieve(borrower, h, MB_RW, 0);
+		struct ffa_value w = sp_cmd(borrower, TEST_CMD_MEM_WHERE, 0, 0, 0, 0);
+		struct ffa_value rd = sp_cmd(borrower, TEST_CMD_MEM_READ, w.x[4], 0, 0, 0);
 		if (!ok(&rd) || rd.x[4] != RACE_WORD) {
 			wrong++;
 		} else {
 			shared++;
 		}
-		v = sp_cmd(SP_MP, TEST_CMD_MEM_RELINQUISH, h, 0, 0, 0);
+		v = sp_cmd(borrower, TEST_CMD_MEM_RELINQUISH, h, 0, 0, 0);
 		struct ffa_value back = reclaim(h, 0);
 		if (!ok(&v) || v.x[4] != FFA_SUCCESS_32 || err(&back) != 0) {
 			other++;
@@ -867,12 +870,13 @@ static void tx_race(void)
 	__atomic_store_n(&flip_stop, 1, __ATOMIC_RELEASE);
 	gprintf("tx race: %u shares, %u DENIED, %u wrong, %u other, %llu flips\n", shared, denied,
 		wrong, other, (unsigned long long)flips);
-	expect("ffa.mem.hostile.tx_race.never_the_lent_page", wrong, 0);
-	expect("ffa.mem.hostile.tx_race.shared_or_denied_only", other, 0);
-	expect("ffa.mem.hostile.tx_race.both_seen", shared > 0 && denied > 0, true);
+	expect(TR_NAME("never_the_lent_page"), wrong, 0);
+	expect(TR_NAME("shared_or_denied_only"), other, 0);
+	expect(TR_NAME("both_seen"), shared > 0 && denied > 0, true);
 	v = reclaim(h_lent, 0);
-	expect("ffa.mem.hostile.tx_race.lend_b_reclaimed", err(&v), 0);
-	expect("ffa.mem.hostile.tx_race.b_untouched", (int64_t)page_b[0], (int64_t)LENT_WORD);
+	expect(TR_NAME("lend_b_reclaimed"), err(&v), 0);
+	expect(TR_NAME("b_untouched"), (int64_t)page_b[0], (int64_t)LENT_WORD);
+#undef TR_NAME
 }
 
 static void notifications(void)
@@ -952,7 +956,7 @@ void suite_ffa(void)
 	mem_donate();
 	mem_fragments();
 	mem_hostile();
-	tx_race();
+	tx_race("ffa", SP_MP, SP_UP);
 	notifications();
 	stopped_lender("ffa", false);
 	struct smccc_check_stats all;
@@ -1473,6 +1477,9 @@ void suite_ffa_fwd(uint16_t id)
 	h = handle(&v);
 	struct ffa_value back = reclaim(h, 0);
 	expect("fwd.mem.hostile.nothing_changed", err(&v) == 0 && err(&back) == 0, true);
+	if (self == 2) { /* it has a second vCPU to rewrite its TX buffer with */
+		tx_race("fwd", SEC_SP1, SEC_SP2);
+	}
 
 	/* Notifications: sp1 to this VM through the SPMC, the SRI tzvisor injects, GET. */
 	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(SEC_SP1, self), 0, 1U << 3, 0, 0);
