@@ -217,18 +217,29 @@ static void running_begin(void)
 	sl_unlock(&hyp_ffa.notif_lock);
 }
 
-/* ... and ended (its FFA_RUN token recorded): a scheduler told BUSY gets its SRI again. */
-static void running_end(void)
+/*
+ * A call that ran partitions ended (notif_lock held): if the scheduler was
+ * told BUSY, what it may still run is listed again; true: give it the SRI.
+ */
+static bool take_resignal(void)
 {
-	sl_lock(&hyp_ffa.notif_lock);
-	running_calls--;
 	bool again = false;
+
 	for (unsigned int i = 0; resignal && i < hyp_ffa.ndescs; i++) {
 		sched[i].report_global |= sched[i].run_global;
 		sched[i].report_vcpus |= sched[i].run_vcpus;
 		again = again || sched[i].run_global || sched[i].run_vcpus != 0;
 	}
 	resignal = false; /* what ran meanwhile is not listed again */
+	return again;
+}
+
+/* ... and ended (its FFA_RUN token recorded): a scheduler told BUSY gets its SRI again. */
+static void running_end(void)
+{
+	sl_lock(&hyp_ffa.notif_lock);
+	running_calls--;
+	bool again = take_resignal();
 	sl_unlock(&hyp_ffa.notif_lock);
 	if (again) {
 		hyp_ffa_signal(scheduler, -1);
@@ -358,13 +369,20 @@ static void sched_run(struct vcpu *v, uint32_t target)
 	give_back(v, &r);
 	sl_lock(&hyp_ffa.notif_lock);
 	running_calls--;
-	if ((uint32_t)r.x[0] != FFA_ERROR_32) {
-		e->run_global = false; /* it ran: this listing is used */
-		e->run_vcpus &= ~(1U << ctx);
-	} else if ((int32_t)r.x[2] == FFA_BUSY) {
-		resignal = true; /* running or blocked for someone: again later */
+	bool again = false;
+	if ((uint32_t)r.x[0] == FFA_ERROR_32 && (int32_t)r.x[2] == FFA_BUSY) {
+		resignal = true; /* running or blocked for someone: when another call ends */
+	} else {
+		if ((uint32_t)r.x[0] != FFA_ERROR_32) {
+			e->run_global = false; /* it ran: this listing is used */
+			e->run_vcpus &= ~(1U << ctx);
+		}
+		again = take_resignal(); /* another vCPU of the scheduler waited for this one */
 	}
 	sl_unlock(&hyp_ffa.notif_lock);
+	if (again) {
+		hyp_ffa_signal(scheduler, -1);
+	}
 }
 
 /* The SPMC's answer to a forwarded request or FFA_RUN, into v's registers. */
