@@ -1230,6 +1230,102 @@ static void scheduler(uint64_t ec, uint32_t bit)
 	       true);
 }
 
+/* Waits up to 40 s for notification `bit` from VM `from` (bound before). */
+static bool wait_vm_notif(uint16_t from, uint32_t bit)
+{
+	uint64_t t0 = counter();
+
+	(void)from;
+	while (counter() - t0 < frequency() * 40) {
+		struct ffa_value v =
+			call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_VM, 0, 0, 0);
+		if (err(&v) == 0 && (v.x[4] & bit) != 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Sets notification `bit` for VM `to`, retried while `to` has not bound it yet (40 s). */
+static int64_t set_vm_notif(uint16_t to, uint32_t bit)
+{
+	uint64_t t0 = counter();
+	struct ffa_value v;
+
+	do {
+		v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, to), 0, bit, 0, 0);
+	} while (err(&v) == FFA_DENIED && counter() - t0 < frequency() * 40);
+	return err(&v);
+}
+
+#define SB_GO (1U << 6) /* VM 1 to VM 2: hold sp2 */
+#define SB_HELD (1U << 6) /* VM 2 to VM 1: sp2 yielded, its context preempted for VM 2 */
+#define SB_RESUME (1U << 7) /* VM 1 to VM 2: resume it */
+#define SB_SP2_BIT (1U << 12) /* VM 1's notification for sp2 */
+
+/*
+ * The scheduler may not resume another VM's request: VM 2 leaves a request
+ * that sp2 yielded unresumed (it holds the FFA_RUN token); VM 1 sets sp2 a
+ * notification, is given sp2 (SRI, INFO_GET) and its FFA_RUN is BUSY; once
+ * VM 2 has resumed its request, VM 1 gets the SRI again and runs sp2, which
+ * fetches the bit. VM 1 and VM 2 step each other with notifications.
+ */
+static void sched_busy(void)
+{
+	struct ffa_value v;
+
+	if (self == 2) {
+		v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(1, self), 0, SB_GO | SB_RESUME,
+			 0, 0);
+		expect("fwd.sched.busy.vm2_binds", err(&v), 0);
+		expect("fwd.sched.busy.vm2_go", wait_vm_notif(1, SB_GO), true);
+		for (unsigned int i = 0; i < 100000; i++) {
+			v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, SEC_SP2), 0,
+				 TEST_CMD_YIELD, 0, 0);
+			if (err(&v) != FFA_BUSY) {
+				break;
+			}
+		}
+		uint32_t token = (uint32_t)v.x[1];
+		expect("fwd.sched.busy.vm2_request_yielded", (uint32_t)v.x[0], FFA_YIELD_32);
+		expect("fwd.sched.busy.vm2_says_held", set_vm_notif(1, SB_HELD), 0);
+		expect("fwd.sched.busy.vm2_resume", wait_vm_notif(1, SB_RESUME), true);
+		v = call(FFA_RUN_32, token, 0, 0, 0, 0);
+		expect("fwd.sched.busy.vm2_request_answered",
+		       (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 &&
+			       v.x[3] == TEST_STATUS_OK && v.x[4] == FFA_SUCCESS_32,
+		       true);
+		return;
+	}
+	v = sp_cmd(SEC_SP2, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_BIND_32,
+		   FFA_MSG_ENDPOINTS(self, SEC_SP2), 0, SB_SP2_BIT);
+	expect("fwd.sched.busy.sp2_binds", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(2, self), 0, SB_HELD, 0, 0);
+	expect("fwd.sched.busy.vm1_binds", err(&v), 0);
+	expect("fwd.sched.busy.go", set_vm_notif(2, SB_GO), 0);
+	expect("fwd.sched.busy.held", wait_vm_notif(2, SB_HELD), true);
+	while (sri_pending() == SRI) { /* the SRIs VM 2's notification brought */
+	}
+	v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, SEC_SP2), 0, SB_SP2_BIT, 0, 0);
+	expect("fwd.sched.busy.vm_sets", err(&v), 0);
+	expect("fwd.sched.busy.sri", wait_sri(), true);
+	v = call(FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0, 0, 0);
+	expect("fwd.sched.busy.lists_sp2", info_lists(&v, SEC_SP2) >= 0, true);
+	v = call(FFA_RUN_32, (uint32_t)SEC_SP2 << 16, 0, 0, 0, 0);
+	expect("fwd.sched.busy.run_busy_while_vm2_holds_it", err(&v), FFA_BUSY);
+	expect("fwd.sched.busy.resume", set_vm_notif(2, SB_RESUME), 0);
+	expect("fwd.sched.busy.sri_again", wait_sri(), true);
+	v = call(FFA_NOTIFICATION_INFO_GET_64, 0, 0, 0, 0, 0);
+	expect("fwd.sched.busy.lists_sp2_again", info_lists(&v, SEC_SP2) >= 0, true);
+	v = sched_run((uint32_t)SEC_SP2 << 16);
+	expect("fwd.sched.busy.runs_after", (uint32_t)v.x[0], FFA_MSG_WAIT_32);
+	v = sp_cmd(SEC_SP2, TEST_CMD_NOTIF_SEEN, 0, 0, 0, 0);
+	expect("fwd.sched.busy.sp2_fetched_it", ok(&v) && (v.x[5] & SB_SP2_BIT) != 0, true);
+	v = sp_cmd(SEC_SP2, TEST_CMD_NOTIF_CALL, FFA_NOTIFICATION_UNBIND_32,
+		   FFA_MSG_ENDPOINTS(self, SEC_SP2), 0, SB_SP2_BIT);
+	expect("fwd.sched.busy.sp2_unbinds", ok(&v) && v.x[4] == FFA_SUCCESS_32, true);
+}
+
 void suite_ffa_fwd(uint16_t id)
 {
 	static const uint32_t uuid_sp1[4] = {0x1d5e7a01, 0xee114c2f, 0x42022b9a, 0x0200a1ac};
@@ -1636,6 +1732,7 @@ void suite_ffa_fwd(uint16_t id)
 	if (id == 1) {
 		stopped_lender("fwd", true);
 	}
+	sched_busy();
 
 	struct smccc_check_stats all;
 	smccc_check_sum(stats, 8, &all);
