@@ -314,6 +314,28 @@ void suite_isolation(void)
 	    expect_u64("sp.isolation.sp_to_stopped_sp", "code", v.x[5], (uint32_t)FFA_ABORTED)) {
 		test_pass("sp.isolation.sp_to_stopped_sp");
 	}
+	/* Before it stops, sp1 lends sp3 a page (not retrieved) and shares another (retrieved). */
+	uint64_t shared_page =
+		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_PAGE, 9, 0, 0, 0).x[4];
+	req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_WRITE, shared_page, 0x5709ED, 0,
+	    0);
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_GIVE, FFA_MEM_LEND_64,
+		TEST_SP3_ID | (uint64_t)MB_RW << 32, 8 | 1U << 16, 0);
+	uint64_t lent = v.x[4] == FFA_SUCCESS_32 ? v.x[5] : 0;
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_MEM_GIVE, FFA_MEM_SHARE_64,
+		TEST_SP3_ID | (uint64_t)MB_RW << 32 | (uint64_t)MB_NORMAL_WB_ISH << 48,
+		9 | 1U << 16, 0);
+	uint64_t shared = v.x[4] == FFA_SUCCESS_32 ? v.x[5] : 0;
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_RETRIEVE, shared,
+		TEST_SP1_ID | MB_RW << 16, 0, 0);
+	uint64_t sp3_at =
+		req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_WHERE, 0, 0, 0, 0).x[4];
+	if (expect_u64("sp.stopped_lender.gave", "lent, shared, retrieved",
+		       lent != 0 && shared != 0 && v.x[4] == FFA_MEM_RETRIEVE_RESP_32 &&
+			       sp3_at != 0,
+		       1)) {
+		test_pass("sp.stopped_lender.gave");
+	}
 	/*
 	 * The fault inside sp1's own EC, at its own stage 1: a write to its
 	 * read-only text (its entry page, load-address + entrypoint-offset).
@@ -326,6 +348,35 @@ void suite_isolation(void)
 	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP1_ID, TEST_CMD_ECHO, 1, 2, 3, 4);
 	if (expect_ffa_error("sp.isolation.text_write_stopped_sp_refuses", &v, FFA_ABORTED)) {
 		test_pass("sp.isolation.text_write_stopped_sp_refuses");
+	}
+	/*
+	 * sp1 stopped: the lend nobody retrieved was reclaimed for it at once
+	 * (gone); sp3 keeps the share and still reads sp1's word, but nobody
+	 * retrieves it again; when sp3 relinquishes it, it is reclaimed too.
+	 */
+	const uint64_t invalid = FFA_ERROR_32 | (uint64_t)(uint32_t)FFA_INVALID_PARAMETERS << 32;
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_RETRIEVE, lent,
+		TEST_SP1_ID | (MB_RW | MB_NX) << 16, 0, 0);
+	if (expect_u64("sp.stopped_lender.lend_reclaimed", "retrieve", v.x[4], invalid)) {
+		test_pass("sp.stopped_lender.lend_reclaimed");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_READ, sp3_at, 0, 0, 0);
+	if (expect_u64("sp.stopped_lender.borrower_keeps_share", "word", v.x[4], 0x5709ED)) {
+		test_pass("sp.stopped_lender.borrower_keeps_share");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_RETRIEVE, shared,
+		TEST_SP1_ID | MB_RW << 16, 0, 0);
+	if (expect_u64("sp.stopped_lender.no_new_retrieve", "retrieve", v.x[4], invalid)) {
+		test_pass("sp.stopped_lender.no_new_retrieve");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_RELINQUISH, shared, 0, 0, 0);
+	if (expect_u64("sp.stopped_lender.last_relinquish", "relinquish", v.x[4], FFA_SUCCESS_32)) {
+		test_pass("sp.stopped_lender.last_relinquish");
+	}
+	v = req(FFA_MSG_SEND_DIRECT_REQ_64, TEST_SP3_ID, TEST_CMD_MEM_RETRIEVE, shared,
+		TEST_SP1_ID | MB_RW << 16, 0, 0);
+	if (expect_u64("sp.stopped_lender.share_reclaimed", "retrieve", v.x[4], invalid)) {
+		test_pass("sp.stopped_lender.share_reclaimed");
 	}
 	/* The S-EL0 partition touching the SPMC: its stage 1 has no such page; the shim reports it.
 	 */

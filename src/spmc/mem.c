@@ -440,7 +440,17 @@ struct ffa_value spmc_mem_call(struct partition *sp, const struct ffa_value *arg
 
 void spmc_mem_partition_stopped(struct partition *sp)
 {
+	struct mem_stopped st;
+
 	mem_share_lock();
+	/* What it borrowed goes back to its lenders; what it gave comes back to it. */
 	mem_endpoint_stopped(sp->id);
+	mem_sender_stopped(sp->id, false, &st);
 	mem_share_unlock();
+	if (st.dropped + st.reclaimed + st.held != 0) {
+		LOG_NOTICE(
+			"SP %04x stopped with memory given: %u transaction%s reclaimed, %u held by "
+			"borrowers until they relinquish, %u unfinished dropped\n",
+			sp->id, st.reclaimed, st.reclaimed == 1 ? "" : "s", st.held, st.dropped);
+	}
 }
