@@ -447,8 +447,9 @@ void spmc_mem_partition_stopped(struct partition *sp)
 	mem_endpoint_stopped(sp->id);
 	mem_sender_stopped(sp->id, false, &st);
 	mem_share_unlock();
+	/* Info: at the default level the stop's own error line is the one line. */
 	if (st.dropped + st.reclaimed + st.held != 0) {
-		LOG_NOTICE(
+		LOG_INFO(
 			"SP %04x stopped with memory given: %u transaction%s reclaimed, %u held by "
 			"borrowers until they relinquish, %u unfinished dropped\n",
 			sp->id, st.reclaimed, st.reclaimed == 1 ? "" : "s", st.held, st.dropped);
