@@ -76,6 +76,40 @@ static bool deliverable(const struct vgic *g, const struct vgic_irq *q)
 	return q->pending && q->enabled && q->group1 && (g->ctlr & GICD_CTLR_ENABLE_G1A) != 0;
 }
 
+/* After any change to q's pending or active state: the hot bitmaps follow. */
+static void note(struct vgic *g, unsigned int vcpu, uint32_t intid, const struct vgic_irq *q)
+{
+	bool hot = q->pending || q->active;
+
+	if (intid < 32) {
+		uint32_t *m = &g->cpu[vcpu].hot, bit = 1U << intid;
+		*m = hot ? *m | bit : *m & ~bit;
+	} else {
+		uint64_t bit = 1ULL << (intid - 32);
+		g->spi_hot = hot ? g->spi_hot | bit : g->spi_hot & ~bit;
+	}
+}
+
+/*
+ * The next hot INTID of `vcpu` from `*locals` (its SGIs and PPIs) and then
+ * `*spis`, in INTID order, taking it out of the copies; VGIC_NR_IRQS when
+ * there is none.
+ */
+static uint32_t next_hot(uint32_t *locals, uint64_t *spis)
+{
+	if (*locals != 0) {
+		uint32_t id = (uint32_t)__builtin_ctz(*locals);
+		*locals &= *locals - 1;
+		return id;
+	}
+	if (*spis != 0) {
+		uint32_t id = 32U + (uint32_t)__builtin_ctzll(*spis);
+		*spis &= *spis - 1;
+		return id;
+	}
+	return VGIC_NR_IRQS;
+}
+
 /* --- injection ------------------------------------------------------------------- */
 
 uint32_t vgic_inject(struct vgic *g, unsigned int vcpu, uint32_t intid)
@@ -86,6 +120,7 @@ uint32_t vgic_inject(struct vgic *g, unsigned int vcpu, uint32_t intid)
 		return 0;
 	}
 	q->pending = true;
+	note(g, vcpu, intid, q);
 	/* Only an interrupt the vCPU could take wakes it (WFI wake-up, GICv3 12.2). */
 	return deliverable(g, q) ? 1U << (intid < 32 ? vcpu : spi_target(g, q)) : 0U;
 }
@@ -103,10 +138,12 @@ uint32_t vgic_set_level(struct vgic *g, unsigned int vcpu, uint32_t intid, bool 
 		/* Configured edge: a rising line makes it pending once. */
 		bool rise = level && !q->pending && !q->active;
 		q->pending = q->pending || rise;
+		note(g, vcpu, intid, q);
 		return rise && deliverable(g, q) ? 1U << (intid < 32 ? vcpu : spi_target(g, q))
 						 : 0U;
 	}
 	q->pending = level && !q->active;
+	note(g, vcpu, intid, q);
 	return q->pending && deliverable(g, q) ? 1U << (intid < 32 ? vcpu : spi_target(g, q)) : 0U;
 }
 
@@ -155,9 +192,15 @@ static bool belongs(const struct vgic *g, unsigned int vcpu, uint32_t intid,
 
 bool vgic_has_pending(const struct vgic *g, unsigned int vcpu)
 {
-	for (uint32_t i = 0; i < VGIC_NR_IRQS; i++) {
+	if (vcpu >= g->vcpus) {
+		return false;
+	}
+	uint32_t locals = g->cpu[vcpu].hot;
+	uint64_t spis = g->spi_hot;
+	for (uint32_t i = next_hot(&locals, &spis); i < VGIC_NR_IRQS;
+	     i = next_hot(&locals, &spis)) {
 		const struct vgic_irq *q = irq_of((struct vgic *)g, vcpu, i);
-		if (q != NULL && belongs(g, vcpu, i, q) && deliverable(g, q)) {
+		if (belongs(g, vcpu, i, q) && deliverable(g, q)) {
 			return true;
 		}
 	}
@@ -185,7 +228,12 @@ void vgic_flush(struct vgic *g, unsigned int vcpu)
 	unsigned int n = 0;
 	bool left_over = false;
 
-	for (uint32_t id = 0; id < VGIC_NR_IRQS; id++) {
+	uint32_t locals = c->hot;
+	uint64_t spis = g->spi_hot;
+
+	/* Only the hot ones (pending or active), in INTID order as a scan of all would. */
+	for (uint32_t id = next_hot(&locals, &spis); id < VGIC_NR_IRQS;
+	     id = next_hot(&locals, &spis)) {
 		struct vgic_irq *q = id < 32 ? &c->local[id] : &g->spi[id - 32];
 		if ((!q->pending && !q->active) || (id >= 32 && spi_target(g, q) != vcpu) ||
 		    !(q->active || deliverable(g, q))) {
@@ -224,6 +272,7 @@ void vgic_flush(struct vgic *g, unsigned int vcpu)
 		c->lr_intid[i] = best_id[i];
 		q->pending = q->pending && (state & ICH_LR_PENDING) == 0;
 		q->active = false;
+		note(g, vcpu, best_id[i], q);
 	}
 	c->lr_used = n;
 	c->hw.hcr = ICH_HCR_EN | (left_over ? ICH_HCR_UIE : 0);
@@ -246,6 +295,7 @@ void vgic_sync(struct vgic *g, unsigned int vcpu)
 			/* Level: pending exactly while the line is high and it is not active. */
 			q->pending = q->level && !q->active;
 		}
+		note(g, vcpu, intid, q);
 		c->hw.lr[n] = 0;
 		c->lr_intid[n] = 0;
 	}
@@ -296,6 +346,7 @@ static uint32_t bits_access(struct vgic *g, unsigned int vcpu, uint32_t first, e
 		} else if (op == 0) {
 			*p = (v & (1U << b)) != 0; /* plain register (IGROUPR) */
 		}
+		note(g, vcpu, first + b, q);
 		out |= *p ? 1U << b : 0U;
 	}
 	return out;

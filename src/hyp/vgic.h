@@ -47,6 +47,7 @@ struct vgic_cpu {
 	struct gicv_state hw; /* its virtual CPU interface while it does not run */
 	uint32_t lr_intid[GICV_MAX_LRS]; /* what vgic_flush put in each LR; 0 = none */
 	unsigned int lr_used;
+	uint32_t hot; /* its SGIs and PPIs that are pending or active, a bit each */
 };
 
 struct vgic {
@@ -54,8 +55,11 @@ struct vgic {
 	unsigned int nr_lrs; /* of the hardware */
 	uint32_t ctlr; /* GICD_CTLR: EnableGrp1A */
 	struct vgic_irq spi[VGIC_NR_SPIS];
+	/* SPIs pending or active, a bit each: vgic_flush visits these, not every INTID. */
+	uint64_t spi_hot;
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 };
+_Static_assert(VGIC_NR_SPIS <= 64, "spi_hot has a bit per SPI");
 
 void vgic_init(struct vgic *g, unsigned int vcpus, unsigned int nr_lrs);
 

@@ -248,6 +248,83 @@ static void test_irouter_fallback(void **state)
 	assert_int_equal(vgic_inject(&g, 3, 32), 1U << 0);
 }
 
+/* Every INTID's bit in the hot bitmaps is set exactly when it is pending or active. */
+static void check_hot(void)
+{
+	for (unsigned int v = 0; v < g.vcpus; v++) {
+		for (unsigned int i = 0; i < 32; i++) {
+			const struct vgic_irq *q = &g.cpu[v].local[i];
+			if (((g.cpu[v].hot >> i) & 1U) != (q->pending || q->active)) {
+				fail_msg("vCPU %u INTID %u: hot bit %u, pending %d active %d", v, i,
+					 (g.cpu[v].hot >> i) & 1U, q->pending, q->active);
+			}
+		}
+	}
+	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++) {
+		const struct vgic_irq *q = &g.spi[i];
+		if (((g.spi_hot >> i) & 1U) != (q->pending || q->active)) {
+			fail_msg("SPI %u: hot bit %u, pending %d active %d", 32 + i,
+				 (unsigned int)((g.spi_hot >> i) & 1U), q->pending, q->active);
+		}
+	}
+}
+
+/*
+ * vgic_flush visits only the INTIDs of the hot bitmaps: after any sequence of
+ * injections, lines, register writes and LR round trips (the guest acking,
+ * finishing or leaving each LR), they match the state, and a flush chooses
+ * what a scan of every INTID would.
+ */
+static void test_hot_bitmaps_follow_state(void **state)
+{
+	(void)state;
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	for (unsigned int c = 0; c < 4; c++) {
+		os_setup(c, 0xFFFFFFFF);
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		dwrite(0x80 + 4 + 4 * i, 4, 0xFFFFFFFF); /* SPIs Group 1 */
+		dwrite(0x100 + 4 + 4 * i, 4, 0xFFFFFFFF); /* and enabled */
+	}
+	for (unsigned int step = 0; step < 4000; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		unsigned int v = (unsigned int)(x >> 8) % 4,
+			     id = (unsigned int)(x >> 16) % VGIC_NR_IRQS;
+		uint32_t bits = (uint32_t)(x >> 32);
+		switch ((x >> 4) % 7) {
+		case 0:
+			vgic_inject(&g, v, id);
+			break;
+		case 1:
+			vgic_set_level(&g, v, id, (x & 1) != 0);
+			break;
+		case 2: /* ISPENDR, ICPENDR, ISACTIVER, ICACTIVER of the SPIs */
+			dwrite(0x200 + 0x80 * ((x >> 40) % 4) + 4 + 4 * ((x >> 44) % 2), 4, bits);
+			break;
+		case 3: /* the same for a vCPU's SGIs and PPIs */
+			rwrite(v, 0x10200 + 0x80 * ((x >> 40) % 4), bits);
+			break;
+		case 4: /* ICFGR: some lines edge-triggered */
+			dwrite(0xC08 + 4 * ((x >> 40) % 4), 4, bits & 0xAAAAAAAAU);
+			break;
+		default: { /* an entry and an exit: the guest does something with each LR */
+			vgic_flush(&g, v);
+			struct vgic_cpu *c = &g.cpu[v];
+			for (unsigned int n = 0; n < c->lr_used; n++) {
+				uint64_t st = (bits >> (2 * n)) & 3U;
+				c->hw.lr[n] = (c->hw.lr[n] & ~(3ULL << ICH_LR_STATE_SHIFT)) |
+					      st << ICH_LR_STATE_SHIFT;
+			}
+			vgic_sync(&g, v);
+			break;
+		}
+		}
+		check_hot();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +336,7 @@ int main(void)
 		cmocka_unit_test_setup(test_flush_order_and_underflow, setup),
 		cmocka_unit_test_setup(test_level_spi, setup),
 		cmocka_unit_test_setup(test_irouter_fallback, setup),
+		cmocka_unit_test_setup(test_hot_bitmaps_follow_state, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
