@@ -67,6 +67,7 @@ void hyp_cpu_init(void)
 	const struct machine *m = &hyp.m;
 
 	arch_vcpu_cpu_init(VTCR_VALUE);
+	gicv_cpu_init();
 	/*
 	 * FEAT_HCX: HCRX_EL2 resets to values that make FEAT_MOPS instructions
 	 * (CPY*, SET*) UNDEFINED at EL0/EL1; guests may use them (Linux tells
@@ -484,10 +485,10 @@ static void run_vcpu(struct vcpu *v, unsigned int pcpu)
 		vtimer_ppi_gate(v);
 		vgic_flush(&vm->vgic, v->index);
 		sl_unlock(&vm->lock);
-		gicv_restore(&vc->hw);
+		gicv_restore(&vc->hw, vc->lr_used);
 		struct arch_exit e = arch_vcpu_run(&v->arch);
 		/* First: the LRs may hold the maintenance interrupt's condition. */
-		gicv_save(&vc->hw);
+		gicv_save(&vc->hw, vc->lr_used);
 		sl_lock(&vm->lock);
 		vgic_sync(&vm->vgic, v->index);
 		sl_unlock(&vm->lock);

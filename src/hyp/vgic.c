@@ -259,7 +259,8 @@ void vgic_flush(struct vgic *g, unsigned int vcpu)
 		best_id[at] = id;
 		n++;
 	}
-	for (unsigned int i = 0; i < GICV_MAX_LRS; i++) {
+	/* What the last flush used (vgic_sync empties it: then nothing). */
+	for (unsigned int i = 0; i < c->lr_used; i++) {
 		c->hw.lr[i] = 0;
 		c->lr_intid[i] = 0;
 	}

@@ -171,15 +171,27 @@ static void apr_write(bool g1, unsigned int n, uint64_t v)
 	}
 }
 
-void gicv_restore(const struct gicv_state *s)
+void gicv_cpu_init(void)
 {
-	unsigned int n = gicv_lr_count(), a = apr_count();
+	unsigned int n = gicv_lr_count();
+
+	for (unsigned int i = 0; i < n && i < GICV_MAX_LRS; i++) {
+		lr_write(i, 0); /* their reset value is UNKNOWN */
+	}
+	WR(ICH_HCR_EL2, 0);
+	isb();
+}
+
+void gicv_restore(const struct gicv_state *s, unsigned int used)
+{
+	unsigned int a = apr_count();
 
 	for (unsigned int i = 0; i < a; i++) {
 		apr_write(false, i, s->ap0r[i]);
 		apr_write(true, i, s->ap1r[i]);
 	}
-	for (unsigned int i = 0; i < n && i < GICV_MAX_LRS; i++) {
+	/* The others are empty: gicv_cpu_init emptied them, every gicv_save empties its own. */
+	for (unsigned int i = 0; i < used && i < GICV_MAX_LRS; i++) {
 		lr_write(i, s->lr[i]);
 	}
 	WR(ICH_VMCR_EL2, s->vmcr);
@@ -187,12 +199,12 @@ void gicv_restore(const struct gicv_state *s)
 	isb();
 }
 
-void gicv_save(struct gicv_state *s)
+void gicv_save(struct gicv_state *s, unsigned int used)
 {
-	unsigned int n = gicv_lr_count(), a = apr_count();
+	unsigned int a = apr_count();
 
 	isb();
-	for (unsigned int i = 0; i < n && i < GICV_MAX_LRS; i++) {
+	for (unsigned int i = 0; i < used && i < GICV_MAX_LRS; i++) {
 		s->lr[i] = lr_read(i);
 		lr_write(i, 0);
 	}

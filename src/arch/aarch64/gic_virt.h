@@ -54,9 +54,16 @@ static inline uint32_t gicv_lr_intid(uint64_t lr)
 
 /* How many list registers this CPU has (ICH_VTR_EL2.ListRegs + 1). */
 unsigned int gicv_lr_count(void);
-/* Loads a vCPU's interface state (LRs, VMCR, APRs, HCR). */
-void gicv_restore(const struct gicv_state *s);
-/* Saves it, and leaves the interface disabled with empty LRs (ICH_HCR_EL2 = 0). */
-void gicv_save(struct gicv_state *s);
+/*
+ * Empties every list register and disables the interface: once per CPU,
+ * before gicv_restore. Between gicv_save and the next gicv_restore every LR
+ * stays empty, so those two touch only the LRs a vCPU uses.
+ */
+void gicv_cpu_init(void);
+/* Loads a vCPU's interface state: LRs 0..used-1, VMCR, APRs, HCR. */
+void gicv_restore(const struct gicv_state *s, unsigned int used);
+/* Saves it (LRs 0..used-1: what gicv_restore loaded), leaving every LR empty and the
+ * interface disabled (ICH_HCR_EL2 = 0). */
+void gicv_save(struct gicv_state *s, unsigned int used);
 
 #endif
