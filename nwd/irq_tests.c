@@ -382,6 +382,22 @@ static bool before32(uint64_t a, uint64_t b)
 	return (int32_t)((uint32_t)b - (uint32_t)a) > 0;
 }
 
+/*
+ * sp2's TEST_CMD_REG_SPIN as relayed by the partition that called it
+ * (TEST_CMD_CALL): x4 = the answer's x0 (DIRECT_RESP_32: the partitions call
+ * each other with 32-bit requests), x5 = its status, x6 = the changed
+ * registers, x7 = the low 32 bits of the counter at sp2's end. It arrived
+ * intact, and sp1's timer (times in t) was handled before sp2 ended.
+ */
+static bool relayed_spin_intact(const char *name, const struct ffa_value *v, uint64_t *t)
+{
+	return answered(name, v) &&
+	       expect_u64(name, "sp2's answer", v->x[4], FFA_MSG_SEND_DIRECT_RESP_32) &&
+	       expect_u64(name, "sp2's status", v->x[5], TEST_STATUS_OK) &&
+	       expect_u64(name, "sp2's registers changed", v->x[6], 0) && timer_times(name, t) &&
+	       expect_u64(name, "handled before sp2 ended", before32(t[2], v->x[7]), 1);
+}
+
 static void other_partitions(uint64_t freq)
 {
 	struct irq_stats s;
@@ -419,17 +435,7 @@ static void other_partitions(uint64_t freq)
 	if (timer_during(name, &s, freq / 10)) {
 		struct ffa_value v =
 			cmd4(TEST_SP3_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_REG_SPIN, freq, 7);
-		/*
-		 * x4 = the answer's x0 (DIRECT_RESP_32: the partitions call each other
-		 * with 32-bit requests), x5 = its status, x6 = the changed registers, x7 =
-		 * the low 32 bits of the counter at sp2's end.
-		 */
-		if (answered(name, &v) &&
-		    expect_u64(name, "sp2's answer", v.x[4], FFA_MSG_SEND_DIRECT_RESP_32) &&
-		    expect_u64(name, "sp2's status", v.x[5], TEST_STATUS_OK) &&
-		    expect_u64(name, "sp2's registers changed", v.x[6], 0) &&
-		    timer_times(name, t) &&
-		    expect_u64(name, "handled before sp2 ended", before32(t[2], v.x[7]), 1)) {
+		if (relayed_spin_intact(name, &v, t)) {
 			t_one_more_of(name, TEST_SP1_ID, VINT_TIMER, 0, &s, true);
 		}
 	}
@@ -444,12 +450,7 @@ static void other_partitions(uint64_t freq)
 	if (answered(name, &c0) && timer_during(name, &s, freq / 10)) {
 		struct ffa_value v =
 			cmd4(TEST_SP1_ID, TEST_CMD_CALL, TEST_SP2_ID, TEST_CMD_REG_SPIN, freq, 9);
-		if (answered(name, &v) &&
-		    expect_u64(name, "sp2's answer", v.x[4], FFA_MSG_SEND_DIRECT_RESP_32) &&
-		    expect_u64(name, "sp2's status", v.x[5], TEST_STATUS_OK) &&
-		    expect_u64(name, "sp2's registers changed", v.x[6], 0) &&
-		    timer_times(name, t) &&
-		    expect_u64(name, "handled before sp2 ended", before32(t[2], v.x[7]), 1)) {
+		if (relayed_spin_intact(name, &v, t)) {
 			struct ffa_value c1 = cmd4(TEST_SP1_ID, TEST_CMD_CALL_STATS, 0, 0, 0, 0);
 			if (answered(name, &c1) &&
 			    expect_u64(name, "requests answered FFA_INTERRUPT", c1.x[4],
