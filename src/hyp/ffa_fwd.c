@@ -620,6 +620,28 @@ static bool take_info(const struct ffa_value *r)
 	return (w2 & FFA_NOTIF_INFO_MORE) != 0;
 }
 
+/* Queues o for its CPU's next pass; false (logged) if every slot is taken. */
+static bool orphan_run_queue(const struct orphan_run *o)
+{
+	bool queued = false;
+
+	sl_lock(&hyp_ffa.notif_lock);
+	for (unsigned int i = 0; i < FWD_ORPHAN_RUNS && !queued; i++) {
+		if (!orphan_runs[i].used) {
+			orphan_runs[i] = *o;
+			orphan_runs[i].used = true;
+			__atomic_store_n(&orphan_run_count, orphan_run_count + 1, __ATOMIC_RELAXED);
+			queued = true;
+		}
+	}
+	sl_unlock(&hyp_ffa.notif_lock);
+	if (!queued) {
+		LOG_WARNING("VM %u (%s): its request preempted in 0x%x stays so (no room)\n",
+			    o->vm->id, o->vm->cfg.name, o->target);
+	}
+	return queued;
+}
+
 /* One FFA_RUN for a stopped VM's preempted request, if this CPU has one (see orphan_runs). */
 static void finish_orphan_run(void)
 {
@@ -645,17 +667,8 @@ static void finish_orphan_run(void)
 	struct ffa_value r = firmware(FFA_RUN_32, o.target, 0, 0, 0, 0);
 	uint32_t fid = ffa_fid(&r);
 	if (fid == FFA_INTERRUPT_32 || fid == FFA_YIELD_32) {
-		sl_lock(&hyp_ffa.notif_lock); /* preempted again: the next pass resumes it */
-		for (unsigned int i = 0; i < FWD_ORPHAN_RUNS; i++) {
-			if (!orphan_runs[i].used) {
-				orphan_runs[i] = o;
-				orphan_runs[i].target = ffa_w(&r, 1);
-				__atomic_store_n(&orphan_run_count, orphan_run_count + 1,
-						 __ATOMIC_RELAXED);
-				break;
-			}
-		}
-		sl_unlock(&hyp_ffa.notif_lock);
+		o.target = ffa_w(&r, 1); /* preempted again: the next pass resumes it */
+		orphan_run_queue(&o);
 	} else if (ffa_is_direct_resp(fid)) {
 		LOG_NOTICE("VM %u (%s): its request preempted in partition 0x%04x finished for "
 			   "it, answer dropped\n",
@@ -677,23 +690,9 @@ static void orphan_tokens(struct vm *vm)
 		if (target == 0) {
 			continue;
 		}
-		bool queued = false;
-		sl_lock(&hyp_ffa.notif_lock);
-		for (unsigned int i = 0; i < FWD_ORPHAN_RUNS && !queued; i++) {
-			if (!orphan_runs[i].used) {
-				orphan_runs[i] = (struct orphan_run){true, target, v->pcpu, vm};
-				__atomic_store_n(&orphan_run_count, orphan_run_count + 1,
-						 __ATOMIC_RELAXED);
-				queued = true;
-			}
-		}
-		sl_unlock(&hyp_ffa.notif_lock);
-		if (queued) {
+		struct orphan_run o = {true, target, v->pcpu, vm};
+		if (orphan_run_queue(&o)) {
 			hyp_kick(v->pcpu);
-		} else {
-			LOG_WARNING(
-				"VM %u (%s): its request preempted in 0x%x stays so (no room)\n",
-				vm->id, vm->cfg.name, target);
 		}
 	}
 }

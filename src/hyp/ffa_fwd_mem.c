@@ -276,6 +276,15 @@ static bool gives_away(uint32_t fid)
 	       fid == FFA_MEM_DONATE_64;
 }
 
+/* FFA_MEM_RECLAIM of `handle` at the SPMC, by tzvisor for a VM: its answer. */
+static struct ffa_value spmc_reclaim(uint64_t handle)
+{
+	struct ffa_value r = {.x = {FFA_MEM_RECLAIM_32, (uint32_t)handle, handle >> 32, 0}};
+
+	arch_smc(&r);
+	return r;
+}
+
 static struct ffa_value send(struct vm *vm, const struct ffa_value *args, uint32_t fid)
 {
 	bool smc64 = (fid & 0x40000000U) != 0;
@@ -434,8 +443,7 @@ static struct ffa_value frag_tx(struct vm *vm, const struct ffa_value *args)
 			return r;
 		}
 		/* Nowhere to keep its pages: given back at once, refused for the VM. */
-		struct ffa_value rc = {.x = {FFA_MEM_RECLAIM_32, ffa_w(&r, 2), ffa_w(&r, 3)}};
-		arch_smc(&rc);
+		struct ffa_value rc = spmc_reclaim((uint64_t)ffa_w(&r, 3) << 32 | ffa_w(&r, 2));
 		LOG_WARNING(
 			"VM %u (%s): no room for a transaction of %u ranges: reclaimed (0x%x)\n",
 			vm->id, vm->cfg.name, frag->n, (uint32_t)rc.x[0]);
@@ -481,10 +489,7 @@ static struct ffa_value reclaim(struct vm *vm, const struct ffa_value *args)
 /* FFA_MEM_RECLAIM of t at the SPMC for its VM (the lock held): true if it is done with. */
 static bool reclaim_for_vm(struct fwd_txn *t)
 {
-	struct ffa_value r = {.x = {FFA_MEM_RECLAIM_32, (uint32_t)t->handle, t->handle >> 32, 0}};
-
-	arch_smc(&r);
-	if ((uint32_t)r.x[0] != FFA_SUCCESS_32) {
+	if ((uint32_t)spmc_reclaim(t->handle).x[0] != FFA_SUCCESS_32) {
 		return false;
 	}
 	if (t->lent) {
@@ -533,9 +538,7 @@ void hyp_ffa_fwd_mem_vm_stopped(struct vm *vm)
 	/* A descriptor it was sending in fragments: the SPMC drops it at the sender's reclaim. */
 	struct fwd_frag *frag = frag_of(vm);
 	if (frag != NULL) {
-		struct ffa_value r = {
-			.x = {FFA_MEM_RECLAIM_32, (uint32_t)frag->handle, frag->handle >> 32, 0}};
-		arch_smc(&r);
+		struct ffa_value r = spmc_reclaim(frag->handle);
 		if ((uint32_t)r.x[0] == FFA_SUCCESS_32) {
 			frag_abort(frag);
 			dropped++;
