@@ -119,6 +119,25 @@ static struct ffa_value sp_cmd(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t 
 	return v;
 }
 
+/*
+ * TEST_CMD_YIELD (no timeout) to partition `sp`, BUSY retried: under the SPMC
+ * the answer is its FFA_YIELD, w1 the context to resume with FFA_RUN, which
+ * is left to the caller.
+ */
+static struct ffa_value yielding_request(uint16_t sp)
+{
+	struct ffa_value v;
+
+	for (unsigned int i = 0; i < 100000; i++) {
+		v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, sp), 0, TEST_CMD_YIELD,
+			 0, 0);
+		if (err(&v) != FFA_BUSY) {
+			break;
+		}
+	}
+	return v;
+}
+
 /* The answer to sp_cmd was a response with status OK. */
 static bool ok(const struct ffa_value *v)
 {
@@ -1055,13 +1074,7 @@ void suite_ffa_lender(bool reset)
 		 * resumed here): tzvisor must finish it once this VM is stopped, or
 		 * sp-up's one context stays preempted (VM 1's stopped_lender uses it).
 		 */
-		for (unsigned int i = 0; i < 100000; i++) {
-			v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, SP_UP), 0,
-				 TEST_CMD_YIELD, 0, 0);
-			if (err(&v) != FFA_BUSY) {
-				break;
-			}
-		}
+		v = yielding_request(SP_UP);
 		expect("lender.request_yielded", (uint32_t)v.x[0], FFA_YIELD_32);
 	}
 	gprintf("lender: reading the page it lent (IPA 0x%llx): tzvisor must stop this VM\n",
@@ -1230,12 +1243,11 @@ static void scheduler(uint64_t ec, uint32_t bit)
 	       true);
 }
 
-/* Waits up to 40 s for notification `bit` from VM `from` (bound before). */
-static bool wait_vm_notif(uint16_t from, uint32_t bit)
+/* Waits up to 40 s for notification `bit` from VMs (bound to the one VM that sets it). */
+static bool wait_vm_notif(uint32_t bit)
 {
 	uint64_t t0 = counter();
 
-	(void)from;
 	while (counter() - t0 < frequency() * 40) {
 		struct ffa_value v =
 			call(FFA_NOTIFICATION_GET_32, self, FFA_NOTIF_GET_FROM_VM, 0, 0, 0);
@@ -1278,18 +1290,12 @@ static void sched_busy(void)
 		v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(1, self), 0, SB_GO | SB_RESUME,
 			 0, 0);
 		expect("fwd.sched.busy.vm2_binds", err(&v), 0);
-		expect("fwd.sched.busy.vm2_go", wait_vm_notif(1, SB_GO), true);
-		for (unsigned int i = 0; i < 100000; i++) {
-			v = call(FFA_MSG_SEND_DIRECT_REQ_64, FFA_MSG_ENDPOINTS(self, SEC_SP2), 0,
-				 TEST_CMD_YIELD, 0, 0);
-			if (err(&v) != FFA_BUSY) {
-				break;
-			}
-		}
+		expect("fwd.sched.busy.vm2_go", wait_vm_notif(SB_GO), true);
+		v = yielding_request(SEC_SP2);
 		uint32_t token = (uint32_t)v.x[1];
 		expect("fwd.sched.busy.vm2_request_yielded", (uint32_t)v.x[0], FFA_YIELD_32);
 		expect("fwd.sched.busy.vm2_says_held", set_vm_notif(1, SB_HELD), 0);
-		expect("fwd.sched.busy.vm2_resume", wait_vm_notif(1, SB_RESUME), true);
+		expect("fwd.sched.busy.vm2_resume", wait_vm_notif(SB_RESUME), true);
 		v = call(FFA_RUN_32, token, 0, 0, 0, 0);
 		expect("fwd.sched.busy.vm2_request_answered",
 		       (uint32_t)v.x[0] == FFA_MSG_SEND_DIRECT_RESP_64 &&
@@ -1303,7 +1309,7 @@ static void sched_busy(void)
 	v = call(FFA_NOTIFICATION_BIND_32, FFA_MSG_ENDPOINTS(2, self), 0, SB_HELD, 0, 0);
 	expect("fwd.sched.busy.vm1_binds", err(&v), 0);
 	expect("fwd.sched.busy.go", set_vm_notif(2, SB_GO), 0);
-	expect("fwd.sched.busy.held", wait_vm_notif(2, SB_HELD), true);
+	expect("fwd.sched.busy.held", wait_vm_notif(SB_HELD), true);
 	while (sri_pending() == SRI) { /* the SRIs VM 2's notification brought */
 	}
 	v = call(FFA_NOTIFICATION_SET_32, FFA_MSG_ENDPOINTS(self, SEC_SP2), 0, SB_SP2_BIT, 0, 0);
