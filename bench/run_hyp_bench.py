@@ -147,8 +147,9 @@ def main():
     lx = {}
     for cfg in ("linux_nwd_ffa", "linux_fwd_ffa"):
         f = bench_lines(out[cfg][0])
-        if "ERROR" in f or any("BENCH ERROR" in l for l in out[cfg][0]):
-            problems.append("%s: %s" % (cfg, next(l for l in out[cfg][0] if "BENCH ERROR" in l)))
+        error = next((l for l in out[cfg][0] if "BENCH ERROR" in l), None)
+        if error is not None:
+            problems.append("%s: %s" % (cfg, error))
         for key in ("linux_direct_req64", "linux_share_cycle"):
             if key in f:
                 lx[(cfg, key)] = int(f[key]["insns"])

@@ -235,8 +235,7 @@ void vgic_flush(struct vgic *g, unsigned int vcpu)
 	for (uint32_t id = next_hot(&locals, &spis); id < VGIC_NR_IRQS;
 	     id = next_hot(&locals, &spis)) {
 		struct vgic_irq *q = id < 32 ? &c->local[id] : &g->spi[id - 32];
-		if ((!q->pending && !q->active) || (id >= 32 && spi_target(g, q) != vcpu) ||
-		    !(q->active || deliverable(g, q))) {
+		if ((id >= 32 && spi_target(g, q) != vcpu) || !(q->active || deliverable(g, q))) {
 			continue;
 		}
 		unsigned int at = n;
